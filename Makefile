@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make demo` and `make test`. Everything is installed into .venv from the
+# hash-pinned lock file (requirements/lock.txt), the spaCy English pipeline included.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+OUT := demo-output
+
+.PHONY: demo test lint lock clean
+
+$(STAMP): requirements/lock.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/lock.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+demo: $(STAMP)
+	@mkdir -p $(OUT)
+	$(BIN)/claimgraph audit examples/op-ed-border-trade.md
+	@for f in examples/*.md examples/*.html examples/*.pdf; do \
+		$(BIN)/claimgraph audit "$$f" --format markdown --out "$(OUT)/$$(basename "$$f").audit.md" || exit $$?; \
+	done
+	$(BIN)/claimgraph extract examples --out $(OUT)/examples.jsonl
+	@echo
+	@echo "Done. Look next at:"
+	@echo "  $(OUT)/*.audit.md        a Markdown audit report per example article"
+	@echo "  $(OUT)/examples.jsonl    every example as the JSON contract (one object per line)"
+	@echo "  $(BIN)/claimgraph --help all commands; README.md for the walk-through"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check claimgraph tests bench
+	$(BIN)/ruff format --check claimgraph tests bench
+
+# Regenerate the lock after editing requirements/*.in (needs network access to the package index).
+lock:
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile --python-version 3.11 --generate-hashes requirements/dev.in -o requirements/lock.txt
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache

@@ -1,0 +1,29 @@
+"""The audit stage: check a document's sourcing and record findings (codes as in PRODUCT.md)."""
+
+from __future__ import annotations
+
+from claimgraph.audit import citations, dating, figures
+from claimgraph.audit.context import AuditContext
+from claimgraph.document import Document
+
+_SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+#: The checks that only add findings, in report order.
+CHECKS = (
+    citations.unresolved,
+    citations.unused,
+    dating.predates_claim,
+    citations.mismatch,
+    citations.url_date_mismatch,
+    figures.uncited_figure,
+)
+
+
+def audit(doc: Document, nlp) -> None:
+    """Run every check; set `doc.findings` (sorted by position, then severity) and `doc.published_inferred`."""
+    ctx = AuditContext(doc, nlp)
+    found = [f for check in CHECKS for f in check(ctx)]
+    bounds, dated = dating.date_inferred(ctx)
+    found.extend(dated)
+    found.sort(key=lambda f: (f.evidence.start, _SEVERITY_ORDER[f.severity], f.code))
+    doc.findings, doc.published_inferred = found, bounds

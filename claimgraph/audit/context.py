@@ -1,0 +1,69 @@
+"""What the audit checks share: the document, the profiles of its sentences and references, and their fits
+(computed once, on demand)."""
+
+from __future__ import annotations
+
+import bisect
+import functools
+
+from claimgraph.audit.fit import Fit, Profile, _bare_numbers, fit, reference_profile, reference_text, tokens_profile
+from claimgraph.document import Document
+from claimgraph.figures import Figure, find_figures
+from claimgraph.periods import reported_periods
+from claimgraph.records import Span
+
+#: Quotations in messages are cut to this many characters.
+QUOTE_CHARS = 90
+
+
+class AuditContext:
+    """Lazily computed views of one document for the checks."""
+
+    def __init__(self, doc: Document, nlp) -> None:
+        self.doc = doc
+        self.nlp = nlp
+
+    @functools.cached_property
+    def _tokens_by_sentence(self) -> list[list]:
+        """The spaCy tokens of each sentence (sentences come from paragraphs' parses)."""
+        sentences = self.doc.sentences
+        out: list[list] = [[] for _ in sentences]
+        starts = [s.span.start for s in sentences]
+        for para, pdoc in zip(self.doc.paragraphs, self.doc.parsed, strict=True):
+            for tok in pdoc:
+                offset = para.start + tok.idx
+                i = bisect.bisect_right(starts, offset) - 1
+                if not tok.is_space and i >= 0 and offset < sentences[i].span.end:
+                    out[i].append(tok)
+        return out
+
+    @functools.cached_property
+    def figures(self) -> list[list[Figure]]:
+        """Figures of each sentence."""
+        return [find_figures(self.doc.text, s.span) for s in self.doc.sentences]
+
+    def periods(self, s: int):
+        span = self.doc.sentences[s].span
+        return reported_periods(span.of(self.doc.text), span.start)
+
+    @functools.cached_property
+    def sentence_profiles(self) -> list[Profile]:
+        out = []
+        for i, s in enumerate(self.doc.sentences):
+            numbers = {f.value for f in self.figures[i]} | set(_bare_numbers(s.span.of(self.doc.text)))
+            out.append(tokens_profile(self._tokens_by_sentence[i], tuple(sorted(numbers)), self.periods(i)))
+        return out
+
+    @functools.cached_property
+    def reference_profiles(self) -> list[Profile]:
+        texts = [reference_text(r) for r in self.doc.references]
+        return [reference_profile(r, parsed) for r, parsed in zip(self.doc.references, self.nlp.pipe(texts),
+                                                                    strict=True)]
+
+    @functools.cache  # noqa: B019 - the context lives as long as one audit of one document
+    def fit(self, sentence: int, reference: int) -> Fit:
+        return fit(self.sentence_profiles[sentence], self.reference_profiles[reference])
+
+    def quote(self, span: Span) -> str:
+        text = " ".join(span.of(self.doc.text).split())
+        return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "\u2026"

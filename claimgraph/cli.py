@@ -1,0 +1,160 @@
+"""The command line: a thin layer over the library that turns its errors into messages and exit codes.
+
+Exit codes: 0 ok; 1 findings at or above `--fail-on`; 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from claimgraph import __version__
+from claimgraph.errors import ClaimgraphError
+from claimgraph.read import ReadOptions
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+
+app = typer.Typer(
+    name="claimgraph",
+    help="Read conflict and geopolitics reporting, audit its sourcing, and extract evidence-backed claims.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+err = Console(stderr=True)
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+    html = "html"
+
+
+class FailOn(str, Enum):
+    never = "never"
+    error = "error"
+    warning = "warning"
+
+
+_FAIL_LEVELS = {"never": set(), "error": {"error"}, "warning": {"error", "warning"}}
+
+AllowPrivate = Annotated[bool, typer.Option("--allow-private", help="Allow fetching URLs on private or loopback addresses.")]
+
+
+def _pipeline(allow_private: bool):
+    from claimgraph.core import Pipeline  # the model loads here, after the arguments are known to be good
+
+    return Pipeline(read_options=ReadOptions(allow_private=allow_private))
+
+
+def _report_error(exc: ClaimgraphError) -> None:
+    err.print(f"[bold red]error[/]: {exc.source + ': ' if exc.source else ''}{exc.message}", markup=True,
+              highlight=False)
+
+
+def _write(out: Path | None, text: str) -> None:
+    if out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+    tmp.replace(out)  # never leave a half-written report behind
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"claimgraph {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Print the version and exit.")] = False) -> None:
+    pass
+
+
+@app.command()
+def audit(
+    source: Annotated[str, typer.Argument(help="A file (.txt .md .html .htm .pdf), '-' for stdin, or an http(s) URL.")],
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report to this file.")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a finding of this severity or worse is found.")] = FailOn.never,
+    allow_private: AllowPrivate = False,
+) -> None:
+    """Report on one document: its references and what is wrong with its sourcing."""
+    from claimgraph import report
+    from claimgraph.export import document_json
+
+    try:
+        doc = _pipeline(allow_private).process(source)
+    except ClaimgraphError as exc:
+        _report_error(exc)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    if format is ReportFormat.json:
+        _write(out, json.dumps(document_json(doc), ensure_ascii=False, indent=1))
+    elif format is ReportFormat.markdown:
+        _write(out, report.render_markdown(doc))
+    elif format is ReportFormat.html:
+        _write(out, report.render_html(doc))
+    elif out is not None:
+        console = Console(record=True, width=110, file=io.StringIO())
+        report.render_console(doc, console)
+        _write(out, console.export_text())
+    else:
+        report.render_console(doc, Console())
+    if any(f.severity in _FAIL_LEVELS[fail_on.value] for f in doc.findings):
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command()
+def extract(
+    sources: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, '-' or URLs.")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Write JSON Lines to this file.")] = None,
+    allow_private: AllowPrivate = False,
+) -> None:
+    """Extract each document as one JSON object per line (the JSON contract of PRODUCT.md)."""
+    from claimgraph.core import Failure
+    from claimgraph.export import to_json_line
+
+    pipeline = _pipeline(allow_private)
+    lines: list[str] = []
+    failures: list[Failure] = []
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=err, transient=True, disable=not err.is_terminal)
+    with progress:
+        task = progress.add_task("extracting", total=None)
+        for item in pipeline.process_many(sources):
+            if isinstance(item, Failure):
+                failures.append(item)
+                _report_error(item.error)
+            else:
+                line = to_json_line(item)
+                if out is None:
+                    sys.stdout.write(line + "\n")
+                    sys.stdout.flush()
+                else:
+                    lines.append(line)
+            progress.advance(task)
+    if out is not None:
+        _write(out, "\n".join(lines))
+    if failures:
+        err.print(f"{len(failures)} input(s) could not be read; the others were extracted.", highlight=False)
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def main() -> None:
+    """Entry point of the `claimgraph` script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,58 @@
+"""The orchestrator: the only module that wires the stages together.
+
+read -> structure -> nlp -> audit   (entities, claims and storage join as they are built)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from claimgraph import nlp as nlp_stage
+from claimgraph.audit import audit
+from claimgraph.document import Document
+from claimgraph.errors import InputError
+from claimgraph.read import ReadOptions, expand_sources, read
+from claimgraph.records import Reading
+from claimgraph.structure import structure
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An input of a batch that could not be processed, and why. The batch goes on without it."""
+
+    source: str
+    error: InputError
+
+
+class Pipeline:
+    """Runs every stage over one document. Load once, reuse for many documents (the model loads once)."""
+
+    def __init__(self, nlp=None, read_options: ReadOptions | None = None) -> None:
+        self.nlp = nlp or nlp_stage.load()
+        self.read_options = read_options or ReadOptions()
+
+    def process_reading(self, reading: Reading) -> Document:
+        doc = Document(reading)
+        structure(doc)
+        nlp_stage.parse(doc, self.nlp)
+        audit(doc, self.nlp)
+        return doc
+
+    def process(self, source: str, stdin: BinaryIO | None = None) -> Document:
+        """Read and process one source (path, URL or '-'); raises InputError for bad input."""
+        return self.process_reading(read(source, self.read_options, stdin=stdin))
+
+    def process_many(self, sources: Iterable[str], stdin: BinaryIO | None = None) -> Iterator[Document | Failure]:
+        """Every document named by `sources` (folders, globs expanded); bad ones come back as `Failure`."""
+        for item in expand_sources(list(sources)):
+            if isinstance(item, InputError):
+                yield Failure(item.source or "?", item)
+                continue
+            try:
+                yield self.process(item, stdin=stdin)
+            except InputError as exc:
+                if exc.source is None:
+                    exc.source = item
+                yield Failure(item, exc)

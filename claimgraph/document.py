@@ -1,0 +1,102 @@
+"""The one object the pipeline stages fill, in order: read -> structure -> nlp -> (entities -> claims) -> audit.
+
+A stage reads what earlier stages stored, computes its records, then assigns them in one go.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from claimgraph.records import (
+    Citation,
+    DateBounds,
+    Finding,
+    Marker,
+    PartialDate,
+    Reading,
+    Reference,
+    Sentence,
+    Span,
+)
+
+_WS = re.compile(r"\s+")
+
+
+def content_id(text: str) -> str:
+    """A document's id: the hash of its normalised text (Unicode NFC, white space collapsed).
+
+    The same article read from Markdown or from a re-saved file with other line breaks gets the same id.
+    """
+    norm = _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class Document:
+    """One article as the pipeline sees it.
+
+    reading: what the reader recovered (plain text, layout, links, source metadata).
+    title, authors, published: the stated title, byline and publication date (structure stage).
+    published_inferred: bounds on the publication date when none is stated (audit stage).
+    body: the running text, i.e. everything before the reference list.
+    paragraphs: spans of the body's paragraphs (headings, title and byline excluded).
+    references: the parsed reference list.
+    markers: inline citation markers found in the body.
+    citations: each marker label resolved to a reference and to the sentence it supports.
+    sentences: body sentences (nlp stage).
+    parsed: the spaCy Doc of each paragraph, same order as `paragraphs` (nlp stage; not serialised).
+    findings: the audit's findings.
+    entities, claims: filled by the entity and claim stages.
+    """
+
+    reading: Reading
+    title: Span | None = None
+    authors: tuple[str, ...] = ()
+    byline: Span | None = None
+    published: PartialDate | None = None
+    published_inferred: DateBounds | None = None
+    body: Span | None = None
+    paragraphs: list[Span] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    markers: list[Marker] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    parsed: list[Any] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    entities: list[Any] = field(default_factory=list)
+    claims: list[Any] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.reading.text
+
+    @property
+    def source(self) -> str:
+        return self.reading.source
+
+    @property
+    def id(self) -> str:
+        return content_id(self.reading.text)
+
+    def span_text(self, span: Span) -> str:
+        return span.of(self.reading.text)
+
+    def reference(self, label: str) -> Reference | None:
+        for ref in self.references:
+            if ref.label == label:
+                return ref
+        return None
+
+    def sentence_at(self, offset: int) -> int | None:
+        """Index of the sentence containing `offset`, or None."""
+        for i, s in enumerate(self.sentences):
+            if s.span.start <= offset < s.span.end:
+                return i
+        return None
+
+    def citations_of(self, sentence: int) -> list[Citation]:
+        return [c for c in self.citations if c.sentence == sentence]

@@ -1,0 +1,87 @@
+"""Every error the library raises. Only the CLI and the web layer turn these into exit codes and HTTP answers.
+
+Each error names the input it is about (`source`) so that a batch can report it and go on.
+"""
+
+from __future__ import annotations
+
+
+class ClaimgraphError(Exception):
+    """Base class: something claimgraph could not do, with a message meant for the person running it."""
+
+    #: short machine-readable kind, used in the one JSON error shape {"error": {"kind", "source", "message"}}
+    kind = "error"
+
+    def __init__(self, message: str, source: str | None = None):
+        self.message = message
+        self.source = source
+        super().__init__(f"{source}: {message}" if source else message)
+
+    def as_dict(self) -> dict:
+        return {"error": {"kind": self.kind, "source": self.source, "message": self.message}}
+
+
+class InputError(ClaimgraphError):
+    """The input cannot be read as a document (bad input or usage: exit code 2)."""
+
+    kind = "bad_input"
+
+
+class SourceNotFound(InputError):
+    """A path, folder or glob that names nothing readable."""
+
+    kind = "not_found"
+
+
+class UnsupportedFormat(InputError):
+    """A file whose kind claimgraph does not read (by extension or content)."""
+
+    kind = "unsupported_format"
+
+
+class EmptyInput(InputError):
+    """A document with no text in it once decoded and stripped of markup."""
+
+    kind = "empty"
+
+
+class BinaryInput(InputError):
+    """Bytes that are not text and not a format we read (an image, an executable...)."""
+
+    kind = "binary"
+
+
+class InputTooLarge(InputError):
+    """An input over the configured size limit."""
+
+    kind = "too_large"
+
+
+class DecodeFailure(InputError):
+    """Text whose encoding could not be determined, or a malformed HTML/PDF file."""
+
+    kind = "undecodable"
+
+
+class FetchRefused(InputError):
+    """A URL we will not fetch: a private or loopback address without permission, or a non-http(s) scheme."""
+
+    kind = "fetch_refused"
+
+
+class FetchFailed(InputError):
+    """A URL that could not be fetched: timeout, HTTP error, too large, connection refused."""
+
+    kind = "fetch_failed"
+
+
+class ModelUnavailable(ClaimgraphError):
+    """The pinned spaCy pipeline is not installed."""
+
+    kind = "model_unavailable"
+
+
+class DataFileError(ClaimgraphError):
+    """A bundled rules or gazetteer data file is malformed."""
+
+    kind = "data_file"

@@ -1,0 +1,72 @@
+"""A processed document as the JSON object of PRODUCT.md (`extract`, `audit --format json`).
+
+Fields may be added over time; the contract's fields are never renamed or dropped.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from claimgraph import __version__
+from claimgraph.document import Document
+from claimgraph.records import Finding, PartialDate, Span
+from claimgraph.rules import rules_version
+
+
+def _date(d: PartialDate | None) -> str | None:
+    return d.iso() if d else None
+
+
+def _evidence(doc: Document, span: Span) -> dict[str, Any]:
+    return {"start": span.start, "end": span.end, "text": span.of(doc.text)}
+
+
+def _finding(doc: Document, f: Finding) -> dict[str, Any]:
+    suggestion = None
+    if f.suggestion:
+        suggestion = {"message": f.suggestion.message, "references": list(f.suggestion.references)}
+        if f.suggestion.span:
+            suggestion["evidence"] = _evidence(doc, f.suggestion.span)
+    return {"code": f.code, "severity": f.severity, "message": f.message, "evidence": _evidence(doc, f.evidence),
+            "references": list(f.references), "suggestion": suggestion}
+
+
+def document_json(doc: Document) -> dict[str, Any]:
+    cited_at: dict[int, list[dict[str, int]]] = {}
+    for c in doc.citations:
+        if c.reference is not None:
+            spot = {"start": c.marker.start, "end": c.marker.end}
+            if spot not in cited_at.setdefault(c.reference, []):
+                cited_at[c.reference].append(spot)
+    inferred = doc.published_inferred
+    return {
+        "document": {
+            "id": doc.id,
+            "source": doc.source,
+            "format": doc.reading.format,
+            "title": doc.title.of(doc.text) if doc.title else None,
+            "authors": list(doc.authors),
+            "published": _date(doc.published),
+            "published_inferred": {"not_before": _date(inferred.not_before), "not_after": _date(inferred.not_after),
+                                   "why": inferred.why} if inferred else None,
+            "language": "en",
+            "text": doc.text,
+            "rules_version": rules_version(),
+            "claimgraph_version": __version__,
+        },
+        "entities": list(doc.entities),
+        "claims": list(doc.claims),
+        "references": [
+            {"label": r.label, "publisher": r.publisher, "date": _date(r.date), "title": r.title, "url": r.url,
+             "url_date": _date(r.url_date), "authors": list(r.authors), "accessed": _date(r.accessed),
+             "start": r.span.start, "end": r.span.end, "cited_at": cited_at.get(i, [])}
+            for i, r in enumerate(doc.references)
+        ],
+        "sentences": [{"start": s.span.start, "end": s.span.end, "paragraph": s.paragraph} for s in doc.sentences],
+        "findings": [_finding(doc, f) for f in doc.findings],
+    }
+
+
+def to_json_line(doc: Document) -> str:
+    return json.dumps(document_json(doc), ensure_ascii=False)

@@ -1,0 +1,322 @@
+"""The record types the pipeline stages produce. All are frozen: a stage computes records, then stores them.
+
+Evidence is always a `Span` into `Document.text` (the document's plain text), never a copied string, so
+anyone can check `text[start:end]`. This module imports nothing from the package.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A half-open range of character offsets into a document's plain text.
+
+    start: offset of the first character.
+    end: offset just past the last character (so `text[start:end]` is the covered text).
+    """
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span {self.start}..{self.end}")
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def of(self, text: str) -> str:
+        """The covered characters of `text`."""
+        return text[self.start : self.end]
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def contains(self, other: Span) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+    def shift(self, by: int) -> Span:
+        return Span(self.start + by, self.end + by)
+
+
+_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A calendar date known to year, month or day precision ("2022", "2022-11", "2022-11-28").
+
+    year: four-digit year.
+    month: 1-12, or None when only the year is known.
+    day: 1-31, or None when only the year or month is known.
+    """
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.day is not None and self.month is None:
+            raise ValueError("a day needs a month")
+        # dt.date validates month and day ranges (and leap years) for us.
+        dt.date(self.year, self.month or 1, self.day or 1)
+
+    @classmethod
+    def from_iso(cls, value: str) -> PartialDate:
+        m = _ISO.match(value.strip())
+        if not m:
+            raise ValueError(f"not an ISO partial date: {value!r}")
+        y, mo, d = m.groups()
+        return cls(int(y), int(mo) if mo else None, int(d) if d else None)
+
+    @classmethod
+    def of(cls, day: dt.date) -> PartialDate:
+        return cls(day.year, day.month, day.day)
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    def iso(self) -> str:
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def first_day(self) -> dt.date:
+        return dt.date(self.year, self.month or 1, self.day or 1)
+
+    def last_day(self) -> dt.date:
+        if self.day:
+            return dt.date(self.year, self.month, self.day)  # type: ignore[arg-type]
+        if self.month:
+            return dt.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+        return dt.date(self.year, 12, 31)
+
+    def human(self) -> str:
+        """'2022', 'November 2022' or '28 November 2022'."""
+        if self.month is None:
+            return str(self.year)
+        month = calendar.month_name[self.month]
+        return f"{month} {self.year}" if self.day is None else f"{self.day} {month} {self.year}"
+
+    def __str__(self) -> str:
+        return self.iso()
+
+
+@dataclass(frozen=True)
+class Period:
+    """A stretch of time a sentence reports ("in 2024", "in March 2023", "the 90s").
+
+    span: where the expression stands in the text.
+    start, end: first and last day covered (inclusive).
+    """
+
+    span: Span
+    start: dt.date
+    end: dt.date
+
+
+@dataclass(frozen=True)
+class Block:
+    """One unit of the document's layout, in reading order.
+
+    kind: 'heading', 'paragraph', 'list_item', 'quote' or 'code'.
+    span: the block's text in `Document.text`.
+    level: heading level (1 = top) for headings, nesting depth for list items, else 0.
+    """
+
+    kind: str
+    span: Span
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink as the source wrote it.
+
+    span: the link's anchor text in `Document.text`.
+    target: the href as written: an absolute URL, or '#id' for a link inside the page.
+    """
+
+    span: Span
+    target: str
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """An element of the source page that carries an id (a link target such as a footnote).
+
+    name: the id, without '#'.
+    span: the element's text in `Document.text`.
+    """
+
+    name: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class SourceMeta:
+    """What the source states about itself outside its running text (HTML metadata, PDF info).
+
+    title, authors, published: as stated (published is the raw string; the structure stage parses it).
+    url: the canonical or fetched URL, when known.
+    site: the site or outlet name, when known.
+    """
+
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    published: str | None = None
+    url: str | None = None
+    site: str | None = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a reader recovers from one input: plain text plus the layout the markup carried.
+
+    source: the path, URL or '-' it was read from.
+    format: 'text', 'markdown', 'html' or 'pdf'.
+    text: the plain text, markup removed. Every span below points into it.
+    blocks: headings, paragraphs, list items in reading order.
+    links: hyperlinks (inline citation links among them).
+    superscripts: spans that were superscript in the source markup (<sup>, Markdown ^x^).
+    anchors: elements with ids (footnote targets) and their text spans.
+    meta: what the source states about itself outside the text.
+    """
+
+    source: str
+    format: str
+    text: str
+    blocks: tuple[Block, ...] = ()
+    links: tuple[Link, ...] = ()
+    superscripts: tuple[Span, ...] = ()
+    anchors: tuple[Anchor, ...] = ()
+    meta: SourceMeta = field(default_factory=SourceMeta)
+
+
+@dataclass(frozen=True)
+class Marker:
+    """An inline citation marker in the body: [1], [1, 3], [1-3], ¹, a footnote link, (Author 2020).
+
+    span: the marker's characters in the text.
+    labels: the reference labels it names, ranges expanded ('1-3' -> '1', '2', '3').
+    style: 'bracket', 'superscript', 'footnote', 'link' or 'author_date'.
+    """
+
+    span: Span
+    labels: tuple[str, ...]
+    style: str
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One entry of the reference list, parsed.
+
+    label: its number or key as written ('1'; 'Smith 2020' for author-date lists).
+    span: the whole entry in the text.
+    authors: personal authors, as written.
+    publisher: outlet or publisher ('Al Jazeera', 'VOA'), from the entry or, failing that, the URL's domain.
+    date: the stated publication date (not an access date).
+    title: the work's title.
+    url: the first http(s) URL of the entry.
+    url_date: a date encoded in the URL's path ('/2022/11/28/'), when there is one.
+    accessed: a 'Retrieved'/'Accessed' date, kept apart from the publication date.
+    """
+
+    label: str
+    span: Span
+    authors: tuple[str, ...] = ()
+    publisher: str | None = None
+    date: PartialDate | None = None
+    title: str | None = None
+    url: str | None = None
+    url_date: PartialDate | None = None
+    accessed: PartialDate | None = None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the body (from the spaCy parser, citation markers kept with the sentence they close).
+
+    span: its characters in the text, trailing markers included.
+    paragraph: index into `Document.paragraphs`.
+    """
+
+    span: Span
+    paragraph: int
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One label of one marker, resolved to the reference it names.
+
+    marker: the marker's span.
+    label: the label named.
+    reference: index into `Document.references`, or None when no entry carries the label.
+    sentence: index into `Document.sentences` of the sentence the marker supports, or None.
+    """
+
+    marker: Span
+    label: str
+    reference: int | None
+    sentence: int | None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """What a finding proposes instead.
+
+    message: the proposal in plain words.
+    references: labels of the references proposed (e.g. the better-fitting one).
+    span: where in the text the proposal applies, when that is elsewhere than the evidence.
+    """
+
+    message: str
+    references: tuple[str, ...] = ()
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem (or a noteworthy fact) about the document's sourcing.
+
+    code: the audit code ('citation.mismatch', ...; see PRODUCT.md).
+    severity: 'error', 'warning' or 'info'.
+    message: why, in plain words.
+    evidence: the span the finding is about.
+    references: labels of the references involved.
+    suggestion: what to do instead, when there is a proposal.
+    """
+
+    code: str
+    severity: str
+    message: str
+    evidence: Span
+    references: tuple[str, ...] = ()
+    suggestion: Suggestion | None = None
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"unknown severity {self.severity!r}")
+
+
+@dataclass(frozen=True)
+class DateBounds:
+    """A publication date bounded from evidence when the document does not state one.
+
+    not_before, not_after: the bounds (either may be None when unknown).
+    why: the reasoning, in plain words.
+    """
+
+    not_before: PartialDate | None
+    not_after: PartialDate | None
+    why: str

@@ -1,0 +1,37 @@
+"""The bundled rule sets (YAML files in `claimgraph/data/`), loaded once and validated lightly.
+
+Every rule file carries a `version`; extracted items record the versions of the rules that made them
+(`rules_version()`), so a stored claim can be traced to the rules in force when it was extracted.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from claimgraph.errors import DataFileError
+
+
+@functools.cache
+def load(name: str) -> dict[str, Any]:
+    """The rule file `claimgraph/data/<name>.yaml` as a dict (cached; treat it as read-only)."""
+    path = resources.files("claimgraph") / "data" / f"{name}.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataFileError(f"cannot load rule file {name}.yaml: {exc}") from exc
+    if not isinstance(data, dict) or "version" not in data:
+        raise DataFileError(f"rule file {name}.yaml must be a mapping with a 'version'")
+    return data
+
+
+#: The rule files whose versions identify a run of the pipeline.
+RULE_FILES = ("audit", "structure")
+
+
+def rules_version() -> str:
+    """One string naming every rule file's version, e.g. 'audit@2026.11.1+structure@2026.11.1'."""
+    return "+".join(f"{name}@{load(name)['version']}" for name in RULE_FILES)
