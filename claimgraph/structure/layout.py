@@ -1,0 +1,357 @@
+"""Title, byline and stated publication date of a document, from its first blocks and its metadata.
+
+`find_layout(reading, blocks)` returns a `Layout`. Nothing here is inferred: a date is the one the source
+states (its metadata, a date line near the top, or a press-release dateline), or None.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from claimgraph.records import Block, PartialDate, Reading, Span
+from claimgraph.structure._rules import rules, word_set
+from claimgraph.structure.dates import find_dates, parse_date
+
+#: how many blocks from the top may hold the title, byline and date line
+TOP_BLOCKS = 6
+MAX_TITLE = 200
+MAX_BYLINE = 160
+MAX_DATE_LINE = 120
+
+
+@dataclass(frozen=True)
+class Layout:
+    """title, byline: spans of the title and byline, when found.
+    authors: the byline's names (or the metadata's authors).
+    published: the stated publication date.
+    header: indices (into the block list) of the title, byline and date-line blocks.
+    """
+
+    title: Span | None = None
+    byline: Span | None = None
+    authors: tuple[str, ...] = ()
+    published: PartialDate | None = None
+    header: frozenset[int] = frozenset()
+
+
+# ------------------------------------------------------------------------------------------------ blocks
+
+
+def blocks_of(reading: Reading) -> list[Block]:
+    """The reading's blocks with spans trimmed of surrounding white space (empty ones dropped).
+
+    A reading without blocks is split at blank lines, as the text reader does.
+    """
+    text = reading.text
+    raw = list(reading.blocks)
+    if not raw:
+        raw = []
+        for m in re.finditer(r"\S(?:.*?\S)?(?=\s*\n\s*\n|\s*$)", text, re.S):
+            raw.append(Block("paragraph", Span(m.start(), m.end())))
+    out = []
+    for b in raw:
+        span = trim(text, b.span)
+        if len(span):
+            out.append(Block(b.kind, span, b.level))
+    return out
+
+
+def trim(text: str, span: Span) -> Span:
+    start, end = span.start, min(span.end, len(text))
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end)
+
+
+def plain(s: str) -> str:
+    """A block's text without Markdown emphasis/heading marks, white space collapsed."""
+    s = re.sub(r"^\s*#{1,6}\s+", "", s)
+    s = re.sub(r"[*_]{1,3}", "", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+# ------------------------------------------------------------------------------------------------ layout
+
+
+def find_layout(reading: Reading, blocks: list[Block], end: int | None = None) -> Layout:
+    """Title, byline, authors and stated date. `end`: offset where the reference section starts."""
+    text = reading.text
+    limit = len(text) if end is None else end
+    top = [(i, b) for i, b in enumerate(blocks) if b.span.start < limit][: TOP_BLOCKS + 2]
+    header: set[int] = set()
+
+    title, title_idx = _title(reading, top)
+    if title_idx is not None:
+        header.add(title_idx)
+
+    published: PartialDate | None = None
+    meta = reading.meta
+    if meta.published:
+        published = parse_date(meta.published) or _first_date(meta.published)
+
+    # byline: a block right after the title (a date line may stand between)
+    byline: Span | None = None
+    authors: tuple[str, ...] = ()
+    after = [(i, b) for i, b in top if title_idx is None or i > title_idx][:3]
+    for i, b in after:
+        if i in header:
+            continue
+        found = _byline(b.span.of(text))
+        if found is not None:
+            names, date = found
+            byline, authors = b.span, names
+            header.add(i)
+            if published is None and date is not None:
+                published = date
+            break
+        if _date_line(b.span.of(text)) is None:
+            break  # the byline must follow the title closely
+    if not authors and meta.authors:
+        authors = tuple(a.strip() for a in meta.authors if a.strip())
+
+    # date line(s) near the top
+    updated: PartialDate | None = None
+    for i, b in top:
+        if i in header:
+            continue
+        found = _date_line(b.span.of(text))
+        if found is None:
+            continue
+        date, is_update = found
+        header.add(i)
+        if is_update:
+            updated = updated or date
+        elif published is None:
+            published = date
+    if published is None and updated is not None:
+        published = updated
+
+    # a press-release dateline opening the first paragraph
+    if published is None:
+        for i, b in top:
+            if i not in header and b.kind != "heading":
+                published = _dateline(b.span.of(text))
+                break
+
+    return Layout(title, byline, authors, published, frozenset(header))
+
+
+def _title(reading: Reading, top: list[tuple[int, Block]]) -> tuple[Span | None, int | None]:
+    text = reading.text
+    meta_title = reading.meta.title
+    if meta_title and meta_title.strip():
+        found = _find_meta_title(text, meta_title.strip(), top)
+        if found is not None:
+            return found
+    for i, b in top:
+        s = plain(b.span.of(text))
+        if b.kind == "heading" and not is_reference_heading(s) and not is_section_ender(s):
+            return b.span, i
+        if len(s) > MAX_TITLE or s.endswith("."):
+            break  # running text started: a later heading is a section heading
+    for i, b in top:
+        s = plain(b.span.of(text))
+        if (
+            b.kind in ("paragraph", "heading")
+            and not is_reference_heading(s)
+            and not is_section_ender(s)
+            and 0 < len(s) < MAX_TITLE
+            and not s.endswith((".", ":", ";", ","))
+            and _byline(s) is None
+            and _date_line(s) is None
+            and "\n" not in b.span.of(text).strip()
+        ):
+            return b.span, i
+    return None, None
+
+
+def _find_meta_title(text: str, title: str, top: list[tuple[int, Block]]) -> tuple[Span, int] | None:
+    """The top block that is the metadata's title (or its part before a " | Site" suffix)."""
+    candidates = [title]
+    parts = re.split(r"\s+[|–—-]\s+|\s+::\s+", title)
+    if len(parts) > 1:
+        candidates += sorted(parts, key=len, reverse=True)
+    for cand in candidates:
+        key = plain(cand).lower()
+        if len(key) < 4:
+            continue
+        for i, b in top:
+            if plain(b.span.of(text)).lower() == key:
+                return b.span, i
+    return None
+
+
+# ------------------------------------------------------------------------------------------------ byline
+
+
+@cache
+def _byline_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    leads = sorted(rules()["byline_lead_ins"], key=len, reverse=True)
+    roles = sorted(rules()["byline_roles"], key=len, reverse=True)
+    lead = re.compile(r"(?i)^(?:" + "|".join(re.escape(x) for x in leads) + r")\s*:?\s+(?P<names>.+)$")
+    role = re.compile(
+        r"^(?P<names>.+?)\s*(?:,|\||–|—|-)\s*(?i:" + "|".join(re.escape(x) for x in roles) + r")\b.*$"
+    )
+    return lead, role
+
+
+_NAME_WORD = re.compile(
+    r"^(?:[A-Z][\w'’.-]*|[a-z]{1,3}|al-[A-Z][\w'’-]*|ul|ud|bin|ibn|van|von|de|da|del|la|le)$"
+)
+
+
+def _is_name(s: str) -> bool:
+    words = s.split()
+    if not 1 <= len(words) <= 5 or not words[0][:1].isupper():
+        return False
+    return all(_NAME_WORD.match(w) for w in words) and sum(w[:1].isupper() for w in words) >= 1
+
+
+def _outlet_names() -> frozenset[str]:
+    return frozenset(v.lower() for v in rules()["outlets"].values())
+
+
+def _affiliation(piece: str) -> bool:
+    """An outlet or organisation named after the authors ("Reuters", "Centre for Border Studies")."""
+    low = piece.lower()
+    words = re.findall(r"[\w'’-]+", low)
+    return (
+        low in _outlet_names()
+        or any(w in word_set("organisation_words") for w in words)
+        or any(w in ("for", "of", "the") for w in words)
+    )
+
+
+def split_names(s: str) -> list[str]:
+    """'A and B', 'A, B & C' -> ['A', 'B', 'C']; an affiliation after the names ends them."""
+    s = re.sub(r"\([^)]*\)", " ", s)
+    s = re.sub(r"\s+", " ", s).strip(" .,;")
+    out: list[str] = []
+    for piece in re.split(r"\s*[,;]\s*", s):
+        piece = re.sub(r"^(?:and|&)\s+", "", piece.strip(" ."))
+        if not piece:
+            continue
+        if _affiliation(piece):
+            break
+        out.extend(n.strip(" .") for n in re.split(r"\s+and\s+|\s*&\s*", piece) if n.strip(" ."))
+    return out
+
+
+def _byline(block: str) -> tuple[tuple[str, ...], PartialDate | None] | None:
+    """(names, date stated in the byline) when the block is a byline."""
+    s = plain(block)
+    if not s or len(s) > MAX_BYLINE or "\n" in block.strip():
+        return None
+    lead, role = _byline_patterns()
+    m = lead.match(s) or role.match(s)
+    if not m:
+        return None
+    names_part = m["names"]
+    date = None
+    dates = [d for _, d in find_dates(names_part) if d.month is not None]
+    if dates:
+        date = dates[0]
+    # cut at a separator or a date-line word: "By Jane Doe | Published March 3, 2024"
+    names_part = re.split(r"\s+[|•·]\s+|\s+[–—]\s+|\s+-\s+", names_part)[0]
+    names_part = re.split(r"(?i)\b(?:published|updated|posted|on (?=[A-Z0-9]))\b", names_part)[0]
+    names_part = re.sub(r"(?i)\s+in\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?$", "", names_part)  # "By X in Kabul"
+    # a role after the name(s): "Jane Doe, Staff Writer"
+    rm = role.match(names_part)
+    if rm:
+        names_part = rm["names"]
+    names = [n for n in split_names(names_part) if _is_name(n)]
+    if not names:
+        return None
+    return tuple(names), date
+
+
+# ------------------------------------------------------------------------------------------------ dates
+
+
+@cache
+def _date_lead() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    def alt(key: str) -> str:
+        return "|".join(re.escape(x) for x in sorted(rules()[key], key=len, reverse=True))
+
+    pub = re.compile(r"(?i)^(?:" + alt("date_line_lead_ins") + r")\b\s*:?\s*")
+    upd = re.compile(r"(?i)^(?:" + alt("update_lead_ins") + r")\b\s*:?\s*")
+    return pub, upd
+
+
+_LEFTOVER_OK = re.compile(
+    r"(?i)^(?:[\s,|•·:;()\-–—/]|at|on|gmt|utc|[a-z]{2,4}t|am|pm|a\.m\.|p\.m\.|[0-2]?[0-9][:.][0-5][0-9]"
+    r"|mon|tue|wed|thu|fri|sat|sun|(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+    r"|[0-9]+\s*min(?:ute)?s?\s*read|read|last|[+-][0-9]{2}:?[0-9]{2})*$"
+)
+
+
+def _date_line(block: str) -> tuple[PartialDate, bool] | None:
+    """(date, is_update) when the block is a short date line ("Published 3 March 2024", "2024-03-03")."""
+    s = plain(block)
+    if not s or len(s) > MAX_DATE_LINE:
+        return None
+    pub, upd = _date_lead()
+    # "Published 3 March 2024 | Updated 4 March 2024": take the parts in turn
+    parts = [p.strip() for p in re.split(r"\s+[|•·]\s+", s) if p.strip()]
+    results: list[tuple[PartialDate, bool]] = []
+    for part in parts:
+        is_update, led = False, False
+        if m := upd.match(part):
+            part, is_update, led = part[m.end() :], True, True
+        elif m := pub.match(part):
+            part, led = part[m.end() :], True
+        date = parse_date(part)
+        if date is None and not led and _LEFTOVER_OK.match(part):
+            continue  # "5 min read", "GMT"
+        if date is None:
+            found = find_dates(part)
+            if len(found) != 1:
+                return None
+            span, date = found[0]
+            leftover = part[: span.start] + " " + part[span.end :]
+            if not _LEFTOVER_OK.match(leftover.strip()):
+                return None
+        if date.month is None and not led:
+            return None  # a lone year is not a date line
+        results.append((date, is_update))
+    if not results:
+        return None
+    for date, is_update in results:
+        if not is_update:
+            return date, False
+    return results[0]
+
+
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][A-Za-z .'’-]{1,40})?,?\s*"
+    r"(?:\((?P<paren>[^()]{4,40})\)|(?P<bare>[A-Z][a-z]{2,8}\.?\s+[0-9]{1,2},?\s+[12][0-9]{3}))\s*[—–-]"
+)
+
+
+def _dateline(block: str) -> PartialDate | None:
+    """The date of a press-release dateline: "KABUL, Afghanistan (June 25, 2010) — ..."."""
+    m = _DATELINE.match(block.strip())
+    if not m:
+        return None
+    date = parse_date(m["paren"] or m["bare"])
+    return date if date is not None and date.month is not None else None
+
+
+def _first_date(s: str) -> PartialDate | None:
+    found = find_dates(s)
+    return found[0][1] if found else None
+
+
+def is_reference_heading(s: str) -> bool:
+    """Whether a short block names a reference section ("References", "**Sources:**", "## Notes")."""
+    key = plain(s).rstrip(":： ").strip().lower()
+    return key in word_set("reference_headings")
+
+
+def is_section_ender(s: str) -> bool:
+    key = plain(s).rstrip(":： ").strip().lower()
+    return key in word_set("section_enders")
