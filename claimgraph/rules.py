@@ -15,16 +15,20 @@ import yaml
 from claimgraph.errors import DataFileError
 
 
+#: Where the rule files live (a package resource directory; tests point it elsewhere).
+DATA_DIR = resources.files("claimgraph") / "data"
+
+
 @functools.cache
 def load(name: str) -> dict[str, Any]:
     """The rule file `claimgraph/data/<name>.yaml` as a dict (cached; treat it as read-only)."""
-    path = resources.files("claimgraph") / "data" / f"{name}.yaml"
+    path = DATA_DIR / f"{name}.yaml"
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise DataFileError(f"cannot load rule file {name}.yaml: {exc}") from exc
+        raise DataFileError(f"cannot load rule file: {exc}", source=str(path)) from exc
     if not isinstance(data, dict) or "version" not in data:
-        raise DataFileError(f"rule file {name}.yaml must be a mapping with a 'version'")
+        raise DataFileError("a rule file must be a mapping with a 'version'", source=str(path))
     return data
 
 

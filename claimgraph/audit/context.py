@@ -9,6 +9,7 @@ import functools
 from claimgraph.audit.fit import Fit, Profile, _bare_numbers, fit, reference_profile, reference_text, tokens_profile
 from claimgraph.document import Document
 from claimgraph.figures import Figure, find_figures
+from claimgraph.nlp import masked_text
 from claimgraph.periods import reported_periods
 from claimgraph.records import Span
 
@@ -38,9 +39,14 @@ class AuditContext:
         return out
 
     @functools.cached_property
+    def masked(self) -> str:
+        """The text with citation markers blanked, so that "[1]" is never read as a number."""
+        return masked_text(self.doc)
+
+    @functools.cached_property
     def figures(self) -> list[list[Figure]]:
         """Figures of each sentence."""
-        return [find_figures(self.doc.text, s.span) for s in self.doc.sentences]
+        return [find_figures(self.masked, s.span) for s in self.doc.sentences]
 
     def periods(self, s: int):
         span = self.doc.sentences[s].span
@@ -50,7 +56,7 @@ class AuditContext:
     def sentence_profiles(self) -> list[Profile]:
         out = []
         for i, s in enumerate(self.doc.sentences):
-            numbers = {f.value for f in self.figures[i]} | set(_bare_numbers(s.span.of(self.doc.text)))
+            numbers = {f.value for f in self.figures[i]} | set(_bare_numbers(s.span.of(self.masked)))
             out.append(tokens_profile(self._tokens_by_sentence[i], tuple(sorted(numbers)), self.periods(i)))
         return out
 

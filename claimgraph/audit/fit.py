@@ -92,7 +92,8 @@ def reference_text(ref: Reference) -> str:
     parts = [ref.title or ""]
     if ref.url:
         path = urlsplit(ref.url).path
-        slug = " ".join(w for w in _SLUG_SPLIT.split(path) if w.isalpha() and len(w) > 2)
+        noise = set(rules.load("audit")["url_noise_words"])
+        slug = " ".join(w for w in _SLUG_SPLIT.split(path) if w.isalpha() and len(w) > 2 and w.lower() not in noise)
         parts.append(slug)
     return ". ".join(p for p in parts if p)
 
