@@ -32,7 +32,6 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check claimgraph tests bench
-	$(BIN)/ruff format --check claimgraph tests bench
 
 # Regenerate the lock after editing requirements/*.in (needs network access to the package index).
 lock:

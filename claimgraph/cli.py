@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -32,14 +32,14 @@ app = typer.Typer(
 err = Console(stderr=True)
 
 
-class ReportFormat(str, Enum):
+class ReportFormat(StrEnum):
     text = "text"
     json = "json"
     markdown = "markdown"
     html = "html"
 
 
-class FailOn(str, Enum):
+class FailOn(StrEnum):
     never = "never"
     error = "error"
     warning = "warning"
@@ -47,7 +47,9 @@ class FailOn(str, Enum):
 
 _FAIL_LEVELS = {"never": set(), "error": {"error"}, "warning": {"error", "warning"}}
 
-AllowPrivate = Annotated[bool, typer.Option("--allow-private", help="Allow fetching URLs on private or loopback addresses.")]
+AllowPrivate = Annotated[
+    bool, typer.Option("--allow-private", help="Allow fetching URLs on private or loopback addresses.")
+]
 
 
 def _pipeline(allow_private: bool):
@@ -57,8 +59,11 @@ def _pipeline(allow_private: bool):
 
 
 def _report_error(exc: ClaimgraphError) -> None:
-    err.print(f"[bold red]error[/]: {exc.source + ': ' if exc.source else ''}{exc.message}", markup=True,
-              highlight=False)
+    err.print(
+        f"[bold red]error[/]: {exc.source + ': ' if exc.source else ''}{exc.message}",
+        markup=True,
+        highlight=False,
+    )
 
 
 def _write(out: Path | None, text: str) -> None:
@@ -77,17 +82,26 @@ def _version(value: bool) -> None:
 
 
 @app.callback()
-def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                                help="Print the version and exit.")] = False) -> None:
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
     pass
 
 
 @app.command()
 def audit(
-    source: Annotated[str, typer.Argument(help="A file (.txt .md .html .htm .pdf), '-' for stdin, or an http(s) URL.")],
-    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.")] = ReportFormat.text,
+    source: Annotated[
+        str, typer.Argument(help="A file (.txt .md .html .htm .pdf), '-' for stdin, or an http(s) URL.")
+    ],
+    format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Report format.")
+    ] = ReportFormat.text,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write the report to this file.")] = None,
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a finding of this severity or worse is found.")] = FailOn.never,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Exit 1 when a finding of this severity or worse is found.")
+    ] = FailOn.never,
     allow_private: AllowPrivate = False,
 ) -> None:
     """Report on one document: its references and what is wrong with its sourcing."""
@@ -128,8 +142,15 @@ def extract(
     pipeline = _pipeline(allow_private)
     lines: list[str] = []
     failures: list[Failure] = []
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                        console=err, transient=True, disable=not err.is_terminal)
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
     with progress:
         task = progress.add_task("extracting", total=None)
         for item in pipeline.process_many(sources):

@@ -28,8 +28,14 @@ def _finding(doc: Document, f: Finding) -> dict[str, Any]:
         suggestion = {"message": f.suggestion.message, "references": list(f.suggestion.references)}
         if f.suggestion.span:
             suggestion["evidence"] = _evidence(doc, f.suggestion.span)
-    return {"code": f.code, "severity": f.severity, "message": f.message, "evidence": _evidence(doc, f.evidence),
-            "references": list(f.references), "suggestion": suggestion}
+    return {
+        "code": f.code,
+        "severity": f.severity,
+        "message": f.message,
+        "evidence": _evidence(doc, f.evidence),
+        "references": list(f.references),
+        "suggestion": suggestion,
+    }
 
 
 def document_json(doc: Document) -> dict[str, Any]:
@@ -48,8 +54,13 @@ def document_json(doc: Document) -> dict[str, Any]:
             "title": doc.title.of(doc.text) if doc.title else None,
             "authors": list(doc.authors),
             "published": _date(doc.published),
-            "published_inferred": {"not_before": _date(inferred.not_before), "not_after": _date(inferred.not_after),
-                                   "why": inferred.why} if inferred else None,
+            "published_inferred": {
+                "not_before": _date(inferred.not_before),
+                "not_after": _date(inferred.not_after),
+                "why": inferred.why,
+            }
+            if inferred
+            else None,
             "language": "en",
             "text": doc.text,
             "rules_version": rules_version(),
@@ -58,12 +69,24 @@ def document_json(doc: Document) -> dict[str, Any]:
         "entities": list(doc.entities),
         "claims": list(doc.claims),
         "references": [
-            {"label": r.label, "publisher": r.publisher, "date": _date(r.date), "title": r.title, "url": r.url,
-             "url_date": _date(r.url_date), "authors": list(r.authors), "accessed": _date(r.accessed),
-             "start": r.span.start, "end": r.span.end, "cited_at": cited_at.get(i, [])}
+            {
+                "label": r.label,
+                "publisher": r.publisher,
+                "date": _date(r.date),
+                "title": r.title,
+                "url": r.url,
+                "url_date": _date(r.url_date),
+                "authors": list(r.authors),
+                "accessed": _date(r.accessed),
+                "start": r.span.start,
+                "end": r.span.end,
+                "cited_at": cited_at.get(i, []),
+            }
             for i, r in enumerate(doc.references)
         ],
-        "sentences": [{"start": s.span.start, "end": s.span.end, "paragraph": s.paragraph} for s in doc.sentences],
+        "sentences": [
+            {"start": s.span.start, "end": s.span.end, "paragraph": s.paragraph} for s in doc.sentences
+        ],
         "findings": [_finding(doc, f) for f in doc.findings],
     }
 

@@ -15,19 +15,26 @@ from claimgraph import rules
 from claimgraph.records import Period, Span
 from claimgraph.structure.dates import find_dates
 
-_DECADE = re.compile(
-    r"\b(?:the\s+)?(?:(?P<century>1[89]|20)(?P<d4>\d)0s|'?(?P<d2>[0-9])0s)\b", re.IGNORECASE
-)
-_DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6, "seventies": 7,
-                 "eighties": 8, "nineties": 9}
+_DECADE = re.compile(r"\b(?:the\s+)?(?:(?P<century>1[89]|20)(?P<d4>\d)0s|'?(?P<d2>[0-9])0s)\b", re.IGNORECASE)
+_DECADE_WORDS = {
+    "twenties": 2,
+    "thirties": 3,
+    "forties": 4,
+    "fifties": 5,
+    "sixties": 6,
+    "seventies": 7,
+    "eighties": 8,
+    "nineties": 9,
+}
 _DECADE_WORD = re.compile(r"\bthe\s+(" + "|".join(_DECADE_WORDS) + r")\b", re.IGNORECASE)
 
 
 @functools.cache
 def _future_cue() -> re.Pattern:
     cues = sorted(rules.load("audit")["future_cues"], key=len, reverse=True)
-    return re.compile(r"\b(?:" + "|".join(map(re.escape, cues)) + r")\s+(?:the\s+)?(?:end\s+of\s+)?$",
-                      re.IGNORECASE)
+    return re.compile(
+        r"\b(?:" + "|".join(map(re.escape, cues)) + r")\s+(?:the\s+)?(?:end\s+of\s+)?$", re.IGNORECASE
+    )
 
 
 def _decade(start_year: int) -> tuple[dt.date, dt.date]:
@@ -46,7 +53,11 @@ def find_periods(text: str, base: int = 0) -> list[Period]:
             year = 2000 + d * 10 if d <= 1 else 1900 + d * 10
         out.append(Period(Span(m.start(), m.end()).shift(base), *_decade(year)))
     for m in _DECADE_WORD.finditer(text):
-        out.append(Period(Span(m.start(), m.end()).shift(base), *_decade(1900 + 10 * _DECADE_WORDS[m.group(1).lower()])))
+        out.append(
+            Period(
+                Span(m.start(), m.end()).shift(base), *_decade(1900 + 10 * _DECADE_WORDS[m.group(1).lower()])
+            )
+        )
     return sorted(out, key=lambda p: p.span)
 
 

@@ -320,3 +320,115 @@ class DateBounds:
     not_before: PartialDate | None
     not_after: PartialDate | None
     why: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place in the text where an entity is named or referred to.
+
+    span: the mention's characters.
+    entity: id of the entity it refers to.
+    how: how it was linked: 'gazetteer', 'demonym', 'metonym', 'ner', 'coreference'.
+    """
+
+    span: Span
+    entity: str
+    how: str
+
+
+@dataclass(frozen=True)
+class Entity:
+    """An actor, place or thing, canonical within the document (and, through `id`, across documents when
+    the gazetteer knows it).
+
+    id: the gazetteer id ('PAK', 'TTP'), or a document-local id ('local:person:john-smith') for unknowns.
+    name: the canonical name.
+    type: one of PRODUCT.md's entity types (state, government, military, ...).
+    wikidata: the Wikidata Q-id when the gazetteer is sure of it, else None.
+    country: the id of the state it belongs to, when known.
+    mentions: every mention in the document, in text order.
+    """
+
+    id: str
+    name: str
+    type: str
+    wikidata: str | None = None
+    country: str | None = None
+    mentions: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A counted or measured amount a claim reports: "around 685 security personnel", "$35m", "several".
+
+    span: the expression as written, qualifier included.
+    value: the number (scale applied; vague words coded as ACLED/UCDP do: several 3, dozens 12, hundreds 100).
+    low, high: bounds when the text gives a range or a bound ("at least 5" -> low 5; "up to 10" -> high 10).
+    qualifier: "around", "over", "at least", "nearly", "up to"... as written, or None.
+    unit: 'people' for counts of people, an ISO 4217 code for money, else what is counted ('vehicles').
+    what: the category: 'killed', 'injured', 'abducted', 'arrested', 'displaced', 'repatriated', 'money', ...
+    whom: who is counted: 'civilians', 'security personnel', 'militants', 'refugees', ... or None.
+    vague: the vague word when the number is coded from one ("several", "dozens"), else None.
+    """
+
+    span: Span
+    value: float
+    low: float | None = None
+    high: float | None = None
+    qualifier: str | None = None
+    unit: str | None = None
+    what: str | None = None
+    whom: str | None = None
+    vague: str | None = None
+
+
+@dataclass(frozen=True)
+class TimeExpression:
+    """A time a claim happened, as an interval of days.
+
+    span: the expression in the text ("in March 2023", "just a few days ago", "the 90s").
+    start, end: first and last day (inclusive); either may be None for open intervals ("since 2015").
+    relative: True when resolved against the document's date (stated or inferred).
+    """
+
+    span: Span
+    start: dt.date | None
+    end: dt.date | None
+    relative: bool = False
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Who did what to whom, when, where, how many, how it is said, by whom, on which citation.
+
+    id: stable within the document ('c3').
+    subject, object: entity ids (several for coordinated actors).
+    predicate: a PLOVER 0.8 event type or a standing relation (ALLIED_WITH, HARBORS, ...).
+    mode: PLOVER mode ('firearms', 'deport', 'blockade'...), or None.
+    negated: True when the text denies it.
+    modality: 'asserted', 'reported', 'quoted', 'speculative' or 'opinion'.
+    attributed_to: entity id (or name) of the source the author relays, None for the author's own voice.
+    time: when, if the sentence says.
+    place: entity ids of where.
+    quantities: amounts the claim reports.
+    citations: labels of the references whose markers cover the sentence.
+    evidence: the span the claim rests on (its clause or sentence).
+    sentence: index into `Document.sentences`.
+    rule: id of the pattern that produced it (from the versioned pattern files).
+    """
+
+    id: str
+    subject: tuple[str, ...]
+    predicate: str
+    object: tuple[str, ...]
+    evidence: Span
+    sentence: int
+    mode: str | None = None
+    negated: bool = False
+    modality: str = "asserted"
+    attributed_to: str | None = None
+    time: TimeExpression | None = None
+    place: tuple[str, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    citations: tuple[str, ...] = ()
+    rule: str = ""

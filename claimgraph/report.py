@@ -68,9 +68,14 @@ def render_console(doc: Document, console: Console) -> None:
             cited[doc.references[c.reference].label] = cited.get(doc.references[c.reference].label, 0) + 1
     for r in doc.references:
         n = cited.get(r.label, 0)
-        refs.add_row(rich_escape(r.label), rich_escape(r.publisher or ""), r.date.iso() if r.date else "",
-                     rich_escape(r.title or ""), r.url_date.iso() if r.url_date else "",
-                     f"{n}\u00d7" if n else "[yellow]never[/]")
+        refs.add_row(
+            rich_escape(r.label),
+            rich_escape(r.publisher or ""),
+            r.date.iso() if r.date else "",
+            rich_escape(r.title or ""),
+            r.url_date.iso() if r.url_date else "",
+            f"{n}\u00d7" if n else "[yellow]never[/]",
+        )
     console.print(refs)
 
     groups = _by_severity(doc)
@@ -82,8 +87,15 @@ def render_console(doc: Document, console: Console) -> None:
                 shown = []
                 for label in f.references:
                     ref = doc.reference(label)
-                    shown.append(f"[{label}] " + (f"{ref.publisher or ''} ({ref.date.iso() if ref.date else 'n.d.'}) "
-                                                  f"{ref.title or ''}" if ref else "(no such entry)"))
+                    shown.append(
+                        f"[{label}] "
+                        + (
+                            f"{ref.publisher or ''} ({ref.date.iso() if ref.date else 'n.d.'}) "
+                            f"{ref.title or ''}"
+                            if ref
+                            else "(no such entry)"
+                        )
+                    )
                 body.append(Text("References: " + "; ".join(shown), style="dim"))
             if f.suggestion:
                 body.append(Text("Suggestion: " + f.suggestion.message, style="green"))
@@ -99,16 +111,24 @@ def _md(text: str) -> str:
 
 def render_markdown(doc: Document) -> str:
     title = doc.title.of(doc.text) if doc.title else "(untitled)"
-    lines = [f"# Sourcing audit: {_md(title)}", "",
-             f"- Source: {_md(doc.source)}",
-             f"- Authors: {_md(', '.join(doc.authors) or 'not stated')}",
-             f"- Published: {_md(_published(doc))}",
-             f"- Document id: `{doc.id}`", "",
-             f"## References ({len(doc.references)})", "",
-             "| # | publisher | date | title | URL date |", "|---|---|---|---|---|"]
+    lines = [
+        f"# Sourcing audit: {_md(title)}",
+        "",
+        f"- Source: {_md(doc.source)}",
+        f"- Authors: {_md(', '.join(doc.authors) or 'not stated')}",
+        f"- Published: {_md(_published(doc))}",
+        f"- Document id: `{doc.id}`",
+        "",
+        f"## References ({len(doc.references)})",
+        "",
+        "| # | publisher | date | title | URL date |",
+        "|---|---|---|---|---|",
+    ]
     for r in doc.references:
-        lines.append(f"| {_md(r.label)} | {_md(r.publisher or '')} | {r.date.iso() if r.date else ''} | "
-                     f"{_md(r.title or '')} | {r.url_date.iso() if r.url_date else ''} |")
+        lines.append(
+            f"| {_md(r.label)} | {_md(r.publisher or '')} | {r.date.iso() if r.date else ''} | "
+            f"{_md(r.title or '')} | {r.url_date.iso() if r.url_date else ''} |"
+        )
     lines += ["", f"## Findings ({summary(doc)})", ""]
     for sev in SEVERITIES:
         for f in _by_severity(doc)[sev]:
@@ -131,14 +151,18 @@ def render_html(doc: Document) -> str:
     rows = "".join(
         f"<tr><td>{e(r.label)}</td><td>{e(r.publisher or '')}</td><td>{e(r.date.iso() if r.date else '')}</td>"
         f"<td>{e(r.title or '')}</td><td>{e(r.url_date.iso() if r.url_date else '')}</td></tr>"
-        for r in doc.references)
+        for r in doc.references
+    )
     items = "".join(
-        f"<li class=\"{e(f.severity)}\"><strong>{e(f.severity)}</strong> <code>{e(f.code)}</code>: {e(f.message)}"
+        f'<li class="{e(f.severity)}"><strong>{e(f.severity)}</strong> <code>{e(f.code)}</code>: {e(f.message)}'
         f"<blockquote>{e(_quote(doc, f))}</blockquote>"
-        + (f"<p>Suggestion: {e(f.suggestion.message)}</p>" if f.suggestion else "") + "</li>"
-        for sev in SEVERITIES for f in _by_severity(doc)[sev])
+        + (f"<p>Suggestion: {e(f.suggestion.message)}</p>" if f.suggestion else "")
+        + "</li>"
+        for sev in SEVERITIES
+        for f in _by_severity(doc)[sev]
+    )
     return (
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f"<title>Sourcing audit: {e(title)}</title>"
         "<style>body{font-family:sans-serif;max-width:60rem;margin:2rem auto}.error{color:#a00}"
         ".warning{color:#a60}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .4rem}"

@@ -14,7 +14,6 @@ import yaml
 
 from claimgraph.errors import DataFileError
 
-
 #: Where the rule files live (a package resource directory; tests point it elsewhere).
 DATA_DIR = resources.files("claimgraph") / "data"
 

@@ -19,8 +19,11 @@ _MARK = re.compile(r"\[(\d+)\]")
 
 def build(paragraphs: list[str], refs: list[dict], published: str | None = None) -> Document:
     """A document whose body is `paragraphs` and whose reference list is `refs` (label, date, title, ...)."""
-    lines = [f"[{r['label']}] {r.get('publisher', 'Outlet')} ({r.get('date', 'n.d.')}). {r['title']}. "
-             f"{r.get('url', '')}".rstrip() for r in refs]
+    lines = [
+        f"[{r['label']}] {r.get('publisher', 'Outlet')} ({r.get('date', 'n.d.')}). {r['title']}. "
+        f"{r.get('url', '')}".rstrip()
+        for r in refs
+    ]
     text = "\n\n".join(paragraphs + ["References"] + lines)
     doc = Document(Reading("test", "text", text))
     pos, paras = 0, []
@@ -32,10 +35,17 @@ def build(paragraphs: list[str], refs: list[dict], published: str | None = None)
     pos += len("References") + 2
     references = []
     for r, line in zip(refs, lines, strict=True):
-        references.append(Reference(
-            r["label"], Span(pos, pos + len(line)), publisher=r.get("publisher", "Outlet"),
-            date=PartialDate.from_iso(r["date"]) if r.get("date") else None, title=r["title"], url=r.get("url"),
-            url_date=PartialDate.from_iso(r["url_date"]) if r.get("url_date") else None))
+        references.append(
+            Reference(
+                r["label"],
+                Span(pos, pos + len(line)),
+                publisher=r.get("publisher", "Outlet"),
+                date=PartialDate.from_iso(r["date"]) if r.get("date") else None,
+                title=r["title"],
+                url=r.get("url"),
+                url_date=PartialDate.from_iso(r["url_date"]) if r.get("url_date") else None,
+            )
+        )
         pos += len(line) + 2
     doc.references = references
     labels = {r.label: i for i, r in enumerate(references)}
@@ -63,18 +73,28 @@ def only(doc: Document, code: str):
 
 
 def test_unresolved_marker(nlp):
-    doc = run(nlp, build(["Rain fell on Lahore in July 2022 [1]. Roads flooded [3]."],
-                         [{"label": "1", "date": "2022-07", "title": "Rain falls on Lahore"}], "2022-08"))
+    doc = run(
+        nlp,
+        build(
+            ["Rain fell on Lahore in July 2022 [1]. Roads flooded [3]."],
+            [{"label": "1", "date": "2022-07", "title": "Rain falls on Lahore"}],
+            "2022-08",
+        ),
+    )
     f = only(doc, "citation.unresolved")
     assert f.severity == "error" and f.references == ("3",) and f.evidence.of(doc.text) == "[3]"
 
 
 def test_unused_reference_with_and_without_a_place(nlp):
-    paragraphs = ["Rain fell on Lahore in July 2022 [1].",
-                  "The Ravi river burst its banks near Shahdara and villagers fled to higher ground."]
-    refs = [{"label": "1", "date": "2022-07", "title": "Rain falls on Lahore"},
-            {"label": "2", "date": "2022-07", "title": "Ravi river bursts banks near Shahdara"},
-            {"label": "3", "date": "2021-01", "title": "Cricket season opens in Karachi"}]
+    paragraphs = [
+        "Rain fell on Lahore in July 2022 [1].",
+        "The Ravi river burst its banks near Shahdara and villagers fled to higher ground.",
+    ]
+    refs = [
+        {"label": "1", "date": "2022-07", "title": "Rain falls on Lahore"},
+        {"label": "2", "date": "2022-07", "title": "Ravi river bursts banks near Shahdara"},
+        {"label": "3", "date": "2021-01", "title": "Cricket season opens in Karachi"},
+    ]
     doc = run(nlp, build(paragraphs, refs, "2022-08"))
     unused = {f.references[0]: f for f in doc.findings if f.code == "reference.unused"}
     assert set(unused) == {"2", "3"}
@@ -85,19 +105,30 @@ def test_unused_reference_with_and_without_a_place(nlp):
 
 
 def test_predates_claim_fires_when_source_is_older_than_the_period(nlp):
-    doc = run(nlp, build(["In March 2023, the army lost many soldiers to attacks near Bannu [1]."],
-                         [{"label": "1", "date": "2022-05", "title": "Attacks near Bannu"}], "2023-06"))
+    doc = run(
+        nlp,
+        build(
+            ["In March 2023, the army lost many soldiers to attacks near Bannu [1]."],
+            [{"label": "1", "date": "2022-05", "title": "Attacks near Bannu"}],
+            "2023-06",
+        ),
+    )
     f = only(doc, "citation.predates_claim")
     assert f.references == ("1",) and "March 2023" in f.message
 
 
-@pytest.mark.parametrize("sentence", [
-    "In March 2023, the army lost many soldiers to attacks near Bannu [1].",  # source after the period
-    "The army plans to finish the new road near Bannu by 2030 [1].",  # a deadline, not a reported period
-    "The army has fought near Bannu for years [1].",  # no period at all
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In March 2023, the army lost many soldiers to attacks near Bannu [1].",  # source after the period
+        "The army plans to finish the new road near Bannu by 2030 [1].",  # a deadline, not a reported period
+        "The army has fought near Bannu for years [1].",  # no period at all
+    ],
+)
 def test_predates_claim_silent(nlp, sentence):
-    doc = run(nlp, build([sentence], [{"label": "1", "date": "2023-04", "title": "Attacks near Bannu"}], "2023-06"))
+    doc = run(
+        nlp, build([sentence], [{"label": "1", "date": "2023-04", "title": "Attacks near Bannu"}], "2023-06")
+    )
     assert "citation.predates_claim" not in codes(doc)
 
 
@@ -108,8 +139,10 @@ SWAP_REFS = [
 
 
 def test_swapped_citations_reported_as_a_swap(nlp):
-    paragraphs = ["In February 2023, wheat prices in Kabul markets soared as imports fell [1].",
-                  "Days later, an earthquake flattened villages in Herat province, killing hundreds [2]."]
+    paragraphs = [
+        "In February 2023, wheat prices in Kabul markets soared as imports fell [1].",
+        "Days later, an earthquake flattened villages in Herat province, killing hundreds [2].",
+    ]
     doc = run(nlp, build(paragraphs, SWAP_REFS, "2023-03"))
     found = [f for f in doc.findings if f.code == "citation.mismatch"]
     assert {(f.references, f.suggestion.references) for f in found} == {(("1",), ("2",)), (("2",), ("1",))}
@@ -117,40 +150,56 @@ def test_swapped_citations_reported_as_a_swap(nlp):
 
 
 def test_correct_citations_raise_no_mismatch(nlp):
-    paragraphs = ["In February 2023, wheat prices in Kabul markets soared as imports fell [2].",
-                  "Days later, an earthquake flattened villages in Herat province, killing hundreds [1]."]
+    paragraphs = [
+        "In February 2023, wheat prices in Kabul markets soared as imports fell [2].",
+        "Days later, an earthquake flattened villages in Herat province, killing hundreds [1].",
+    ]
     doc = run(nlp, build(paragraphs, SWAP_REFS, "2023-03"))
     assert codes(doc, ("error", "warning")) == []
 
 
 def test_single_mismatch_names_the_better_reference(nlp):
-    paragraphs = ["In February 2023, wheat prices in Kabul markets soared as imports fell [3].",
-                  "Days later, an earthquake flattened villages in Herat province, killing hundreds [1]."]
+    paragraphs = [
+        "In February 2023, wheat prices in Kabul markets soared as imports fell [3].",
+        "Days later, an earthquake flattened villages in Herat province, killing hundreds [1].",
+    ]
     refs = SWAP_REFS + [{"label": "3", "date": "2023-02", "title": "Football league season opens in Doha"}]
     doc = run(nlp, build(paragraphs, refs, "2023-03"))
     f = only(doc, "citation.mismatch")
     assert f.references == ("3",) and f.suggestion.references == ("2",) and "swapped" not in f.message
 
 
-@pytest.mark.parametrize(("date", "url_date", "fires"), [
-    ("2022-03", "2021-03-14", True),
-    ("2022-11", "2022-11-28", False),
-    ("2024", "2024-01-17", False),
-    ("2023-07-05", "2023-07-06", False),  # a day apart: a time-zone shift
-    ("2023-07-05", "2023-07-07", True),
-    ("2023-07-05", "2023-08-05", True),
-])
+@pytest.mark.parametrize(
+    ("date", "url_date", "fires"),
+    [
+        ("2022-03", "2021-03-14", True),
+        ("2022-11", "2022-11-28", False),
+        ("2024", "2024-01-17", False),
+        ("2023-07-05", "2023-07-06", False),  # a day apart: a time-zone shift
+        ("2023-07-05", "2023-07-07", True),
+        ("2023-07-05", "2023-08-05", True),
+    ],
+)
 def test_url_date_mismatch(nlp, date, url_date, fires):
-    refs = [{"label": "1", "date": date, "url_date": url_date, "title": "Rain falls on Lahore",
-             "url": "https://example.org/news/rain"}]
+    refs = [
+        {
+            "label": "1",
+            "date": date,
+            "url_date": url_date,
+            "title": "Rain falls on Lahore",
+            "url": "https://example.org/news/rain",
+        }
+    ]
     doc = run(nlp, build(["Rain fell on Lahore [1]."], refs, "2025-01"))
     assert ("reference.url_date_mismatch" in codes(doc)) is fires
 
 
 def test_uncited_figure(nlp):
-    paragraphs = ["The government pledged $40m for reconstruction in Herat. Donors met in Kabul [1].",
-                  "At least 30 civilians were killed in the shelling, officials said.",
-                  "More than 2,000 families were displaced by the quake [1]."]
+    paragraphs = [
+        "The government pledged $40m for reconstruction in Herat. Donors met in Kabul [1].",
+        "At least 30 civilians were killed in the shelling, officials said.",
+        "More than 2,000 families were displaced by the quake [1].",
+    ]
     refs = [{"label": "1", "date": "2023-10", "title": "Donors meet in Kabul as 2,000 families displaced"}]
     doc = run(nlp, build(paragraphs, refs, "2023-11"))
     f = only(doc, "claim.uncited_figure")
@@ -164,8 +213,10 @@ def test_uncited_figure_is_info_without_any_citation_apparatus(nlp):
 
 def test_date_inferred_from_references_and_recency(nlp):
     paragraphs = ["Last week, the two ministers met in Doha to discuss trade [1].", "Trade is growing [2]."]
-    refs = [{"label": "1", "date": "2024-04-16", "title": "Ministers meet in Doha"},
-            {"label": "2", "date": "2024-01", "title": "Trade is growing"}]
+    refs = [
+        {"label": "1", "date": "2024-04-16", "title": "Ministers meet in Doha"},
+        {"label": "2", "date": "2024-01", "title": "Trade is growing"},
+    ]
     doc = run(nlp, build(paragraphs, refs))
     f = only(doc, "document.date_inferred")
     assert f.severity == "info" and f.evidence.of(doc.text) == "Last week"
@@ -174,6 +225,12 @@ def test_date_inferred_from_references_and_recency(nlp):
 
 
 def test_date_inferred_only_when_no_date_is_stated(nlp):
-    doc = run(nlp, build(["Trade is growing [1]."], [{"label": "1", "date": "2024-01", "title": "Trade grows"}],
-                         "2024-02-01"))
+    doc = run(
+        nlp,
+        build(
+            ["Trade is growing [1]."],
+            [{"label": "1", "date": "2024-01", "title": "Trade grows"}],
+            "2024-02-01",
+        ),
+    )
     assert "document.date_inferred" not in codes(doc) and doc.published_inferred is None

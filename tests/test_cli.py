@@ -26,8 +26,15 @@ def invoke(*args: str, input: str | None = None):
 def test_audit_text_report_shows_references_and_findings():
     result = invoke("audit", OP_ED)
     assert result.exit_code == 0, result.output
-    for expected in ("References (8)", "Khyber Courier", "citation.unresolved", "citation.mismatch",
-                     "look swapped", "reference.unused", "claim.uncited_figure"):
+    for expected in (
+        "References (8)",
+        "Khyber Courier",
+        "citation.unresolved",
+        "citation.mismatch",
+        "look swapped",
+        "reference.unused",
+        "claim.uncited_figure",
+    ):
         assert expected in result.output
 
 
@@ -37,15 +44,24 @@ def test_audit_json_is_the_contract_and_offsets_hold():
     data = json.loads(result.stdout)
     assert set(data) >= {"document", "entities", "claims", "references", "findings"}
     doc = data["document"]
-    assert set(doc) >= {"id", "source", "title", "authors", "published", "published_inferred", "language", "text"}
+    assert set(doc) >= {
+        "id",
+        "source",
+        "title",
+        "authors",
+        "published",
+        "published_inferred",
+        "language",
+        "text",
+    }
     text = doc["text"]
     for f in data["findings"]:
         assert set(f) >= {"code", "severity", "message", "evidence", "references", "suggestion"}
-        assert text[f["evidence"]["start"]:f["evidence"]["end"]] == f["evidence"]["text"]
+        assert text[f["evidence"]["start"] : f["evidence"]["end"]] == f["evidence"]["text"]
     for r in data["references"]:
         assert set(r) >= {"label", "publisher", "date", "title", "url", "url_date", "cited_at"}
         for spot in r["cited_at"]:
-            assert text[spot["start"]:spot["end"]] == f"[{r['label']}]"
+            assert text[spot["start"] : spot["end"]] == f"[{r['label']}]"
 
 
 def test_fail_on_error_exit_codes():
@@ -80,7 +96,9 @@ def test_extract_batch_goes_on_past_bad_inputs(tmp_path):
 
 
 def test_extract_stdin():
-    text = "# A title\n\nRain fell on Lahore in July 2022 [1].\n\n## References\n\n[1] Dawn (July 2022). Rain.\n"
+    text = (
+        "# A title\n\nRain fell on Lahore in July 2022 [1].\n\n## References\n\n[1] Dawn (July 2022). Rain.\n"
+    )
     result = invoke("extract", "-", input=text)
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -91,7 +109,9 @@ def test_reports_escape_hostile_text(tmp_path):
     hostile = tmp_path / "hostile.md"
     hostile.write_text(
         "# Title <script>alert(1)</script> [bold red]x[/]\n\n"
-        "About 40 civilians were killed <img src=x onerror=alert(2)> in the raid.\n", encoding="utf-8")
+        "About 40 civilians were killed <img src=x onerror=alert(2)> in the raid.\n",
+        encoding="utf-8",
+    )
     html = invoke("audit", str(hostile), "--format", "html")
     assert html.exit_code == 0
     assert "<script>" not in html.stdout and "<img" not in html.stdout

@@ -60,8 +60,10 @@ def test_masking_keeps_offsets():
 
 @pytest.mark.model
 def test_parse_assigns_sentences_and_citations(nlp):
-    text = ("In 2024 alone, the army lost many soldiers to attacks. [1] The losses followed a broken truce, "
-            "which the group blames on the army. [2]. Much has changed since then.")
+    text = (
+        "In 2024 alone, the army lost many soldiers to attacks. [1] The losses followed a broken truce, "
+        "which the group blames on the army. [2]. Much has changed since then."
+    )
     doc = doc_with_markers(text, ["[1]", "[2]"])
     parse(doc, nlp)
     sentences = [s.span.of(text) for s in doc.sentences]

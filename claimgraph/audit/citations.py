@@ -33,10 +33,15 @@ def unresolved(ctx: AuditContext) -> list[Finding]:
         if c.reference is not None:
             continue
         labels = ", ".join(r.label for r in doc.references) or "none"
-        out.append(Finding(
-            "citation.unresolved", "error",
-            f"the marker cites [{c.label}], but the reference list has no entry {c.label} (entries: {labels})",
-            c.marker, (c.label,)))
+        out.append(
+            Finding(
+                "citation.unresolved",
+                "error",
+                f"the marker cites [{c.label}], but the reference list has no entry {c.label} (entries: {labels})",
+                c.marker,
+                (c.label,),
+            )
+        )
     return out
 
 
@@ -53,12 +58,19 @@ def unused(ctx: AuditContext) -> list[Finding]:
         if best is not None and ctx.fit(best, i).score >= UNUSED_PLACE_MIN_FIT:
             where = doc.sentences[best].span
             why = explain(ctx.fit(best, i))
-            suggestion = Suggestion(f"it would fit the sentence \u201c{ctx.quote(where)}\u201d ({why})",
-                                    (ref.label,), where)
-            out.append(Finding(
-                "reference.unused.suggested_place", "info",
-                f"uncited reference [{ref.label}] is about what this sentence says ({why})",
-                where, (ref.label,), suggestion))
+            suggestion = Suggestion(
+                f"it would fit the sentence \u201c{ctx.quote(where)}\u201d ({why})", (ref.label,), where
+            )
+            out.append(
+                Finding(
+                    "reference.unused.suggested_place",
+                    "info",
+                    f"uncited reference [{ref.label}] is about what this sentence says ({why})",
+                    where,
+                    (ref.label,),
+                    suggestion,
+                )
+            )
         out.append(Finding("reference.unused", "warning", message, ref.span, (ref.label,), suggestion))
     return out
 
@@ -71,12 +83,17 @@ def url_date_mismatch(ctx: AuditContext) -> list[Finding]:
             continue
         if ref.date.first_day() - slack <= ref.url_date.first_day() <= ref.date.last_day() + slack:
             continue
-        out.append(Finding(
-            "reference.url_date_mismatch", "warning",
-            f"reference [{ref.label}] is dated {ref.date.human()}, but its URL carries the date "
-            f"{ref.url_date.human()}",
-            ref.span, (ref.label,),
-            Suggestion(f"check the date; the URL suggests {ref.url_date.human()}", (ref.label,))))
+        out.append(
+            Finding(
+                "reference.url_date_mismatch",
+                "warning",
+                f"reference [{ref.label}] is dated {ref.date.human()}, but its URL carries the date "
+                f"{ref.url_date.human()}",
+                ref.span,
+                (ref.label,),
+                Suggestion(f"check the date; the URL suggests {ref.url_date.human()}", (ref.label,)),
+            )
+        )
     return out
 
 
@@ -127,9 +144,11 @@ def _mismatch(ctx: AuditContext, s: int, cited: int, better: int, swap_with: int
     rc, rb = doc.references[cited], doc.references[better]
     why_b = explain(ctx.fit(s, better))
     why_c = explain(ctx.fit(s, cited))
-    message = (f"this sentence cites [{rc.label}] ({why_c}), but [{rb.label}] fits it clearly better ({why_b})")
+    message = f"this sentence cites [{rc.label}] ({why_c}), but [{rb.label}] fits it clearly better ({why_b})"
     if swap_with is not None:
-        message += (f"; the sentence citing [{rb.label}] fits [{rc.label}] better in turn: "
-                    f"[{rc.label}] and [{rb.label}] look swapped")
+        message += (
+            f"; the sentence citing [{rb.label}] fits [{rc.label}] better in turn: "
+            f"[{rc.label}] and [{rb.label}] look swapped"
+        )
     suggestion = Suggestion(f"cite [{rb.label}] here instead of [{rc.label}]", (rb.label,))
     return Finding("citation.mismatch", "warning", message, doc.sentences[s].span, (rc.label,), suggestion)

@@ -6,7 +6,15 @@ from __future__ import annotations
 import bisect
 import functools
 
-from claimgraph.audit.fit import Fit, Profile, _bare_numbers, fit, reference_profile, reference_text, tokens_profile
+from claimgraph.audit.fit import (
+    Fit,
+    Profile,
+    _bare_numbers,
+    fit,
+    reference_profile,
+    reference_text,
+    tokens_profile,
+)
 from claimgraph.document import Document
 from claimgraph.figures import Figure, find_figures
 from claimgraph.nlp import masked_text
@@ -63,8 +71,10 @@ class AuditContext:
     @functools.cached_property
     def reference_profiles(self) -> list[Profile]:
         texts = [reference_text(r) for r in self.doc.references]
-        return [reference_profile(r, parsed) for r, parsed in zip(self.doc.references, self.nlp.pipe(texts),
-                                                                    strict=True)]
+        return [
+            reference_profile(r, parsed)
+            for r, parsed in zip(self.doc.references, self.nlp.pipe(texts), strict=True)
+        ]
 
     @functools.cache  # noqa: B019 - the context lives as long as one audit of one document
     def fit(self, sentence: int, reference: int) -> Fit:

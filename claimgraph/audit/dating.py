@@ -30,12 +30,17 @@ def predates_claim(ctx: AuditContext) -> list[Finding]:
         if date.last_day() >= latest.start:
             continue
         when = latest.span.of(doc.text)
-        out.append(Finding(
-            "citation.predates_claim", "error",
-            f"the sentence reports events of {when!r} (from {latest.start:%d %B %Y}), but the reference it cites, "
-            f"[{ref.label}], is dated {date.human()}: a source cannot report what had not yet happened",
-            doc.sentences[c.sentence].span, (ref.label,),
-            Suggestion(f"cite a source published after {latest.start:%B %Y} for this sentence")))
+        out.append(
+            Finding(
+                "citation.predates_claim",
+                "error",
+                f"the sentence reports events of {when!r} (from {latest.start:%d %B %Y}), but the reference it cites, "
+                f"[{ref.label}], is dated {date.human()}: a source cannot report what had not yet happened",
+                doc.sentences[c.sentence].span,
+                (ref.label,),
+                Suggestion(f"cite a source published after {latest.start:%B %Y} for this sentence"),
+            )
+        )
     return out
 
 
@@ -43,8 +48,9 @@ def predates_claim(ctx: AuditContext) -> list[Finding]:
 def _recency() -> tuple[re.Pattern, dict[str, tuple[int, int]]]:
     table = {k.lower(): (int(v[0]), int(v[1])) for k, v in rules.load("audit")["relative_recency"].items()}
     # Longest phrase first so "just a few days ago" wins over "a few days ago" and "days ago".
-    pattern = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True)) + r")\b",
-                         re.IGNORECASE)
+    pattern = re.compile(
+        r"\b(" + "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True)) + r")\b", re.IGNORECASE
+    )
     return pattern, table
 
 
@@ -73,16 +79,22 @@ def date_inferred(ctx: AuditContext) -> tuple[DateBounds | None, list[Finding]]:
             if not_after is None or upper < not_after.last_day():
                 not_after = PartialDate.of(upper)
                 evidence = Span(sentence.span.start + m.start(), sentence.span.start + m.end())
-                why.append(f"it says {m.group(1)!r} of an event its reference [{label}] dates {date.human()}, "
-                           f"so it appeared within {high} days of it")
+                why.append(
+                    f"it says {m.group(1)!r} of an event its reference [{label}] dates {date.human()}, "
+                    f"so it appeared within {high} days of it"
+                )
             lower = date.first_day() + dt.timedelta(days=low)
             if lower > not_before.first_day() and date.precision == "day":
                 not_before = PartialDate.of(lower)
     bounds = DateBounds(not_before, not_after, "; ".join(why))
     span = f"not before {not_before.human()}" + (f" and not after {not_after.human()}" if not_after else "")
-    finding = Finding("document.date_inferred", "info",
-                      f"the document states no publication date; it was published {span}: {bounds.why}",
-                      evidence, (newest_ref.label,))
+    finding = Finding(
+        "document.date_inferred",
+        "info",
+        f"the document states no publication date; it was published {span}: {bounds.why}",
+        evidence,
+        (newest_ref.label,),
+    )
     return bounds, [finding]
 
 

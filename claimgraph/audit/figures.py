@@ -31,9 +31,15 @@ def uncited_figure(ctx: AuditContext) -> list[Finding]:
             continue  # "..., officials said": sourced in the sentence itself
         shown = ", ".join(f"\u201c{f.span.of(doc.text)}\u201d" for f in figures)
         kinds = sorted({f.kind for f in figures})
-        out.append(Finding(
-            "claim.uncited_figure", severity,
-            f"the {' and '.join(kinds)} figure{'s' if len(figures) > 1 else ''} {shown} "
-            f"{'are' if len(figures) > 1 else 'is'} stated with no citation and no named source",
-            sentence.span, (), Suggestion("add a citation for the figure, or name its source")))
+        out.append(
+            Finding(
+                "claim.uncited_figure",
+                severity,
+                f"the {' and '.join(kinds)} figure{'s' if len(figures) > 1 else ''} {shown} "
+                f"{'are' if len(figures) > 1 else 'is'} stated with no citation and no named source",
+                sentence.span,
+                (),
+                Suggestion("add a citation for the figure, or name its source"),
+            )
+        )
     return out

@@ -93,7 +93,9 @@ def reference_text(ref: Reference) -> str:
     if ref.url:
         path = urlsplit(ref.url).path
         noise = set(rules.load("audit")["url_noise_words"])
-        slug = " ".join(w for w in _SLUG_SPLIT.split(path) if w.isalpha() and len(w) > 2 and w.lower() not in noise)
+        slug = " ".join(
+            w for w in _SLUG_SPLIT.split(path) if w.isalpha() and len(w) > 2 and w.lower() not in noise
+        )
         parts.append(slug)
     return ". ".join(p for p in parts if p)
 
