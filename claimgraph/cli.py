@@ -172,6 +172,28 @@ def extract(
         raise typer.Exit(EXIT_BAD_INPUT)
 
 
+@app.command("eval")
+def eval_(
+    path: Annotated[str, typer.Argument(help="A gold set (seed .gold.json or .txt, isaf-*.jsonl, plover-*.jsonl, "
+                                             "a re3d folder) or a folder holding several.")],
+    json_out: Annotated[bool, typer.Option("--json", help="Print the scores as one JSON object.")] = False,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N records of each gold set.")] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes (one model load each).")] = 1,
+) -> None:
+    """Score the pipeline on gold datasets and print the scores."""
+    from claimgraph.evaluate import evaluate, render
+
+    try:
+        result = evaluate(path, limit, workers)
+    except ClaimgraphError as exc:
+        _report_error(exc)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    if json_out:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    else:
+        render(result, Console())
+
+
 def main() -> None:
     """Entry point of the `claimgraph` script."""
     app()

@@ -1,0 +1,124 @@
+"""`claimgraph eval`: score the pipeline on gold sets (the seed's gold, ISAF, PLOVER, re3d).
+
+    result = evaluate(path, limit, workers)     # a JSON-able dict (what `--json` prints)
+    render(result, console)                     # Rich tables, one per gold set
+
+`evaluate` recognises every gold set at `path` (detect.py), runs the pipeline once over all their texts
+(run.py: one process pool, one model load per worker), and scores each set with its own module (seed.py,
+isaf.py, plover.py, re3d.py) on the documents' JSON. Metric definitions: docs/metrics.md.
+
+Result shape:
+    {"path", "limit", "workers", "seconds", "claimgraph_version", "rules_version",
+     "records", "failed",
+     "sections": [{"kind", "name", "path", "records", "failed",
+                   "failures": [{"id", "error", "traceback"}],
+                   "metrics": {key: {"kind": "ratio", "label", "value", "num", "den"}
+                                  | {"kind": "prf", "label", "precision", "recall", "f1",
+                                     "matched_sys", "n_sys", "matched_gold", "n_gold"}
+                                  | {"kind": "count", "label", "value", "detail"}},
+                   ...scorer extras (seed: "summary", "documents")}]}
+Undefined scores (nothing to score) are null; see metrics.py for the empty-case conventions.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from claimgraph.evaluate import isaf, plover, re3d, seed
+from claimgraph.evaluate.detect import GoldSource, detect
+from claimgraph.evaluate.metrics import fmt
+from claimgraph.evaluate.run import Item, Outcome, run
+
+__all__ = ["SCORERS", "detect", "evaluate", "render"]
+
+#: gold kind -> module with load(source, limit) -> (items, golds) and score(golds, outcomes) -> dict
+SCORERS = {"seed": seed, "isaf": isaf, "plover": plover, "re3d": re3d}
+
+TITLES = {"seed": "seed gold", "isaf": "ISAF", "plover": "PLOVER", "re3d": "re3d"}
+
+
+def evaluate(path: str, limit: int | None = None, workers: int = 1, *, pipeline: Any = None,
+             progress: Callable[[int, int], None] | None = None, keep_outputs: bool = False) -> dict[str, Any]:
+    """Score every gold set found at `path`.
+
+    limit: at most this many records (documents) of each gold set. workers: processes (1 = in-process,
+    reusing `pipeline` when given). progress(done, total) is called as records finish. keep_outputs: add each
+    section's system JSON documents (None for a failed record) under "outputs".
+    Raises SourceNotFound / UnsupportedFormat when `path` holds no gold set, ModelUnavailable when the
+    spaCy pipeline is missing.
+    """
+    from claimgraph import __version__
+    from claimgraph.rules import rules_version
+
+    began = time.perf_counter()
+    sources = detect(path)
+    loaded: list[tuple[GoldSource, list[Item], list[dict[str, Any]]]] = []
+    for src in sources:
+        items, golds = SCORERS[src.kind].load(src, limit)
+        loaded.append((src, items, golds))
+    every = [it for _, items, _ in loaded for it in items]
+    outcomes = run(every, workers=workers, pipeline=pipeline, progress=progress)
+    sections = []
+    at = 0
+    for src, items, golds in loaded:
+        mine: list[Outcome] = outcomes[at : at + len(items)]
+        at += len(items)
+        failures = [{"id": o.id, "error": o.error, "traceback": o.traceback} for o in mine if not o.ok]
+        section = {"kind": src.kind, "name": src.name, "path": str(src.path), "records": len(items),
+                   "failed": len(failures), "failures": failures}
+        section.update(SCORERS[src.kind].score(golds, mine))
+        if keep_outputs:
+            section["outputs"] = [o.json for o in mine]
+        sections.append(section)
+    return {
+        "path": str(path), "limit": limit, "workers": workers,
+        "seconds": round(time.perf_counter() - began, 2),
+        "claimgraph_version": __version__, "rules_version": rules_version(),
+        "records": len(every), "failed": sum(s["failed"] for s in sections),
+        "sections": sections,
+    }
+
+
+def _cells(m: dict[str, Any]) -> tuple[str, str, str, str]:
+    """(score, precision, recall, counts) for one metric; the score of a PRF metric is its F1."""
+    if m["kind"] == "prf":
+        counts = f"P {m['matched_sys']}/{m['n_sys']}  R {m['matched_gold']}/{m['n_gold']}"
+        return fmt(m["f1"]), fmt(m["precision"]), fmt(m["recall"]), counts
+    if m["kind"] == "ratio":
+        return fmt(m["value"]), "", "", f"{m['num']}/{m['den']}"
+    return str(m["value"]), "", "", str(m.get("detail") or "")
+
+
+def render(result: dict[str, Any], console: Console) -> None:
+    """One Rich table per gold set, then failures (record id and error) if any."""
+    for s in result["sections"]:
+        title = f"{TITLES.get(s['kind'], s['kind'])} — {s['name']} ({s['records']} records"
+        title += f", {s['failed']} failed)" if s["failed"] else ")"
+        table = Table(title=title, title_justify="left", show_lines=False)
+        table.add_column("metric")
+        table.add_column("score (F1)", justify="right")
+        table.add_column("P", justify="right")
+        table.add_column("R", justify="right")
+        table.add_column("counts", justify="right")
+        for m in s["metrics"].values():
+            table.add_row(escape(m["label"]), *(escape(c) for c in _cells(m)))
+        console.print(table)
+        if s["kind"] == "seed" and "summary" in s:
+            sm = s["summary"]
+            console.print(f"seed score: entities {fmt(sm['entities'])} linking {fmt(sm['linking'])} "
+                          f"claims(must) {fmt(sm['claims_must'])} findings(must) {fmt(sm['findings_must'])} "
+                          f"unmatched-findings {sm['unmatched_findings']}", highlight=False)
+        for f in s["failures"][:10]:
+            console.print(f"[red]failed[/] {escape(f['id'])}: {escape(f['error'] or '')}", highlight=False)
+        if s["failed"] > 10:
+            console.print(f"... and {s['failed'] - 10} more failures (see --json)", highlight=False)
+        console.print()
+    console.print(f"{result['records']} records, {result['failed']} failed, {result['seconds']} s, "
+                  f"{result['workers']} worker(s); claimgraph {result['claimgraph_version']}, "
+                  f"rules {result['rules_version']}", highlight=False)

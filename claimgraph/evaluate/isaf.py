@@ -1,0 +1,214 @@
+"""ISAF press releases (`isaf-*.jsonl`): killed and captured counts, event date, province, armed group.
+
+Gold per record: `min_killed`, `min_captured` (ints in the data), `start_date` (YYYY-MM-DD), `province`
+(list of lowercase names, "" = none), `target_group` (list of ';'-joined lowercase codes: taliban, haqqani,
+aq, imu, hig, let, criminal; "" = none). Definitions (docs/metrics.md has them with examples):
+
+- system killed = sum of `value` (or `low` when there is no value: "several" = 3) over the document's
+  distinct quantities (by span) whose `what` names a death (killed, dead, deaths, died, fatalities) and
+  neither `what` nor `whom` names the reporting side's forces (security, soldiers, troops, police, ISAF,
+  coalition, Afghan forces...). Civilians are *counted*: the gold's civilian-casualty releases count
+  civilians in `min_killed`. system captured = the same over `what` naming a capture (captured, arrested,
+  detained, apprehended, detainees).
+- presence P/R/F1: each record is one item; predicted positive = system count > 0, gold positive = gold > 0.
+- exact count accuracy: over records where gold > 0 or system > 0, system count == gold count.
+- event date: the `time.start` of the first claim with one (list order), else `document.published`;
+  accuracy of exact string equality with `start_date`, over records with a gold date.
+- province: each gold province (non-empty) is one item; found when a system entity of type place has a
+  name, id or mention whose normalised form (lowercase, 'province' and punctuation removed, the
+  transliteration variants of PROVINCE_VARIANTS folded) equals the gold's.
+- armed group: each gold group code (split on ';', "" and 'criminal' skipped: not a named group) is one
+  item; found when a system entity of type armed_group has a name, id or mention equal (lowercase, 'the'
+  and punctuation removed) to one of the code's GROUP_ALIASES.
+
+A record whose processing failed scores as an empty system output.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from claimgraph.evaluate.detect import GoldSource
+from claimgraph.evaluate.metrics import m_prf_counts, m_ratio
+from claimgraph.evaluate.run import Item, Outcome
+
+DEATH_WORDS = {"killed", "dead", "deaths", "died", "fatalities"}
+CAPTURE_WORDS = {"captured", "arrested", "detained", "apprehended", "detainees"}
+#: Words naming the reporting side (ISAF and Afghan forces): their losses are not in `min_killed`.
+OWN_FORCES = {"security", "soldier", "soldiers", "troops", "police", "policemen", "policeman", "personnel",
+              "isaf", "coalition", "ansf", "servicemember", "servicemembers", "service", "army", "forces"}
+
+#: Transliterations of Afghan province names seen in the gold and in ISAF's prose, folded to one form.
+PROVINCE_VARIANTS = {
+    "paktia": "paktya", "paktiya": "paktya", "hilmand": "helmand", "konar": "kunar", "wardag": "wardak",
+    "maidan wardak": "wardak", "oruzgan": "uruzgan", "urozgan": "uruzgan", "khowst": "khost",
+    "jawzjan": "jowzjan", "nooristan": "nuristan", "sar e pol": "sar e pul", "sari pul": "sar e pul",
+    "sar i pul": "sar e pul", "sare pul": "sar e pul", "sar pul": "sar e pul", "qandahar": "kandahar",
+    "kondoz": "kunduz", "ghazny": "ghazni", "lagman": "laghman", "nimruz": "nimroz", "badakshan": "badakhshan",
+}
+
+#: The gold's armed-group codes and the names they stand for (normalised as `norm_group` does).
+GROUP_ALIASES = {
+    "taliban": {"taliban", "afghan taliban", "taleban", "islamic emirate of afghanistan", "quetta shura"},
+    "haqqani": {"haqqani", "haqqani network", "haqqanis", "hqn"},
+    "aq": {"aq", "al qaeda", "al qaida", "al qa ida", "alqaeda", "al qaeda network"},
+    "imu": {"imu", "islamic movement of uzbekistan"},
+    "hig": {"hig", "hezb e islami gulbuddin", "hizb e islami gulbuddin", "hezb i islami gulbuddin",
+            "hizb i islami gulbuddin", "hezb e islami", "hizb i islami", "hezb i islami", "hizb e islami"},
+    "let": {"let", "lashkar e taiba", "lashkar e tayyiba", "lashkar e toiba", "lashkar e tayyaba"},
+}
+SKIP_GROUPS = {"", "criminal"}
+
+_PUNCT = re.compile(r"[^\w\s]|_")
+_WS = re.compile(r"\s+")
+
+
+def _words(text: str | None) -> set[str]:
+    return set(re.findall(r"[a-z]+", (text or "").lower()))
+
+
+def _squash(text: str) -> str:
+    return _WS.sub(" ", _PUNCT.sub(" ", text.lower())).strip()
+
+
+def norm_province(name: str | None) -> str:
+    """'Paktiya Province' -> 'paktya'; 'Sar-e Pul' -> 'sar e pul'."""
+    s = _squash(name or "")
+    s = re.sub(r"\bprovince\b", " ", s)
+    s = _WS.sub(" ", s).strip()
+    return PROVINCE_VARIANTS.get(s, s)
+
+
+def norm_group(name: str | None) -> str:
+    """'the Haqqani Network' -> 'haqqani network'; 'al-Qaeda' -> 'al qaeda'."""
+    s = _squash(name or "")
+    s = re.sub(r"^the\b", " ", s)
+    return _WS.sub(" ", s).strip()
+
+
+def _value(q: dict[str, Any]) -> float:
+    v = q.get("value")
+    if v is None:
+        v = q.get("low")
+    try:
+        return float(v) if v is not None else 0.0
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _quantities(system: dict[str, Any]) -> list[dict[str, Any]]:
+    """The document's quantities, each span once (a figure shared by two claims counts once)."""
+    seen, out = set(), []
+    for c in system.get("claims", []):
+        for q in c.get("quantities") or []:
+            key = (q.get("start"), q.get("end"), q.get("what"), q.get("value"))
+            if q.get("start") is not None and key in seen:
+                continue
+            seen.add(key)
+            out.append(q)
+    return out
+
+
+def system_killed(system: dict[str, Any]) -> int:
+    total = 0.0
+    for q in _quantities(system):
+        what, whom = _words(q.get("what")), _words(q.get("whom"))
+        if what & DEATH_WORDS and not (what | whom) & OWN_FORCES:
+            total += _value(q)
+    return round(total)
+
+
+def system_captured(system: dict[str, Any]) -> int:
+    return round(sum(_value(q) for q in _quantities(system) if _words(q.get("what")) & CAPTURE_WORDS))
+
+
+def system_date(system: dict[str, Any]) -> str | None:
+    for c in system.get("claims", []):
+        start = (c.get("time") or {}).get("start")
+        if start:
+            return str(start)
+    return (system.get("document") or {}).get("published")
+
+
+def _entity_forms(system: dict[str, Any], types: set[str]) -> list[list[str]]:
+    """For each entity of one of `types`: its name, id and mention texts."""
+    out = []
+    for e in system.get("entities", []):
+        if e.get("type") in types:
+            forms = [e.get("name") or "", str(e.get("id") or "")]
+            forms += [m.get("text") or "" for m in e.get("mentions", [])]
+            out.append(forms)
+    return out
+
+
+def provinces_found(gold: list[str], system: dict[str, Any]) -> list[bool]:
+    names = {norm_province(f) for forms in _entity_forms(system, {"place"}) for f in forms} - {""}
+    return [norm_province(g) in names for g in gold if g.strip()]
+
+
+def gold_groups(target_group: list[str]) -> list[str]:
+    return [code.strip() for item in target_group for code in item.split(";") if code.strip() not in SKIP_GROUPS]
+
+
+def groups_found(gold: list[str], system: dict[str, Any]) -> list[bool]:
+    names = {norm_group(f) for forms in _entity_forms(system, {"armed_group"}) for f in forms} - {""}
+    return [bool(GROUP_ALIASES.get(code, {norm_group(code)}) & names) for code in gold_groups(gold)]
+
+
+def _int(x: Any) -> int:
+    try:
+        return int(x)
+    except (TypeError, ValueError):
+        return 0
+
+
+def load(source: GoldSource, limit: int | None = None) -> tuple[list[Item], list[dict[str, Any]]]:
+    items, golds = [], []
+    with source.path.open(encoding="utf-8-sig") as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            if limit is not None and len(items) >= limit:
+                break
+            rec = json.loads(line)
+            # ids repeat in this set (titles such as "[leader/facilitator]"), so the line number is the key
+            items.append(Item(id=f"{source.name}:{lineno}", text=rec["text"]))
+            golds.append({"line": lineno, "id": rec.get("id"), **rec["gold"]})
+    return items, golds
+
+
+def score(golds: list[dict[str, Any]], outcomes: list[Outcome]) -> dict[str, Any]:
+    empty: dict[str, Any] = {"claims": [], "entities": [], "document": {}}
+    counts = {k: {"tp": 0, "fp": 0, "fn": 0, "exact": 0, "scored": 0} for k in ("killed", "captured")}
+    dates = [0, 0]
+    prov: list[bool] = []
+    groups: list[bool] = []
+    for g, o in zip(golds, outcomes, strict=True):
+        system = o.json if o.ok else empty
+        for key, got in (("killed", system_killed(system)), ("captured", system_captured(system))):
+            want = _int(g.get(f"min_{key}"))
+            c = counts[key]
+            c["tp"] += got > 0 and want > 0
+            c["fp"] += got > 0 and want == 0
+            c["fn"] += got == 0 and want > 0
+            if got > 0 or want > 0:
+                c["scored"] += 1
+                c["exact"] += got == want
+        if g.get("start_date"):
+            dates[1] += 1
+            dates[0] += system_date(system) == g["start_date"]
+        prov += provinces_found(g.get("province") or [], system)
+        groups += groups_found(g.get("target_group") or [], system)
+    k, c = counts["killed"], counts["captured"]
+    metrics = {
+        "killed_presence": m_prf_counts("killed: presence (count > 0)", k["tp"], k["fp"], k["fn"]),
+        "killed_exact": m_ratio("killed: exact count", k["exact"], k["scored"]),
+        "captured_presence": m_prf_counts("captured: presence (count > 0)", c["tp"], c["fp"], c["fn"]),
+        "captured_exact": m_ratio("captured: exact count", c["exact"], c["scored"]),
+        "event_date": m_ratio("event date: exact", dates[0], dates[1]),
+        "province": m_ratio("province found", sum(prov), len(prov)),
+        "armed_group": m_ratio("armed group found", sum(groups), len(groups)),
+    }
+    return {"metrics": metrics}
