@@ -1,6 +1,6 @@
 """The orchestrator: the only module that wires the stages together.
 
-read -> structure -> nlp -> audit   (entities, claims and storage join as they are built)
+read -> structure -> nlp -> entities -> audit   (claims and storage join as they are built)
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import BinaryIO
 from claimgraph import nlp as nlp_stage
 from claimgraph.audit import audit
 from claimgraph.document import Document
+from claimgraph.entities import link
 from claimgraph.errors import InputError
 from claimgraph.read import ReadOptions, expand_sources, read, read_bytes
 from claimgraph.records import Reading
@@ -42,6 +43,7 @@ class Pipeline:
         self.stages: list[tuple[str, Callable[[Document], None]]] = [
             ("structure", structure),
             ("nlp", lambda doc: nlp_stage.parse(doc, self.nlp)),
+            ("entities", link),
             ("audit", lambda doc: audit(doc, self.nlp)),
         ]
 

@@ -5,6 +5,7 @@ A stage reads what earlier stages stored, computes its records, then assigns the
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import unicodedata
@@ -49,6 +50,8 @@ class Document:
     citations: each marker label resolved to a reference and to the sentence it supports.
     sentences: body sentences (nlp stage).
     parsed: the spaCy Doc of each paragraph, same order as `paragraphs` (nlp stage; not serialised).
+    parsed_other: the other blocks (title, byline, headings, reference entries) with their spaCy Docs, for
+        the entity linker, which links names wherever they stand (nlp stage; not serialised).
     findings: the audit's findings.
     entities, claims: filled by the entity and claim stages.
     """
@@ -66,6 +69,7 @@ class Document:
     citations: list[Citation] = field(default_factory=list)
     sentences: list[Sentence] = field(default_factory=list)
     parsed: list[Any] = field(default_factory=list)
+    parsed_other: list[tuple[Span, Any]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     entities: list[Any] = field(default_factory=list)
     claims: list[Any] = field(default_factory=list)
@@ -97,6 +101,13 @@ class Document:
             if s.span.start <= offset < s.span.end:
                 return i
         return None
+
+    def anchor_date(self) -> dt.date | None:
+        """The date the text speaks from: its stated publication date, else the newest date it cites."""
+        if self.published:
+            return self.published.first_day()
+        dates = [r.best_date.last_day() for r in self.references if r.best_date]
+        return max(dates, default=None)
 
     def citations_of(self, sentence: int) -> list[Citation]:
         return [c for c in self.citations if c.sentence == sentence]

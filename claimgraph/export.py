@@ -10,7 +10,7 @@ from typing import Any
 
 from claimgraph import __version__
 from claimgraph.document import Document
-from claimgraph.records import Finding, PartialDate, Span
+from claimgraph.records import Finding, Mention, PartialDate, Span
 from claimgraph.rules import rules_version
 
 
@@ -20,6 +20,13 @@ def _date(d: PartialDate | None) -> str | None:
 
 def _evidence(doc: Document, span: Span) -> dict[str, Any]:
     return {"start": span.start, "end": span.end, "text": span.of(doc.text)}
+
+
+def _mention(doc: Document, m: Mention) -> dict[str, Any]:
+    out = {"start": m.span.start, "end": m.span.end, "text": m.span.of(doc.text), "how": m.how}
+    if m.facet:
+        out["facet"] = m.facet
+    return out
 
 
 def _finding(doc: Document, f: Finding) -> dict[str, Any]:
@@ -66,7 +73,11 @@ def document_json(doc: Document) -> dict[str, Any]:
             "rules_version": rules_version(),
             "claimgraph_version": __version__,
         },
-        "entities": list(doc.entities),
+        "entities": [
+            {"id": e.id, "name": e.name, "type": e.type, "wikidata": e.wikidata, "country": e.country,
+             "mentions": [_mention(doc, m) for m in e.mentions]}
+            for e in doc.entities
+        ],
         "claims": list(doc.claims),
         "references": [
             {

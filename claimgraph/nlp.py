@@ -44,15 +44,20 @@ def masked_text(doc: Document) -> str:
 
 
 def parse(doc: Document, nlp=None) -> None:
-    """Parse every body paragraph; set `doc.parsed`, `doc.sentences` and each citation's sentence."""
+    """Parse every block; set `doc.parsed` (paragraphs), `doc.parsed_other` (the rest), `doc.sentences` and
+    each citation's sentence."""
     nlp = nlp or load()
     masked = masked_text(doc)
-    parsed = list(nlp.pipe((p.of(masked) for p in doc.paragraphs), batch_size=BATCH_SIZE))
-    sentences = _sentences(doc, masked, parsed)
+    others = [b.span for b in doc.reading.blocks
+              if b.kind != "code" and not any(b.span.overlaps(p) for p in doc.paragraphs)]
+    spans = doc.paragraphs + others
+    parsed = list(nlp.pipe((s.of(masked) for s in spans), batch_size=BATCH_SIZE))
+    sentences = _sentences(doc, masked, parsed[: len(doc.paragraphs)])
     citations = [
         type(c)(c.marker, c.label, c.reference, _sentence_of(sentences, c.marker)) for c in doc.citations
     ]
-    doc.parsed, doc.sentences, doc.citations = parsed, sentences, citations
+    doc.parsed, doc.sentences, doc.citations = parsed[: len(doc.paragraphs)], sentences, citations
+    doc.parsed_other = list(zip(others, parsed[len(doc.paragraphs) :], strict=True))
 
 
 def _sentences(doc: Document, masked: str, parsed: list) -> list[Sentence]:

@@ -242,6 +242,14 @@ class Reference:
     url_date: PartialDate | None = None
     accessed: PartialDate | None = None
 
+    @property
+    def best_date(self) -> PartialDate | None:
+        """The most precise trustworthy date: the URL's when it falls within the stated one, else the stated."""
+        if self.url_date and self.date:
+            agrees = self.date.first_day() <= self.url_date.first_day() <= self.date.last_day()
+            return self.url_date if agrees else self.date
+        return self.url_date or self.date
+
 
 @dataclass(frozen=True)
 class Sentence:
@@ -329,11 +337,13 @@ class Mention:
     span: the mention's characters.
     entity: id of the entity it refers to.
     how: how it was linked: 'gazetteer', 'demonym', 'metonym', 'ner', 'coreference'.
+    facet: for a state, the organ acting in this mention ('government', 'military', 'population'), or None.
     """
 
     span: Span
     entity: str
     how: str
+    facet: str | None = None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ import re
 
 from claimgraph import rules
 from claimgraph.audit.context import AuditContext
-from claimgraph.audit.fit import reference_date
 from claimgraph.records import DateBounds, Finding, PartialDate, Span, Suggestion
 
 
@@ -22,7 +21,7 @@ def predates_claim(ctx: AuditContext) -> list[Finding]:
             continue
         seen.add((c.sentence, c.reference))
         ref = doc.references[c.reference]
-        date = reference_date(ref)
+        date = ref.best_date
         periods = ctx.periods(c.sentence)
         if date is None or not periods:
             continue
@@ -59,7 +58,7 @@ def date_inferred(ctx: AuditContext) -> tuple[DateBounds | None, list[Finding]]:
     doc = ctx.doc
     if doc.published is not None:
         return None, []
-    dated = [(reference_date(r), r) for r in doc.references if reference_date(r)]
+    dated = [(r.best_date, r) for r in doc.references if r.best_date]
     if not dated:
         return None, []
     newest, newest_ref = max(dated, key=lambda d: d[0].last_day())
@@ -107,6 +106,6 @@ def _event_date(ctx: AuditContext, s: int) -> tuple[PartialDate, str] | None:
         candidates.append(s + 1)
     for i in candidates:
         for c in doc.citations_of(i):
-            if c.reference is not None and (date := reference_date(doc.references[c.reference])):
+            if c.reference is not None and (date := doc.references[c.reference].best_date):
                 return date, doc.references[c.reference].label
     return None

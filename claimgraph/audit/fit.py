@@ -100,14 +100,6 @@ def reference_text(ref: Reference) -> str:
     return ". ".join(p for p in parts if p)
 
 
-def reference_date(ref: Reference) -> PartialDate | None:
-    """The most precise trustworthy date: the URL's when it agrees with the stated one."""
-    if ref.url_date and ref.date:
-        agrees = ref.date.first_day() <= ref.url_date.first_day() <= ref.date.last_day()
-        return ref.url_date if agrees else ref.date
-    return ref.url_date or ref.date
-
-
 def reference_profile(ref: Reference, parsed) -> Profile:
     """`parsed` is the spaCy Doc of `reference_text(ref)`; title names and slug words both count as names
     when they are written as names in the title, and as words otherwise."""
@@ -115,7 +107,7 @@ def reference_profile(ref: Reference, parsed) -> Profile:
     # URL slugs are lower case, so the tagger cannot tell names there: any slug word may be a name.
     loose = {t.lemma_.lower() for t in parsed if t.is_alpha and not t.is_stop}
     numbers = tuple(f.value for f in find_figures(ref.title or "")) + _bare_numbers(ref.title or "")
-    return Profile(base.words, frozenset(base.names | loose), numbers, (), reference_date(ref))
+    return Profile(base.words, frozenset(base.names | loose), numbers, (), ref.best_date)
 
 
 _NUM = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?![\d])|(?<![\w.,])\d+(?![\w,])")

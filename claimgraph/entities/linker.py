@@ -1,0 +1,493 @@
+"""The entity stage: find every actor, place and thing and link each mention to one canonical entity.
+
+In order, over every parsed block (title, body, references):
+1. gazetteer names, longest match first (case-, diacritic-, hyphen- and apostrophe-insensitive);
+2. a demonym reads with its head noun: "Pakistani army" is Pakistan acting through its military,
+   "Afghans" (a plural noun) the Afghan people, "Baloch separatist movements" an armed movement;
+3. a capital is its government (metonymy) unless it is the place where something physical happens;
+4. names spaCy's NER finds and the gazetteer does not know become document-local entities;
+5. "the group", "the country", "its fighters" refer back to the nearest compatible entity.
+Text in other scripts is foreign text, never an entity; citation markers are blanked before parsing.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+
+from claimgraph import rules
+from claimgraph.document import Document
+from claimgraph.entities.gazetteer import GazEntry, Gazetteer, Name, boundaries, fold, is_acronym, load
+from claimgraph.records import Entity, Mention, Span
+
+#: The longest name, in tokens (hyphens split words into three tokens).
+MAX_TOKENS = 14
+
+_TYPE_ORDER = ("state", "armed_group", "government", "military", "agency", "political_org", "organization",
+               "person", "population", "place", "border", "infrastructure", "other")
+
+
+@dataclass(frozen=True)
+class _Link:
+    """A mention before entities are assembled: span, target entity, how, facet."""
+
+    span: Span
+    entity: str
+    how: str
+    facet: str | None = None
+
+
+@dataclass
+class _Local:
+    """An entity the gazetteer does not know, assembled from NER or a rule."""
+
+    id: str
+    name: str
+    type: str
+    country: str | None = None
+
+
+@functools.cache
+def _rules() -> dict:
+    data = rules.load("entities")
+
+    def heads(key: str) -> frozenset[str]:
+        return frozenset(w.lower() for w in data[key])
+
+    return {
+        **data,
+        "military": heads("military_heads"),
+        "government": heads("government_heads"),
+        "population": heads("population_heads"),
+        "armed": heads("armed_heads"),
+        "movement_adj": heads("movement_adjectives"),
+        "movement_head": heads("movement_heads"),
+        "physical": heads("physical_heads"),
+        "locative": heads("locative_preps"),
+        "armed_words": heads("armed_group_words"),
+        "political_words": heads("political_words"),
+        "scripts": tuple(data["foreign_scripts"]),
+        "anaphors": {tuple(k.lower().split()): tuple(v) for k, v in data["anaphors"].items()},
+        "possessive": {t: frozenset(ws) for t, ws in data["possessive_heads"].items()},
+    }
+
+
+def is_foreign(text: str) -> bool:
+    """True when most letters of `text` are in a script listed as foreign (Arabic, Cyrillic, ...)."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return False
+    scripts = _rules()["scripts"]
+    foreign = sum(any(s in unicodedata.name(c, "") for s in scripts) for c in letters)
+    return foreign * 2 > len(letters)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold_spaces(text).lower()).strip("-")
+
+
+def fold_spaces(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+class Linker:
+    """Links the mentions of one document. Build one per document; `run()` returns its entities."""
+
+    def __init__(self, doc: Document, gazetteer: Gazetteer) -> None:
+        self.doc = doc
+        self.gaz = gazetteer
+        self.day = doc.anchor_date()
+        self.links: list[_Link] = []
+        self.locals: dict[str, _Local] = {}
+        self.r = _rules()
+
+    # -- helpers --------------------------------------------------------------------------------------------
+
+    def _taken(self, span: Span) -> bool:
+        return any(link.span.overlaps(span) for link in self.links)
+
+    def _entry(self, eid: str) -> GazEntry | None:
+        return self.gaz.entries.get(eid)
+
+    def _canonical(self, eid: str) -> tuple[str, str | None]:
+        """A generic organ of a state (its government, its military) is the state acting: (state, facet)."""
+        e = self._entry(eid)
+        if e is not None and e.facet_of:
+            return e.facet_of, e.type
+        return eid, None
+
+    def _add(self, span: Span, eid: str, how: str, facet: str | None = None) -> None:
+        eid, organ = self._canonical(eid)
+        self.links.append(_Link(span, eid, how, facet or organ))
+
+    def _local(self, name: str, etype: str, country: str | None = None, key: str | None = None) -> str:
+        """A document-local entity, one per normalised name (the NER model may type one name two ways in
+        two sentences: the first type wins)."""
+        key = key or slug(name)
+        for eid in self.locals:
+            if eid.rsplit(":", 1)[-1] == key:
+                return eid
+        eid = f"local:{etype}:{key}"
+        self.locals[eid] = _Local(eid, name, etype, country)
+        return eid
+
+    # -- 1-3: gazetteer names, demonyms, metonyms -----------------------------------------------------------
+
+    def _segments(self):
+        yield from zip(self.doc.paragraphs, self.doc.parsed, strict=True)
+        yield from self.doc.parsed_other
+
+    def gazetteer_pass(self) -> None:
+        for base, sdoc in self._segments():
+            tokens = list(sdoc)
+            keys = [fold(t.text) for t in tokens]
+            i = 0
+            while i < len(tokens):
+                match = self._longest(tokens, keys, i, base.start)
+                if match is None:
+                    i += 1
+                    continue
+                j, names = match
+                i = self._resolve(tokens, i, j, names, base.start) + 1
+
+    def _longest(self, tokens, keys, i: int, base: int) -> tuple[int, list[Name]] | None:
+        if tokens[i].is_space or tokens[i].is_punct or not keys[i]:
+            return None
+        best = None
+        key = ""
+        breaks: set[int] = set()  # where the text has a word boundary, in key coordinates
+        for j in range(i, min(len(tokens), i + MAX_TOKENS)):
+            if tokens[j].is_space or (j > i and tokens[j - 1].whitespace_ and tokens[j].is_punct):
+                break
+            if j > i and (tokens[j - 1].whitespace_ or not keys[j - 1]):
+                breaks.add(len(key))
+            key += keys[j]
+            if not keys[j]:
+                continue  # a hyphen or apostrophe: the name may go on
+            surface = tokens[i].doc.text[tokens[i].idx : tokens[j].idx + len(tokens[j])]
+            # The text may run words together that the name separates ("alQaeda"), never the reverse:
+            # "Pakistan is" is not "Pakistanis".
+            names = [n for n in self.gaz.index.get(key, [])
+                     if self._case_ok(n, surface) and breaks <= boundaries(n.text)]
+            names = [n for n in names if n.kind != "metonym" or n.valid_on(self.day)]
+            if names:
+                best = (j, names)
+        return best
+
+    @staticmethod
+    def _case_ok(name: Name, surface: str) -> bool:
+        if is_acronym(name.text):
+            return surface.replace(".", "") == name.text.replace(".", "")
+        # Lower-case text matches only names that are themselves lower case ("the group" is not "The Group").
+        return not surface.islower() or name.text.islower()
+
+    def _resolve(self, tokens, i: int, j: int, names: list[Name], base: int) -> int:
+        """Record the mention tokens[i..j] stands for; return the last token index consumed."""
+        doc_start = base + tokens[i].idx
+        span = Span(doc_start, base + tokens[j].idx + len(tokens[j]))
+        plain = [n for n in names if n.kind in ("name", "alias")]
+        demonyms = [n for n in names if n.kind == "demonym"]
+        metonyms = [n for n in names if n.kind == "metonym"]
+        if plain:
+            target = self._pick(plain)
+            entry = self._entry(target)
+            if metonyms and entry is not None and entry.type == "place" and self._acts(tokens[j]):
+                self._add(span, self._pick(metonyms), "metonym")
+                return j
+            if entry is not None and entry.type == "population":
+                movement = self._movement(tokens, j, entry, base)
+                if movement is not None:
+                    return movement
+            self._add(span, target, "gazetteer")
+            return j
+        if metonyms:
+            self._add(span, self._pick(metonyms), "metonym")
+            return j
+        if demonyms:
+            return self._demonym(tokens, i, j, self._pick(demonyms), base)
+        return j
+
+    def _pick(self, names: list[Name]) -> str:
+        ids = sorted({n.entity for n in names},
+                     key=lambda e: _TYPE_ORDER.index(self.gaz.entries[e].type) if e in self.gaz.entries else 99)
+        return ids[0]
+
+    def _acts(self, token) -> bool:
+        """Is a capital acting (metonymy) rather than being the place where something physical happens?"""
+        if token.dep_ in ("nsubj", "nsubjpass", "poss"):
+            return True
+        if token.dep_ == "pobj" and token.head.dep_ == "prep":
+            prep, head = token.head, token.head.head
+            return not (prep.lower_ in self.r["locative"] and head.lemma_.lower() in self.r["physical"])
+        return token.dep_ in ("dobj", "appos", "conj")
+
+    def _heads_after(self, tokens, j: int, vocab: frozenset[str]) -> int | None:
+        """The index of the last token of a head noun (one or two words) from `vocab` right after j."""
+        k = j + 1
+        if k >= len(tokens):
+            return None
+        two = f"{tokens[k].lower_} {tokens[k + 1].lower_}" if k + 1 < len(tokens) else None
+        if two and two in vocab:
+            return k + 1
+        if tokens[k].lower_ in vocab or tokens[k].lemma_.lower() in vocab:
+            return k
+        return None
+
+    def _movement(self, tokens, j: int, population: GazEntry, base: int) -> int | None:
+        """'Baloch separatist movements' -> the armed movement of the Baloch (one entity per people)."""
+        k = j + 1
+        adjs = 0
+        while k < len(tokens) and tokens[k].lower_ in self.r["movement_adj"]:
+            k, adjs = k + 1, adjs + 1
+        if adjs == 0:
+            return None
+        if k >= len(tokens) or tokens[k].lower_ not in self.r["movement_head"]:
+            k -= 1  # "Baloch nationalist attacks": the adjective names the movement itself
+        eid = self._movement_entity(population)
+        span = Span(self._first_idx(tokens, j, base), base + tokens[k].idx + len(tokens[k]))
+        self.links.append(_Link(span, eid, "rule"))
+        return k
+
+    def _movement_entity(self, population: GazEntry) -> str:
+        """The gazetteer's umbrella entity for a people's armed movements ("Baloch insurgents"), else a local one."""
+        found = _umbrella_movement(self.gaz, population.id, frozenset(self.r["movement_adj"] | self.r["movement_head"]))
+        if found:
+            return found
+        root = re.sub(r"\s+(people|population|community)$", "", population.name, flags=re.IGNORECASE)
+        return self._local(f"{root} nationalist and separatist movements", "armed_group", population.country,
+                           key=f"{population.id.lower()}-movements")
+
+    def _first_idx(self, tokens, j: int, base: int) -> int:
+        # the population name may span several tokens ending at j; walk back over its hyphen-joined parts
+        i = j
+        while i > 0 and not tokens[i - 1].whitespace_ and not tokens[i - 1].is_space:
+            i -= 1
+        return base + tokens[i].idx
+
+    def _demonym(self, tokens, i: int, j: int, eid: str, base: int) -> int:
+        state = self.gaz.state_of(eid) or eid
+        start = base + tokens[i].idx
+        token = tokens[j]
+        k = self._heads_after(tokens, j, self.r["military"])
+        if k is not None:
+            self._add(Span(start, base + tokens[k].idx + len(tokens[k])), state, "demonym", "military")
+            return k
+        k = self._heads_after(tokens, j, self.r["government"])
+        if k is not None:
+            self._add(Span(start, base + tokens[k].idx + len(tokens[k])), state, "demonym", "government")
+            return k
+        k = self._heads_after(tokens, j, self.r["armed"])
+        if k is not None:
+            surface = tokens[i].doc.text[tokens[i].idx : tokens[k].idx + len(tokens[k])]
+            eid = self._local(surface, "armed_group", state)
+            self.links.append(_Link(Span(start, base + tokens[k].idx + len(tokens[k])), eid, "demonym"))
+            return k
+        end = base + token.idx + len(token)
+        k = self._heads_after(tokens, j, self.r["population"])
+        plural_noun = token.tag_ in ("NNS", "NNPS") or (token.text.endswith("s") and token.pos_ in ("NOUN", "PROPN"))
+        if k is None and plural_noun and token.dep_ not in ("amod", "compound"):
+            self._add(Span(start, end), self._population_of(state, token.text), "demonym", "population")
+            return j
+        self._add(Span(start, end), state, "demonym", "population" if k is not None else None)
+        return j
+
+    def _population_of(self, state: str, surface: str) -> str:
+        """The people of a state: the gazetteer's population entity for it, else a local one."""
+        found = _people_of(self.gaz, state, surface)
+        if found:
+            return found
+        return self._local(surface, "population", state, key=f"{state.lower()}-people")
+
+    # -- reference URLs ------------------------------------------------------------------------------------
+
+    def url_pass(self) -> None:
+        """Names in the words of reference URLs ("/pakistan-taliban-ends-ceasefire"), which say what a cited
+        article is about. URLs are lower case, so only names longer than an acronym count there."""
+        for ref in self.doc.references:
+            if not ref.url:
+                continue
+            at = self.doc.text.find(ref.url, ref.span.start, ref.span.end)
+            if at < 0:
+                continue
+            words = [(m.start() + at, m.end() + at, m.group()) for m in re.finditer(r"[A-Za-z]+", ref.url)]
+            i = 0
+            while i < len(words):
+                best = None
+                for j in range(i, min(len(words), i + 6)):
+                    key = "".join(fold(w[2]) for w in words[i : j + 1])
+                    names = [n for n in self.gaz.index.get(key, [])
+                             if n.kind in ("name", "alias", "demonym") and not is_acronym(n.text)]
+                    if names and len(key) > 3:
+                        best = (j, names)
+                if best is None:
+                    i += 1
+                    continue
+                j, names = best
+                span = Span(words[i][0], words[j][1])
+                if not self._taken(span):
+                    target = self._pick(names)
+                    state = self.gaz.state_of(target) if names[0].kind == "demonym" else None
+                    self._add(span, state or target, "url")
+                i = j + 1
+
+    # -- 4: NER ---------------------------------------------------------------------------------------------
+
+    def ner_pass(self) -> None:
+        types = self.r["ner_types"]
+        # Headlines are in title case, which the NER model reads as names ("Geopolitical Implications of
+        # Clashes"): there, only gazetteer names count.
+        headings = {b.span for b in self.doc.reading.blocks if b.kind == "heading"} | (
+            {self.doc.title} if self.doc.title else set())
+        for base, sdoc in self._segments():
+            if any(base.overlaps(h) for h in headings):
+                continue
+            for ent in sdoc.ents:
+                etype = types.get(ent.label_)
+                if etype is None:
+                    continue
+                text = ent.text.strip()
+                start = base.start + ent.start_char + (len(ent.text) - len(ent.text.lstrip()))
+                span = Span(start, start + len(text))
+                if not self._worth(text) or self._taken(span):
+                    continue
+                # drop a leading article: "the Haqqanis" -> "Haqqanis"
+                m = re.match(r"(?i)the\s+", text)
+                if m:
+                    span, text = Span(span.start + m.end(), span.end), text[m.end():]
+                self._add_ner(span, text, etype)
+
+    def _worth(self, text: str) -> bool:
+        letters = [c for c in text if c.isalpha()]
+        if len(letters) < 2 or is_foreign(text) or text.islower():
+            return False
+        return not re.fullmatch(r"[\W\d_]+", text)
+
+    def _add_ner(self, span: Span, text: str, etype: str) -> None:
+        words = {w.lower() for w in re.findall(r"[\w'-]+", text)}
+        if etype == "organization":
+            if words & self.r["armed_words"] or any(w in text.lower() for w in self.r["armed_words"] if " " in w):
+                etype = "armed_group"
+            elif words & self.r["political_words"]:
+                etype = "political_org"
+        # A lone surname after the full name refers to that person, whatever type the NER model guessed.
+        existing = self._person_by_surname(text)
+        if existing:
+            self.links.append(_Link(span, existing, "ner"))
+            return
+        self.links.append(_Link(span, self._local(text, etype), "ner"))
+
+    def _person_by_surname(self, text: str) -> str | None:
+        """A later "Muttaqi" is the "Amir Khan Muttaqi" named before."""
+        if " " in text:
+            return None
+        for link in self.links:
+            name = self.locals[link.entity].name if link.entity in self.locals else None
+            entry = self._entry(link.entity)
+            etype = self.locals[link.entity].type if name else (entry.type if entry else None)
+            full = name or (entry.name if entry else "")
+            if etype == "person" and full.split()[-1:] == [text]:
+                return link.entity
+        return None
+
+    # -- 5: coreference -------------------------------------------------------------------------------------
+
+    def coreference_pass(self) -> None:
+        anaphors = self.r["anaphors"]
+        window = int(self.r["coreference_window"])
+        for base, sdoc in zip(self.doc.paragraphs, self.doc.parsed, strict=True):
+            tokens = list(sdoc)
+            for i, tok in enumerate(tokens):
+                for words, allowed in anaphors.items():
+                    n = len(words)
+                    if tuple(t.lower_ for t in tokens[i : i + n]) != words:
+                        continue
+                    if i + n < len(tokens) and tokens[i + n].pos_ in ("NOUN", "PROPN"):
+                        continue  # "the group leader": not a reference to a group
+                    span = Span(base.start + tok.idx, base.start + tokens[i + n - 1].idx + len(tokens[i + n - 1]))
+                    self._corefer(span, allowed, window)
+                if tok.lower_ in ("its", "their") and i + 1 < len(tokens):
+                    head = tokens[i + 1]
+                    for etype, nouns in self.r["possessive"].items():
+                        if head.lower_ in nouns:
+                            span = Span(base.start + tok.idx, base.start + tok.idx + len(tok))
+                            self._corefer(span, (etype,), 1)
+                            break
+
+    def _type_of(self, eid: str) -> str | None:
+        if eid in self.locals:
+            return self.locals[eid].type
+        entry = self._entry(eid)
+        return entry.type if entry else None
+
+    def _corefer(self, span: Span, allowed: tuple[str, ...], window: int) -> None:
+        if self._taken(span):
+            return
+        here = self.doc.sentence_at(span.start)
+        if here is None:
+            return
+        earliest = self.doc.sentences[max(0, here - window)].span.start
+        candidates = [link for link in self.links
+                      if earliest <= link.span.start and link.span.end <= span.start
+                      and link.how != "coreference" and self._type_of(link.entity) in allowed and link.facet is None]
+        if candidates:
+            self.links.append(_Link(span, max(candidates, key=lambda c: c.span.start).entity, "coreference"))
+
+    # -- assembly -------------------------------------------------------------------------------------------
+
+    def run(self) -> list[Entity]:
+        self.gazetteer_pass()
+        self.url_pass()
+        self.ner_pass()
+        self.coreference_pass()
+        by_entity: dict[str, list[Mention]] = defaultdict(list)
+        for link in sorted(self.links, key=lambda lk: lk.span):
+            by_entity[link.entity].append(Mention(link.span, link.entity, link.how, link.facet))
+        out = []
+        for eid, mentions in by_entity.items():
+            if eid in self.locals:
+                loc = self.locals[eid]
+                out.append(Entity(eid, loc.name, loc.type, None, loc.country, tuple(mentions)))
+            else:
+                e = self.gaz.entries[eid]
+                out.append(Entity(eid, e.name, e.type, e.wikidata, self.gaz.state_of(eid) if e.type != "state"
+                                  else None, tuple(mentions)))
+        return sorted(out, key=lambda e: e.mentions[0].span)
+
+
+@functools.lru_cache(maxsize=4096)
+def _umbrella_movement(gaz: Gazetteer, population: str, vocab: frozenset[str]) -> str | None:
+    """An armed group named "<people> <movement words>" with no parent group: the umbrella of that people's
+    armed movements."""
+    roots = {fold(n.text) for n in gaz.entries[population].names if n.kind in ("name", "alias")}
+    folded_vocab = {fold(w) for w in vocab}
+    for e in gaz.entries.values():
+        if e.type != "armed_group" or e.parent is not None:
+            continue
+        for n in e.names:
+            words = n.text.split()
+            if len(words) >= 2 and fold(words[0]) in roots and all(fold(w) in folded_vocab for w in words[1:]):
+                return e.id
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _people_of(gaz: Gazetteer, state: str, surface: str) -> str | None:
+    """The gazetteer's population entity of a state: one named like `surface`, else its "... people"."""
+    pops = [e for e in gaz.entries.values() if e.type == "population" and e.country == state]
+    for e in pops:
+        if any(fold(n.text) == fold(surface) for n in e.names):
+            return e.id
+    for e in pops:
+        if e.name.lower().endswith("people"):
+            return e.id
+    return None
+
+
+def link(doc: Document, gazetteer: Gazetteer | None = None) -> None:
+    """The entity stage: set `doc.entities`."""
+    doc.entities = Linker(doc, gazetteer or load()).run()
+
