@@ -10,6 +10,7 @@ from typing import Any
 
 from claimgraph import __version__
 from claimgraph.document import Document
+from claimgraph.entities import gazetteer
 from claimgraph.records import Finding, Mention, PartialDate, Span
 from claimgraph.rules import rules_version
 
@@ -70,7 +71,7 @@ def document_json(doc: Document) -> dict[str, Any]:
             else None,
             "language": "en",
             "text": doc.text,
-            "rules_version": rules_version(),
+            "rules_version": f"{rules_version()}+gazetteer@{gazetteer.load().version}",
             "claimgraph_version": __version__,
         },
         "entities": [

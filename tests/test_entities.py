@@ -146,3 +146,30 @@ def test_foreign_text_and_markers_are_not_entities(pipeline):
                                "[1] Dawn (2024). Rally report.")
     assert not any(is_foreign(s) for s in found) and "1" not in found
     assert is_foreign("\u0627\u0644\u0644\u0647") and not is_foreign("Allah")
+
+
+# -- text.spelling_variant ---------------------------------------------------------------------------------
+
+
+def variants(pipeline, text: str) -> list:
+    doc = pipeline.process_reading(read_bytes(text.encode(), "test", "text"))
+    return [(f.evidence.of(doc.text), f.message) for f in doc.findings if f.code == "text.spelling_variant"]
+
+
+@pytest.mark.model
+def test_spelling_family_across_words(pipeline):
+    found = variants(pipeline, "Balouch fighters attacked a post. Balouch leaders met in Quetta, the capital of "
+                               "Baluchistan.")
+    assert len(found) == 1 and found[0][0] == "Balouch" and "Baluch" in found[0][1]
+
+
+@pytest.mark.model
+def test_one_entity_spelled_two_ways(pipeline):
+    found = variants(pipeline, "Tehreek-e-Taliban Pakistan claimed the attack. Later, Tehrik-i-Taliban Pakistan "
+                               "denied it.")
+    assert found and "Tehrik" in found[0][1]
+
+
+@pytest.mark.model
+def test_consistent_spelling_is_silent(pipeline):
+    assert variants(pipeline, "Baloch fighters attacked a post in Balochistan. Baloch leaders condemned it.") == []

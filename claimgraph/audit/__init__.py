@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claimgraph.audit import citations, dating, figures
+from claimgraph.audit import citations, dating, figures, spelling
 from claimgraph.audit.context import AuditContext
 from claimgraph.document import Document
 
@@ -16,6 +16,7 @@ CHECKS = (
     citations.mismatch,
     citations.url_date_mismatch,
     figures.uncited_figure,
+    spelling.spelling_variant,
 )
 
 

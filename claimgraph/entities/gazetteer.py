@@ -86,6 +86,17 @@ class GazEntry:
     facet_of: str | None
     names: tuple[Name, ...]
     source: str
+    start: dt.date | None = None
+    earlier_type: str | None = None
+
+    def type_on(self, day: dt.date | None, called_government: bool) -> str:
+        """The entity's type in a text of `day`: a movement that later became a government (the Taliban) is an
+        armed group in text before that date, and in undated text that never calls it a government."""
+        if self.earlier_type and self.start:
+            before = day < self.start if day else not called_government
+            if before:
+                return self.earlier_type
+        return self.type
 
 
 @dataclass(frozen=True)
@@ -156,8 +167,13 @@ class Gazetteer:
                 where = f"{fname}:{eid}"
                 names.append(Name(str(m["name"]), eid, "metonym", _date(m.get("from"), where),
                                   _date(m.get("until"), where)))
+            earlier = raw.get("earlier_type")
+            if earlier is not None and earlier not in ENTITY_TYPES:
+                self.issues.append(GazetteerIssue(fname, eid, f"unknown earlier_type {earlier!r}"))
+                earlier = None
             self.entries[eid] = GazEntry(eid, str(raw["name"]), etype, wikidata, raw.get("country"),
-                                         raw.get("parent"), raw.get("facet_of"), tuple(names), fname)
+                                         raw.get("parent"), raw.get("facet_of"), tuple(names), fname,
+                                         _date(raw.get("from"), f"{fname}:{eid}"), earlier)
 
     def _check_links(self) -> None:
         for e in self.entries.values():
@@ -203,7 +219,10 @@ class Gazetteer:
 
     @property
     def version(self) -> str:
-        return "+".join(f"{k.removesuffix('.yaml')}@{v}" for k, v in sorted(self.versions.items()))
+        """One version when every file agrees, else each file's."""
+        if len(set(self.versions.values())) == 1:
+            return next(iter(self.versions.values()))
+        return ",".join(f"{k.removesuffix('.yaml')}:{v}" for k, v in sorted(self.versions.items()))
 
 
 @functools.cache

@@ -70,6 +70,8 @@ def _rules() -> dict:
         "armed_words": heads("armed_group_words"),
         "political_words": heads("political_words"),
         "scripts": tuple(data["foreign_scripts"]),
+        "not_entities": frozenset(w.lower() for w in data["not_entities"]),
+        "platforms": frozenset(data["platform_prefixes"]),
         "anaphors": {tuple(k.lower().split()): tuple(v) for k, v in data["anaphors"].items()},
         "possessive": {t: frozenset(ws) for t, ws in data["possessive_heads"].items()},
     }
@@ -145,16 +147,17 @@ class Linker:
         for base, sdoc in self._segments():
             tokens = list(sdoc)
             keys = [fold(t.text) for t in tokens]
+            text = sdoc.text  # spaCy rebuilds Doc.text on every access: read it once
             i = 0
             while i < len(tokens):
-                match = self._longest(tokens, keys, i, base.start)
+                match = self._longest(tokens, keys, i, text)
                 if match is None:
                     i += 1
                     continue
                 j, names = match
                 i = self._resolve(tokens, i, j, names, base.start) + 1
 
-    def _longest(self, tokens, keys, i: int, base: int) -> tuple[int, list[Name]] | None:
+    def _longest(self, tokens, keys, i: int, text: str) -> tuple[int, list[Name]] | None:
         if tokens[i].is_space or tokens[i].is_punct or not keys[i]:
             return None
         best = None
@@ -168,7 +171,7 @@ class Linker:
             key += keys[j]
             if not keys[j]:
                 continue  # a hyphen or apostrophe: the name may go on
-            surface = tokens[i].doc.text[tokens[i].idx : tokens[j].idx + len(tokens[j])]
+            surface = text[tokens[i].idx : tokens[j].idx + len(tokens[j])]
             # The text may run words together that the name separates ("alQaeda"), never the reverse:
             # "Pakistan is" is not "Pakistanis".
             names = [n for n in self.gaz.index.get(key, [])
@@ -282,7 +285,7 @@ class Linker:
             return k
         k = self._heads_after(tokens, j, self.r["armed"])
         if k is not None:
-            surface = tokens[i].doc.text[tokens[i].idx : tokens[k].idx + len(tokens[k])]
+            surface = "".join(t.text_with_ws for t in tokens[i : k + 1]).strip()
             eid = self._local(surface, "armed_group", state)
             self.links.append(_Link(Span(start, base + tokens[k].idx + len(tokens[k])), eid, "demonym"))
             return k
@@ -352,18 +355,22 @@ class Linker:
                 text = ent.text.strip()
                 start = base.start + ent.start_char + (len(ent.text) - len(ent.text.lstrip()))
                 span = Span(start, start + len(text))
-                if not self._worth(text) or self._taken(span):
+                if not self._worth(text, etype) or self._taken(span):
                     continue
+                if text.split()[0] in self.r["platforms"]:
+                    etype = "other"  # "USS Mahan", "HMS Daring": a ship
                 # drop a leading article: "the Haqqanis" -> "Haqqanis"
                 m = re.match(r"(?i)the\s+", text)
                 if m:
                     span, text = Span(span.start + m.end(), span.end), text[m.end():]
                 self._add_ner(span, text, etype)
 
-    def _worth(self, text: str) -> bool:
+    def _worth(self, text: str, etype: str) -> bool:
         letters = [c for c in text if c.isalpha()]
-        if len(letters) < 2 or is_foreign(text) or text.islower():
+        if len(letters) < 2 or is_foreign(text) or text.islower() or text.lower() in self.r["not_entities"]:
             return False
+        if etype == "person" and any(c.isdigit() for c in text):
+            return False  # "Passcode 3080897" is not a person
         return not re.fullmatch(r"[\W\d_]+", text)
 
     def _add_ner(self, span: Span, text: str, etype: str) -> None:
@@ -453,8 +460,11 @@ class Linker:
                 out.append(Entity(eid, loc.name, loc.type, None, loc.country, tuple(mentions)))
             else:
                 e = self.gaz.entries[eid]
-                out.append(Entity(eid, e.name, e.type, e.wikidata, self.gaz.state_of(eid) if e.type != "state"
-                                  else None, tuple(mentions)))
+                called_government = any(
+                    w in m.span.of(self.doc.text).lower().split() for m in mentions for w in self.r["government"])
+                etype = e.type_on(self.day, called_government)
+                out.append(Entity(eid, e.name, etype, e.wikidata,
+                                  self.gaz.state_of(eid) if e.type != "state" else None, tuple(mentions)))
         return sorted(out, key=lambda e: e.mentions[0].span)
 
 

@@ -44,15 +44,22 @@ from claimgraph.evaluate.run import Item, Outcome
 MIN_CONFIDENCE = 0.5
 
 #: re3d entity type -> our entity types that can realise it.
+# re3d's Organisation is "a named or unnamed group of people", which takes in a state acting as a polity
+# ("France said", "the UK supports") and groups of people ("Syrians", "civilians"): so a state or a population
+# mention may realise it, as a state may realise a Location and a population a Nationality.
 ENTITY_TYPES: dict[str, set[str]] = {
-    "Organisation": {"organization", "government", "military", "agency", "armed_group", "political_org"},
+    "Organisation": {"organization", "government", "military", "agency", "armed_group", "political_org", "state",
+                     "population"},
     "Person": {"person"},
     "Location": {"place", "state", "border", "infrastructure"},
     "Nationality": {"population", "state"},  # a demonym mention ("Syrian") links to the state or a people
 }
 #: Our entity type -> the re3d type its false positives count against.
-HOME: dict[str, str] = {t: gold for gold, ours in ENTITY_TYPES.items() for t in ours if t != "state"}
+HOME: dict[str, str] = {
+    t: gold for gold, ours in ENTITY_TYPES.items() for t in ours if t not in ("state", "population")
+}
 HOME["state"] = "Location"
+HOME["population"] = "Nationality"
 
 #: re3d relation type -> our predicates that express it.
 RELATION_PREDICATES: dict[str, set[str]] = {
@@ -108,13 +115,14 @@ def offset_mapper(system_text: str, gold_text: str) -> Mapper:
 
 
 def system_mentions(system: dict[str, Any], to_gold: Mapper) -> list[tuple[Span, str]]:
-    """(span in gold text, entity type) of every mention of every system entity."""
+    """(span in gold text, type) of every mention of every system entity. A mention of a state through one of
+    its organs ("Iraqi security forces": facet military) has that organ's type."""
     out = []
     for e in system.get("entities", []):
         for m in e.get("mentions", []):
             sp = to_gold(m["start"], m["end"])
             if sp:
-                out.append((sp, e.get("type") or "other"))
+                out.append((sp, m.get("facet") or e.get("type") or "other"))
     return out
 
 
