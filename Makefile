@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT := demo-output
 
-.PHONY: demo test lint lock clean
+.PHONY: demo test lint bench eval lock clean
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,16 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Throughput beside bare spaCy (a few minutes on 2 cores); the result is kept in bench/results/latest.json.
+bench: $(STAMP)
+	$(BIN)/python -m claimgraph.bench --json bench/results/latest.json
+
+# Accuracy on every gold set in ../shared (the seed's gold, ISAF, PLOVER, re3d).
+eval: $(STAMP)
+	$(BIN)/claimgraph eval ../shared --workers 2
+
 lint: $(STAMP)
-	$(BIN)/ruff check claimgraph tests bench
+	$(BIN)/ruff check claimgraph tests
 
 # Regenerate the lock after editing requirements/*.in (needs network access to the package index).
 lock:

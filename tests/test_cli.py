@@ -127,3 +127,20 @@ def test_markdown_report_to_file(tmp_path):
     assert result.exit_code == 0
     report = out.read_text(encoding="utf-8")
     assert report.startswith("# Sourcing audit") and "`citation.predates_claim`" in report
+
+
+SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
+
+
+def test_eval_bad_path_exits_2(tmp_path):
+    result = invoke("eval", str(tmp_path / "nothing-here"))
+    assert result.exit_code == 2 and "nothing-here" in result.stderr
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="the shared seed is not available")
+def test_eval_seed_json():
+    result = invoke("eval", str(SEEDS), "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    (section,) = data["sections"]
+    assert section["kind"] == "seed" and section["metrics"]["entities_found"]["den"] == 29
