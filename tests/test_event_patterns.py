@@ -1,0 +1,451 @@
+"""The event and relation pattern data (claimgraph/data/events.yaml): well-formed, consistent, and matching
+what the pinned spaCy model produces. The format is documented in docs/patterns.md."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+import yaml
+
+import claimgraph
+
+PATH = Path(claimgraph.__file__).parent / "data" / "events.yaml"
+
+PLOVER = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "INVESTIGATE", "DEMAND",
+          "DISAPPROVE", "REJECT", "THREATEN", "SANCTION", "PROTEST", "CRIME", "MOBILIZE", "COERCE", "ASSAULT")
+RELATIONS = ("ALLIED_WITH", "HOSTILE_TO", "DISTRUSTS", "HARBORS", "BASED_IN", "OPERATES_IN", "MEMBER_OF", "LEADS",
+             "INTERESTED_IN")
+
+#: The roles vocabulary (docs/patterns.md), plus "prep:<preposition>".
+ROLES = frozenset({"nsubj", "nsubjpass", "agent", "dobj", "dative", "xcomp", "ccomp-subject", "poss", "compound",
+                   "amod-demonym", "head", "head-subject"})
+PREP_ROLE = re.compile(r"^prep:[a-z]+$")
+WORD = re.compile(r"^[a-z][a-z']*$")  # one spaCy token, lower case: no spaces, no hyphens, no underscores
+ID = re.compile(r"^[a-z]+(-[a-z]+)*\.[a-z0-9]+(-[a-z0-9]+)*$")
+VERSION = re.compile(r"^\d{4}\.\d+\.\d+$")
+
+COMMON_OPTIONAL = {"requires", "negatable", "symmetric", "implies", "object_required", "note"}
+REQUIRED = {
+    "verb": {"id", "lemmas", "predicate", "mode", "subject", "object"},
+    "adjective": {"id", "lemmas", "predicate", "mode", "subject", "object"},
+    "noun": {"id", "lemmas", "predicate", "mode", "subject", "object"},
+    "light_verb": {"id", "verb", "noun", "prep", "predicate", "mode", "subject", "object"},
+}
+OPTIONAL = {
+    "verb": COMMON_OPTIONAL | {"particles", "place_object"},
+    "adjective": COMMON_OPTIONAL,
+    "noun": COMMON_OPTIONAL | {"place_object"},
+    "light_verb": COMMON_OPTIONAL | {"particles", "noun_prep"},
+}
+REQUIRES_KEYS = {"prep", "modifier", "governor"}
+SECTIONS = {"verbs": "verb", "adjectives": "adjective", "nouns": "noun", "light_verbs": "light_verb"}
+
+
+@pytest.fixture(scope="module")
+def data() -> dict:
+    return yaml.safe_load(PATH.read_text(encoding="utf-8"))
+
+
+def _patterns(data: dict) -> list[tuple[str, dict]]:
+    """Every pattern as (kind, pattern): the four event sections and the relations (by their `kind`)."""
+    out = [(kind, p) for section, kind in SECTIONS.items() for p in data[section]]
+    out += [(p.get("kind"), p) for p in data["relations"]]
+    return out
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def _problems_of(kind: str, p: dict, data: dict) -> list[str]:
+    """What is wrong with one pattern (empty when nothing)."""
+    pid = p.get("id", "<no id>")
+    relation = "kind" in p
+    problems: list[str] = []
+    if kind not in REQUIRED:
+        return [f"{pid}: unknown kind {kind!r}"]
+    keys = set(p) - {"kind"}
+    allowed = REQUIRED[kind] | OPTIONAL[kind]
+    required = REQUIRED[kind] - ({"mode"} if relation else set())
+    if relation:
+        allowed = allowed | {"kind"}
+    problems += [f"{pid}: missing key {k!r}" for k in sorted(required - keys)]
+    problems += [f"{pid}: unknown key {k!r}" for k in sorted(keys - allowed)]
+    if not isinstance(p.get("id"), str) or not ID.match(p["id"]):
+        problems.append(f"{pid}: id must look like 'family.name'")
+    # predicate and mode
+    predicate = p.get("predicate")
+    if relation:
+        if predicate not in RELATIONS:
+            problems.append(f"{pid}: relation predicate {predicate!r} is not a standing relation")
+        if p.get("mode") is not None:
+            problems.append(f"{pid}: standing relations have no mode")
+    elif predicate not in PLOVER:
+        problems.append(f"{pid}: predicate {predicate!r} is not a PLOVER 0.8 type")
+    elif p.get("mode") is not None and p["mode"] not in data["modes"][predicate]:
+        problems.append(f"{pid}: mode {p['mode']!r} is not a {predicate} mode {data['modes'][predicate]}")
+    # words
+    word_lists = {"lemmas": p.get("lemmas")} if kind != "light_verb" else {"verb": p.get("verb"),
+                                                                          "noun": p.get("noun")}
+    for key, words in word_lists.items():
+        if not isinstance(words, list) or not words:
+            problems.append(f"{pid}: {key} must be a non-empty list")
+            continue
+        problems += [f"{pid}: {key} {w!r} is not one lower-case token" for w in words
+                     if not isinstance(w, str) or not WORD.match(w)]
+        if len(set(words)) != len(words):
+            problems.append(f"{pid}: {key} lists a word twice")
+    for key in ("particles",):
+        problems += [f"{pid}: particle {w!r} is not a word (quote on/off)" for w in _as_list(p.get(key))
+                     if not isinstance(w, str) or not WORD.match(w)]
+    if "noun_prep" in p and not (isinstance(p["noun_prep"], str) and WORD.match(p["noun_prep"])):
+        problems.append(f"{pid}: noun_prep must be one preposition")
+    # roles
+    for slot in ("subject", "object"):
+        roles = p.get(slot)
+        if not isinstance(roles, list) or (slot == "subject" and not roles):
+            problems.append(f"{pid}: {slot} must be a list of roles" + (" (not empty)" if slot == "subject" else ""))
+            continue
+        for role in roles:
+            if not isinstance(role, str) or not (role in ROLES or PREP_ROLE.match(role)):
+                problems.append(f"{pid}: {slot} role {role!r} is not in the roles vocabulary")
+        if len(set(roles)) != len(roles):
+            problems.append(f"{pid}: {slot} lists a role twice")
+    # light verbs: every object preposition is an object role
+    if kind == "light_verb":
+        for prep in _as_list(p.get("prep")):
+            if not isinstance(prep, str) or not WORD.match(prep):
+                problems.append(f"{pid}: prep {prep!r} is not a preposition (quote on/off)")
+            elif f"prep:{prep}" not in p.get("object", []):
+                problems.append(f"{pid}: prep {prep!r} is not among the object roles")
+    # optional keys
+    requires = p.get("requires")
+    if requires is not None:
+        if not isinstance(requires, dict) or not requires or set(requires) - REQUIRES_KEYS:
+            problems.append(f"{pid}: requires must map some of {sorted(REQUIRES_KEYS)} to words")
+        else:
+            for key, words in requires.items():
+                problems += [f"{pid}: requires.{key} {w!r} is not a word (quote on/off)" for w in _as_list(words)
+                             if not isinstance(w, str) or not WORD.match(w)]
+                if not _as_list(words):
+                    problems.append(f"{pid}: requires.{key} is empty")
+    for flag in ("negatable", "symmetric", "object_required"):
+        if flag in p and not isinstance(p[flag], bool):
+            problems.append(f"{pid}: {flag} must be true or false")
+    for rel in _as_list(p.get("implies")):
+        if rel not in RELATIONS:
+            problems.append(f"{pid}: implies {rel!r}, which is not a standing relation")
+    if "place_object" in p:
+        po = p["place_object"]
+        if not isinstance(po, dict) or set(po) != {"predicate", "mode"} or po["predicate"] not in PLOVER:
+            problems.append(f"{pid}: place_object must be {{predicate: <PLOVER type>, mode: ...}}")
+        elif po["mode"] is not None and po["mode"] not in data["modes"][po["predicate"]]:
+            problems.append(f"{pid}: place_object mode {po['mode']!r} is not a {po['predicate']} mode")
+    if "note" in p and not isinstance(p["note"], str):
+        problems.append(f"{pid}: note must be text")
+    return problems
+
+
+# --- the file ---------------------------------------------------------------------------------------------
+
+def test_version_and_vocabulary(data):
+    assert isinstance(data.get("version"), str) and VERSION.match(data["version"]), data.get("version")
+    assert data.get("plover") == "0.8"
+    assert tuple(data["modes"]) == PLOVER, "modes must list exactly the PLOVER 0.8 types, in order"
+    assert tuple(data["relation_predicates"]) == RELATIONS
+    for predicate, modes in data["modes"].items():
+        assert isinstance(modes, list) and len(set(modes)) == len(modes), predicate
+        assert all(isinstance(m, str) and re.match(r"^[a-z]+(-[a-z]+)*$", m) for m in modes), predicate
+    assert {"firearms", "explosives", "aerial", "suicide-attack"} <= set(data["modes"]["ASSAULT"])
+    assert "deport" in data["modes"]["COERCE"] and "blockade" in data["modes"]["SANCTION"]
+
+
+def test_sections_are_lists(data):
+    for section in (*SECTIONS, "relations"):
+        assert isinstance(data.get(section), list) and data[section], f"{section} must be a non-empty list"
+
+
+def test_ids_unique(data):
+    seen: dict[str, int] = defaultdict(int)
+    for _kind, p in _patterns(data):
+        seen[p.get("id")] += 1
+    duplicates = sorted(str(i) for i, n in seen.items() if n > 1)
+    assert not duplicates, f"duplicate pattern ids: {duplicates}"
+
+
+def test_patterns_well_formed(data):
+    problems = [problem for kind, p in _patterns(data) for problem in _problems_of(kind, p, data)]
+    assert not problems, "\n".join(problems)
+
+
+def test_relations_have_a_kind_and_cover_every_relation(data):
+    assert all(p.get("kind") in REQUIRED for p in data["relations"])
+    covered = {p["predicate"] for p in data["relations"]}
+    assert covered == set(RELATIONS), f"relations without a pattern: {sorted(set(RELATIONS) - covered)}"
+
+
+def test_every_plover_type_has_a_verb_pattern(data):
+    covered = {p["predicate"] for p in data["verbs"]}
+    assert not set(PLOVER) - covered, f"PLOVER types without a verb pattern: {sorted(set(PLOVER) - covered)}"
+    nouns = {p["predicate"] for p in data["nouns"]}
+    assert not set(PLOVER) - nouns, f"PLOVER types without a noun pattern: {sorted(set(PLOVER) - nouns)}"
+
+
+def _key(p: dict) -> tuple:
+    """What, besides the word itself, decides whether a pattern applies."""
+    requires = p.get("requires") or {}
+    return (frozenset(_as_list(p.get("particles"))), p.get("noun_prep"),
+            *(frozenset(_as_list(requires.get(k))) for k in sorted(REQUIRES_KEYS)))
+
+
+def _duplicates(entries) -> list[str]:
+    owners: dict[tuple, list[str]] = defaultdict(list)
+    for word_key, p in entries:
+        owners[(word_key, _key(p))].append(p["id"])
+    return [f"{key[0]} {sorted(set(ids))}" for key, ids in sorted(owners.items(), key=lambda kv: str(kv[0]))
+            if len(set(ids)) > 1]
+
+
+def test_no_lemma_in_two_verb_patterns(data):
+    """A verb (or predicate adjective) lemma with the same particles and requirements belongs to one pattern."""
+    entries = [(lemma, p) for kind, p in _patterns(data) if kind in ("verb", "adjective") for lemma in p["lemmas"]]
+    duplicates = _duplicates(entries)
+    assert not duplicates, "lemma in two verb patterns with the same requirements:\n" + "\n".join(duplicates)
+
+
+def test_no_lemma_in_two_noun_patterns(data):
+    entries = [(lemma, p) for kind, p in _patterns(data) if kind == "noun" for lemma in p["lemmas"]]
+    duplicates = _duplicates(entries)
+    assert not duplicates, "lemma in two noun patterns with the same requirements:\n" + "\n".join(duplicates)
+
+
+def test_no_verb_noun_pair_in_two_light_verb_patterns(data):
+    entries = [((verb, noun), p) for kind, p in _patterns(data) if kind == "light_verb"
+               for verb in p["verb"] for noun in p["noun"]]
+    duplicates = _duplicates(entries)
+    assert not duplicates, "verb+noun in two light-verb patterns:\n" + "\n".join(duplicates)
+
+
+def test_retype_rules(data):
+    retype = data.get("retype")
+    assert isinstance(retype, list) and retype
+    known = {p["id"] for _kind, p in _patterns(data)}
+    for rule in retype:
+        assert set(rule) <= {"id", "markers", "from", "to", "note"} and {"id", "markers", "from", "to"} <= set(rule)
+        assert ID.match(rule["id"]) and rule["id"] not in known, rule["id"]
+        assert rule["markers"] and all(WORD.match(m) for m in rule["markers"]), rule["id"]
+        assert rule["to"] in PLOVER and rule["to"] not in rule["from"], rule["id"]
+        assert set(rule["from"]) <= set(PLOVER), rule["id"]
+    assert len({r["id"] for r in retype}) == len(retype)
+
+
+def test_threat_modes(data):
+    for key, mode in data["threat_modes"].items():
+        predicate, _, source_mode = key.partition("/")
+        assert predicate in PLOVER, key
+        assert not source_mode or source_mode in data["modes"][predicate], key
+        assert mode in data["modes"]["THREATEN"], key
+
+
+def test_project_loader_reads_the_file():
+    from claimgraph import rules
+
+    assert rules.load("events")["version"] == yaml.safe_load(PATH.read_text(encoding="utf-8"))["version"]
+
+
+# --- against the model: the lemmas and dependencies spaCy produces -------------------------------------------
+
+MODIFIER_DEPS = {"amod", "compound", "nmod", "advmod", "npadvmod"}
+NOUN_DEPS = {"dobj", "attr", "acomp", "oprd", "nsubjpass"}
+
+
+def _words(tok) -> set[str]:
+    return {tok.lemma_.lower(), tok.text.lower()}
+
+
+def _attached(tok):
+    """Children of the token, of its particles and of an adverb it governs ('pull out of', 'close to')."""
+    for child in tok.children:
+        yield child
+        if child.dep_ in ("prt", "advmod") or (child.dep_ == "prep" and not list(child.rights)):
+            yield from child.children
+        if child.dep_ == "prep" and child.lemma_.lower() in ("out", "due", "close"):
+            yield from child.children
+
+
+def _has_prep(tokens, preps) -> bool:
+    return any(c.dep_ in ("prep", "agent", "dative") and c.lemma_.lower() in preps
+               for tok in tokens for c in _attached(tok))
+
+
+def _requirements_met(tok, p: dict, noun=None) -> bool:
+    requires = p.get("requires") or {}
+    particles = _as_list(p.get("particles"))
+    if particles and not any(c.dep_ in ("prt", "prep", "advmod") and c.lemma_.lower() in particles
+                             for c in tok.children):
+        return False
+    preps = _as_list(requires.get("prep"))
+    if preps and not _has_prep([t for t in (noun, tok) if t is not None], preps):
+        return False
+    modifiers = set(_as_list(requires.get("modifier")))
+    target = noun if noun is not None else tok
+    if modifiers and not any(c.dep_ in MODIFIER_DEPS and _words(c) & modifiers for c in target.children):
+        return False
+    governors = set(_as_list(requires.get("governor")))
+    if governors:
+        head = target.head
+        if not (_words(head) & governors or (head.dep_ in ("prep", "agent") and _words(head.head) & governors)):
+            return False
+    return True
+
+
+def _of_kind(data, kinds: tuple[str, ...]) -> list[dict]:
+    return [p for kind, p in _patterns(data) if kind in kinds]
+
+
+def _specificity(p: dict) -> int:
+    """How constrained a pattern is: when several match the same words, the most constrained one wins."""
+    return len(p.get("requires") or {}) + bool(p.get("particles")) + bool(p.get("noun_prep"))
+
+
+def _main_verbs(sent):
+    root = sent.root
+    return [root, *(c for c in root.children if c.dep_ in ("xcomp", "acomp"))]
+
+
+def _nouns_of(verb, p: dict):
+    if p.get("noun_prep"):
+        return [g for c in _attached(verb) if c.dep_ == "prep" and c.lemma_.lower() == p["noun_prep"]
+                for g in c.children if g.dep_ == "pobj"]
+    return [c for c in verb.children if c.dep_ in NOUN_DEPS]
+
+
+def _matches(data, doc, kind: str, word: str | None) -> list[tuple[int, str, str]]:
+    """(specificity, predicate, id) of every pattern of this kind that the parsed sentence triggers."""
+    sent = next(iter(doc.sents))
+    if word is not None:
+        tokens = [t for t in doc if t.text == word]
+        assert tokens, f"{word!r} is not a token of {doc.text!r}"
+    else:
+        tokens = _main_verbs(sent)
+    found = []
+    for tok in tokens:
+        lemma = tok.lemma_.lower()
+        if kind in ("verb", "noun"):
+            kinds = ("verb", "adjective") if kind == "verb" else ("noun",)
+            found += [(_specificity(p), p["predicate"], p["id"]) for p in _of_kind(data, kinds)
+                      if lemma in p["lemmas"] and _requirements_met(tok, p)]
+        else:
+            for p in _of_kind(data, ("light_verb",)):
+                if lemma in p["verb"]:
+                    found += [(_specificity(p), p["predicate"], p["id"]) for noun in _nouns_of(tok, p)
+                              if noun.lemma_.lower() in p["noun"] and _requirements_met(tok, p, noun)]
+    return found
+
+
+#: (sentence, expected predicate, kind of trigger, trigger token or None for the root / its xcomp / acomp)
+CASES = [
+    # AGREE
+    ("Jordan and Britain have agreed to undertake joint military exercises this month.", "AGREE", "verb", None),
+    ("The rebels said they are willing to negotiate with the government.", "AGREE", "verb", "willing"),
+    # CONSULT
+    ("Afghanistan's acting Foreign Minister Amir Khan Muttaqi met the Indian Foreign Secretary Vikram Misri.",
+     "CONSULT", "verb", None),
+    ("The talks between Iran and Pakistan ended without an agreement.", "CONSULT", "noun", "talks"),
+    # SUPPORT
+    ("The ISI backed the Taliban throughout the 1990s.", "SUPPORT", "verb", None),
+    ("Pakistan's overt support for different Afghan mujahideen fighters angered Kabul.", "SUPPORT", "noun",
+     "support"),
+    ("The Taliban took over the country under the auspices of the ISI.", "SUPPORT", "noun", "auspices"),
+    # CONCEDE
+    ("Sudan's government lifted the state of emergency in West Darfur on Sunday.", "CONCEDE", "verb", None),
+    ("President Bashir apologized to the families of the victims.", "CONCEDE", "verb", None),
+    # COOPERATE
+    ("Israeli intelligence officials cooperated with their American counterparts.", "COOPERATE", "verb", None),
+    ("The Islamic Emirate aims to strengthen political and economic ties with India.", "COOPERATE", "light",
+     None),
+    # AID
+    ("The Afghan Taliban have given weapons to the TTP.", "AID", "light", None),
+    ("The United Nations will provide humanitarian aid to refugees in Liberia.", "AID", "noun", "aid"),
+    # RETREAT
+    ("Bosnian Serb forces withdrew from the besieged town of Gorazde.", "RETREAT", "verb", None),
+    ("The rebels released thirty hostages on Monday.", "RETREAT", "verb", None),
+    # INVESTIGATE
+    ("The United Nations is investigating the killings in the camp.", "INVESTIGATE", "verb", None),
+    ("Pakistan ordered an inquiry into the attack.", "INVESTIGATE", "light", None),
+    # DEMAND
+    ("Washington called on Islamabad to release the prisoners.", "DEMAND", "verb", None),
+    ("The PRC demanded that the US cancel plans to sell weapons to Taiwan.", "DEMAND", "verb", None),
+    # DISAPPROVE
+    ("The TTP blames Pakistan for breaching the truce.", "DISAPPROVE", "verb", None),
+    ("Human rights groups condemned the executions.", "DISAPPROVE", "verb", None),
+    # REJECT
+    ("The Palestinians rejected the proposed Israeli changes to the deal.", "REJECT", "verb", None),
+    ("The ruling Afghan Taliban government has been extremely reluctant to take stern action against the TTP.",
+     "REJECT", "verb", None),
+    # THREATEN
+    ("Pakistan threatened to break off diplomatic relations with Congo.", "THREATEN", "verb", None),
+    ("Al-Qaeda warned the United States of devastating blows.", "THREATEN", "verb", None),
+    # SANCTION
+    ("The European Union imposed sanctions on Iran.", "SANCTION", "light", None),
+    ("Pakistani authorities frequently block freight from land-locked Afghanistan.", "SANCTION", "light", None),
+    # PROTEST
+    ("Thousands of Iraqi Kurds demonstrated in the northern city of Kirkuk.", "PROTEST", "verb", None),
+    ("Up to 1,000 ethnic Turks began a hunger strike on Monday.", "PROTEST", "noun", "strike"),
+    # CRIME
+    ("Gangs smuggled fuel across the border into Pakistan.", "CRIME", "verb", None),
+    ("The militants extorted money from traders in the bazaar.", "CRIME", "verb", None),
+    # MOBILIZE
+    ("India deployed thousands of troops along the border.", "MOBILIZE", "verb", None),
+    ("Pakistan's fortification of its border with Afghanistan angered Kabul.", "MOBILIZE", "noun",
+     "fortification"),
+    # COERCE
+    ("Israeli soldiers arrested more than 100 Palestinians on Saturday.", "COERCE", "verb", None),
+    ("The forced repatriation of over 500,000 Afghan refugees strained relations.", "COERCE", "noun",
+     "repatriation"),
+    ("Washington put immense pressure on Tehran.", "COERCE", "light", None),
+    # ASSAULT
+    ("Gunmen gunned down two policemen in Peshawar.", "ASSAULT", "verb", None),
+    ("Numerous Pakistani military forays into Afghanistan caused civilian casualties.", "ASSAULT", "noun",
+     "forays"),
+    ("In 2024 alone, Pakistan lost around 685 security personnel to TTP attacks.", "ASSAULT", "noun", "attacks"),
+    ("Balouch nationalist movements are waging a low intensity conflict against the Pakistani army.", "ASSAULT",
+     "light", None),
+    ("The army carried out airstrikes on militant hideouts in North Waziristan.", "ASSAULT", "light", None),
+    # standing relations
+    ("The Afghan Taliban harbor TTP militants.", "HARBORS", "verb", None),
+    ("Jaish al-Adl, a separatist group based in Pakistan, attacked Iranian border guards.", "BASED_IN", "verb",
+     "based"),
+    ("The TTP and other militants allied to the movement attacked the post.", "ALLIED_WITH", "verb", "allied"),
+    ("Since the Soviet occupation, Afghans have mistrusted Pakistan.", "DISTRUSTS", "verb", None),
+    ("The resentment of the Afghan population towards Pakistan runs deep.", "HOSTILE_TO", "noun", "resentment"),
+    ("Jaish al-Adl has been operating inside Iran for years.", "OPERATES_IN", "verb", None),
+    ("Ahmad, a member of the TTP, was arrested in Karachi.", "MEMBER_OF", "noun", "member"),
+    ("Noor Wali Mehsud, the leader of the TTP, denied the claim.", "LEADS", "noun", "leader"),
+    ("It is in the interest of both America and India that Pakistan is weakened.", "INTERESTED_IN", "noun",
+     "interest"),
+]
+
+
+@pytest.mark.model
+def test_lemmas_match_the_model(nlp, data):
+    """For each sentence, the model's lemma of the trigger (and its parse) fits a pattern of the expected type,
+    and no more constrained pattern of another type claims the same words."""
+    covered = {predicate for _s, predicate, _k, _w in CASES}
+    assert covered == set(PLOVER) | set(RELATIONS)
+    failures = []
+    for sentence, predicate, kind, word in CASES:
+        doc = nlp(sentence)
+        found = _matches(data, doc, kind, word)
+        best = max((spec for spec, _p, _i in found), default=None)
+        winners = {(pred, pid) for spec, pred, pid in found if spec == best}
+        if predicate not in {pred for pred, _pid in winners}:
+            parse = " ".join(f"{t.text}/{t.lemma_}/{t.dep_}<{t.head.i}" for t in doc)
+            failures.append(f"{predicate} ({kind}) not found in: {sentence}\n    matched {sorted(winners)}"
+                            f"\n    {parse}")
+    assert not failures, "\n".join(failures)
