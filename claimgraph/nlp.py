@@ -63,20 +63,13 @@ def parse(doc: Document, nlp=None) -> None:
 def _sentences(doc: Document, masked: str, parsed: list) -> list[Sentence]:
     out: list[Sentence] = []
     for index, (para, pdoc) in enumerate(zip(doc.paragraphs, parsed, strict=True)):
-        spans = [_trim(masked, Span(para.start + s.start_char, para.start + s.end_char)) for s in pdoc.sents]
+        spans = [Span(para.start + s.start_char, para.start + s.end_char).strip(masked) for s in pdoc.sents]
         spans = [s for s in spans if len(s)]
         markers = [m.span for m in doc.markers if para.contains(m.span)]
         out.extend(Sentence(span, index) for span in _attach(masked, spans, markers))
     return out
 
 
-def _trim(text: str, span: Span) -> Span:
-    start, end = span.start, span.end
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span(start, end)
 
 
 def _is_debris(text: str) -> bool:

@@ -45,6 +45,15 @@ class Span:
     def shift(self, by: int) -> Span:
         return Span(self.start + by, self.end + by)
 
+    def strip(self, text: str) -> Span:
+        """The span without the white space at its ends (clipped to the text)."""
+        start, end = self.start, min(self.end, len(text))
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return Span(start, end)
+
 
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 

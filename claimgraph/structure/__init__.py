@@ -13,7 +13,7 @@ from __future__ import annotations
 from claimgraph.document import Document
 from claimgraph.records import Span
 from claimgraph.structure._rules import version
-from claimgraph.structure.layout import blocks_of, find_layout, trim
+from claimgraph.structure.layout import blocks_of, find_layout
 from claimgraph.structure.markers import find_markers, resolve
 from claimgraph.structure.references import find_references
 
@@ -48,7 +48,7 @@ def structure(doc: Document) -> None:
         paragraphs[0].start if paragraphs else (max((blocks[i].span.end for i in lay.header), default=0))
     )
     body_start = min(body_start, body_end)
-    body = trim(text, Span(body_start, body_end))
+    body = Span(body_start, body_end).strip(text)
     if not len(body):
         body = Span(body_start, body_start)
 

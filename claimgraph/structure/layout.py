@@ -52,19 +52,12 @@ def blocks_of(reading: Reading) -> list[Block]:
             raw.append(Block("paragraph", Span(m.start(), m.end())))
     out = []
     for b in raw:
-        span = trim(text, b.span)
+        span = b.span.strip(text)
         if len(span):
             out.append(Block(b.kind, span, b.level))
     return out
 
 
-def trim(text: str, span: Span) -> Span:
-    start, end = span.start, min(span.end, len(text))
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span(start, end)
 
 
 def plain(s: str) -> str:

@@ -124,7 +124,7 @@ def find_markers(
 
     # 2. superscript spans of the markup
     for sup in sorted(reading.superscripts):
-        span = _strip_span(text, sup)
+        span = sup.strip(text)
         if not len(span) or not free(span):
             continue
         m = _NUMBERS_ONLY.fullmatch(span.of(text))
@@ -229,13 +229,6 @@ def _plausible(labels: list[str], known: set[str]) -> bool:
     return all(len(x) < 4 or x in known for x in labels)
 
 
-def _strip_span(text: str, span: Span) -> Span:
-    start, end = span.start, min(span.end, len(text))
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span(start, end)
 
 
 def _reference_at(references: Sequence[Reference], target: Span) -> int | None:

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from claimgraph.records import Anchor, Block, PartialDate, Reading, Reference, Span
 from claimgraph.structure._rules import rules, word_set
 from claimgraph.structure.dates import find_dates, parse_date, url_date
-from claimgraph.structure.layout import is_reference_heading, is_section_ender, trim
+from claimgraph.structure.layout import is_reference_heading, is_section_ender
 
 _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
@@ -107,7 +107,7 @@ def _lines(text: str, span: Span) -> list[Span]:
     out = []
     pos = span.start
     for line in span.of(text).split("\n"):
-        s = trim(text, Span(pos, pos + len(line)))
+        s = Span(pos, pos + len(line)).strip(text)
         if len(s):
             out.append(s)
         pos += len(line) + 1
@@ -279,7 +279,7 @@ def _anchor_block(text: str, blocks: list[Block], starts: list[int], anchor: Anc
     i = bisect.bisect_right(starts, anchor.span.start) - 1
     if i >= 0 and blocks[i].span.contains(anchor.span):
         return blocks[i].span
-    return trim(text, anchor.span)
+    return anchor.span.strip(text)
 
 
 # ------------------------------------------------------------------------------------------------ entries
