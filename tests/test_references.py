@@ -3,32 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from builders import blocks_doc
 
 from claimgraph.document import Document
-from claimgraph.records import Anchor, Block, Link, PartialDate, Reading, Span
+from claimgraph.records import Anchor, Link, PartialDate, Reading, Span
 from claimgraph.structure import structure
 from claimgraph.structure.references import parse_entry, publisher_from_url, split_label
 
 
 def make_doc(*parts: str | tuple[str, str], links=(), anchors=(), fmt: str = "text") -> Document:
-    """A Document of blocks from parts (str = paragraph, else (kind, text)), joined by blank lines."""
-    text, blocks = "", []
-    for part in parts:
-        kind, body = ("paragraph", part) if isinstance(part, str) else part
-        if text:
-            text += "\n\n"
-        blocks.append(Block(kind, Span(len(text), len(text) + len(body)), 1 if kind == "heading" else 0))
-        text += body
-    return Document(
-        reading=Reading(
-            source="t",
-            format=fmt,
-            text=text,
-            blocks=tuple(blocks),
-            links=tuple(links),
-            anchors=tuple(anchors),
-        )  # fmt: skip
-    )
+    return blocks_doc(*parts, fmt=fmt, links=links, anchors=anchors)
 
 
 def entry(text: str):

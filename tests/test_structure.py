@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from builders import blocks_doc
 
 from claimgraph import rules as rule_files
 from claimgraph.document import Document
 from claimgraph.errors import DataFileError
-from claimgraph.records import Block, PartialDate, Reading, SourceMeta, Span
+from claimgraph.records import PartialDate, Reading, SourceMeta, Span
 from claimgraph.structure import _rules, rules_version, structure
 
 
 def build(*parts: str | tuple[str, str], meta: SourceMeta | None = None, fmt: str = "text") -> Document:
-    """Blocks from parts (str = paragraph, else (kind, text)), joined by blank lines as the reader does."""
-    text, blocks = "", []
-    for part in parts:
-        kind, body = ("paragraph", part) if isinstance(part, str) else part
-        if text:
-            text += "\n\n"
-        blocks.append(Block(kind, Span(len(text), len(text) + len(body)), 1 if kind == "heading" else 0))
-        text += body
-    return Document(reading=Reading("t", fmt, text, tuple(blocks), meta=meta or SourceMeta()))
+    return blocks_doc(*parts, meta=meta, fmt=fmt)
 
 
 def run(*parts: str | tuple[str, str], meta: SourceMeta | None = None) -> Document:

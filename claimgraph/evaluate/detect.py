@@ -130,3 +130,20 @@ def detect(path: str | Path) -> list[GoldSource]:
             "plover-*.jsonl, a re3d folder (documents.json, entities.json, relations.json), or a folder "
             "holding some of these", str(path))
     return found
+
+
+def jsonl_records(source: GoldSource, limit: int | None = None):
+    """(line number, record) of a JSON Lines gold file, blank lines skipped, at most `limit` records.
+
+    Line numbers are the records' keys: some sets repeat their ids."""
+    import json
+
+    taken = 0
+    with source.path.open(encoding="utf-8-sig") as f:
+        for lineno, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            if limit is not None and taken >= limit:
+                return
+            taken += 1
+            yield lineno, json.loads(line)

@@ -26,11 +26,10 @@ A record whose processing failed scores as an empty system output.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
-from claimgraph.evaluate.detect import GoldSource
+from claimgraph.evaluate.detect import GoldSource, jsonl_records
 from claimgraph.evaluate.metrics import m_prf_counts, m_ratio
 from claimgraph.evaluate.run import Item, Outcome
 
@@ -166,16 +165,10 @@ def _int(x: Any) -> int:
 
 def load(source: GoldSource, limit: int | None = None) -> tuple[list[Item], list[dict[str, Any]]]:
     items, golds = [], []
-    with source.path.open(encoding="utf-8-sig") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            if limit is not None and len(items) >= limit:
-                break
-            rec = json.loads(line)
-            # ids repeat in this set (titles such as "[leader/facilitator]"), so the line number is the key
-            items.append(Item(id=f"{source.name}:{lineno}", text=rec["text"]))
-            golds.append({"line": lineno, "id": rec.get("id"), **rec["gold"]})
+    for lineno, rec in jsonl_records(source, limit):
+        # ids repeat in this set (titles such as "[leader/facilitator]"), so the line number is the key
+        items.append(Item(id=f"{source.name}:{lineno}", text=rec["text"]))
+        golds.append({"line": lineno, "id": rec.get("id"), **rec["gold"]})
     return items, golds
 
 

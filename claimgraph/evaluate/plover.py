@@ -20,10 +20,9 @@ A record whose processing failed scores as an empty system output.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from claimgraph.evaluate.detect import GoldSource
+from claimgraph.evaluate.detect import GoldSource, jsonl_records
 from claimgraph.evaluate.metrics import m_ratio
 from claimgraph.evaluate.run import Item, Outcome
 
@@ -110,16 +109,10 @@ def sector_match(sectors: set[str], entities: list[dict[str, Any]]) -> bool:
 
 def load(source: GoldSource, limit: int | None = None) -> tuple[list[Item], list[dict[str, Any]]]:
     items, golds = [], []
-    with source.path.open(encoding="utf-8-sig") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            if limit is not None and len(items) >= limit:
-                break
-            rec = json.loads(line)
-            items.append(Item(id=f"{source.name}:{lineno}", text=rec["text"]))
-            golds.append({"line": lineno, "id": rec.get("id"), "event": rec.get("event"),
-                          "source": rec.get("source"), "target": rec.get("target")})
+    for lineno, rec in jsonl_records(source, limit):
+        items.append(Item(id=f"{source.name}:{lineno}", text=rec["text"]))
+        golds.append({"line": lineno, "id": rec.get("id"), "event": rec.get("event"),
+                      "source": rec.get("source"), "target": rec.get("target")})
     return items, golds
 
 
