@@ -173,3 +173,21 @@ def test_one_entity_spelled_two_ways(pipeline):
 @pytest.mark.model
 def test_consistent_spelling_is_silent(pipeline):
     assert variants(pipeline, "Baloch fighters attacked a post in Balochistan. Baloch leaders condemned it.") == []
+
+
+@pytest.mark.model
+def test_pronouns_and_collective_actors(pipeline):
+    found = entities(pipeline, "The spokesman, Daniel Okoro, spoke in Quetta. He said his office had warned "
+                               "coalition forces, and the international community was told.")
+    person = one(found, "Daniel Okoro")
+    assert one(found, "He") == person and one(found, "his") == person
+    assert one(found, "coalition forces").startswith("local:military")
+    assert one(found, "the international community").startswith("local:organization")
+
+
+@pytest.mark.model
+def test_capital_as_a_place_in_apposition_and_of_phrases(pipeline):
+    found = entities(pipeline, "Gunmen attacked a market in Karrada, Baghdad, and shelled the suburbs of "
+                               "Damascus. Washington warned Damascus.")
+    assert found["Baghdad"] == {"BAGHDAD"}
+    assert found["Damascus"] >= {"DAMASCUS"} and len(found["Damascus"]) == 2  # the suburbs: a place; warned: the state

@@ -66,6 +66,8 @@ def _rules() -> dict:
         "movement_adj": heads("movement_adjectives"),
         "movement_head": heads("movement_heads"),
         "physical": heads("physical_heads"),
+        "reaction": heads("reaction_heads"),
+        "relation_preps": heads("relation_preps"),
         "locative": heads("locative_preps"),
         "armed_words": heads("armed_group_words"),
         "political_words": heads("political_words"),
@@ -220,13 +222,25 @@ class Linker:
         return ids[0]
 
     def _acts(self, token) -> bool:
-        """Is a capital acting (metonymy) rather than being the place where something physical happens?"""
-        if token.dep_ in ("nsubj", "nsubjpass", "poss"):
+        """Is a capital acting (metonymy: its government) rather than being a place? It acts as a subject or
+        possessor, as the object of a verb that is not physical ("warned Kabul"), after a preposition of
+        relation ("pressure on Tehran", "talks with Kabul"), and as the seat of a reaction ("alarm in
+        Islamabad"). Everywhere else ("in Baghdad", "Karrada, Baghdad", "the suburbs of Damascus") it is a place.
+        """
+        dep, head = token.dep_, token.head
+        if dep in ("nsubj", "nsubjpass", "poss"):
             return True
-        if token.dep_ == "pobj" and token.head.dep_ == "prep":
-            prep, head = token.head, token.head.head
-            return not (prep.lower_ in self.r["locative"] and head.lemma_.lower() in self.r["physical"])
-        return token.dep_ in ("dobj", "appos", "conj")
+        if dep == "dobj":
+            return head.lemma_.lower() not in self.r["physical"]
+        if dep == "pobj" and head.dep_ == "prep":
+            governor = head.head
+            if head.lower_ in self.r["relation_preps"]:
+                return governor.lemma_.lower() not in self.r["physical"]
+            if head.lower_ in self.r["locative"]:
+                # "alarm in Islamabad", "raised alarm bells in Islamabad", "sparked anger in Kabul"
+                reactions = [governor] + [c for c in governor.children if c.dep_ == "dobj"]
+                return any(t.lemma_.lower() in self.r["reaction"] for t in reactions)
+        return False
 
     def _heads_after(self, tokens, j: int, vocab: frozenset[str]) -> int | None:
         """The index of the last token of a head noun (one or two words) from `vocab` right after j."""
@@ -304,6 +318,23 @@ class Linker:
         if found:
             return found
         return self._local(surface, "population", state, key=f"{state.lower()}-people")
+
+    # -- collective actors without a name -------------------------------------------------------------------
+
+    def generic_pass(self) -> None:
+        phrases = {tuple(k.split()): v for k, v in self.r["generic_actors"].items()}
+        longest = max((len(k) for k in phrases), default=0)
+        for base, sdoc in zip(self.doc.paragraphs, self.doc.parsed, strict=True):
+            tokens = list(sdoc)
+            for i in range(len(tokens)):
+                for n in range(min(longest, len(tokens) - i), 0, -1):
+                    found = phrases.get(tuple(t.lower_ for t in tokens[i : i + n]))
+                    if found is None:
+                        continue
+                    span = Span(base.start + tokens[i].idx, base.start + tokens[i + n - 1].idx + len(tokens[i + n - 1]))
+                    if not self._taken(span):
+                        self.links.append(_Link(span, self._local(found[0], found[1]), "generic"))
+                    break
 
     # -- reference URLs ------------------------------------------------------------------------------------
 
@@ -403,16 +434,18 @@ class Linker:
     # -- 5: coreference -------------------------------------------------------------------------------------
 
     def coreference_pass(self) -> None:
-        anaphors = self.r["anaphors"]
+        by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = defaultdict(list)
+        for words, allowed in self.r["anaphors"].items():
+            by_first[words[0]].append((words, allowed))
         window = int(self.r["coreference_window"])
         for base, sdoc in zip(self.doc.paragraphs, self.doc.parsed, strict=True):
             tokens = list(sdoc)
             for i, tok in enumerate(tokens):
-                for words, allowed in anaphors.items():
+                for words, allowed in by_first.get(tok.lower_, ()):
                     n = len(words)
                     if tuple(t.lower_ for t in tokens[i : i + n]) != words:
                         continue
-                    if i + n < len(tokens) and tokens[i + n].pos_ in ("NOUN", "PROPN"):
+                    if n > 1 and i + n < len(tokens) and tokens[i + n].pos_ in ("NOUN", "PROPN"):
                         continue  # "the group leader": not a reference to a group
                     span = Span(base.start + tok.idx, base.start + tokens[i + n - 1].idx + len(tokens[i + n - 1]))
                     self._corefer(span, allowed, window)
@@ -447,6 +480,7 @@ class Linker:
 
     def run(self) -> list[Entity]:
         self.gazetteer_pass()
+        self.generic_pass()
         self.url_pass()
         self.ner_pass()
         self.coreference_pass()
