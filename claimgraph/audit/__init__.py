@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claimgraph.audit import citations, dating, figures, spelling
+from claimgraph.audit import citations, dating, figures, quotes, spelling
 from claimgraph.audit.context import AuditContext
 from claimgraph.document import Document
 
@@ -17,6 +17,7 @@ CHECKS = (
     citations.url_date_mismatch,
     figures.uncited_figure,
     spelling.spelling_variant,
+    quotes.quote_mismatch,
 )
 
 
