@@ -1,7 +1,13 @@
 """Figures worth a citation: casualty counts, people counts and sums of money, with their values.
 
 "around 685 security personnel", "915 civilians", "$35m", "Rs 2 billion", "1.73m undocumented Afghans".
-The word lists are data (`data/audit.yaml`); this module only knows the shapes of numbers.
+A thin layer over `claimgraph.claims.quantities`: the same number reader (`scan`) and the same lexicon
+(`data/quantities.yaml`), read from plain text with no parse, so the audit can run on any span.
+
+A figure is a number written with digits, or money, followed within a few words by a noun that counts
+people or names a casualty. Numbers written in words ("three") and vague words ("several") are not
+figures: a reader checks a cited figure by its digits. A bare four-digit number that could be a year is
+never a figure here (the parse in `find_quantities` is what tells "2000 fighters" from "2000 elections").
 """
 
 from __future__ import annotations
@@ -10,17 +16,15 @@ import functools
 import re
 from dataclasses import dataclass
 
-from claimgraph import rules
+from claimgraph.claims.quantities import lexicon, scan
 from claimgraph.records import Span
-
-#: Words that qualify a figure ("around 685"); kept with the figure as PRODUCT.md asks.
-QUALIFIERS = ("at least", "more than", "over", "nearly", "almost", "around", "about", "approximately",
-              "roughly", "some", "up to", "as many as", "fewer than", "less than", "an estimated", "estimated")
 
 #: How many words may stand between a number and the noun it counts ("685 security personnel",
 #: "1.73m undocumented Afghans"). Two covers the adjective stacks seen in our examples and the seed
 #: without reaching into the next clause.
 MAX_GAP_WORDS = 2
+
+_WORD = re.compile(r"\s*([A-Za-z][\w'-]*)")
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ class Figure:
     value: the number, scale applied (35_000_000 for "$35m").
     kind: 'casualty', 'people' or 'money'.
     unit: the currency code for money (ISO 4217), else None.
-    qualifier: "around", "at least"... as written, or None.
+    qualifier: "around", "at least"... (lower case), or None.
     noun: the counted noun ("personnel", "civilians"), or None for money.
     """
 
@@ -44,80 +48,36 @@ class Figure:
 
 
 @functools.cache
-def _lexicon() -> dict:
-    data = rules.load("audit")
-    nouns = {w: kind for kind, words in data["figure_nouns"].items() for w in words}
-    symbols = sorted(data["currency_symbols"], key=len, reverse=True)
-    number = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    scale = r"(?:\s?(?P<scale>" + "|".join(sorted(map(re.escape, data["scales"]), key=len, reverse=True)) + r")\b)?"
-    money = re.compile(
-        r"(?P<cur>" + "|".join(map(re.escape, symbols)) + r")\s?" + number + scale, re.IGNORECASE
-    )
-    plain = re.compile(r"(?<![\w.,$€£¥₹])" + number + scale + r"(?![\w%]|\.\d)", re.IGNORECASE)
-    words = re.compile(r"\s*([A-Za-z][\w'-]*)")
-    return {
-        "nouns": nouns,
-        "symbols": data["currency_symbols"],
-        "currency_words": data["currency_words"],
-        "scales": data["scales"],
-        "money": money,
-        "plain": plain,
-        "words": words,
-    }
-
-
-def _value(num: str, scale: str | None, scales: dict) -> float:
-    value = float(num.replace(",", ""))
-    return value * scales[scale.lower()] if scale else value
-
-
-def _qualifier(text: str, start: int) -> tuple[str | None, int]:
-    head = text[max(0, start - 25) : start].lower()
-    for q in sorted(QUALIFIERS, key=len, reverse=True):
-        if re.search(r"\b" + re.escape(q) + r"\s+$", head):
-            return q, start - len(head) + head.rfind(q)
-    return None, start
-
-
-def _looks_like_year(num: str, scale: str | None) -> bool:
-    return scale is None and "," not in num and "." not in num and len(num) == 4 and 1800 <= int(num) <= 2099
+def _nouns() -> dict[str, str]:
+    """Word after a number -> figure kind: casualty words first (they win over people nouns)."""
+    lex = lexicon()
+    kinds = {w: "people" for w in lex.people_nouns}
+    kinds.update(lex.figure_kinds)
+    return kinds
 
 
 def find_figures(text: str, span: Span | None = None) -> list[Figure]:
     """Every figure in `text[span]` (offsets into `text`)."""
-    lex = _lexicon()
     span = span or Span(0, len(text))
     chunk = span.of(text)
+    nouns = _nouns()
     out: list[Figure] = []
-    taken: list[tuple[int, int]] = []
-    for m in lex["money"].finditer(chunk):
-        cur = m.group("cur")
-        code = lex["symbols"].get(cur) or lex["symbols"].get(cur.upper())
-        if code is None:
+    for n in scan(chunk):
+        if n.currency:
+            out.append(Figure(Span(n.start, n.end).shift(span.start), n.value, "money", n.currency, n.qualifier))
             continue
-        q, start = _qualifier(chunk, m.start())
-        out.append(Figure(Span(span.start + start, span.start + m.end()),
-                          _value(m.group("num"), m.group("scale"), lex["scales"]), "money", code, q))
-        taken.append((m.start(), m.end()))
-    for m in lex["plain"].finditer(chunk):
-        if any(a <= m.start() < b for a, b in taken) or _looks_like_year(m.group("num"), m.group("scale")):
+        if not n.digits or n.year_like:
             continue
-        pos, noun, kind, unit = m.end(), None, None, None
+        pos, kind, noun = n.end, None, None
         for _ in range(MAX_GAP_WORDS + 1):
-            w = lex["words"].match(chunk, pos)
+            w = _WORD.match(chunk, pos)
             if not w:
                 break
-            word = w.group(1).lower()
-            if word in lex["currency_words"]:
-                kind, unit, noun, pos = "money", lex["currency_words"][word], None, w.end()
-                break
-            if word in lex["nouns"]:
-                kind, noun, pos = lex["nouns"][word], w.group(1), w.end()
-                break
             pos = w.end()
+            if w.group(1).lower() in nouns:
+                kind, noun = nouns[w.group(1).lower()], w.group(1)
+                break
         if kind is None:
             continue
-        q, start = _qualifier(chunk, m.start())
-        out.append(Figure(Span(span.start + start, span.start + pos),
-                          _value(m.group("num"), m.group("scale"), lex["scales"]), kind, unit, q, noun))
+        out.append(Figure(Span(n.start, pos).shift(span.start), n.value, kind, None, n.qualifier, noun))
     return sorted(out, key=lambda f: f.span)

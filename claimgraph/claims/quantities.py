@@ -1,0 +1,637 @@
+"""How many: counted people, sums of money and other counted things in a parsed sentence.
+
+Two layers:
+
+- `scan(text)` reads number expressions in plain text, with no parse: digits ("685", "500,000", "1.73m"),
+  number words ("three", "two dozen", "one hundred and twenty"), vague words coded as ACLED does
+  ("several" 3, "dozens" 12, "tens of thousands" 10,000; the word is kept), ranges ("10-15",
+  "between 10 and 15"), qualifiers ("around", "at least", "up to"...) and money ("$35m", "Rs 2 billion",
+  "US$1.2bn", "35 million dollars", "€5m"). Years, dates ("June 25"), ordinals ("3rd", "187th"), codes
+  ("2011-02-S-154", "AK-47", "9/11"), percentages and times of day ("10:30") are not numbers here.
+  `figures.py` is built on it.
+- `find_quantities(sent, base)` adds the parse: what the number counts (its noun: `whom` and `unit`) and
+  what happened to them (`what`: killed, injured, arrested, ...), from the noun itself ("12 deaths"), a
+  participle after it ("12 insurgents killed"), the verb that governs it ("killing one", "12 were killed",
+  "wounding two others"), or the noun that governs "of N" ("the repatriation of 500,000 refugees").
+
+Choices (the word lists are data, `data/quantities.yaml`):
+- The span of a quantity is the qualifier, the number and its counted noun phrase ("around 685 security
+  personnel"); a verb after it is not included ("12" in "12 were killed").
+- A range's value is its low end (the conservative reading, as ACLED codes ranges); a vague word's value is
+  its code, also given as `low`.
+- Vague words count people only ("several factors", "multiple reports" are not measures).
+- A number that counts neither people, money nor a thing (no counted noun and no category) is dropped;
+  so are durations and measures ("two days", "120 mm", "40 percent").
+- A number right after a noun is a label, not a count ("Route 1", "resolution 2254", "Task Force 1-66").
+- A four-digit year-like number counts only people or money ("2000 fighters"; "the 2024 elections" is none).
+- An indefinite singular person taken by a casualty verb is a count of one ("captured a Taliban leader" ->
+  captured 1), so that "detained a leader and two associates" totals 3 as analysts count it; a definite one
+  ("the insurgent killed") refers back to a count already made and gives nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from claimgraph import rules
+from claimgraph.records import Quantity, Span
+from claimgraph.structure.dates import find_dates, month_number
+
+__all__ = ["Number", "find_quantities", "lexicon", "parse_number", "scan"]
+
+@dataclass(frozen=True)
+class Number:
+    """A number expression in plain text, before anything is known about what it counts.
+
+    start, end: the expression (qualifier and currency included) as offsets into the scanned text.
+    num_start: where the number itself starts (after qualifier and currency mark).
+    value: the number, scale applied; a range's low end; a vague word's code.
+    low, high: bounds from a range, a qualifier or a vague word.
+    qualifier: the qualifier, lower case ("at least", "between"), or None.
+    currency: an ISO 4217 code when the expression is money, else None.
+    vague: the vague word, lower case ("several", "tens of thousands"), or None.
+    digits: True when written with digits ("685", "1.73m"), False for words ("three", "several").
+    year_like: a bare four-digit number that could be a year (1800-2099, no comma, scale or currency).
+    """
+
+    start: int
+    end: int
+    num_start: int
+    value: float
+    low: float | None = None
+    high: float | None = None
+    qualifier: str | None = None
+    currency: str | None = None
+    vague: str | None = None
+    digits: bool = True
+    year_like: bool = False
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The rule file, indexed for lookups (see data/quantities.yaml for what each part means)."""
+
+    data: dict
+    number_words: dict[str, int]
+    multipliers: dict[str, int]
+    scales: dict[str, float]
+    vague: dict[str, int]
+    vague_multipliers: dict[str, int]
+    qualifiers: dict[str, str | None]
+    currency_symbols: dict[str, str]
+    currency_words: dict[str, str]
+    weight_words: frozenset[str]
+    not_counted: frozenset[str]
+    people_nouns: frozenset[str]
+    generic_people: frozenset[str]
+    whom: dict[str, str]
+    forms: dict[str, str]
+    verbs: dict[str, str]
+    intransitive: dict[str, str]
+    nominals: dict[str, str]
+    states: dict[str, str]
+    figure_kinds: dict[str, str]
+    people_only_verbs: dict[str, str]
+    verb_false_objects: dict[str, frozenset[str]]
+    re_digits: re.Pattern
+    re_words: re.Pattern
+    re_vague: re.Pattern
+    re_suffix: re.Pattern
+    re_scale_word: re.Pattern
+    re_currency_before: re.Pattern
+    re_currency_after: re.Pattern
+    re_qualifier: re.Pattern
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+@functools.cache
+def lexicon() -> Lexicon:
+    """The quantities rule file, loaded once."""
+    data = rules.load("quantities")
+    cats = data["categories"]
+
+    def by_category(key: str) -> dict[str, str]:
+        return {w: cat for cat, spec in cats.items() for w in spec.get(key) or ()}
+
+    suffixes = [s for s in data["scales"] if len(s) <= 3 and s.isalpha() and s not in ("lac",)]
+    scale_words = [s for s in data["scales"] if s not in suffixes]
+    word_units = list(data["number_words"]) + list(data["multipliers"])
+    letters_symbols = [s for s in data["currency_symbols"] if s[0].isalpha()]
+    sign_symbols = [s for s in data["currency_symbols"] if not s[0].isalpha()]
+    return Lexicon(
+        data=data,
+        number_words=data["number_words"],
+        multipliers=data["multipliers"],
+        scales={k.lower(): float(v) for k, v in data["scales"].items()},
+        vague=data["vague"],
+        vague_multipliers=data["vague_multipliers"],
+        qualifiers=data["qualifiers"],
+        currency_symbols=data["currency_symbols"],
+        currency_words=data["currency_words"],
+        weight_words=frozenset(data.get("weight_currency_words") or ()),
+        not_counted=frozenset(data["not_counted"]),
+        people_nouns=frozenset(data["people_nouns"]),
+        generic_people=frozenset(data["generic_people"]),
+        whom={term: cat for cat, terms in data["whom"].items() for term in terms},
+        forms=by_category("forms"),
+        verbs=by_category("verbs"),
+        intransitive=by_category("intransitive"),
+        nominals=by_category("nominals"),
+        states=by_category("states"),
+        figure_kinds={w: spec["figure"] for cat, spec in cats.items() if spec.get("figure") for w in spec["forms"]},
+        people_only_verbs=data["people_only_verbs"],
+        verb_false_objects={k: frozenset(v) for k, v in (data.get("verb_false_objects") or {}).items()},
+        re_digits=re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?"),
+        re_words=re.compile(
+            r"\b(?:an?\s+)?(?:" + _alternation(word_units) + r")(?:(?:\s*-\s*|\s+and\s+|\s+)(?:"
+            + _alternation(word_units) + r"))*\b",
+            re.IGNORECASE,
+        ),
+        re_vague=re.compile(
+            r"\b(?:" + _alternation(data["vague"]) + r")(?:\s+(?:of\s+)?(?:"
+            + _alternation(data["vague_multipliers"]) + r"))?\b",
+            re.IGNORECASE,
+        ),
+        re_suffix=re.compile(r"(?:" + _alternation(suffixes) + r")\b", re.IGNORECASE),
+        re_scale_word=re.compile(r"\s+(?:" + _alternation(scale_words) + r")\b", re.IGNORECASE),
+        re_currency_before=re.compile(
+            r"(?:(?<![A-Za-z])(?:" + _alternation(letters_symbols) + r")|(?:" + _alternation(sign_symbols)
+            + r"))\s?$"
+        ),
+        re_currency_after=re.compile(r"\s+(?:" + _alternation(data["currency_words"]) + r")\b", re.IGNORECASE),
+        re_qualifier=re.compile(r"(?<![\w-])(?:" + _alternation(data["qualifiers"]) + r"|between)\s+$",
+                                re.IGNORECASE),
+    )
+
+
+# ------------------------------------------------------------------------------------------ plain text
+
+
+def _word_value(words: list[str], lex: Lexicon) -> float | None:
+    """Value of a run of number words; "a" counts as one before a multiplier ("a dozen")."""
+    total, current, seen = 0.0, 0.0, False
+    for w in words:
+        if w in ("a", "an"):
+            current, seen = 1.0, True
+        elif w in lex.number_words:
+            current += lex.number_words[w]
+            seen = True
+        elif w in ("hundred", "dozen"):
+            current = (current or 1.0) * lex.multipliers[w]
+            seen = True
+        elif w in lex.multipliers:
+            total += (current or 1.0) * lex.multipliers[w]
+            current, seen = 0.0, True
+    return total + current if seen else None
+
+
+def _split_words(run: str) -> list[str]:
+    return [w.lower() for w in re.split(r"[\s-]+", run.strip()) if w]
+
+
+def parse_number(text: str) -> float | None:
+    """One number as written -> its value: "1,600", "35m", "1.73m", "2 billion", "two dozen",
+    "one hundred and twenty", "a dozen". None when `text` is not a whole number expression."""
+    lex = lexicon()
+    s = text.strip()
+    m = lex.re_digits.match(s)
+    if m:
+        value = float(m.group().replace(",", ""))
+        rest = s[m.end():]
+        if not rest:
+            return value
+        suf = lex.re_suffix.fullmatch(rest.strip()) if rest[:1] != " " or rest.strip() in lex.scales else None
+        if suf or rest.strip().lower() in lex.scales:
+            return value * lex.scales[rest.strip().lower()]
+        return None
+    m = lex.re_words.fullmatch(s)
+    if m:
+        words = _split_words(s)
+        if words[0] in ("a", "an") and (len(words) < 2 or words[1] not in lex.multipliers):
+            return None
+        return _word_value(words, lex)
+    return None
+
+
+def _scale_after(text: str, end: int, lex: Lexicon) -> tuple[float, int]:
+    """A scale right after a number: a suffix written on it ("35m") or a word after a space ("2 billion")."""
+    m = lex.re_suffix.match(text, end)
+    if m:
+        return lex.scales[m.group().lower()], m.end()
+    m = lex.re_scale_word.match(text, end)
+    if m:
+        return lex.scales[m.group().strip().lower()], m.end()
+    return 1.0, end
+
+
+def _month_adjacent(text: str, start: int, end: int) -> bool:
+    """'June 25', 'Feb. 21', '25 June': a day of the month, not a count."""
+    before = re.search(r"\b([A-Z][a-z]{2,8})\.?\s+$", text[max(0, start - 12):start])
+    after = re.match(r"(?:st|nd|rd|th)?\s+([A-Z][a-z]{2,8})\b", text[end:end + 14])
+    return bool((before and month_number(before.group(1))) or (after and month_number(after.group(1))))
+
+
+@dataclass
+class _Raw:
+    start: int
+    end: int
+    value: float
+    scale: float
+    digits: bool
+    vague: str | None = None
+    currency_start: int | None = None
+    currency: str | None = None
+    after_dash: bool = False
+
+
+def _digit_candidates(text: str, lex: Lexicon, dates: list[Span]) -> list[_Raw]:
+    out: list[_Raw] = []
+    for m in lex.re_digits.finditer(text):
+        s, e = m.span()
+        before = text[:s]
+        cur = lex.re_currency_before.search(before[-6:])
+        prev = text[s - 1] if s else " "
+        after_dash = prev in "-–" and s >= 2 and text[s - 2].isdigit()  # "10-15": kept only as a range's end
+        if cur is None and not after_dash and (prev.isalnum() or prev in ".,/:#@_-–'’"):
+            continue  # "AK-47", "S-154", "9/11", "v2": part of a code or another number
+        if cur is None and prev == "$":
+            continue
+        scale, e2 = _scale_after(text, e, lex)
+        nxt = text[e2:e2 + 2]
+        if nxt and (nxt[0].isalnum() or nxt[0] in "%°'’_" or re.match(r"[:/.,]\d", nxt)):
+            continue  # "3rd", "10km", "40%", "10:30", "9/11"
+        if any(d.start <= s < d.end for d in dates) or (scale == 1.0 and _month_adjacent(text, s, e)):
+            continue
+        value = float(m.group().replace(",", "")) * scale
+        raw = _Raw(s, e2, value, scale, True, after_dash=after_dash)
+        if cur is not None:
+            symbol = cur.group().strip()
+            raw.currency = lex.currency_symbols.get(symbol) or lex.currency_symbols.get(symbol.upper())
+            raw.currency_start = s - len(before[-6:]) + cur.start()
+        out.append(raw)
+    return out
+
+
+def _word_candidates(text: str, lex: Lexicon) -> list[_Raw]:
+    out: list[_Raw] = []
+    one_not_after = set(lex.data.get("one_not_after", ()))
+    for m in lex.re_words.finditer(text):
+        words = _split_words(m.group())
+        # "and" only continues a number after hundred/thousand/...: cut the run at any other "and"
+        spans = [(w.start(), w.end()) for w in re.finditer(r"[^\s-]+", m.group())]
+        keep = len(words)
+        for i, w in enumerate(words):
+            if w == "and" and (i == 0 or words[i - 1] not in lex.multipliers):
+                keep = i
+                break
+        while keep and words[keep - 1] == "and":
+            keep -= 1
+        words = words[:keep]
+        if not words or (words[0] in ("a", "an") and (len(words) < 2 or words[1] not in lex.multipliers)):
+            continue
+        s, e = m.start(), m.start() + spans[keep - 1][1]
+        if words == ["one"]:
+            prev = re.search(r"(\w+)\s+$", text[:s])
+            if (prev and prev.group(1).lower() in one_not_after) or re.match(r"\s+another\b", text[e:]):
+                continue  # "no one", "the one", "one another"
+        value = _word_value(words, lex)
+        if value is not None:
+            out.append(_Raw(s, e, value, 1.0, False))
+    return out
+
+
+def _vague_candidates(text: str, lex: Lexicon) -> list[_Raw]:
+    out: list[_Raw] = []
+    need_of = set(lex.data.get("vague_need_of", ()))
+    for m in lex.re_vague.finditer(text):
+        phrase = re.sub(r"\s+", " ", m.group().lower())
+        head = next(v for v in sorted(lex.vague, key=len, reverse=True) if phrase.startswith(v))
+        rest = phrase[len(head):].strip()
+        mult = 1
+        if rest:
+            mult = lex.vague_multipliers[rest.removeprefix("of ").strip()]
+        elif head in need_of and not re.match(r"\s+of\b", text[m.end():]):
+            continue  # "tens", "scores" count only as "tens of ...", "scores of ..."
+        out.append(_Raw(m.start(), m.end(), float(lex.vague[head] * mult), float(mult), False, vague=phrase))
+    return out
+
+
+def _range_joiner(text: str, a: _Raw, b: _Raw) -> str | None:
+    between = text[a.end:b.start]
+    if re.match(r"[-–]\w", text[b.end:b.end + 2]) or re.search(r"\w[-–]$", text[:a.start]):
+        return None  # "2011-02-S-154": a code
+    if a.digits and re.fullmatch(r"[12]\d{3}", text[a.start:a.end]) and 1800 <= a.value <= 2099 and (
+        b.value <= 99 or 1800 <= b.value <= 2099
+    ):
+        return None  # "2024-25", "2019-2021": years, not a range of counts
+    if re.fullmatch(r"\s*[-–—]\s*", between):
+        return "-"
+    if re.fullmatch(r"\s+to\s+", between) and not re.search(r"\bfrom\s+$", text[:a.start], re.IGNORECASE):
+        return "to"
+    if re.fullmatch(r"\s+and\s+", between) and re.search(r"\bbetween\s+$", text[:a.start], re.IGNORECASE):
+        return "and"
+    return None
+
+
+def scan(text: str) -> list[Number]:
+    """Every number expression in `text`, left to right, not overlapping (offsets into `text`)."""
+    lex = lexicon()
+    dates = [span for span, _ in find_dates(text)]
+    raws = _digit_candidates(text, lex, dates) + _word_candidates(text, lex) + _vague_candidates(text, lex)
+    raws.sort(key=lambda r: (r.start, -(r.end - r.start)))
+    chosen: list[_Raw] = []
+    for r in raws:
+        if chosen and r.start < chosen[-1].end:
+            continue
+        chosen.append(r)
+    out: list[Number] = []
+    i = 0
+    while i < len(chosen):
+        a = chosen[i]
+        low = high = None
+        end, value, digits = a.end, a.value, a.digits
+        b = chosen[i + 1] if i + 1 < len(chosen) else None
+        joiner = None
+        if b is not None and a.vague is None and b.vague is None and b.digits == a.digits:
+            joiner = _range_joiner(text, a, b)
+        if joiner:
+            # "between 1 and 2 million": the scale written once applies to both ends
+            lo_value = a.value * b.scale if a.scale == 1.0 and b.scale != 1.0 else a.value
+            low, high, value, end = lo_value, b.value, lo_value, b.end
+            i += 1
+        elif a.after_dash or (a.digits and re.match(r"[-–]\w", text[a.end:a.end + 2])):
+            i += 1
+            continue  # "2011-02-S-154", "2024-25": a code or a span of years, not a count
+        i += 1
+        currency, num_start = a.currency, a.start
+        start = a.currency_start if a.currency_start is not None else a.start
+        if currency is None:
+            m = lex.re_currency_after.match(text, end)
+            word = re.sub(r"\s+", " ", m.group().strip().lower()) if m else None
+            if word and (word not in lex.weight_words or a.scale != 1.0 or re.match(r"\s+sterling\b", text[m.end():])):
+                currency = lex.currency_words[word]
+                end = m.end()
+        qualifier = None
+        q = lex.re_qualifier.search(text[max(0, start - 25):start])
+        if q:
+            qualifier = re.sub(r"\s+", " ", q.group().strip().lower())
+            start = start - len(text[max(0, start - 25):start]) + q.start()
+            if qualifier == "between" and joiner != "and":
+                qualifier, start = None, a.currency_start if a.currency_start is not None else a.start
+        bound = lex.qualifiers.get(qualifier) if qualifier else None
+        if bound == "low":
+            low = value
+        elif bound == "high":
+            high, low = value, None if joiner is None else low
+        if a.vague and bound != "high":
+            low = value
+        year_like = (a.digits and joiner is None and currency is None and a.scale == 1.0
+                     and re.fullmatch(r"\d{4}", text[a.start:a.end]) is not None and 1800 <= a.value <= 2099)
+        out.append(Number(start, end, num_start, value, low, high, qualifier, currency, a.vague, digits, year_like))
+    return out
+
+
+# ------------------------------------------------------------------------------------------ parsed text
+
+
+def _as_span(sent):
+    """A spaCy Doc as the Span over all of it; a Span as it is."""
+    return sent[:] if not hasattr(sent, "start_char") else sent
+
+
+def _counted_phrase(doc, first: int, last: int, limit: int):
+    """The noun phrase a number counts: tokens right after it (through "of" and a determiner).
+
+    Returns (tokens, head, via_of): the modifiers and head noun, the head (or None), and whether the phrase
+    was reached through "of" ("dozens of militants", "two of the men").
+    """
+    j = last + 1
+    via_of = False
+    if j < limit and doc[j].lower_ == "of":
+        via_of = True
+        j += 1
+        if j < limit and doc[j].pos_ == "PRON" and doc[j].tag_ != "PRP$":
+            return [], None, True  # "two of them", "three of whom"
+        if j < limit and (doc[j].pos_ == "DET" or doc[j].tag_ == "PRP$"):
+            j += 1  # "two of the men", "two of his associates"
+    run = []
+    while j < limit and len(run) < 5:
+        t = doc[j]
+        if t.pos_ in ("ADJ", "NOUN", "PROPN") or (t.pos_ == "NUM" and not t.like_num) or (
+            t.pos_ == "VERB" and t.dep_ in ("amod", "compound")
+        ):
+            run.append(t)
+            j += 1
+            continue
+        break
+    nouns = [t for t in run if t.pos_ in ("NOUN", "PROPN")]
+    if not nouns:
+        return [], None, via_of
+    head = None
+    attached = doc[last].head
+    if attached in nouns:
+        head = attached
+    else:
+        head = next((t for t in nouns if t.dep_ not in ("compound", "amod", "nmod")), nouns[-1])
+    return run[: run.index(head) + 1], head, via_of
+
+
+def _is_people(head, lex: Lexicon) -> bool:
+    return (
+        head.lower_ in lex.people_nouns
+        or head.lemma_.lower() in lex.people_nouns
+        or head.ent_type_ == "NORP"
+        or head.lower_ in lex.forms
+        or head.lemma_.lower() in lex.whom
+    )
+
+
+def _passive_like(verb) -> bool:
+    """A participle read as passive: "12 were killed", "30 wounded" (no perfect 'have', no object: a verb
+    with an object is active whatever its tag, "a force detained two men")."""
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+        return True
+    return verb.tag_ == "VBN" and not any(
+        (c.dep_ == "aux" and c.lemma_ == "have") or c.dep_ == "dobj" for c in verb.children
+    )
+
+
+def _verb_category(verb, dep: str, people: bool, lex: Lexicon) -> str | None:
+    lemma = verb.lemma_.lower()
+    objects = {c.lemma_.lower() for c in verb.children if c.dep_ == "dobj"}
+    if objects & lex.verb_false_objects.get(lemma, frozenset()):
+        return None
+    if dep in ("dobj", "nsubjpass", "oprd", "dative"):
+        if lemma in lex.verbs:
+            return lex.verbs[lemma]
+        if people and dep == "dobj" and lemma in lex.people_only_verbs:
+            return lex.people_only_verbs[lemma]
+    if dep in ("nsubj", "nsubjpass") and verb.lower_ in lex.states:
+        return lex.states[verb.lower_]  # "10 people are missing" parsed with 'missing' as the verb
+    if dep == "nsubj":
+        if lemma in lex.intransitive:
+            return lex.intransitive[lemma]
+        if lemma in lex.verbs and _passive_like(verb):
+            return lex.verbs[lemma]
+    if dep in ("dobj", "nsubjpass", "nsubj"):
+        # "were found dead", "were reported killed", "left five people dead"
+        for c in verb.children:
+            if c.dep_ in ("oprd", "acomp", "xcomp", "ccomp", "advcl") and c.i > verb.i:
+                word = c.lower_
+                if word in lex.states:
+                    return lex.states[word]
+                if c.lemma_.lower() in lex.verbs and c.tag_ == "VBN":
+                    return lex.verbs[c.lemma_.lower()]
+    return None
+
+
+def _category(doc, anchor, phrase, after: int, limit: int, people: bool, lex: Lexicon) -> str | None:
+    # 1. the counted noun or a modifier names it: "12 deaths", "three civilian bodies", "one wounded civilian"
+    for t in reversed(phrase):
+        if t.lower_ in lex.forms:
+            return lex.forms[t.lower_]
+    # 2. a participle or relative clause on the noun: "12 insurgents killed in the raid", "who were killed"
+    for c in anchor.children:
+        if c.dep_ in ("acl", "relcl") and c.i > anchor.i:
+            lemma = c.lemma_.lower()
+            if lemma in lex.verbs and (c.tag_ == "VBN" or _passive_like(c)):
+                return lex.verbs[lemma]
+            if lemma in lex.intransitive:
+                return lex.intransitive[lemma]
+    # ... or the next word: "30 wounded", "12 people dead", unless it opens a noun phrase or takes an object
+    if after < limit:
+        nxt = doc[after]
+        if (nxt.lower_ in lex.states or (nxt.lower_ in lex.forms and nxt.tag_ in ("VBN", "JJ"))) and not (
+            after + 1 < limit and doc[after + 1].pos_ in ("NOUN", "PROPN")
+        ) and not any(c.dep_ == "dobj" for c in nxt.children):
+            return lex.states.get(nxt.lower_) or lex.forms[nxt.lower_]
+    # 3. the verb that governs it (through coordination: "685 soldiers and 915 civilians")
+    t = anchor
+    while t.dep_ in ("conj", "appos") and t.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON", "ADJ") and t.head.i != t.i:
+        t = t.head
+    head = t.head
+    dep = t.dep_
+    if dep == "conj" and any(c.dep_ == "dobj" and c.i < t.i for c in head.children):
+        dep = "dobj"  # "arrested a commander and three of his guards", the second object hung on the verb
+    if head.pos_ in ("VERB", "AUX") and head.i != t.i:
+        cat = _verb_category(head, dep, people, lex)
+        if cat:
+            return cat
+    # 4. the noun that governs "of N": "the killing of 5", "repatriation of over 500,000 refugees"
+    if t.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN":
+        return lex.nominals.get(head.head.lemma_.lower())
+    return None
+
+
+def _whom(phrase, head, people: bool, lex: Lexicon) -> str | None:
+    if head is None:
+        return None
+    lemmas = [t.lemma_.lower() for t in phrase]
+    lowers = [t.lower_ for t in phrase]
+    for k in (3, 2):
+        if len(phrase) >= k:
+            for words in (lemmas, lowers):
+                term = " ".join(words[-k:])
+                if term in lex.whom:
+                    return lex.whom[term]
+    for word in (lemmas[-1], lowers[-1]):
+        if word in lex.whom:
+            return lex.whom[word]
+    for t in reversed(phrase[:-1]):
+        for word in (t.lemma_.lower(), t.lower_):
+            if word in lex.whom:
+                return lex.whom[word]
+    if not people or head.lower_ in lex.forms:
+        return None
+    modifiers = [t for t in phrase[:-1] if t.lower_ not in lex.states and t.lower_ not in lex.forms]
+    if head.lower_ in lex.generic_people and not modifiers:
+        return None
+    words = modifiers + [head]
+    return head.doc.text[words[0].idx : head.idx + len(head)]
+
+
+def _label_before(doc, first_token, span_start: int) -> bool:
+    """'Route 1', 'resolution 2254', 'Task Force 1-66': a number right after a noun names, not counts."""
+    if first_token.i <= span_start:
+        return False
+    prev = doc[first_token.i - 1]
+    return prev.pos_ in ("NOUN", "PROPN") and not prev.like_num and prev.whitespace_ != ""
+
+
+def find_quantities(sent, base: int = 0) -> list[Quantity]:
+    """Every quantity in a parsed sentence (a spaCy Span or Doc); spans are `base + token.idx`.
+
+    `base` is the offset of `sent.doc`'s text in the document (the paragraph's start).
+    """
+    lex = lexicon()
+    sent = _as_span(sent)
+    doc, off = sent.doc, sent.start_char
+    out: list[Quantity] = []
+    taken: list[tuple[int, int]] = []
+    for n in scan(sent.text):
+        q = _quantity(doc, sent, off, n, lex)
+        if q is None:
+            continue
+        out.append(Quantity(q[0].shift(base), *q[1:]))
+        taken.append((q[0].start, q[0].end))
+    out.extend(_indefinite_counts(doc, sent, base, taken, lex))
+    return sorted(out, key=lambda q: q.span)
+
+
+def _quantity(doc, sent, off: int, n: Number, lex: Lexicon):
+    if n.currency:
+        return (Span(off + n.start, off + n.end), n.value, n.low, n.high, n.qualifier, n.currency, "money")
+    num = doc.char_span(off + n.num_start, off + n.end, alignment_mode="expand")
+    if num is None or len(num) == 0:
+        return None
+    first, last = num[0], num[-1]
+    whole = doc.char_span(off + n.start, off + n.end, alignment_mode="expand")
+    if whole is None or _label_before(doc, whole[0], sent.start):
+        return None
+    phrase, head, via_of = _counted_phrase(doc, first.i, last.i, sent.end)
+    if head is not None and (head.lower_ in lex.not_counted or head.lemma_.lower() in lex.not_counted):
+        return None
+    if head is None and last.i + 1 < sent.end and doc[last.i + 1].lower_ in lex.not_counted:
+        return None  # "3 p.m.", "10 o'clock"
+    people = head is not None and _is_people(head, lex)
+    anchor = last if (head is None or via_of) else head
+    after = (head.i + 1) if head is not None else last.i + 1
+    category = _category(doc, anchor, phrase, after, sent.end, people or head is None, lex)
+    if head is None and category is None:
+        return None
+    if head is not None and not people:
+        if n.vague or n.year_like:
+            return None
+        unit, what, whom = head.lower_, None, None
+    else:
+        if n.year_like and head is None:
+            return None
+        unit, what, whom = "people", category or "people", _whom(phrase, head, people, lex)
+    end = head.idx + len(head) if head is not None else off + n.end
+    return (Span(off + n.start, end), n.value, n.low, n.high, n.qualifier, unit, what, whom, n.vague)
+
+
+def _indefinite_counts(doc, sent, base: int, taken, lex: Lexicon) -> list[Quantity]:
+    """'captured a Taliban leader' -> captured 1 (see the module docstring)."""
+    out: list[Quantity] = []
+    counted = {"killed", "injured", "abducted", "captured", "arrested", "missing"}
+    for det in sent:
+        if det.lower_ not in ("a", "an") or det.dep_ != "det":
+            continue
+        head = det.head
+        if head.pos_ != "NOUN" or head.tag_ != "NN" or head.i < det.i or any(a <= det.idx < b for a, b in taken):
+            continue
+        if head.lower_ not in lex.people_nouns and head.lemma_.lower() not in lex.whom:
+            continue  # a person noun ("a facilitator"), not a demonym read as one ("a combined Afghan ... force")
+        phrase = [t for t in doc[det.i + 1 : head.i + 1]]
+        category = _category(doc, head, phrase, head.i + 1, sent.end, True, lex)
+        if category not in counted:
+            continue
+        out.append(Quantity(Span(det.idx, head.idx + len(head)).shift(base), 1.0, unit="people", what=category,
+                            whom=_whom(phrase, head, True, lex)))
+    return out

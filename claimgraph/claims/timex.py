@@ -1,0 +1,420 @@
+"""When: the times a parsed sentence states, each as an interval of days, and the one time of a claim.
+
+`find_times(sent, base, anchor)` reads:
+
+- explicit dates and decades, through `claimgraph.periods.find_periods` (which reads dates with
+  `structure.dates.find_dates`): "in March 2023", "In 2024 alone", "28 November 2022", "the 90s";
+- a day or month without a year, given the anchor's year: "June 25" is the latest June 25 not after the
+  anchor (the press-release convention), "in March" the latest March begun by then;
+- weekdays: "on Wednesday" is the latest Wednesday on or before the anchor ("last Wednesday": before it);
+- relative expressions (data/timex.yaml `relative`): "yesterday", "last week", "earlier this month",
+  "just a few days ago" (anchor-14 .. anchor-1), "recently" (anchor-90 .. anchor), "two days ago";
+- well-known events standing for dates (data/timex.yaml `events`): "post September 11" (from 2001-09-11,
+  open end), "since the Soviet occupation" (from 1979-12-24, open end), "during the Gulf War".
+
+Words before a time change it (data/timex.yaml `cues`): "since X" opens its end, "before X" its start,
+"by 2030" is a deadline and is dropped, "early/mid/late" take a third of it, "from X to Y" and
+"between X and Y" join two times into one. A date in a press-release dateline ("KABUL, Afghanistan
+(Feb. 21, 2011)") is the document's date, not a claim's, and is skipped.
+
+Anything read against the anchor has `relative=True`; with no anchor it keeps start = end = None.
+Nothing here reads today's date: the same text and anchor always give the same times.
+
+`claim_time(times)` picks the one time of a claim; see its docstring.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, replace
+
+from claimgraph import rules
+from claimgraph.claims.quantities import lexicon as _quantity_lexicon
+from claimgraph.claims.quantities import parse_number
+from claimgraph.periods import find_periods
+from claimgraph.records import Span, TimeExpression
+from claimgraph.structure.dates import month_number
+
+__all__ = ["claim_time", "find_times"]
+
+_DAY = dt.timedelta(days=1)
+_MONTH_FULL = [calendar.month_name[i] for i in range(1, 13)]
+_MONTH_ABBR = [calendar.month_abbr[i] for i in range(1, 13) if calendar.month_abbr[i] != "May"] + ["Sept"]
+# Month names must be capitalised in running text ("may" is a verb), as structure/dates.py requires; an
+# abbreviation may carry its full stop ("Feb."), a full name may not (the stop ends the sentence).
+_MON = (r"(?P<mon>(?:" + "|".join(sorted(_MONTH_ABBR, key=len, reverse=True)) + r")\b\.?|(?:"
+        + "|".join(_MONTH_FULL) + r")\b)")
+_WEEKDAY_NAMES = [calendar.day_name[i] for i in range(7)]
+
+
+@dataclass
+class _Cand:
+    start: int
+    end: int
+    first: dt.date | None
+    last: dt.date | None
+    relative: bool
+    kind: str
+    after_cue_only: bool = False
+
+
+@dataclass(frozen=True)
+class _Rules:
+    cue_kinds: dict[str, str]
+    re_cue: re.Pattern
+    parts: dict[str, int]
+    re_part: re.Pattern
+    re_range_open: re.Pattern
+    re_range_join: re.Pattern
+    re_month_cue: re.Pattern
+    re_dateline: re.Pattern
+    relative: list[tuple[re.Pattern, dict]]
+    events: list[tuple[re.Pattern, re.Pattern | None, dict]]
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+@functools.cache
+def _rules() -> _Rules:
+    data = rules.load("timex")
+    cue_kinds = {w: kind for kind, words in data["cues"].items() for w in words}
+    number = r"(?:\d+|" + _quantity_lexicon().re_words.pattern + r")"
+    relative = [
+        (re.compile(r"(?<![\w-])(?:" + spec["match"].replace("NUMBER", number) + r")\b", re.IGNORECASE), spec)
+        for spec in data["relative"]
+    ]
+    events = []
+    for spec in data["events"]:
+        main = re.compile(r"(?<!\w)(?:" + "|".join(spec["match"]) + r")(?![\w-])", re.IGNORECASE)
+        strict = spec.get("match_after_cue")
+        after = re.compile(r"(?<!\w)(?:" + "|".join(strict) + r")(?![\w-])", re.IGNORECASE) if strict else None
+        events.append((main, after, spec))
+    return _Rules(
+        cue_kinds=cue_kinds,
+        re_cue=re.compile(r"(?<![\w-])(?P<cue>" + _alt(cue_kinds) + r")(?:\s*[,-]\s*|\s+)(?:the\s+)?$",
+                          re.IGNORECASE),
+        parts=data["parts"],
+        re_part=re.compile(r"(?<![\w-])(?P<part>" + _alt(data["parts"]) + r")(?:\s+|-)$", re.IGNORECASE),
+        re_range_open=re.compile(r"(?<![\w-])(?P<open>" + _alt(data["range_openers"]) + r")\s+$", re.IGNORECASE),
+        re_range_join=re.compile(r"\s*(?:[-–—]|\s(?:" + _alt([j for j in data["range_joiners"] if j.isalpha()])
+                                 + r")\s)\s*", re.IGNORECASE),
+        re_month_cue=re.compile(r"(?<![\w-])(?:" + _alt(data["month_cues"]) + r")(?:\s+|-)$", re.IGNORECASE),
+        re_dateline=re.compile(data["dateline_before"]),
+        relative=relative,
+        events=events,
+    )
+
+
+# ------------------------------------------------------------------------------------ calendar helpers
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(day: dt.date, months: int) -> tuple[int, int]:
+    index = day.year * 12 + day.month - 1 + months
+    return index // 12, index % 12 + 1
+
+
+def _calendar(anchor: dt.date, unit: str, offset: int) -> tuple[dt.date, dt.date]:
+    if unit == "week":  # Monday to Sunday
+        monday = anchor - dt.timedelta(days=anchor.weekday()) + dt.timedelta(weeks=offset)
+        return monday, monday + dt.timedelta(days=6)
+    if unit == "weekend":  # the Saturday and Sunday of that Monday-to-Sunday week
+        saturday = anchor - dt.timedelta(days=anchor.weekday()) + dt.timedelta(weeks=offset, days=5)
+        return saturday, saturday + _DAY
+    if unit == "month":
+        year, month = _add_months(anchor, offset)
+        return dt.date(year, month, 1), _month_end(year, month)
+    year = anchor.year + offset
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+def _unit(word: str) -> str:
+    return word.lower().rstrip("s")
+
+
+def _resolve_relative(m: re.Match, spec: dict, anchor: dt.date) -> tuple[dt.date, dt.date] | None:
+    if "days" in spec:
+        a, b = spec["days"]
+        return anchor + dt.timedelta(days=a), anchor + dt.timedelta(days=b)
+    if "calendar" in spec:
+        first, last = _calendar(anchor, spec["calendar"], spec.get("offset", 0))
+        return first, (anchor if spec.get("to_anchor") and last > anchor else last)
+    groups = m.groupdict()
+    n_text = groups.get("n")
+    n = 1.0 if n_text is None or n_text.lower() in ("a", "an") else parse_number(n_text)
+    if n is None or n != int(n) or n > 10_000:
+        return None
+    n = int(n)
+    unit = _unit(groups["unit"])
+    if spec.get("ago"):
+        if unit == "day":
+            day = anchor - dt.timedelta(days=n)
+            return day, day
+        if unit == "week":
+            centre = anchor - dt.timedelta(weeks=n)
+            return centre - dt.timedelta(days=3), centre + dt.timedelta(days=3)
+        if unit == "month":
+            return _calendar(anchor, "month", -n)
+        return _calendar(anchor, "year", -n)
+    days = {"day": 1, "week": 7, "month": 30, "year": 365}[unit] * n
+    return anchor - dt.timedelta(days=days), anchor
+
+
+def _latest_month_day(anchor: dt.date, month: int, day: int) -> dt.date | None:
+    for year in (anchor.year, anchor.year - 1, anchor.year - 4):  # Feb 29 may need a leap year
+        try:
+            date = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if date <= anchor:
+            return date
+    return None
+
+
+# ------------------------------------------------------------------------------------------ candidates
+
+
+def _explicit(text: str, R: _Rules) -> list[_Cand]:
+    out = []
+    for p in find_periods(text):
+        if p.span.start and R.re_dateline.search(text[: p.span.start].rstrip("( ")):
+            continue
+        if text[p.span.start - 1 : p.span.start] == "(" and R.re_dateline.search(text[: p.span.start]):
+            continue
+        out.append(_Cand(p.span.start, p.span.end, p.start, p.end, False, "date"))
+    return out
+
+
+def _month_days(text: str, anchor: dt.date | None, R: _Rules) -> list[_Cand]:
+    out = []
+    patterns = [
+        re.compile(r"\b" + _MON + r"\s+(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?!\s*,?\s*[12]\d{3})(?![:\d])"),
+        re.compile(r"(?<![\d,.])\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MON + r"(?!\s*,?\s*[12]\d{3})"),
+    ]
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            month, day = month_number(m["mon"]), int(m["day"])
+            if not month or not 1 <= day <= 31:
+                continue
+            prefix = text[: m.start()]
+            if R.re_dateline.search(prefix.rstrip("( ")):
+                continue  # "KABUL, Afghanistan (June 14) —": the release's own date
+            date = _latest_month_day(anchor, month, day) if anchor else None
+            if anchor and date is None:
+                continue
+            out.append(_Cand(m.start(), m.end(), date, date, True, "month_day"))
+    return out
+
+
+def _months(text: str, anchor: dt.date | None, R: _Rules) -> list[_Cand]:
+    out = []
+    pattern = re.compile(r"(?:(?P<mod>\b(?:last|next|this))\s+)?" + _MON + r"(?!\s*[0-3]?\d\b)(?!\s*,?\s*[12]\d{3})")
+    for m in pattern.finditer(text):
+        mod = (m["mod"] or "").lower()
+        if not mod and not R.re_month_cue.search(text[: m.start()]):
+            continue
+        month = month_number(m["mon"])
+        if not month:
+            continue
+        first = last = None
+        if anchor:
+            if mod == "last":
+                year = anchor.year if month < anchor.month else anchor.year - 1
+            elif mod == "next":
+                year = anchor.year if month > anchor.month else anchor.year + 1
+            elif mod == "this":
+                year = anchor.year
+            else:
+                year = anchor.year if month <= anchor.month else anchor.year - 1
+            first, last = dt.date(year, month, 1), _month_end(year, month)
+        out.append(_Cand(m.start(), m.end(), first, last, True, "month"))
+    return out
+
+
+def _weekdays(text: str, anchor: dt.date | None) -> list[_Cand]:
+    out = []
+    pattern = re.compile(r"(?:\b(?P<mod>last|next|this|on)\s+)?\b(?P<wd>" + "|".join(_WEEKDAY_NAMES) + r")\b"
+                         r"(?:\s+(?:morning|afternoon|evening|night))?")
+    for m in pattern.finditer(text):
+        if re.match(r"\s+(?:Times|Post|Telegraph|Express|Herald|Mirror|Tribune|Guardian)\b", text[m.end():]):
+            continue  # "Sunday Times": a newspaper
+        date = None
+        if anchor:
+            wd = _WEEKDAY_NAMES.index(m["wd"])
+            back = (anchor.weekday() - wd) % 7
+            mod = (m["mod"] or "").lower()
+            if mod == "next":
+                date = anchor + dt.timedelta(days=(wd - anchor.weekday()) % 7 or 7)
+            else:
+                date = anchor - dt.timedelta(days=back or (7 if mod == "last" else 0))
+        start = m.start("mod") if m["mod"] and m["mod"].lower() != "on" else m.start("wd")
+        out.append(_Cand(start, m.end(), date, date, True, "weekday"))
+    return out
+
+
+def _relatives(text: str, anchor: dt.date | None, R: _Rules) -> list[_Cand]:
+    out = []
+    for pattern, spec in R.relative:
+        for m in pattern.finditer(text):
+            interval = _resolve_relative(m, spec, anchor) if anchor else (None, None)
+            if interval is None:
+                continue
+            out.append(_Cand(m.start(), m.end(), interval[0], interval[1], True, "relative"))
+    return out
+
+
+def _events(text: str, anchor: dt.date | None, R: _Rules) -> list[_Cand]:
+    out = []
+    for main, after_cue, spec in R.events:
+        for pattern, strict in ((main, False), (after_cue, True)):
+            if pattern is None:
+                continue
+            for m in pattern.finditer(text):
+                first, last = _event_dates(spec, anchor)
+                out.append(_Cand(m.start(), m.end(), first, last, False, "event", after_cue_only=strict))
+    return out
+
+
+def _event_dates(spec: dict, anchor: dt.date | None) -> tuple[dt.date, dt.date | None]:
+    if "occurrences" in spec:
+        options = sorted(spec["occurrences"], key=lambda o: o["start"])
+        usable = [o for o in options if anchor is None or o["start"] <= anchor] or options[:1]
+        spec = usable[-1]
+    start = spec["start"]
+    end = spec.get("end", start)  # no end: a one-day event; end null: open
+    return start, end
+
+
+# ------------------------------------------------------------------------------------------ assembling
+
+
+def _choose(cands: list[_Cand]) -> list[_Cand]:
+    """Leftmost-longest, not overlapping; at equal spans the earlier kind in this order wins."""
+    order = {"event": 0, "date": 1, "month_day": 2, "relative": 3, "month": 4, "weekday": 5}
+    cands = sorted(cands, key=lambda c: (c.start, -(c.end - c.start), order[c.kind]))
+    out: list[_Cand] = []
+    for c in cands:
+        if any(c.start < o.end and o.start < c.end for o in out):
+            continue
+        out.append(c)
+    return sorted(out, key=lambda c: c.start)
+
+
+def _merge_ranges(text: str, cands: list[_Cand], R: _Rules) -> list[_Cand]:
+    """'from 2019 to 2021', 'between March and May', '2019–2021' -> one interval."""
+    out: list[_Cand] = []
+    i = 0
+    while i < len(cands):
+        a = cands[i]
+        b = cands[i + 1] if i + 1 < len(cands) else None
+        if b is not None and a.kind not in ("event",) and b.kind not in ("event",):
+            join = R.re_range_join.fullmatch(text[a.end : b.start])
+            opener = R.re_range_open.search(text[: a.start])
+            word = text[a.end : b.start].strip().lower()
+            if join and (word != "and" or (opener and opener["open"].lower() == "between")):
+                start = opener.start() if opener else a.start
+                out.append(_Cand(start, b.end, a.first, b.last, a.relative or b.relative, "range"))
+                i += 2
+                continue
+        out.append(a)
+        i += 1
+    return out
+
+
+def _part(c: _Cand, index: int) -> tuple[dt.date, dt.date] | None:
+    """The first, middle or last third of a year, month or decade."""
+    a, b = c.first, c.last
+    if a is None or b is None:
+        return None
+    if a.month == 1 and a.day == 1 and b.month == 12 and b.day == 31 and b.year - a.year == 9:
+        years = [(0, 3), (4, 6), (7, 9)][index]
+        return dt.date(a.year + years[0], 1, 1), dt.date(a.year + years[1], 12, 31)
+    if a.month == 1 and a.day == 1 and b == dt.date(a.year, 12, 31):
+        months = [(1, 4), (5, 8), (9, 12)][index]
+        return dt.date(a.year, months[0], 1), _month_end(a.year, months[1])
+    if a.day == 1 and b == _month_end(a.year, a.month):
+        days = [(1, 10), (11, 20), (21, b.day)][index]
+        return dt.date(a.year, a.month, days[0]), dt.date(a.year, a.month, days[1])
+    return None
+
+
+def _apply_words_before(text: str, c: _Cand, R: _Rules) -> _Cand | None:
+    """Parts ('early 2020') then cues ('since', 'before', 'by') right before a time."""
+    m = R.re_part.search(text[: c.start])
+    if m and c.kind in ("date", "month", "month_day"):
+        part = _part(c, R.parts[m["part"].lower().replace("  ", " ")])
+        if part:
+            c = replace(c, start=m.start(), first=part[0], last=part[1])
+    m = R.re_cue.search(text[: c.start])
+    kind = R.cue_kinds.get(re.sub(r"\s+", " ", m["cue"].lower())) if m else None
+    if c.kind == "event" and (kind is None or (c.after_cue_only and kind not in ("since", "after", "before", "until"))):
+        return None  # an event name is a time only after a cue word
+    if kind is None:
+        return c
+    if kind == "deadline" and c.kind != "range":
+        return None
+    first, last = c.first, c.last
+    if first is not None or last is not None:
+        if kind == "since":
+            first, last = c.first, None
+        elif kind == "after":
+            first, last = (c.first if c.first == c.last else (c.last + _DAY if c.last else None)), None
+        elif kind == "before":
+            first, last = None, (c.first - _DAY if c.first else None)
+        elif kind == "until":
+            first, last = None, c.last
+    return replace(c, start=m.start(), first=first, last=last)
+
+
+def _as_span(sent):
+    """A spaCy Doc as the Span over all of it; a Span as it is."""
+    return sent[:] if not hasattr(sent, "start_char") else sent
+
+
+def find_times(sent, base: int, anchor: dt.date | None) -> list[TimeExpression]:
+    """Every time a parsed sentence (spaCy Span or Doc) states, in text order, not overlapping.
+
+    `base` is the offset of `sent.doc`'s text in the document; `anchor` the document's date (stated or
+    inferred), or None (then relative times come back unresolved: start = end = None, relative=True).
+    """
+    R = _rules()
+    sent = _as_span(sent)
+    text, off = sent.text, sent.start_char
+    cands = (_events(text, anchor, R) + _explicit(text, R) + _month_days(text, anchor, R)
+             + _months(text, anchor, R) + _weekdays(text, anchor) + _relatives(text, anchor, R))
+    out: list[TimeExpression] = []
+    for c in _merge_ranges(text, _choose(cands), R):
+        c = _apply_words_before(text, c, R)
+        if c is None:
+            continue
+        out.append(TimeExpression(Span(c.start, c.end).shift(base + off), c.first, c.last, c.relative))
+    return out
+
+
+def claim_time(times: list[TimeExpression]) -> TimeExpression | None:
+    """The one time of a claim among its sentence's (or clause's) times.
+
+    Rule: explicit times (not read against the anchor) first, then resolved relative ones, then unresolved
+    ones; within a group the most specific (the shortest interval; an open interval is the least specific),
+    and among equally specific ones the last in the text (the time nearest the verb in English word order:
+    "Afghan forces said today they killed him Friday" -> Friday).
+    """
+    def width(t: TimeExpression) -> float:
+        if t.start is None or t.end is None:
+            return float("inf")
+        return (t.end - t.start).days
+
+    explicit = [t for t in times if not t.relative and (t.start or t.end)]
+    resolved = [t for t in times if t.relative and (t.start or t.end)]
+    for group in (explicit, resolved):
+        if group:
+            return min(group, key=lambda t: (width(t), -t.span.start))
+    return times[-1] if times else None

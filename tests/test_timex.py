@@ -1,0 +1,146 @@
+"""When: times in parsed sentences, resolved against the document's date, and the one time of a claim."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from claimgraph.claims.timex import claim_time, find_times
+from claimgraph.records import Span, TimeExpression
+
+D = dt.date
+WEDNESDAY = D(2021, 9, 8)  # the anchor of most tests: Wednesday 8 September 2021
+
+pytestmark = pytest.mark.model
+
+
+def times(nlp, text, anchor=WEDNESDAY, base=0):
+    doc = nlp(text)
+    return [(t.span.shift(-base).of(text), t.start, t.end, t.relative) for t in find_times(doc[:], base, anchor)]
+
+
+def test_explicit_years_months_days(nlp):
+    got = times(nlp, "In 2019 alone the port grew; in March 2021 it was sold, and on 4 May 2020 it closed.")
+    assert got == [
+        ("In 2019", D(2019, 1, 1), D(2019, 12, 31), False),
+        ("in March 2021", D(2021, 3, 1), D(2021, 3, 31), False),
+        ("on 4 May 2020", D(2020, 5, 4), D(2020, 5, 4), False),
+    ]
+
+
+def test_decades(nlp):
+    assert times(nlp, "Warlords ruled the valley in the 80s and again in the 1990s.") == [
+        ("in the 80s", D(1980, 1, 1), D(1989, 12, 31), False),
+        ("in the 1990s", D(1990, 1, 1), D(1999, 12, 31), False),
+    ]
+
+
+def test_a_day_without_year_is_the_latest_not_after_the_anchor(nlp):
+    assert times(nlp, "The convoy left Herat on August 30.") == [("on August 30", D(2021, 8, 30), D(2021, 8, 30), True)]
+    assert times(nlp, "The convoy left Herat on August 30.", anchor=D(2021, 8, 1))[0][1] == D(2020, 8, 30)
+    assert times(nlp, "The talks opened 12 October.", anchor=D(2021, 10, 12))[0][1:3] == (D(2021, 10, 12),) * 2
+
+
+def test_a_month_without_year(nlp):
+    assert times(nlp, "The dam was finished in May.", anchor=D(2022, 3, 16)) == [
+        ("in May", D(2021, 5, 1), D(2021, 5, 31), True)
+    ]
+    assert times(nlp, "Prices doubled last March.", anchor=D(2022, 3, 16))[0][1] == D(2021, 3, 1)
+
+
+def test_weekdays(nlp):
+    assert times(nlp, "Envoys met on Tuesday.") == [("on Tuesday", D(2021, 9, 7), D(2021, 9, 7), True)]
+    assert times(nlp, "Envoys met on Wednesday.")[0][1] == WEDNESDAY  # on or before the anchor
+    assert times(nlp, "Envoys met last Wednesday.")[0][1] == D(2021, 9, 1)
+    assert times(nlp, "A patrol was ambushed in Zabul province Sunday.")[0][1] == D(2021, 9, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "expression", "start", "end"),
+    [
+        ("The airport reopened yesterday.", "yesterday", D(2021, 9, 7), D(2021, 9, 7)),
+        ("The airport reopened today.", "today", WEDNESDAY, WEDNESDAY),
+        ("Flights resumed last week.", "last week", D(2021, 8, 30), D(2021, 9, 5)),
+        ("Flights resumed last month.", "last month", D(2021, 8, 1), D(2021, 8, 31)),
+        ("Flights resumed last year.", "last year", D(2020, 1, 1), D(2020, 12, 31)),
+        ("Flights resumed this year.", "this year", D(2021, 1, 1), WEDNESDAY),
+        ("Flights resumed earlier this month.", "earlier this month", D(2021, 9, 1), WEDNESDAY),
+        ("Just a few days ago, the envoy flew to Doha.", "Just a few days ago", D(2021, 8, 25), D(2021, 9, 7)),
+        ("The envoy flew to Doha recently.", "recently", D(2021, 6, 10), WEDNESDAY),
+        ("The envoy flew to Doha two days ago.", "two days ago", D(2021, 9, 6), D(2021, 9, 6)),
+        ("Attacks have risen in recent weeks.", "in recent weeks", D(2021, 7, 28), WEDNESDAY),
+    ],
+)
+def test_relative_expressions(nlp, text, expression, start, end):
+    assert times(nlp, text) == [(expression, start, end, True)]
+
+
+def test_without_anchor_relative_times_stay_unresolved(nlp):
+    got = times(nlp, "Yesterday and on Friday, as in 2010, rockets hit the base on June 25.", anchor=None)
+    assert got == [
+        ("Yesterday", None, None, True),
+        ("on Friday", None, None, True),
+        ("in 2010", D(2010, 1, 1), D(2010, 12, 31), False),
+        ("on June 25", None, None, True),
+    ]
+
+
+def test_well_known_events_need_a_cue_word(nlp):
+    got = times(nlp, "Ties soured after the September 11 attacks and have been tense since the Soviet invasion.")
+    assert got == [
+        ("after the September 11 attacks", D(2001, 9, 11), None, False),
+        ("since the Soviet invasion", D(1979, 12, 24), None, False),
+    ]
+    assert times(nlp, "Oil prices spiked during the Gulf War.") == [
+        ("during the Gulf War", D(1990, 8, 2), D(1991, 2, 28), False)
+    ]
+    assert times(nlp, "The militia was formed before the Iraq War.")[0][1:3] == (None, D(2003, 3, 19))
+    assert times(nlp, "The Gulf War reshaped the region.") == []
+
+
+def test_post_a_month_day_event_and_a_name_with_two_dates(nlp):
+    assert times(nlp, "Aid flows changed post-9/11.")[0][1:3] == (D(2001, 9, 11), None)
+    got = times(nlp, "Many fled after the fall of Kabul.", anchor=D(2022, 1, 10))
+    assert got[0][1] == D(2021, 8, 15)
+    assert times(nlp, "Many fled after the fall of Kabul.", anchor=D(2000, 1, 10))[0][1] == D(1996, 9, 27)
+
+
+def test_cues_open_join_and_drop_intervals(nlp):
+    got = times(nlp, "The mission has run since 2015, ran from 2016 to 2018 and must end by 2030.")
+    assert got == [
+        ("since 2015", D(2015, 1, 1), None, False),
+        ("from 2016 to 2018", D(2016, 1, 1), D(2018, 12, 31), False),
+    ]
+    assert times(nlp, "Talks stalled in early 2020.") == [("in early 2020", D(2020, 1, 1), D(2020, 4, 30), False)]
+    assert times(nlp, "The border stayed shut between 1990 and 1995.")[0][1:3] == (D(1990, 1, 1), D(1995, 12, 31))
+
+
+def test_a_dateline_date_is_the_documents_not_the_claims(nlp):
+    text = "QUETTA, Pakistan (March 3, 2022) — Police arrested two men in Pishin district Thursday."
+    assert times(nlp, text, anchor=D(2022, 3, 3)) == [("Thursday", D(2022, 3, 3), D(2022, 3, 3), True)]
+
+
+def test_spans_are_shifted_by_base(nlp):
+    doc = nlp("The truce collapsed in November 2022.")
+    (t,) = find_times(doc, 1000, None)
+    assert t.span == Span(1020, 1036)
+
+
+def make(start, end, relative=False, at=0):
+    return TimeExpression(Span(at, at + 1), start, end, relative)
+
+
+def test_claim_time_prefers_explicit_then_specific_then_last():
+    year = make(D(2021, 1, 1), D(2021, 12, 31), at=0)
+    day = make(D(2021, 3, 4), D(2021, 3, 4), at=10)
+    yesterday = make(D(2021, 9, 7), D(2021, 9, 7), relative=True, at=20)
+    since = make(D(2015, 1, 1), None, at=30)
+    assert claim_time([year, day, yesterday, since]) is day
+    assert claim_time([yesterday, since]) is since  # explicit before relative
+    other_day = make(D(2021, 5, 6), D(2021, 5, 6), at=40)
+    assert claim_time([day, other_day]) is other_day  # equally specific: the last
+    unresolved = make(None, None, relative=True, at=5)
+    assert claim_time([unresolved, yesterday]) is yesterday
+    assert claim_time([unresolved]) is unresolved
+    assert claim_time([]) is None
