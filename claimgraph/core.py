@@ -1,6 +1,6 @@
 """The orchestrator: the only module that wires the stages together.
 
-read -> structure -> nlp -> entities -> audit   (claims and storage join as they are built)
+read -> structure -> nlp -> entities -> claims -> audit   (storage joins as it is built)
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import BinaryIO
 
 from claimgraph import nlp as nlp_stage
 from claimgraph.audit import audit
+from claimgraph.claims.extract import extract_claims
 from claimgraph.document import Document
 from claimgraph.entities import link
 from claimgraph.errors import InputError
@@ -44,6 +45,7 @@ class Pipeline:
             ("structure", structure),
             ("nlp", lambda doc: nlp_stage.parse(doc, self.nlp)),
             ("entities", link),
+            ("claims", extract_claims),
             ("audit", lambda doc: audit(doc, self.nlp)),
         ]
 

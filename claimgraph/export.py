@@ -11,7 +11,7 @@ from typing import Any
 from claimgraph import __version__
 from claimgraph.document import Document
 from claimgraph.entities import gazetteer
-from claimgraph.records import Finding, Mention, PartialDate, Span
+from claimgraph.records import Claim, Finding, Mention, PartialDate, Quantity, Span, TimeExpression
 from claimgraph.rules import rules_version
 
 
@@ -28,6 +28,49 @@ def _mention(doc: Document, m: Mention) -> dict[str, Any]:
     if m.facet:
         out["facet"] = m.facet
     return out
+
+
+def _number(x: float | None) -> int | float | None:
+    """A count as an int when it is whole (685, not 685.0)."""
+    if x is None:
+        return None
+    return int(x) if float(x).is_integer() else x
+
+
+def _quantity(doc: Document, q: Quantity) -> dict[str, Any]:
+    return {"value": _number(q.value), "low": _number(q.low), "high": _number(q.high), "qualifier": q.qualifier,
+            "unit": q.unit, "what": q.what, "whom": q.whom, "text": q.span.of(doc.text), "start": q.span.start,
+            "end": q.span.end, "vague": q.vague}
+
+
+def _time(doc: Document, t: TimeExpression | None) -> dict[str, Any] | None:
+    """When: `start`/`end` are the first and last day (ISO); `span` is where the expression stands."""
+    if t is None:
+        return None
+    return {"text": t.span.of(doc.text), "start": t.start.isoformat() if t.start else None,
+            "end": t.end.isoformat() if t.end else None, "relative": t.relative,
+            "span": {"start": t.span.start, "end": t.span.end}}
+
+
+def _claim(doc: Document, c: Claim, version: str) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "subject": list(c.subject),
+        "predicate": c.predicate,
+        "object": list(c.object),
+        "mode": c.mode,
+        "negated": c.negated,
+        "modality": c.modality,
+        "attributed_to": c.attributed_to,
+        "time": _time(doc, c.time),
+        "place": list(c.place),
+        "quantities": [_quantity(doc, q) for q in c.quantities],
+        "citations": list(c.citations),
+        "evidence": _evidence(doc, c.evidence),
+        "rule": c.rule,
+        "rules_version": version,
+        "sentence": c.sentence,
+    }
 
 
 def _finding(doc: Document, f: Finding) -> dict[str, Any]:
@@ -54,6 +97,7 @@ def document_json(doc: Document) -> dict[str, Any]:
             if spot not in cited_at.setdefault(c.reference, []):
                 cited_at[c.reference].append(spot)
     inferred = doc.published_inferred
+    version = f"{rules_version()}+gazetteer@{gazetteer.load().version}"
     return {
         "document": {
             "id": doc.id,
@@ -71,7 +115,7 @@ def document_json(doc: Document) -> dict[str, Any]:
             else None,
             "language": "en",
             "text": doc.text,
-            "rules_version": f"{rules_version()}+gazetteer@{gazetteer.load().version}",
+            "rules_version": version,
             "claimgraph_version": __version__,
         },
         "entities": [
@@ -79,7 +123,7 @@ def document_json(doc: Document) -> dict[str, Any]:
              "mentions": [_mention(doc, m) for m in e.mentions]}
             for e in doc.entities
         ],
-        "claims": list(doc.claims),
+        "claims": [_claim(doc, c, version) for c in doc.claims],
         "references": [
             {
                 "label": r.label,

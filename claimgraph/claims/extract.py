@@ -1,0 +1,592 @@
+"""The claims stage: who did what to whom, when, where, how many, how it is said, by whom, on which citation.
+
+For each body sentence (the paragraph's spaCy parse; citation markers are blanked there, so offsets agree
+with the document text):
+
+1. Triggers: every pattern of `data/events.yaml` a word matches (verbs, predicate adjectives, event nouns,
+   light verbs with their noun, standing relations; docs/patterns.md). Precedence: a light verb beats a
+   verb or noun pattern on the same words; on one word, the most constrained patterns win. A word that is
+   part of a name ("Coalition forces", "Operation Zarb-e-Azb") triggers nothing.
+2. Roles: the pattern's subject and object roles are tried in order (`roles.role_tokens`); the first that
+   resolves to entities fills the slot (`roles.Mentions`). No subject, no claim, except a casualty verb
+   whose object is a count of people (`SUBJECTLESS_COUNTS`: "killing 14 people", "two suspects were
+   detained": subject []). No object, no claim when the pattern says `object_required`, for standing
+   relations, for event nouns (unless a place stands in for the object), when the object would be the
+   subject itself ("defended itself"), and when the subject is only borrowed from another clause (a
+   purpose adjunct: "put pressure on Tehran to abandon ..."); otherwise a verb with its own subject and no
+   entity as object is still an event ("the Sudanese government lifted the state of emergency").
+   An event noun with no actor of its own takes the actor of the verb that begins, continues or voices
+   it ("the US speeded up the withdrawal"); a transfer with no recipient takes the subject of its purpose
+   clause ("left its hardware behind so that the Taliban could use it").
+   Subjects are actors: places, borders and infrastructure are dropped from them. Symmetric patterns
+   split coordinated participants into subject and object; `implies` adds a second claim of the relation.
+   An event that is the open complement of another trigger ("reluctant to take action", "refused to meet",
+   "threatened to impose") is that trigger's object, not a claim of its own.
+3. Negation ("not", "never", "no longer", "no attacks"), retyping by tense and modality (future
+   cooperation -> AGREE, "X said Y must ..." -> DEMAND by X on Y, whatever Y must do, future conflict ->
+   THREATEN with the mode of `threat_modes`), `place_object` when the object is a place. What a demand asks
+   for ("demanding that the government provide ...") is no claim of its own.
+4. When (`timex.claim_time` over the times of the trigger's clause, else of the sentence), where (places,
+   or states after a locative preposition, in the trigger's prepositional phrases), how many
+   (`quantities.find_quantities`, those inside the clause), how it is said and by whom (`modality.classify`
+   per sentence; a trigger inside quotation marks is quoted), citations (the labels of the markers that
+   close the sentence), evidence (leftmost to rightmost of trigger, noun phrase and argument mentions).
+
+At most one claim per (subject, predicate, object, trigger word). Claims are numbered in text order.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from claimgraph.claims import modality, quantities, timex
+from claimgraph.claims.patterns import Match, Pattern, attached, matches, patterns, requirements_met
+from claimgraph.claims.roles import Mentions, Resolved, conjuncts, naming, role_tokens, subject_of
+from claimgraph.document import Document
+from claimgraph.records import Claim, Span
+
+__all__ = ["extract_claims"]
+
+#: Entity types that are where, not who.
+PLACE_TYPES = frozenset({"place", "border", "infrastructure"})
+#: Prepositions that say where something happens.
+LOCATIVE = frozenset({"in", "at", "near", "inside", "across", "along", "within", "throughout"})
+NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "NUM", "X", "ADJ"})
+VERBAL = frozenset({"VERB", "AUX"})
+#: Casualty events that stand as claims without a named actor when they count their victims (subject []):
+#: the toll is what an analyst needs ("14 killed", "two suspects detained"). False: no claim without a subject.
+SUBJECTLESS_COUNTS = True
+COUNTED_EVENTS = frozenset({"ASSAULT", "COERCE"})
+#: Reflexive pronouns: an object that is the subject itself.
+REFLEXIVE = frozenset({"itself", "themselves", "himself", "herself", "ourselves", "myself", "yourself"})
+#: Verbs that begin, continue, speed up, complete or voice an event named by their object: the event's actor
+#: is theirs ("the US speeded up the withdrawal", "Pakistan expressed willingness to negotiate").
+ASPECTUAL = frozenset({"begin", "start", "continue", "resume", "complete", "finish", "speed", "accelerate",
+                       "step", "escalate", "expand", "pursue", "renew", "undertake", "initiate", "announce",
+                       "order", "authorize", "authorise", "approve", "end", "halt", "stop", "suspend", "express",
+                       "voice", "reiterate", "reaffirm", "signal", "declare", "show"})
+#: The pattern of a claim made by retype.obligation alone: "X said Y must V" is a demand by X on Y whatever V.
+_OBLIGATION = Pattern(id="retype.obligation", kind="verb", predicate="DEMAND", mode=None, subject=(), object=(),
+                      lemmas=frozenset())
+
+
+@dataclass
+class _Fill:
+    """What a slot's roles found: the entities, the tokens they came from, the complement event the object
+    went through, and whether a role found only excluded entities (the subject again)."""
+
+    found: list[Resolved] = field(default_factory=list)
+    tokens: list = field(default_factory=list)
+    via: Match | None = None
+    excluded: bool = False
+
+
+@dataclass
+class _Cand:
+    """A matched pattern with its arguments, before the claim is finished."""
+
+    match: Match
+    subject: list[Resolved]
+    object: list[Resolved]
+    xcomp: Match | None = None
+
+
+class _Sentence:
+    """The work on one sentence: its tokens, matches, and the claims they make."""
+
+    def __init__(self, doc: Document, index: int, span, base: int, mentions: Mentions,
+                 cited: tuple[str, ...] = ()) -> None:
+        self.doc = doc
+        self.cited = cited  # labels of the citation markers that close the sentence
+        self.index = index
+        self.span = span  # the spaCy Span of the sentence
+        self.base = base  # offset of the paragraph in the document
+        self.mentions = mentions
+        self.names = naming(span)
+        self.start = base + span.start_char
+        self.end = base + span.end_char
+        self.by_token: dict[int, list[Match]] = defaultdict(list)
+        self._modality = None
+        self.owned: list[tuple[int, Span]] = []
+
+    # -- 1. triggers ------------------------------------------------------------------------------------
+
+    def triggers(self) -> list[Match]:
+        found: list[Match] = []
+        for tok in self.span:
+            if tok.is_punct or tok.is_space:
+                continue
+            found += [m for m in matches(tok) if not self._in_name(m.token)]
+        light_verbs = {m.token.i for m in found if m.kind == "light_verb"}
+        light_nouns = {m.noun.i for m in found if m.kind == "light_verb"}
+        kept = [m for m in found
+                if m.kind == "light_verb"
+                or (m.kind in ("verb", "adjective") and m.token.i not in light_verbs)
+                or (m.kind == "noun" and m.token.i not in light_nouns)]
+        best: dict[tuple, int] = {}
+        for m in kept:
+            key = self._slot(m)
+            best[key] = max(best.get(key, 0), m.pattern.specificity)
+        out = [m for m in kept if m.pattern.specificity == best[self._slot(m)]]
+        for m in out:
+            self.by_token[m.token.i].append(m)
+        return sorted(out, key=lambda m: m.token.i)
+
+    @staticmethod
+    def _slot(m: Match) -> tuple:
+        group = "light" if m.kind == "light_verb" else "noun" if m.kind == "noun" else "verb"
+        return (m.token.i, group, m.noun.i if m.noun is not None else -1)
+
+    def _in_name(self, tok) -> bool:
+        """Is the word part of an entity's name ("Coalition forces")? Demonym and coreference mentions
+        ("Pakistani military", "its") are not names."""
+        row = self.mentions.token(tok, self.base)
+        return row is not None and row[3] not in ("demonym", "coreference")
+
+    # -- 2. roles ---------------------------------------------------------------------------------------
+
+    def fill(self, m: Match, roles: tuple[str, ...], exclude: set[str] | None = None) -> _Fill:
+        """The entities of the first role that resolves to any (not in `exclude`)."""
+        kind = _kind(m)
+        used: list[Match] = []
+
+        def through(comp) -> list:
+            for inner in self.by_token.get(comp.i, ()):
+                for role in inner.pattern.object:
+                    tokens = role_tokens(role, inner.token, inner.noun, _kind(inner))
+                    if self.resolve(tokens):
+                        used.append(inner)
+                        return tokens
+            return []
+
+        out = _Fill()
+        for role in roles:
+            used.clear()
+            tokens = role_tokens(role, m.token, m.noun, kind, xcomp=through)
+            resolved = self.resolve(tokens)
+            found = [r for r in resolved if not exclude or r.entity not in exclude]
+            if found:
+                out.found, out.tokens = found, tokens
+                out.via = used[0] if role == "xcomp" and used else None
+                return out
+            if any(not r.inferred for r in resolved) or any(t.lower_ in REFLEXIVE for t in tokens):
+                out.excluded = True  # the role names the subject itself (not merely "its ..."): "defended itself"
+        return out
+
+    def resolve(self, tokens: list) -> list[Resolved]:
+        out: list[Resolved] = []
+        for t in tokens:
+            for c in conjuncts(t) if t.pos_ in NOMINAL else [t]:
+                if c.pos_ in VERBAL:
+                    continue
+                for r in self.mentions.resolve(c, self.base, self.names):
+                    if all(o.entity != r.entity for o in out):
+                        out.append(r)
+        return out
+
+    def candidate(self, m: Match) -> _Cand | None:
+        p = m.pattern
+        types = self.mentions.types
+        filled = self.fill(m, p.subject)
+        if not filled.found and m.kind == "noun":
+            filled = self._aspect_subject(m.token)
+        subject = [r for r in filled.found if types.get(r.entity) not in PLACE_TYPES]
+        if not subject and filled.found:
+            # a place does not act: "In Balkh district, Balkh province, a combined Afghan and coalition force
+            # captured ..." (the actor parsed as the place's apposition)
+            appos = [c for t in filled.tokens for c in t.children if c.dep_ == "appos"]
+            subject = [r for r in self.resolve(appos) if types.get(r.entity) not in PLACE_TYPES]
+        if not subject:
+            if SUBJECTLESS_COUNTS and p.predicate in COUNTED_EVENTS and m.kind == "verb" and self._counted(m):
+                # "A bomb exploded in the market, killing 14 people", "two suspects were detained": the toll
+                # is the claim even when no one is named as its author
+                obj = self.fill(m, p.object)
+                return _Cand(m, [], obj.found, obj.via)
+            return None
+        if not p.object:
+            return _Cand(m, subject, [])
+        obj = self.fill(m, p.object, exclude={r.entity for r in subject})
+        found = obj.found
+        if p.symmetric and not found and len(subject) > 1:
+            subject, found = subject[:1], subject[1:]
+        if not found and p.predicate == "AID":
+            found = self._beneficiary(m.token, {r.entity for r in subject})
+        if not found and (obj.excluded or not (_own_subject(m, filled.tokens) or self._counted(m))):
+            return None  # the object is the subject itself, or the subject is only borrowed: too weak
+        return _Cand(m, subject, found, obj.via)
+
+    def _counted(self, m: Match) -> bool:
+        """Is the object a number of people ("killing one", "arresting 12")? Then the count is the object."""
+        spans = [q.span for q in self.quantities() if q.unit == "people"]
+        objs = [self._tok_span(c) for c in m.token.children if c.dep_ in ("dobj", "nsubjpass")]
+        return any(s.overlaps(o) for o in objs for s in spans)
+
+    def _obligations(self, taken: set[int]) -> list[_Cand]:
+        """"X said Y must V": a demand by X on Y, whatever V is (retype.obligation on verbs no pattern
+        knows; verbs that are triggers are retyped when their claim is finished)."""
+        rule = next((r for r in patterns().retype if r.to == "DEMAND"), None)
+        if rule is None:
+            return []
+        out = []
+        for tok in self.span:
+            if tok.pos_ not in VERBAL or tok.i in taken or tok.dep_ in ("aux", "auxpass"):
+                continue
+            if not _markers(tok) & rule.markers:
+                continue
+            speaker = self._speaker_of(tok)
+            obliged = [r for r in self.resolve(subject_of(tok)) if all(r.entity != s.entity for s in speaker)]
+            if speaker and obliged:
+                out.append(_Cand(Match(_OBLIGATION, tok), speaker, obliged))
+        return out
+
+    def _aspect_subject(self, noun) -> _Fill:
+        """An event noun carried out by the subject of the verb that begins, continues or completes it ("the
+        United States speeded up the withdrawal")."""
+        out = _Fill()
+        head = noun.head
+        if noun.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in ASPECTUAL and head.pos_ in VERBAL:
+            tokens = subject_of(head) if noun.dep_ == "dobj" else [
+                g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+            out.found, out.tokens = self.resolve(tokens), tokens
+        return out
+
+    def _beneficiary(self, verb, exclude: set[str]) -> list[Resolved]:
+        """Who a transfer is for when no role names it: the subject of its purpose clause ("left behind its
+        hardware so that the Taliban could use it")."""
+        for c in verb.children:
+            if c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in ("so", "that") for g in c.children):
+                return [r for r in self.resolve(subject_of(c)) if r.entity not in exclude]
+        return []
+
+    # -- 3, 4. the claim --------------------------------------------------------------------------------
+
+    def claims(self) -> list[Claim]:
+        found = self.triggers()
+        cands = [c for m in found if (c := self.candidate(m)) is not None]
+        # an event that is the complement of another trigger ("reluctant to take action", "prevented X to
+        # come good on") is its object, not an event of its own; what is demanded ("demanding that Mugabe
+        # abandon his policy") has not happened
+        heads = {m.token.i for m in found}
+        demands = {m.token.i for m in found if m.pattern.predicate == "DEMAND"}
+        cands = [c for c in cands if not _complement_of(c.match, heads) and not _demanded(c.match, demands)]
+        cands += self._obligations({m.token.i for m in found})
+        self.owned = [(c.match.token.i, self._own_span(c.match.token)) for c in cands if c.match.kind == "noun"]
+        out: list[Claim] = []
+        seen: set[tuple] = set()
+        for c in cands:
+            for claim in self.finish(c):
+                key = (claim.subject, claim.predicate, claim.object, c.match.token.i)
+                if key not in seen:
+                    seen.add(key)
+                    out.append(claim)
+        # a claim without an object says nothing a fuller one of the same sentence does not ("met X and
+        # discussed")
+        full = {(c.subject, c.predicate) for c in out if c.object}
+        return [c for c in out if c.object or (c.subject, c.predicate) not in full]
+
+    def finish(self, c: _Cand) -> list[Claim]:
+        ps = patterns()
+        m, p = c.match, c.match.pattern
+        types = self.mentions.types
+        place = self.places(m, {r.entity for r in c.subject + c.object})
+        obj = c.object
+        if p.object and not obj:
+            if m.kind == "noun" and place:
+                obj, place = place, []
+            elif p.object_required or p.relation or m.kind == "noun":
+                return []
+        predicate, mode = p.predicate, p.mode
+        if m.kind == "light_verb" and mode is None:
+            mode = _noun_mode(m.noun, predicate)
+        if p.place_object and obj and all(types.get(r.entity) in PLACE_TYPES for r in obj):
+            predicate, mode = p.place_object
+        if predicate == "THREATEN" and mode is None and c.xcomp is not None:
+            mode = ps.threat_mode(c.xcomp.pattern.predicate, c.xcomp.pattern.mode)
+        subject, stated = c.subject, obj  # the participants as stated, before any retyping
+        if not p.relation:
+            predicate, mode, subject, obj = self.retype(m, predicate, mode, subject, obj)
+        if {r.entity for r in subject} == {r.entity for r in obj} and obj:
+            return []
+        negated = p.negatable and _negated(m)
+        trigger = self._trigger_span(m)
+        evidence = self.evidence(m, subject + obj + place)
+        clause = self.clause(m)
+        kind, speaker = self.modality(trigger)
+        base = Claim(
+            id="",
+            subject=tuple(r.entity for r in subject),
+            predicate=predicate,
+            object=tuple(r.entity for r in obj),
+            evidence=evidence,
+            sentence=self.index,
+            mode=mode,
+            negated=negated,
+            modality=kind,
+            attributed_to=speaker,
+            time=self.time(m, clause),
+            place=tuple(dict.fromkeys(r.entity for r in place)),
+            quantities=tuple(q for q in self.quantities() if clause.contains(q.span)),
+            citations=self.citations(),
+            rule=p.id,
+        )
+        out = [base]
+        if stated:  # a standing relation needs both ends ("waging war against X" asserts hostility to X)
+            out += [replace(base, predicate=rel, mode=None, subject=tuple(r.entity for r in c.subject),
+                            object=tuple(r.entity for r in stated)) for rel in p.implies]
+        return out
+
+    def retype(self, m: Match, predicate: str, mode: str | None, subject: list[Resolved], obj: list[Resolved]):
+        ps = patterns()
+        verb = m.token
+        marks = _markers(verb)
+        if not marks:
+            return predicate, mode, subject, obj
+        for rule in ps.retype:
+            if predicate not in rule.sources or not marks & rule.markers:
+                continue
+            if rule.to == "DEMAND":
+                speaker = self._speaker_of(verb)
+                if not speaker:
+                    continue  # the author's own "must": an opinion, kept as the event
+                return "DEMAND", None, speaker, subject
+            if rule.to == "THREATEN":
+                return "THREATEN", ps.threat_mode(predicate, mode), subject, obj
+            return rule.to, None, subject, obj
+        return predicate, mode, subject, obj
+
+    def _speaker_of(self, verb) -> list[Resolved]:
+        """The speaker of the clause a verb is in ("X said / declared / concluded that Y must ..."), resolved."""
+        t = verb
+        for _ in range(4):
+            if t.dep_ == "conj" and t.head.i != t.i:
+                t = t.head
+                continue
+            if t.dep_ != "ccomp" or t.head.i == t.i:
+                return []
+            return self.resolve(subject_of(t.head))
+        return []
+
+    def places(self, m: Match, taken: set[str]) -> list[Resolved]:
+        types = self.mentions.types
+        hosts = [m.token] + ([m.noun] if m.noun is not None else [])
+        if m.token.dep_ == "advcl" and m.token.tag_ == "VBG" and m.token.head.pos_ in VERBAL:
+            hosts.append(m.token.head)  # "exploded in the market of Bannu, killing 14": where the killing was
+        out: list[Resolved] = []
+
+        def take(prep, kinds: frozenset[str] | None) -> None:
+            objs = [g for g in prep.children if g.dep_ == "pobj"]
+            for r in self.resolve(objs):
+                t = types.get(r.entity)
+                if r.entity in taken or any(o.entity == r.entity for o in out):
+                    continue
+                if t in PLACE_TYPES or (kinds is None and t == "state"):
+                    out.append(r)
+
+        for host in hosts:
+            for c in attached(host):
+                if c.dep_ == "prep" and c.lower_ in LOCATIVE:
+                    take(c, None)
+        # "against the Pakistani army in Baluchistan": a place named inside an argument's phrase
+        for host in hosts:
+            for c in host.children:
+                if c.dep_ in ("dobj", "nsubj", "nsubjpass", "prep", "agent"):
+                    for arg in ([c] if c.dep_ in ("dobj", "nsubj", "nsubjpass")
+                                else [g for g in c.children if g.dep_ == "pobj"]):
+                        for prep in arg.children:
+                            if prep.dep_ == "prep" and prep.lower_ in LOCATIVE:
+                                take(prep, PLACE_TYPES)
+        return out
+
+    # -- spans ------------------------------------------------------------------------------------------
+
+    def _tok_span(self, tok) -> Span:
+        return Span(self.base + tok.idx, self.base + tok.idx + len(tok.text))
+
+    def _trigger_span(self, m: Match) -> Span:
+        spans = [self._tok_span(m.token)] + ([self._tok_span(m.noun)] if m.noun is not None else [])
+        return Span(min(s.start for s in spans), max(s.end for s in spans))
+
+    def evidence(self, m: Match, args: list[Resolved]) -> Span:
+        spans = [self._trigger_span(m)] + [r.span for r in args]
+        if m.kind == "noun":
+            spans.append(self._tok_span(m.token.left_edge))
+        start = max(self.start, min(s.start for s in spans))
+        end = min(self.end, max(s.end for s in spans))
+        return Span(start, max(start, end))
+
+    def clause(self, m: Match) -> Span:
+        """The clause of the trigger: the subtree of its verb (the whole sentence for the main verb)."""
+        t = m.token
+        while t.pos_ not in VERBAL and t.head.i != t.i:
+            t = t.head
+        if t.head.i == t.i:
+            return Span(self.start, self.end)
+        first, last = t.left_edge, t.right_edge
+        return Span(self._tok_span(first).start, self._tok_span(last).end)
+
+    # -- per-sentence facts, computed once and only for sentences that make claims -------------------------
+
+    def _own_span(self, noun) -> Span:
+        """An event noun's phrase without its conjuncts: the times inside it are that event's."""
+        last = noun
+        for c in noun.children:
+            if c.i > noun.i and c.dep_ not in ("conj", "cc", "punct", "appos", "acl", "relcl"):
+                last = c.right_edge if c.right_edge.i > last.i else last
+        return Span(self._tok_span(noun.left_edge).start, self._tok_span(last).end)
+
+    def time(self, m: Match, clause: Span):
+        """The time of the trigger's clause (else of the sentence), leaving out the times that belong to
+        another event noun's phrase ("the reinstatement ... in 2021, and numerous forays")."""
+        here = self._tok_span(m.token)
+        times = [t for t in self._times()
+                 if not any(i != m.token.i and o.contains(t.span) and not o.contains(here) for i, o in self.owned)]
+        inside = [t for t in times if clause.contains(t.span)]
+        return timex.claim_time(inside or times)
+
+    def _times(self):
+        if not hasattr(self, "_t"):
+            self._t = timex.find_times(self.span, self.base, self.doc.anchor_date())
+        return self._t
+
+    def quantities(self):
+        if not hasattr(self, "_q"):
+            self._q = quantities.find_quantities(self.span, self.base)
+        return self._q
+
+    def modality(self, trigger: Span) -> tuple[str, str | None]:
+        if self._modality is None:
+            self._modality = modality.classify(self.span, self.base)
+        result = self._modality
+        # `quote` is set whenever a quotation overlaps the sentence; only then can the trigger be inside one
+        if result.quote is not None and modality.in_quote(self.span, self.base, trigger):
+            kind = "quoted"
+        elif result.kind == "quoted":
+            kind = "reported" if result.speaker is not None else "asserted"
+        else:
+            kind = result.kind
+        speaker = None
+        if kind in ("quoted", "reported") and result.speaker is not None:
+            speaker = self._attribution(result.speaker)
+        return kind, speaker
+
+    def _attribution(self, span: Span) -> str:
+        """The entity the speaker's phrase names (the mention at its end: the head of the phrase), else its
+        text."""
+        text = self.doc.text
+        end = span.end
+        while end > span.start and not text[end - 1].isalnum():
+            end -= 1
+        row = self.mentions.at(end - 1, end) if end > span.start else None
+        if row is None or row[0] < span.start:
+            rows = [r for r in self.mentions.rows if span.start <= r[0] and r[1] <= span.end]
+            row = rows[-1] if rows else None
+        return row[2] if row is not None else span.of(text)
+
+    def citations(self) -> tuple[str, ...]:
+        return self.cited
+
+
+def _own_subject(m: Match, tokens: list) -> bool:
+    """Is the subject the trigger's own (its subject, its copula's, its controller's as an open complement,
+    its first conjunct's), not one borrowed by an adjunct ("put pressure on Tehran to abandon ...": who
+    abandons is Tehran)? Claims without an object need one."""
+    word = m.token
+    heads = {word.i}
+    t = word
+    for _ in range(4):
+        if t.dep_ == "pcomp" and t.head.dep_ == "prep":  # "resorted to throwing stones"
+            t = t.head
+        elif t.dep_ not in ("acomp", "attr", "xcomp", "conj") or t.head.i == t.i:
+            break
+        t = t.head
+        heads.add(t.i)
+    return any(tok.head.i in heads or tok.i == word.head.i for tok in tokens)
+
+
+def _kind(m: Match) -> str:
+    return m.kind
+
+
+def _demanded(m: Match, demands: set[int]) -> bool:
+    """Is the event the content of a demand ("demanding that the government provide ...")?"""
+    tok = m.token
+    return tok.dep_ in ("ccomp", "xcomp", "acl") and tok.head.i in demands
+
+
+def _complement_of(m: Match, heads: set[int]) -> bool:
+    """Is the match's word the open complement of another trigger ("refused to meet", "its willingness to
+    negotiate"; not a participle: "militants attacking the base")?"""
+    tok = m.token
+    if tok.head.i not in heads or tok.head.i == tok.i or tok.pos_ not in VERBAL:
+        return False
+    return tok.dep_ == "xcomp" or (tok.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to"
+                                                             for c in tok.children))
+
+
+def _noun_mode(noun, predicate: str) -> str | None:
+    """A light verb without a mode takes its noun's ("carried out airstrikes" -> aerial)."""
+    best: Pattern | None = None
+    for p in patterns().nouns.get(noun.lemma_.lower(), ()):
+        if (p.predicate == predicate and p.mode and requirements_met(p, noun)
+                and (best is None or p.specificity > best.specificity)):
+            best = p
+    return best.mode if best else None
+
+
+def _negated(m: Match) -> bool:
+    tokens = [m.token] + ([m.noun] if m.noun is not None else [])
+    if m.kind in ("adjective", "noun") and m.token.dep_ in ("acomp", "attr"):
+        tokens.append(m.token.head)
+    for t in tokens:
+        for c in t.children:
+            word = c.lower_
+            if c.dep_ == "neg" or word == "never":
+                return True
+            if word == "longer" and any(g.lower_ == "no" for g in c.children):
+                return True
+            if c.dep_ == "det" and word == "no" and t.pos_ in ("NOUN", "PROPN"):
+                return True
+    return False
+
+
+def _markers(verb) -> set[str]:
+    """Auxiliaries and modals of the event verb, and the verb or adjective whose complement it is."""
+    out: set[str] = set()
+
+    def aux_of(t) -> None:
+        out.update(w for c in t.children if c.dep_ in ("aux", "auxpass") for w in (c.lemma_.lower(), c.lower_))
+
+    aux_of(verb)
+    if verb.dep_ == "acomp":
+        aux_of(verb.head)
+    if verb.dep_ == "xcomp" and verb.head.i != verb.i:
+        head = verb.head
+        out.update((head.lemma_.lower(), head.lower_))
+        aux_of(head)
+        if head.dep_ == "acomp":
+            aux_of(head.head)
+    return out
+
+
+def _sentence_spans(doc: Document):
+    """(index, spaCy Span, paragraph base) of every body sentence."""
+    for i, s in enumerate(doc.sentences):
+        para = doc.paragraphs[s.paragraph]
+        pdoc = doc.parsed[s.paragraph]
+        span = pdoc.char_span(s.span.start - para.start, s.span.end - para.start, alignment_mode="expand")
+        if span is not None and len(span):
+            yield i, span, para.start
+
+
+def extract_claims(doc: Document) -> None:
+    """The claims stage: set `doc.claims`."""
+    mentions = Mentions(doc.entities)
+    cited: dict[int, list[str]] = defaultdict(list)
+    for c in doc.citations:
+        if c.sentence is not None and c.label not in cited[c.sentence]:
+            cited[c.sentence].append(c.label)
+    found: list[Claim] = []
+    for index, span, base in _sentence_spans(doc):
+        found += _Sentence(doc, index, span, base, mentions, tuple(cited.get(index, ()))).claims()
+    doc.claims = [replace(c, id=f"c{n}") for n, c in enumerate(found, 1)]

@@ -1,0 +1,488 @@
+"""Role resolution: from a trigger word to the tokens that fill a role (docs/patterns.md, "Roles vocabulary"),
+and from a token to the entities its mentions name.
+
+`role_tokens(role, word, noun, kind)` walks spaCy's dependency tree. `Mentions` indexes a document's entity
+mentions by character offset (sorted starts, bisect) and resolves a token to entity ids, in this order:
+
+- the name it stands in apposition to ("Jaish al-Adl, an Iranian separatist group");
+- a kind of place named by its "of" phrase ("the town of Gorazde");
+- the mention that covers it (plus a modifier the parser mis-coordinated: "the TTP and Pakistan's Balouch
+  movements", "US and British forces");
+- the name a "known as"/"called" phrase gives it;
+- the mentions of its noun-phrase core (the token and its compound/amod/poss/det/nummod/appos/nmod
+  children, never its prepositional phrases; "an Afghan-led force" is Afghanistan's); an unresolved
+  possessive pronoun there is the speaker of a reported clause, else the subject of its own clause ("the UK
+  remains steadfast in its support");
+- a subject pronoun of a reported clause is the speaker ("Iraq said it would allow ...");
+- a noun for people acting for a group, or a count, takes its "of"/"from" phrase ("leaders of Romania's
+  government", "thousands of Iraqi Kurds").
+
+Coordination ("America and India") adds the conjuncts; that is the caller's (`conjuncts`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from claimgraph import rules
+from claimgraph.claims.patterns import attached
+from claimgraph.records import Span
+
+__all__ = ["Mentions", "Resolved", "conjuncts", "role_tokens", "subject_of"]
+
+#: Dependencies that make up a noun phrase's core (no prepositional phrases, no clauses).
+CORE_DEPS = frozenset({"compound", "amod", "poss", "det", "nummod", "appos", "nmod"})
+#: Relative pronouns: a relative clause's subject that stands for the noun the clause modifies.
+RELATIVE = frozenset({"that", "which", "who", "whom", "whose"})
+#: Verbs that give a thing its name in "X known as Y", "X called Y", "X dubbed Y".
+NAMING = frozenset({"know", "call", "name", "dub", "term", "label", "style"})
+NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "NUM", "X"})
+VERBAL = frozenset({"VERB", "AUX"})
+#: How far up the tree a subject is looked for (conjunctions, complements, participles).
+MAX_DEPTH = 5
+#: How many references (pronoun to speaker, "of" phrase, ...) one resolution may follow.
+MAX_RESOLVE_DEPTH = 8
+#: Personal pronouns that, as the subject of a reported clause, are its speaker ("Iraq said it would ...").
+PERSONAL = frozenset({"it", "they", "he", "she", "we", "its", "their", "his", "her", "our"})
+#: Nouns for what an actor issues: a participle on them is the issuer's act ("issued a declaration
+#: demanding that ...", "released a statement condemning ...").
+COMMUNICATION = frozenset({"statement", "declaration", "communique", "communiqué", "letter", "resolution",
+                           "message", "note", "video", "appeal", "ultimatum", "report", "decree", "order"})
+#: Nouns that count or pick out part of a group: "thousands of Iraqi Kurds", "a group of deputies".
+PARTITIVES = frozenset({"thousand", "hundred", "dozen", "ten", "score", "million", "number", "majority", "group",
+                        "some", "many", "most", "all", "few", "several", "one", "two", "rest", "part", "batch",
+                        "patch", "contingent", "band", "unit"})
+#: Kinds of place whose "of" phrase names the place: "the town of Gorazde", "the province of Helmand".
+PLACE_HEADS = frozenset({"town", "city", "village", "province", "district", "region", "port", "enclave",
+                         "county", "valley", "island", "state", "capital", "territory", "area", "border",
+                         "market", "bazaar", "neighbourhood", "neighborhood", "suburb", "outskirts", "centre",
+                         "center", "heart"})
+#: People who act for a group, besides the linker's organ and movement heads (data/entities.yaml):
+#: "leaders of Romania's new government", "members of the TTP".
+AGENTS = frozenset({"leader", "leaders", "member", "members", "representative", "representatives", "delegate",
+                    "delegates", "supporter", "supporters", "fighter", "fighters", "head", "chief", "envoys"})
+
+
+@functools.cache
+def _agent_heads() -> frozenset[str]:
+    """Nouns whose "of"/"from" phrase names the group they act for ("officials of", "troops from")."""
+    data = rules.load("entities")
+    words = set(AGENTS)
+    for key in ("military_heads", "government_heads", "armed_heads", "movement_heads"):
+        words.update(w.lower() for w in data.get(key) or [] if " " not in w)
+    return frozenset(words)
+
+
+def conjuncts(tok) -> list:
+    """The token and its conjuncts, recursively ("Russia, Central Asian states and China")."""
+    out, stack = [], [tok]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        stack.extend(c for c in reversed(list(t.children)) if c.dep_ == "conj")
+    return out
+
+
+def _children(tok, *deps: str) -> list:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
+def _relative(tokens: list, verb) -> list:
+    """A relative pronoun subject ("movements that are waging") stands for the noun the clause modifies."""
+    out = []
+    for t in tokens:
+        if t.lower_ in RELATIVE and t.tag_ in ("WDT", "WP", "WP$") and verb.dep_ == "relcl":
+            out.append(verb.head)
+        else:
+            out.append(t)
+    return out
+
+
+def subject_of(tok, depth: int = 0) -> list:
+    """The nominal subject of a word: its own `nsubj`; for a predicate adjective or noun, the subject of the
+    copula; shared through `conj`; the controller of an `xcomp` (the governing verb's object when it has
+    one: "urged Pakistan to act"); the antecedent of a relative clause; the noun a present participle
+    modifies ("militants attacking the base"); the subject of the clause a participial adjunct hangs off."""
+    if depth > MAX_DEPTH:
+        return []
+    direct = _children(tok, "nsubj")
+    if len(direct) > 1:  # a misparse ("Since the Soviet occupation, Afghans have ..."): the nearest one
+        direct = [min(direct, key=lambda c: abs(tok.i - c.i))]
+    if direct and direct[0].pos_ in VERBAL:
+        # "The Red Cross operating in Iraq said": the participle was read as the subject
+        direct = _children(direct[0], "nsubj") or direct
+    if direct:
+        return _relative(direct, tok)
+    dep, head = tok.dep_, tok.head
+    if head.i == tok.i:
+        return []
+    if dep in ("acomp", "attr", "oprd") or (dep == "xcomp" and tok.pos_ == "ADJ"):
+        return subject_of(head, depth + 1)
+    if dep == "conj" and head.pos_ in (VERBAL | {"ADJ"}) and tok.pos_ in (VERBAL | {"ADJ"}):
+        # "X was indicted ... and will resign": the first conjunct's subject, active or passive
+        return subject_of(head, depth + 1) or _children(head, "nsubjpass")
+    if dep == "xcomp":
+        controller = [c for c in _children(head, "dobj") if c.i < tok.i]
+        return controller or subject_of(head, depth + 1)
+    if dep == "pcomp" and head.dep_ == "prep":
+        verb = head.head
+        controller = [c for c in _children(verb, "dobj") if c.i < tok.i]
+        return controller or subject_of(verb, depth + 1)
+    if dep in ("acl", "relcl") and tok.tag_ == "VBG" and head.pos_ in NOMINAL:
+        if head.lemma_.lower() in COMMUNICATION and head.dep_ == "dobj" and head.head.i != head.i:
+            return subject_of(head.head, depth + 1)
+        return [head]
+    if dep == "advcl" and head.pos_ in VERBAL and (
+            tok.tag_ in ("VBG", "VBN") or any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)):
+        # a participial adjunct or a purpose infinitive shares the subject of its clause
+        return subject_of(head, depth + 1)
+    return []
+
+
+def _passive_subject(tok, depth: int = 0) -> list:
+    """The passive subject; the noun a past participle modifies ("a group based in", "civilians killed by")."""
+    if depth > MAX_DEPTH:
+        return []
+    direct = _children(tok, "nsubjpass")
+    if direct:
+        return _relative(direct, tok)
+    dep, head = tok.dep_, tok.head
+    if head.i == tok.i:
+        return []
+    if dep in ("acl", "amod") and tok.tag_ == "VBN" and head.pos_ in NOMINAL:
+        return [head]
+    if dep == "conj" and head.pos_ in VERBAL:
+        return _passive_subject(head, depth + 1)
+    return []
+
+
+def _agent(tok) -> list:
+    return [g for c in _children(tok, "agent") for g in c.children if g.dep_ == "pobj"]
+
+
+def _dative(tok) -> list:
+    out = []
+    for c in _children(tok, "dative"):
+        if c.pos_ == "ADP":
+            out += [g for g in c.children if g.dep_ == "pobj"]
+        else:
+            out.append(c)
+    return out
+
+
+def temporal(tok) -> bool:
+    """A date or time ("on Sunday", "in March"): no argument of an event."""
+    return tok.ent_type_ in ("DATE", "TIME")
+
+
+def prep_objects(tok, prep: str) -> list:
+    """Objects of the preposition `prep` hanging off the token, its particle or an adverb it governs
+    (dates and times left out: "on Sunday" is no "on" argument)."""
+    out = []
+    for c in attached(tok):
+        if c.dep_ in ("prep", "agent", "dative") and (c.lower_ == prep or c.lemma_.lower() == prep):
+            out += [g for g in c.children if g.dep_ == "pobj" and not temporal(g)]
+    return out
+
+
+def _head_subject(tok) -> list:
+    """The actor of the clause or event noun that the word's preposition phrase attaches to."""
+    prep = tok.head
+    if prep.dep_ not in ("prep", "agent", "dative") or prep.head.i == prep.i:
+        return []
+    host = prep.head
+    if host.pos_ in VERBAL:
+        return subject_of(host) or _agent(host)
+    for found in (_children(host, "poss"), prep_objects(host, "by"), _children(host, "amod", "compound", "nmod")):
+        if found:
+            return found
+    return []
+
+
+def _ccomp_subject(tok) -> list:
+    t = tok
+    for _ in range(3):
+        for c in _children(t, "ccomp"):
+            found = _children(c, "nsubj", "nsubjpass")
+            if found:
+                return found
+        if t.head.i == t.i:
+            break
+        t = t.head
+    return []
+
+
+def _head(tok) -> list:
+    if tok.dep_ in ("amod", "appos", "acl", "relcl") and tok.head.i != tok.i:
+        return [tok.head]
+    return []
+
+
+def role_tokens(role: str, word, noun=None, kind: str = "verb",
+                xcomp: Callable[[object], list] | None = None) -> list:
+    """The tokens that fill `role` for the trigger `word` (a light verb's verb; `noun` its noun).
+
+    `xcomp` gives the object tokens of an open complement when it triggers a pattern of its own.
+    """
+    if role.startswith("prep:"):
+        prep = role[5:]
+        hosts = [noun, word] if noun is not None else [word]
+        for host in hosts:
+            found = prep_objects(host, prep)
+            if found:
+                return found
+        if kind in ("verb", "adjective"):
+            for obj in _children(word, "dobj"):
+                found = prep_objects(obj, prep)
+                if found:
+                    return found
+            # "called for sanctions against Nigeria": the object hangs off the demanded noun
+            for c in _children(word, "prep"):
+                for obj in c.children:
+                    if obj.dep_ == "pobj" and obj.pos_ in ("NOUN", "PROPN"):
+                        found = prep_objects(obj, prep)
+                        if found:
+                            return found
+        return []
+    if role == "nsubj":
+        if kind == "adjective":  # "Israel is opposed to": an adjectival passive's subject
+            return subject_of(word) or _passive_subject(word)
+        return subject_of(word)
+    if role == "nsubjpass":
+        return _passive_subject(word)
+    if role == "agent":
+        return _agent(word)
+    if role == "dobj":
+        return [c for c in _children(word, "dobj") if noun is None or c.i != noun.i]
+    if role == "dative":
+        return _dative(word)
+    if role == "xcomp":
+        # the verb's open complement, or a light verb's noun's ("make good on ... to")
+        comps = _children(noun, "xcomp", "acl") if noun is not None else []
+        for comp in comps or _children(word, "xcomp"):
+            if comp.pos_ not in VERBAL:
+                continue
+            found = xcomp(comp) if xcomp is not None else []
+            if found:
+                return found
+            found = _children(comp, "dobj") or _dative(comp)
+            if found:
+                return found
+            for c in comp.children:
+                if c.dep_ == "prep":
+                    objs = [g for g in c.children if g.dep_ == "pobj"]
+                    if objs:
+                        return objs
+        return []
+    if role == "ccomp-subject":
+        return _ccomp_subject(word)
+    target = noun if noun is not None and role in ("poss", "compound", "amod-demonym") else word
+    if role == "poss":
+        return _children(target, "poss")
+    if role == "compound":
+        return [c for c in _children(target, "compound", "nmod") if c.pos_ in NOMINAL]
+    if role == "amod-demonym":
+        return _children(target, "amod", "compound", "nmod")
+    if role == "head":
+        return _head(word)
+    if role == "head-subject":
+        return _head_subject(word)
+    return []
+
+
+# ------------------------------------------------------------------------------------------ entities
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """An entity a role resolved to, and the mention that named it."""
+
+    entity: str
+    span: Span
+    inferred: bool = False
+
+
+class Mentions:
+    """The entity mentions of a document, indexed by offset: which entity a token stands for."""
+
+    def __init__(self, entities: Iterable) -> None:
+        entities = list(entities)
+        rows = sorted((m.span.start, m.span.end, e.id, m.how) for e in entities for m in e.mentions)
+        self.starts = [r[0] for r in rows]
+        self.rows = rows
+        self.types = {e.id: e.type for e in entities}
+        self._depth = 0
+
+    def at(self, start: int, end: int) -> tuple[int, int, str, str] | None:
+        """The mention overlapping [start, end), if any (the one starting last)."""
+        i = bisect.bisect_left(self.starts, end) - 1
+        for k in range(i, max(i - 4, -1), -1):
+            row = self.rows[k]
+            if row[0] < end and start < row[1]:
+                return row
+        return None
+
+    def token(self, tok, base: int) -> tuple[int, int, str, str] | None:
+        start = base + tok.idx
+        return self.at(start, start + len(tok.text))
+
+    def resolve(self, tok, base: int, names: dict[int, object]) -> list[Resolved]:
+        """Entities the token stands for (see the module docstring); conjuncts are the caller's."""
+        if self._depth > MAX_RESOLVE_DEPTH:  # pronouns and "of" phrases refer on; a bad parse could loop
+            return []
+        self._depth += 1
+        try:
+            return self._resolve(tok, base, names)
+        finally:
+            self._depth -= 1
+
+    def _resolve(self, tok, base: int, names: dict[int, object]) -> list[Resolved]:
+        # an apposition names the same thing as the name it stands beside ("Jaish al-Adl, an Iranian
+        # separatist group"): the name wins over the description's own mention
+        if tok.dep_ == "appos" and tok.head.pos_ == "PROPN":
+            row = self.token(tok.head, base)
+            if row is not None:
+                return [Resolved(row[2], Span(row[0], row[1]))]
+        if tok.lemma_.lower() in PLACE_HEADS:  # "the besieged Bosnian town of Gorazde" is Gorazde
+            named = self._of_phrase(tok, base, names, ("of",))
+            if named:
+                return named
+        row = self.token(tok, base)
+        if row is not None and row[3] == "coreference" and tok.pos_ == "NOUN":
+            # "the president of Armenia" names whom it is about: not a reference back
+            named = self._of_phrase(tok, base, names)
+            if named:
+                return named
+        if row is not None:
+            found = [Resolved(row[2], Span(row[0], row[1]))] + self._misparsed_coordination(tok, base, row)
+            return sorted(found, key=lambda r: r.span)
+        if tok.i in names:
+            row = self.token(names[tok.i], base)
+            if row is not None:
+                return [Resolved(row[2], Span(row[0], row[1]))]
+        found = self._core(tok, base, names)
+        if found:
+            return found
+        if tok.pos_ == "PRON" and tok.lower_ in PERSONAL:
+            return self._speaker(tok, base, names)
+        if (tok.lower_ in _agent_heads() or tok.lemma_.lower() in _agent_heads() or tok.like_num
+                or tok.lemma_.lower() in PARTITIVES):
+            return self._of_phrase(tok, base, names)
+        return []
+
+    def _owner(self, pron, base: int, names: dict[int, object]) -> list[Resolved]:
+        """A possessive pronoun the linker left unresolved is the subject of its clause: "The UK remains
+        steadfast in its support of ...", "Pakistan's fortification of its border"."""
+        verb = pron.head
+        for _ in range(6):
+            if verb.pos_ in VERBAL or verb.head.i == verb.i:
+                break
+            verb = verb.head
+        if verb.pos_ not in VERBAL:
+            return []
+        out = []
+        for subj in subject_of(verb):
+            if subj.left_edge.i <= pron.i <= subj.right_edge.i or subj.pos_ == "PRON":
+                continue  # "its fighters attacked": the pronoun is inside the subject itself
+            out += [Resolved(r.entity, r.span, inferred=True) for r in self.resolve(subj, base, names)]
+        return out
+
+    def _of_phrase(self, tok, base: int, names: dict[int, object],
+                   preps: tuple[str, ...] = ("of", "from")) -> list[Resolved]:
+        """"officials of X", "troops from X", "thousands of X": the group named in the "of"/"from" phrase."""
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in preps:
+                for obj in prep.children:
+                    if obj.dep_ == "pobj":
+                        return [r for c in conjuncts(obj) for r in self.resolve(c, base, names)]
+        return []
+
+    def _speaker(self, pron, base: int, names: dict[int, object]) -> list[Resolved]:
+        """The subject pronoun of a reported clause is its speaker: "Iraq said it would allow ...", "the Serbs
+        said their forces had ..."."""
+        subj = pron.head if pron.dep_ == "poss" else pron
+        if subj.dep_ not in ("nsubj", "nsubjpass"):
+            return []
+        verb = subj.head
+        for _ in range(3):
+            if verb.dep_ == "ccomp" and verb.head.i != verb.i:
+                for subj in subject_of(verb.head):
+                    if subj.pos_ != "PRON" or subj.lower_ not in PERSONAL:
+                        return self.resolve(subj, base, names)
+                return []
+            if verb.dep_ in ("conj", "xcomp") and verb.head.i != verb.i:
+                verb = verb.head
+                continue
+            break
+        return []
+
+    def _core(self, tok, base: int, names: dict[int, object]) -> list[Resolved]:
+        out: list[Resolved] = []
+        stack = [c for c in tok.children if c.dep_ in CORE_DEPS]
+        while stack:
+            t = stack.pop()
+            row = self.token(t, base)
+            if row is not None:
+                found = [Resolved(row[2], Span(row[0], row[1]))]
+            elif t.dep_ == "poss" and t.lower_ in PERSONAL:
+                found = self._speaker(t, base, names) or self._owner(t, base, names)
+            else:
+                stack.extend(c for c in t.children if c.dep_ in CORE_DEPS)
+                if t.lemma_.lower() == "lead" and t.tag_ == "VBN":  # "an Afghan-led force" is led by Afghanistan
+                    stack.extend(c for c in t.children if c.dep_ in ("npadvmod", "advmod"))
+                continue
+            out += [r for r in found if all(o.entity != r.entity for o in out)]
+        return sorted(out, key=lambda r: r.span)
+
+    def _misparsed_coordination(self, tok, base: int, row) -> list[Resolved]:
+        """"the TTP and Pakistan's Balouch separatist movements" parsed as one noun phrase whose modifier
+        "TTP" has the conjunct "Pakistan's": the modifier is coordinated with the whole phrase."""
+        out = []
+        stack = [c for c in tok.children if c.dep_ in ("nmod", "compound") and c.i < tok.i]
+        while stack:
+            c = stack.pop()
+            stack.extend(g for g in c.children if g.dep_ in ("nmod", "compound") and g.i < c.i)
+            conj = [g for g in c.children if g.dep_ == "conj"]
+            if not conj or not any(g.dep_ == "cc" for g in c.children):
+                continue
+            # "X and Y's Z" (Y possessive) or "US and British forces" (the conjunct inside Z's own mention)
+            shared = self.token(conj[0], base) == row
+            if _possessive(conj[0]) or shared:
+                found = self.token(c, base)
+                if found is not None and found[2] != row[2]:
+                    out.append(Resolved(found[2], Span(found[0], found[1])))
+        return out
+
+
+def _possessive(tok) -> bool:
+    return any(c.dep_ == "case" and c.lower_ in ("'s", "’s", "'") for c in tok.children)
+
+
+def naming(sent) -> dict[int, object]:
+    """For "the X known as Y" / "an X called Y": the common noun X (token index) -> the name's head Y.
+
+    The name renames the closest common noun before the naming verb (the parser often attaches the
+    participle higher up: "fortification of its border ... known as the Durand Line")."""
+    out: dict[int, object] = {}
+    for t in sent:
+        if t.dep_ != "acl" or t.lemma_.lower() not in NAMING or t.tag_ != "VBN":
+            continue
+        name = None
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ == "as":
+                name = next((g for g in c.children if g.dep_ == "pobj"), None)
+            elif c.dep_ in ("oprd", "attr", "dobj") and c.pos_ == "PROPN":
+                name = c
+        if name is None:
+            continue
+        for k in range(t.i - 1, sent.start - 1, -1):
+            prev = t.doc[k]
+            if prev.pos_ == "NOUN":
+                out[prev.i] = name
+                break
+            if prev.pos_ in VERBAL or (prev.is_punct and prev.text != ","):
+                break
+    return out
