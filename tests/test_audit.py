@@ -234,3 +234,42 @@ def test_date_inferred_only_when_no_date_is_stated(nlp):
         ),
     )
     assert "document.date_inferred" not in codes(doc) and doc.published_inferred is None
+
+
+def test_uncited_speculation(nlp):
+    refs = [{"label": "1", "date": "2023-05", "title": "Market shelled"}]
+    doc = run(nlp, build(["The army deliberately shelled the market so that traders would flee.",
+                          "The army shelled the market on purpose, according to a rights group.",
+                          "The army may have shelled the market to scare traders.",
+                          "The army deliberately shelled the market [1]."], refs, "2023-06"))
+    (f,) = [f for f in doc.findings if f.code == "claim.uncited_speculation"]
+    assert f.severity == "warning" and f.evidence.of(doc.text).startswith("The army deliberately shelled the market so")
+
+
+def test_framed_motive_is_info(nlp):
+    doc = run(nlp, build(["It is in the interest of the smugglers that the border stays closed."], []))
+    assert only(doc, "claim.uncited_speculation").severity == "info"
+
+
+def test_parts_add_up_to_a_title_total(nlp):
+    refs = [{"label": "1", "date": "2024-12", "title": "Violence kills 200 soldiers and civilians in 2024"}]
+    doc = run(nlp, build(["In 2024, attacks killed 120 soldiers and 80 civilians [1]."], refs, "2025-01"))
+    f = only(doc, "figure.consistent_total")
+    assert f.severity == "info" and f.references == ("1",) and "120 + 80 = 200" in f.message
+
+
+def test_parts_add_up_to_a_total_elsewhere(nlp):
+    doc = run(nlp, build(["The raids killed 120 soldiers and 80 civilians.", "Some 200 people died in all."], []))
+    assert only(doc, "figure.consistent_total").severity == "info"
+
+
+def test_parts_contradict_a_stated_total(nlp):
+    doc = run(nlp, build(["A total of 250 people were killed in the raids. Among the dead were 120 soldiers "
+                          "and 80 civilians."], []))
+    f = only(doc, "figure.inconsistent")
+    assert f.severity == "warning" and f.evidence.of(doc.text) == "250 people"
+
+
+def test_unrelated_figures_are_silent(nlp):
+    doc = run(nlp, build(["The raids killed 12 soldiers and 30 civilians.", "The city has 2,000 residents."], []))
+    assert not [f for f in doc.findings if f.code.startswith("figure.")]

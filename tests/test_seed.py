@@ -78,3 +78,22 @@ def test_publication_date_inferred(seed):
     inferred = seed["document"]["published_inferred"]
     assert seed["document"]["published"] is None
     assert inferred["not_before"] == "2025-01" and inferred["not_after"].startswith("2025-0")
+
+
+def test_seed_scores(seed, gold):
+    """The bars of the entity and claim issues, scored with the reference scorer's rules."""
+    from claimgraph.evaluate.seed import score_document, seed_summary
+
+    counts = score_document(gold, seed)
+    summary = seed_summary(counts)
+    assert counts["entities_found"] >= 27 and summary["linking"] >= 0.9 and not counts["splits"]
+    assert summary["claims_must"] >= 0.8 and summary["findings_must"] == 1.0
+
+
+def test_speculation_total_and_quote_findings(seed):
+    (spec,) = [f for f in _finding(seed, "claim.uncited_speculation") if "deliberately" in f["evidence"]["text"]]
+    assert spec["severity"] == "warning"
+    (total,) = _finding(seed, "figure.consistent_total")
+    assert total["references"] == ["2"] and "685 + 915 = 1,600" in total["message"]
+    (quote,) = _finding(seed, "quote.mismatch")
+    assert "Fatir" in quote["evidence"]["text"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claimgraph.audit import citations, dating, figures, quotes, spelling
+from claimgraph.audit import citations, dating, figures, quotes, spelling, statements, totals
 from claimgraph.audit.context import AuditContext
 from claimgraph.document import Document
 
@@ -16,6 +16,8 @@ CHECKS = (
     citations.mismatch,
     citations.url_date_mismatch,
     figures.uncited_figure,
+    statements.uncited_speculation,
+    totals.totals,
     spelling.spelling_variant,
     quotes.quote_mismatch,
 )

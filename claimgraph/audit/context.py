@@ -46,6 +46,15 @@ class AuditContext:
                     out[i].append(tok)
         return out
 
+    def parsed_sentence(self, s: int):
+        """(the spaCy span of sentence `s`, the document offset of its paragraph's parse)."""
+        sentence = self.doc.sentences[s]
+        para = self.doc.paragraphs[sentence.paragraph]
+        pdoc = self.doc.parsed[sentence.paragraph]
+        span = pdoc.char_span(sentence.span.start - para.start, sentence.span.end - para.start,
+                              alignment_mode="expand")
+        return span, para.start
+
     @functools.cached_property
     def masked(self) -> str:
         """The text with citation markers blanked, so that "[1]" is never read as a number."""
