@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT := demo-output
 
-.PHONY: demo test lint bench eval lock clean
+.PHONY: demo test lint bench eval lock clean postgres
 
 $(STAMP): requirements/lock.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,12 @@ demo: $(STAMP)
 	@echo "  $(OUT)/examples.jsonl    every example as the JSON contract (one object per line)"
 	@echo "  $(BIN)/claimgraph --help all commands; README.md for the walk-through"
 
-test: $(STAMP)
+# The PostgreSQL tests start a throwaway server from Debian's binaries; install them when missing (CI runs as root).
+postgres:
+	@command -v /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql; }
+
+test: $(STAMP) postgres
 	$(BIN)/python -m pytest
 
 # Throughput beside bare spaCy (a few minutes on 2 cores); the result is kept in bench/results/latest.json.

@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from claimgraph import __version__
+from claimgraph import __version__, cli_kb
 from claimgraph.errors import ClaimgraphError
 from claimgraph.read import ReadOptions
 
@@ -192,6 +192,9 @@ def eval_(
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     else:
         render(result, Console())
+
+
+cli_kb.register(app)
 
 
 def main() -> None:

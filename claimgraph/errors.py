@@ -85,3 +85,15 @@ class DataFileError(ClaimgraphError):
     """A bundled rules or gazetteer data file is malformed."""
 
     kind = "data_file"
+
+
+class StoreError(ClaimgraphError):
+    """The knowledge base cannot be opened or used: a bad URL, an unreachable server, a newer schema."""
+
+    kind = "store"
+
+
+class QueryError(ClaimgraphError):
+    """A question the knowledge base cannot answer as asked: an unknown actor, a malformed date (exit 2)."""
+
+    kind = "bad_query"

@@ -123,11 +123,16 @@ def find_layout(reading: Reading, blocks: list[Block], end: int | None = None) -
     if published is None and updated is not None:
         published = updated
 
-    # a press-release dateline opening the first paragraph
+    # a press-release dateline ("KABUL, Afghanistan (June 25, 2010) —") on a line of its own or opening a
+    # paragraph, among the first blocks; a release number ("2012-08-S-027") supplies a missing year
     if published is None:
+        head = "\n".join(b.span.of(text) for _, b in top)
+        year = _release_year(head)
         for i, b in top:
-            if i not in header and b.kind != "heading":
-                published = _dateline(b.span.of(text))
+            if i in header or b.kind == "heading":
+                continue
+            published = next(filter(None, (_dateline(line, year) for line in b.span.of(text).splitlines())), None)
+            if published is not None:
                 break
 
     return Layout(title, byline, authors, published, frozenset(header))
@@ -321,17 +326,28 @@ def _date_line(block: str) -> tuple[PartialDate, bool] | None:
 
 _DATELINE = re.compile(
     r"^[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][A-Za-z .'’-]{1,40})?,?\s*"
-    r"(?:\((?P<paren>[^()]{4,40})\)|(?P<bare>[A-Z][a-z]{2,8}\.?\s+[0-9]{1,2},?\s+[12][0-9]{3}))\s*[—–-]"
+    r"(?:\((?P<paren>[^()]{4,40})\)|(?P<bare>[A-Z][a-z]{2,8}\.?\s+[0-9]{1,2},?\s+[12][0-9]{3}))\s*(?:[—–-]|$)"
 )
+#: A press release's number: "2011-08-S-072", "2010-02-CA-033" (year and month of issue).
+_RELEASE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>0[1-9]|1[0-2])-[A-Z]{1,3}\s*[-–]\s*\d{2,4}\b")
 
 
-def _dateline(block: str) -> PartialDate | None:
-    """The date of a press-release dateline: "KABUL, Afghanistan (June 25, 2010) — ..."."""
-    m = _DATELINE.match(block.strip())
+def _release_year(head: str) -> int | None:
+    m = _RELEASE.search(head)
+    return int(m["year"]) if m else None
+
+
+def _dateline(line: str, year: int | None = None) -> PartialDate | None:
+    """The date of a press-release dateline: "KABUL, Afghanistan (June 25, 2010) — ...", or "(August 14)"
+    with the year of the release number."""
+    m = _DATELINE.match(line.strip())
     if not m:
         return None
-    date = parse_date(m["paren"] or m["bare"])
-    return date if date is not None and date.month is not None else None
+    raw = m["paren"] or m["bare"]
+    date = parse_date(raw)
+    if date is None and year is not None:
+        date = parse_date(f"{raw.strip().rstrip(',')}, {year}")
+    return date if date is not None and date.day is not None else None
 
 
 def _first_date(s: str) -> PartialDate | None:

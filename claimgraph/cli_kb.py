@@ -1,0 +1,344 @@
+"""Knowledge-base commands: ingest, actors, claims, timeline, disagreements, export.
+
+Mounted into the main CLI by `claimgraph.cli_kb.register(app)`. Thin over `claimgraph.store` (ingest),
+`claimgraph.kb.KnowledgeBase` (questions) and `claimgraph.exporters` (exports). Exit codes as everywhere:
+0 ok, 2 bad input or usage (including an ingest in which some documents failed: the others are stored).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from claimgraph.errors import ClaimgraphError
+
+EXIT_OK, EXIT_BAD_INPUT = 0, 2
+
+Db = Annotated[str | None, typer.Option(
+    "--db", help="Database: a SQLite file path or postgresql://... (default: $CLAIMGRAPH_DB, else ./claimgraph.db).")]
+JsonOut = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+Limit = Annotated[int | None, typer.Option("--limit", min=1, help="At most N rows.")]
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+    graphml = "graphml"
+    gexf = "gexf"
+    parquet = "parquet"
+
+
+def _err() -> Console:
+    return Console(stderr=True)
+
+
+def _fail(exc: ClaimgraphError) -> typer.Exit:
+    _err().print(f"[bold red]error[/]: {escape(exc.source + ': ' if exc.source else '')}{escape(exc.message)}",
+                 highlight=False)
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+def _print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=1) + "\n")
+
+
+def _open_store(db: str | None, must_exist: bool):
+    """The Store for --db; a SQLite file that does not exist is an error for questions (not for ingest)."""
+    import sqlalchemy as sa
+
+    from claimgraph.store import Store, StoreError, resolve_url
+
+    url = resolve_url(db)
+    parsed = sa.make_url(url)
+    if must_exist and parsed.get_backend_name() == "sqlite" and parsed.database \
+            and not Path(parsed.database).exists():
+        raise StoreError("no knowledge base here: run `claimgraph ingest` first", source=parsed.database)
+    return Store(url)
+
+
+@contextmanager
+def _kb(db: str | None) -> Iterator[Any]:
+    from claimgraph.kb import KnowledgeBase
+
+    store = _open_store(db, must_exist=True)
+    try:
+        yield KnowledgeBase(store)
+    finally:
+        store.close()
+
+
+def _names(entities: list[dict[str, Any]]) -> str:
+    return ", ".join(e["name"] for e in entities)
+
+
+def _doc_label(doc: dict[str, Any]) -> str:
+    parts = [doc.get("title") or doc.get("source") or doc["id"]]
+    extra = ", ".join(p for p in (doc.get("outlet"), doc.get("published")) if p)
+    return f"{parts[0]} ({extra})" if extra else parts[0]
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+# -- commands ----------------------------------------------------------------------------------------------------
+
+
+def ingest(
+    sources: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, '-' or URLs.")],
+    db: Db = None,
+    workers: Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes (one model each).")] = 1,
+    allow_private: Annotated[bool, typer.Option("--allow-private",
+                                                help="Allow fetching URLs on private or loopback addresses.")] = False,
+    json_out: JsonOut = False,
+) -> None:
+    """Extract documents into the knowledge base (one transaction per document; reruns skip stored ones)."""
+    from claimgraph.read import ReadOptions
+    from claimgraph.store import ADDED, UNCHANGED, VERSION
+    from claimgraph.store import ingest as run_ingest
+
+    err = _err()
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        TextColumn("{task.fields[status]}"), console=err, transient=True,
+                        disable=not err.is_terminal)
+    tally = {ADDED: 0, VERSION: 0, UNCHANGED: 0, "failed": 0}
+    try:
+        store = _open_store(db, must_exist=False)
+    except ClaimgraphError as exc:
+        raise _fail(exc) from None
+    try:
+        with progress:
+            task = progress.add_task("ingesting", total=None, status="")
+
+            def on_start(total: int) -> None:
+                progress.update(task, total=total)
+
+            def on_document(source: str, status: str) -> None:
+                tally[status] = tally.get(status, 0) + 1
+                progress.update(task, advance=1, status=(
+                    f"{tally[ADDED]} added, {tally[VERSION]} new versions, {tally[UNCHANGED]} unchanged, "
+                    f"{tally['failed']} failed"))
+
+            result = run_ingest(sources, store, workers=workers, read_options=ReadOptions(allow_private=allow_private),
+                                on_start=on_start, on_document=on_document)
+    except ClaimgraphError as exc:
+        raise _fail(exc) from None
+    finally:
+        store.close()
+    if json_out:
+        _print_json(result.as_dict())
+    else:
+        g = result.grouping
+        err.print(f"{result.total} document(s) in {result.seconds:.1f} s: {result.added} added, "
+                  f"{result.new_versions} new version(s), {result.unchanged} unchanged, {len(result.failed)} failed "
+                  f"— {g.get('events', 0)} events, {g.get('measures', 0)} measures, "
+                  f"{g.get('disagreements', 0)} disagreements in {escape(store.url)}", highlight=False)
+    if result.failed:
+        table = Table(title="Not ingested", title_justify="left")
+        table.add_column("source", overflow="fold")
+        table.add_column("problem")
+        table.add_column("why", overflow="fold")
+        for f in result.failed:
+            table.add_row(escape(f.source), f.kind, escape(f.message))
+        err.print(table)
+        err.print(f"{len(result.failed)} input(s) could not be ingested; the others were stored.", highlight=False)
+        raise typer.Exit(EXIT_BAD_INPUT)
+
+
+def actors(
+    db: Db = None,
+    type_: Annotated[list[str] | None, typer.Option("--type", help="Entity type(s) to list (repeatable; "
+                                                                   "default: every acting type).")] = None,
+    limit: Limit = None,
+    json_out: JsonOut = False,
+) -> None:
+    """Actors across all documents: how often and where they are named, under which names."""
+    from claimgraph.kb import ENTITY_TYPES, QueryError
+
+    try:
+        for t in type_ or []:
+            if t not in ENTITY_TYPES:
+                raise QueryError(f"unknown entity type {t!r} (one of {', '.join(ENTITY_TYPES)})")
+        with _kb(db) as kb:
+            rows = kb.actors(types=type_ or None, limit=limit) if type_ else kb.actors(limit=limit)
+    except ClaimgraphError as exc:
+        raise _fail(exc) from None
+    if json_out:
+        _print_json(rows)
+        return
+    table = Table(title=f"Actors ({len(rows)})", title_justify="left")
+    for col, just in (("id", "left"), ("name", "left"), ("type", "left"), ("docs", "right"), ("mentions", "right"),
+                      ("as subject", "right"), ("as object", "right"), ("also called", "left")):
+        table.add_column(col, justify=just, overflow="fold")
+    for r in rows:
+        aliases = ", ".join(a["alias"] for a in r["aliases"] if a["alias"] != r["name"])
+        table.add_row(escape(r["id"]), escape(r["name"]), r["type"], str(r["documents"]), str(r["mentions"]),
+                      str(r["claims_as_subject"]), str(r["claims_as_object"]), escape(aliases))
+    Console().print(table)
+
+
+def claims(
+    db: Db = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="An actor (id, name or alias) as subject or object.")]
+    = None,
+    predicate: Annotated[str | None, typer.Option("--predicate", help="PLOVER type or relation, e.g. ASSAULT.")]
+    = None,
+    since: Annotated[str | None, typer.Option("--since", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Up to this date (inclusive).")] = None,
+    place: Annotated[str | None, typer.Option("--place", help="Where (an entity id, name or alias).")] = None,
+    modality: Annotated[str | None, typer.Option("--modality",
+                                                 help="asserted, reported, quoted, speculative or opinion.")] = None,
+    source: Annotated[str | None, typer.Option("--source", help="A document id, or part of its path, URL, title "
+                                                                "or outlet.")] = None,
+    limit: Limit = None,
+    json_out: JsonOut = False,
+) -> None:
+    """Claims across documents, filtered, in time order, each with its evidence."""
+    try:
+        with _kb(db) as kb:
+            rows = kb.claims(actor=actor, predicate=predicate, since=since, until=until, place=place,
+                             modality=modality, source=source, limit=limit)
+    except ClaimgraphError as exc:
+        raise _fail(exc) from None
+    if json_out:
+        _print_json(rows)
+        return
+    table = Table(title=f"Claims ({len(rows)})", title_justify="left", show_lines=True)
+    for col in ("when", "who", "did", "to whom", "where", "how many", "said", "source", "evidence"):
+        table.add_column(col, overflow="fold")
+    for c in rows:
+        when = (c["time"] or {}).get("start") or c["document"]["published"] or ""
+        did = ("NOT " if c["negated"] else "") + c["predicate"] + (f"/{c['mode']}" if c["mode"] else "")
+        said = c["modality"] + (f" ({c['attributed_to']})" if c["attributed_to"] else "")
+        table.add_row(when, escape(_names(c["subject"])), did, escape(_names(c["object"])), escape(_names(c["place"])),
+                      escape(", ".join(q["text"] for q in c["quantities"])), escape(said),
+                      escape(_doc_label(c["document"])), escape(c["evidence"]["text"]))
+    Console().print(table)
+
+
+def timeline(
+    actor: Annotated[str, typer.Option("--actor", help="The actor (id, name or alias).")],
+    with_: Annotated[str | None, typer.Option("--with", help="Only events shared with this other actor.")] = None,
+    predicate: Annotated[str | None, typer.Option("--predicate", help="Only this PLOVER type or relation.")] = None,
+    db: Db = None,
+    limit: Limit = None,
+    json_out: JsonOut = False,
+) -> None:
+    """An actor's events (or a pair's) in time order, each with every document that reports it."""
+    try:
+        with _kb(db) as kb:
+            rows = kb.timeline(actor, with_=with_, predicate=predicate, limit=limit)
+    except ClaimgraphError as exc:
+        raise _fail(exc) from None
+    if json_out:
+        _print_json(rows)
+        return
+    title = f"Timeline of {actor}" + (f" with {with_}" if with_ else "") + f" ({len(rows)} events)"
+    table = Table(title=escape(title), title_justify="left", show_lines=True)
+    for col in ("when", "event", "claims", "reported by"):
+        table.add_column(col, overflow="fold")
+    for e in rows:
+        start, end = e["time"]["start"], e["time"]["end"]
+        when = (start if start == end or not end else f"{start or '…'} – {end}") if (start or end) else \
+            (f"reported {e['first_reported']}" if e["first_reported"] else "undated")
+        sources = "\n".join(f"{_doc_label(s['document'])} [{s['modality']}]" for s in e["sources"])
+        table.add_row(when, escape(e["label"]), str(e["claims"]), escape(sources))
+    Console().print(table)
+
+
+def disagreements(
+    db: Db = None,
+    what: Annotated[str | None, typer.Option("--what", help="Only figures of this kind (killed, injured, ...).")]
+    = None,
+    contradictions: Annotated[bool, typer.Option("--contradictions",
+                                                 help="Only values that cannot all be true.")] = False,
+    json_out: JsonOut = False,
+) -> None:
+    """Figures reported differently by different sources, side by side."""
+    try:
+        with _kb(db) as kb:
+            rows = kb.disagreements(what=what, contradictions_only=contradictions)
+    except ClaimgraphError as exc:
+        raise _fail(exc) from None
+    if json_out:
+        _print_json(rows)
+        return
+    console = Console()
+    if not rows:
+        console.print("No disagreements: every figure reported more than once agrees.")
+        return
+    for m in rows:
+        verdict = "ranges overlap" if m["compatible"] else "contradiction"
+        table = Table(title=f"{escape(m['label'])} — {m['distinct_values']} values, {m['documents']} documents, "
+                            f"{verdict}", title_justify="left", show_lines=True)
+        for col in ("value", "as reported", "source", "sentence"):
+            table.add_column(col, overflow="fold")
+        for v in m["values"]:
+            table.add_row(_number(v["value"]), escape(v["text"]), escape(_doc_label(v["document"])),
+                          escape(v["sentence"] or ""))
+        console.print(table)
+
+
+def export(
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="What to write.")],
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="A file (jsonl, graphml, gexf; default: standard "
+                                                                 "output) or a folder (csv, parquet; default: "
+                                                                 "./claimgraph-export).")] = None,
+    db: Db = None,
+    all_versions: Annotated[bool, typer.Option("--all-versions",
+                                               help="Include superseded versions of documents.")] = False,
+) -> None:
+    """Export the actor network (graphml, gexf) or the flat tables (jsonl, csv, parquet)."""
+    from claimgraph import exporters
+
+    try:
+        store = _open_store(db, must_exist=True)
+        try:
+            store.ensure_grouped()
+            written = exporters.export(store, format.value, out, stdout=sys.stdout, all_versions=all_versions)
+        finally:
+            store.close()
+    except ClaimgraphError as exc:
+        raise _fail(exc) from None
+    except OSError as exc:
+        _err().print(f"[bold red]error[/]: cannot write {escape(str(out))}: {escape(exc.strerror or str(exc))}")
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    for path in written:
+        _err().print(f"wrote {escape(str(path))}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the knowledge-base commands to the main Typer app."""
+    app.command()(ingest)
+    app.command()(actors)
+    app.command()(claims)
+    app.command()(timeline)
+    app.command()(disagreements)
+    app.command()(export)
+
+
+def app_with_kb_commands() -> typer.Typer:
+    """The main app with these commands mounted (once, whether or not cli.py mounts them already)."""
+    from claimgraph.cli import app
+
+    names = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
+    if "ingest" not in names:
+        register(app)
+    return app
+
+
+if __name__ == "__main__":  # python -m claimgraph.cli_kb ingest ... (tests run the commands this way too)
+    app_with_kb_commands()(prog_name="claimgraph")

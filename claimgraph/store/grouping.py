@@ -1,0 +1,409 @@
+"""Across documents: claims grouped into events, figures grouped into measures.
+
+The grouping is a *recomputable* step: `regroup()` empties `events`, `event_claims`, `event_entities`, `measures`
+and `measure_values` and rebuilds them from the stored claims in one transaction. Ingest runs it once at the
+end of a run; the question API runs it first whenever the claims changed since (a killed ingest, a deleted
+document), using the marker kept in `kb_info`. Recomputing keeps the result independent of the order documents
+arrived in, lets the tolerances change without a migration, and costs one pass over the claims (memory
+proportional to the number of claims: fine to millions on one machine).
+
+Only the newest version of each source takes part (an edited article is one source, not two).
+
+Time. A claim's time is its own (`claims.time_start/time_end`, an *exact* interval). A claim without one but
+from a dated document gets an *approximate* window: news reports what happened in the days before it
+appeared, so [published - APPROX_DAYS_BEFORE, published + 1 day]. A claim with neither has *no* time.
+
+**Events.** Claims are one event when
+- predicate, negation, the set of subjects and the set of objects are equal (entity ids, so "Islamabad" acting
+  and "Pakistan" are one actor already);
+- their places agree: the same set of places, or one side does not say;
+- their times agree: exact intervals overlap or lie within WINDOW_DAYS (2 days) of each other, for *every*
+  claim of the group (complete linkage, so a string of daily raids does not chain into one event); an
+  approximate window joins the most recent group that falls inside it; a claim with no time joins a group only
+  when exactly one fits. Standing relations (ALLIED_WITH, HARBORS, ...) are states, not happenings: they group
+  by actors and place alone.
+
+**Measures.** Figures are one measure when `what` ("killed"), `whom` ("civilians") and `unit` are equal
+(lower-cased), the places agree as above, and the period is *the same period*: exact start and end each within
+WINDOW_DAYS ("2024" matches "2024", not "March 2024"); a figure with an approximate window joins the most recent
+measure whose period lies inside the window (or another approximate one whose window overlaps); a figure with
+no time at all is never grouped. One document gives a measure one value: a second, different figure of the
+same kind in the same document is another incident or a sub-total, not a disagreement (the audit's
+`figure.*` findings check a document against itself). Figures of negated claims are left out; one quantity
+span attached to two claims counts once.
+A measure whose exact values differ is a **disagreement**; it is **compatible** when the reported ranges still
+overlap ("at least 14" and "21"; "around 680" and "685"; a vague "several" fits any count), a contradiction
+otherwise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+
+from claimgraph.store import schema as t
+
+WINDOW_DAYS = 2
+APPROX_DAYS_BEFORE = 7
+GROUPING_VERSION = f"2/window={WINDOW_DAYS}d/approx={APPROX_DAYS_BEFORE}d"
+STANDING_RELATIONS = frozenset({"ALLIED_WITH", "HOSTILE_TO", "DISTRUSTS", "HARBORS", "BASED_IN", "OPERATES_IN",
+                                "MEMBER_OF", "LEADS", "INTERESTED_IN"})
+_NEG, _POS = -(10**9), 10**9
+APPROXIMATE = {"around", "about", "approximately", "nearly", "almost", "some", "roughly", "an estimated",
+               "estimated", "close to", "more or less", "circa", "approx."}
+_MARKER_KEY = "grouped"
+
+
+@dataclass
+class _Item:
+    id: int
+    doc: str
+    start: int | None  # exact interval (date ordinals); either end may be open
+    end: int | None
+    window: tuple[int, int] | None  # approximate window from the document's date
+    places: frozenset[str]
+    data: dict[str, Any]
+    value: float | None = None  # measures: the exact value (None for vague figures)
+
+    @property
+    def kind(self) -> str:
+        if self.start is not None or self.end is not None:
+            return "exact"
+        return "approx" if self.window else "none"
+
+    @property
+    def lo(self) -> int:
+        return self.start if self.start is not None else _NEG
+
+    @property
+    def hi(self) -> int:
+        return self.end if self.end is not None else _POS
+
+
+@dataclass
+class _Group:
+    items: list[_Item] = field(default_factory=list)
+    places: frozenset[str] = frozenset()
+    exact: bool = False
+    # complete-linkage bounds over exact members: max start, min end; spreads of starts and ends
+    max_lo: int = _NEG
+    min_hi: int = _POS
+    min_lo: int = _POS
+    max_hi: int = _NEG
+    # intersection of the approximate windows of approximate-only groups
+    w_lo: int = _NEG
+    w_hi: int = _POS
+    values: dict[str, set[float]] = field(default_factory=lambda: defaultdict(set))
+
+    def fits(self, item: _Item, one_value_per_document: bool) -> bool:
+        if item.places and self.places and item.places != self.places:
+            return False
+        if one_value_per_document and item.value is not None:
+            return all(v == item.value for v in self.values.get(item.doc, ()))
+        return True
+
+    def add(self, item: _Item) -> None:
+        self.items.append(item)
+        if item.places and not self.places:
+            self.places = item.places
+        if item.value is not None:
+            self.values[item.doc].add(item.value)
+        if item.kind == "exact":
+            self.exact = True
+            self.max_lo, self.min_hi = max(self.max_lo, item.lo), min(self.min_hi, item.hi)
+            self.min_lo, self.max_hi = min(self.min_lo, item.lo), max(self.max_hi, item.hi)
+        elif item.kind == "approx" and not self.exact:
+            self.w_lo, self.w_hi = max(self.w_lo, item.window[0]), min(self.w_hi, item.window[1])
+
+    @property
+    def recency(self) -> int:
+        return self.max_hi if self.exact else self.w_hi
+
+
+def _event_time(g: _Group, item: _Item) -> bool:
+    """Exact intervals: the item meets every member's interval (within the window)."""
+    return item.lo <= g.min_hi + WINDOW_DAYS and item.hi >= g.max_lo - WINDOW_DAYS
+
+
+def _measure_time(g: _Group, item: _Item) -> bool:
+    """Exact periods: start and end each within the window of every member's."""
+    return (item.lo - WINDOW_DAYS <= g.min_lo and g.max_lo <= item.lo + WINDOW_DAYS
+            and item.hi - WINDOW_DAYS <= g.min_hi and g.max_hi <= item.hi + WINDOW_DAYS)
+
+
+def _event_window(g: _Group, item: _Item) -> bool:
+    lo, hi = item.window
+    if g.exact:  # the group's common core falls in the window
+        return g.max_lo <= hi and g.min_hi >= lo
+    return g.w_lo <= hi and g.w_hi >= lo
+
+
+def _measure_window(g: _Group, item: _Item) -> bool:
+    lo, hi = item.window
+    if g.exact:  # the whole period lies in the window
+        return lo <= g.min_lo and g.max_hi <= hi
+    return g.w_lo <= hi and g.w_hi >= lo
+
+
+def cluster(items: Iterable[_Item], exact_ok: Callable, window_ok: Callable, measures: bool = False,
+            timeless: bool = False) -> list[list[_Item]]:
+    """Groups of items whose times and places agree (see the module docstring)."""
+    items = sorted(items, key=lambda i: (i.lo, i.hi, i.id))
+    groups: list[_Group] = []
+
+    def new(item: _Item) -> None:
+        g = _Group()
+        g.add(item)
+        groups.append(g)
+
+    if timeless:  # standing relations: actors and place only
+        for item in items:
+            fitting = [g for g in groups if g.fits(item, measures)]
+            if fitting:
+                fitting[0].add(item)
+            else:
+                new(item)
+        return [g.items for g in groups]
+    for item in (i for i in items if i.kind == "exact"):
+        fitting = [g for g in groups if g.fits(item, measures) and exact_ok(g, item)]
+        if fitting:
+            fitting[0].add(item)
+        else:
+            new(item)
+    for item in sorted((i for i in items if i.kind == "approx"), key=lambda i: (i.window, i.id)):
+        fitting = [g for g in groups if g.fits(item, measures) and (g.exact or g.w_lo > _NEG)
+                   and window_ok(g, item)]
+        if fitting:
+            max(fitting, key=lambda g: g.recency).add(item)
+        else:
+            new(item)
+    for item in (i for i in items if i.kind == "none"):
+        fitting = [g for g in groups if g.fits(item, measures)]
+        if not measures and len(fitting) == 1:
+            fitting[0].add(item)
+        else:
+            new(item)
+    return [g.items for g in groups]
+
+
+def _ordinal(d) -> int | None:
+    return d.toordinal() if d is not None else None
+
+
+def _hash(parts: Iterable[str]) -> str:
+    return hashlib.sha1("\n".join(sorted(parts)).encode()).hexdigest()[:20]
+
+
+def value_range(value: float, low: float | None, high: float | None, qualifier: str | None,
+                vague: str | None = None) -> tuple[float, float]:
+    """The interval a reported figure allows: any count for a vague word ("several"), its bounds, ±10% when
+    approximate, else the value itself."""
+    if vague:
+        return (1.0, float("inf"))
+    if low is not None or high is not None:
+        return (low if low is not None else 0.0, high if high is not None else float("inf"))
+    if qualifier and qualifier.lower().strip() in APPROXIMATE:
+        return (value * 0.9, value * 1.1)
+    return (value, value)
+
+
+def _norm(value: str | None) -> str:
+    return " ".join((value or "").lower().split())
+
+
+def _names(conn: sa.Connection) -> dict[str, str]:
+    return dict(conn.execute(sa.select(t.entities.c.id, t.entities.c.name)).all())
+
+
+def marker(conn: sa.Connection) -> str:
+    """What the grouping was computed from: changes whenever claims or latest versions change."""
+    c, d, q = t.claims, t.documents, t.quantities
+    n_claims, max_claim = conn.execute(sa.select(sa.func.count(), sa.func.max(c.c.id))).one()
+    latest = conn.scalar(sa.select(sa.func.count()).select_from(d).where(d.c.is_latest))
+    n_quantities = conn.scalar(sa.select(sa.func.count()).select_from(q))
+    return f"{GROUPING_VERSION};claims={n_claims}:{max_claim};latest={latest};quantities={n_quantities}"
+
+
+def is_stale(conn: sa.Connection) -> bool:
+    stored = conn.scalar(sa.select(t.kb_info.c.value).where(t.kb_info.c.key == _MARKER_KEY))
+    return stored != marker(conn)
+
+
+def regroup(conn: sa.Connection) -> dict[str, int]:
+    """Rebuild events and measures from the claims (call inside a transaction). Returns the new counts."""
+    names = _names(conn)
+    c, d, ce = t.claims, t.documents, t.claim_entities
+    claim_rows = conn.execute(
+        sa.select(c.c.id, c.c.key, c.c.document_id, c.c.sentence_id, c.c.predicate, c.c.mode, c.c.negated,
+                  c.c.time_start, c.c.time_end, d.c.published_start, d.c.published_end)
+        .join(d, d.c.id == c.c.document_id).where(d.c.is_latest).order_by(c.c.id)
+    ).all()
+    roles: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"subject": [], "object": [], "place": []})
+    for claim_id, role, eid in conn.execute(
+        sa.select(ce.c.claim_id, ce.c.role, ce.c.entity_id).join(c, c.c.id == ce.c.claim_id)
+        .join(d, d.c.id == c.c.document_id).where(d.c.is_latest).order_by(ce.c.claim_id, ce.c.role, ce.c.position)
+    ):
+        if eid not in roles[claim_id][role]:
+            roles[claim_id][role].append(eid)
+
+    for table in t.DERIVED:
+        conn.execute(sa.delete(table))
+
+    n_events = _events(conn, claim_rows, roles, names)
+    n_measures, n_disagreements = _measures(conn, claim_rows, roles, names)
+    mark = marker(conn)
+    info = t.kb_info
+    conn.execute(sa.delete(info).where(info.c.key == _MARKER_KEY))
+    conn.execute(sa.insert(info).values(key=_MARKER_KEY, value=mark))
+    return {"events": n_events, "measures": n_measures, "disagreements": n_disagreements}
+
+
+def _window(row) -> tuple[int, int] | None:
+    """The approximate window of a claim with no time of its own: the days before its document appeared
+    (only for documents dated to the day, the week or the month)."""
+    start, end = row.published_start, row.published_end
+    if start is None or end is None or (end - start).days > 31:
+        return None
+    return (start.toordinal() - APPROX_DAYS_BEFORE, end.toordinal() + 1)
+
+
+def _item(item_id: int, row, places: frozenset[str], data: dict[str, Any], value: float | None = None) -> _Item:
+    return _Item(item_id, row.document_id, _ordinal(row.time_start), _ordinal(row.time_end), _window(row), places,
+                 data, value)
+
+
+def _label(ids: Iterable[str], names: dict[str, str]) -> str:
+    return ", ".join(names.get(i, i) for i in ids) or "?"
+
+
+def _events(conn, claim_rows, roles, names) -> int:
+    blocks: dict[tuple, list[_Item]] = defaultdict(list)
+    for r in claim_rows:
+        rl = roles.get(r.id, {"subject": [], "object": [], "place": []})
+        key = (r.predicate, bool(r.negated), tuple(sorted(rl["subject"])), tuple(sorted(rl["object"])))
+        blocks[key].append(_item(r.id, r, frozenset(rl["place"]), {"row": r}))
+    values, members = [], []
+    for (predicate, negated, subjects, objects), items in sorted(blocks.items()):
+        for group in cluster(items, _event_time, _event_window, timeless=predicate in STANDING_RELATIONS):
+            rows = [i.data["row"] for i in group]
+            places = sorted({p for i in group for p in i.places})
+            starts = [r.time_start for r in rows if r.time_start]
+            ends = [r.time_end for r in rows if r.time_end]
+            reported = [r.published_start for r in rows if r.published_start]
+            modes = sorted({r.mode for r in rows if r.mode})
+            label = f"{_label(subjects, names)} {'NOT ' if negated else ''}{predicate}"
+            if modes:
+                label += "/" + "/".join(modes)
+            if objects:
+                label += f" {_label(objects, names)}"
+            if places:
+                label += f" in {_label(places, names)}"
+            values.append({
+                "key": _hash(r.key for r in rows), "predicate": predicate, "negated": negated, "modes": modes,
+                "subject_ids": list(subjects), "object_ids": list(objects), "place_ids": places, "label": label,
+                "time_start": min(starts) if starts else None, "time_end": max(ends) if ends else None,
+                "first_reported": min(reported) if reported else None,
+                "last_reported": max(reported) if reported else None,
+                "claim_count": len(rows), "document_count": len({r.document_id for r in rows}),
+            })
+            members.append((rows, subjects, objects, places))
+    if not values:
+        return 0
+    ids = list(conn.scalars(sa.insert(t.events).returning(t.events.c.id, sort_by_parameter_order=True), values))
+    links, ents = [], []
+    for event_id, (rows, subjects, objects, places) in zip(ids, members, strict=True):
+        links += [{"event_id": event_id, "claim_id": r.id} for r in rows]
+        for role, eids in (("subject", subjects), ("object", objects), ("place", places)):
+            ents += [{"event_id": event_id, "role": role, "entity_id": e} for e in dict.fromkeys(eids)]
+    conn.execute(sa.insert(t.event_claims), links)
+    if ents:
+        conn.execute(sa.insert(t.event_entities), ents)
+    return len(ids)
+
+
+def _measures(conn, claim_rows, roles, names) -> tuple[int, int]:
+    q = t.quantities
+    by_claim = {r.id: r for r in claim_rows if not r.negated}
+    if not by_claim:
+        return 0, 0
+    seen: set[tuple] = set()
+    blocks: dict[tuple, list[_Item]] = defaultdict(list)
+    for qr in conn.execute(sa.select(q).order_by(q.c.id)):
+        claim = by_claim.get(qr.claim_id)
+        if claim is None:
+            continue
+        ident = (qr.document_id, qr.char_start, qr.char_end)
+        if ident in seen:
+            continue
+        seen.add(ident)
+        places = frozenset(roles.get(claim.id, {}).get("place", []))
+        key = (_norm(qr.what), _norm(qr.whom), _norm(qr.unit))
+        value = None if qr.vague else qr.value
+        blocks[key].append(_item(qr.id, claim, places, {"q": qr, "claim": claim}, value))
+    values, members = [], []
+    for _key, items in sorted(blocks.items()):
+        for group in cluster(items, _measure_time, _measure_window, measures=True):
+            qs = [i.data["q"] for i in group]
+            claims = [i.data["claim"] for i in group]
+            places = sorted({p for i in group for p in i.places})
+            starts = [c.time_start for c in claims if c.time_start]
+            ends = [c.time_end for c in claims if c.time_end]
+            ranges = [value_range(x.value, x.low, x.high, x.qualifier, x.vague) for x in qs]
+            distinct = {x.value for x in qs}
+            exact = {x.value for x in qs if not x.vague}
+            compatible = max(r[0] for r in ranges) <= min(r[1] for r in ranges)
+            first = qs[0]
+            period = ""
+            if starts or ends:
+                a = min(starts).isoformat() if starts else "…"
+                b = max(ends).isoformat() if ends else "…"
+                period = a if a == b else f"{a} – {b}"
+            label = " · ".join(p for p in (first.what or "?", first.whom or first.unit or "", period,
+                                           _label(places, names) if places else "") if p)
+            values.append({
+                "key": _hash(f"{x.document_id}:{x.char_start}-{x.char_end}" for x in qs),
+                "what": first.what, "whom": first.whom, "unit": first.unit,
+                "period_start": min(starts) if starts else None, "period_end": max(ends) if ends else None,
+                "place_ids": places, "label": label, "value_count": len(qs), "distinct_values": len(distinct),
+                "document_count": len({x.document_id for x in qs}), "min_value": min(distinct),
+                "max_value": max(distinct), "disagreement": len(exact) > 1 or not compatible,
+                "compatible": compatible,
+            })
+            members.append(list(zip(qs, claims, strict=True)))
+    if not values:
+        return 0, 0
+    ids = list(conn.scalars(sa.insert(t.measures).returning(t.measures.c.id, sort_by_parameter_order=True), values))
+    rows = []
+    for measure_id, pairs in zip(ids, members, strict=True):
+        rows += [{"measure_id": measure_id, "quantity_id": x.id, "claim_id": claim.id, "document_id": x.document_id,
+                  "sentence_id": claim.sentence_id, "value": x.value, "low": x.low, "high": x.high,
+                  "qualifier": x.qualifier, "text": x.text} for x, claim in pairs]
+    conn.execute(sa.insert(t.measure_values), rows)
+    return len(ids), sum(1 for v in values if v["disagreement"])
+
+
+def rebuild_entity_counts(conn: sa.Connection) -> None:
+    """Recount entities and aliases from the stored documents (after a delete; ingest keeps them current).
+    Entities no document names any more are removed."""
+    e, de, a, m = t.entities, t.document_entities, t.entity_aliases, t.mentions
+    conn.execute(sa.delete(a))
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for eid, text in conn.execute(sa.select(m.c.entity_id, m.c.text)):
+        counts[(eid, " ".join(text.split()))] += 1
+    if counts:
+        conn.execute(sa.insert(a), [{"entity_id": k[0], "alias": k[1], "mention_count": n}
+                                    for k, n in sorted(counts.items())])
+    stats = {eid: (docs, mentions) for eid, docs, mentions in conn.execute(
+        sa.select(de.c.entity_id, sa.func.count(), sa.func.sum(de.c.mention_count)).group_by(de.c.entity_id))}
+    for eid in list(conn.scalars(sa.select(e.c.id))):
+        if eid not in stats:
+            conn.execute(sa.delete(e).where(e.c.id == eid))
+        else:
+            docs, mentions = stats[eid]
+            conn.execute(sa.update(e).where(e.c.id == eid).values(document_count=docs,
+                                                                  mention_count=int(mentions or 0)))

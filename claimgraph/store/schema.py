@@ -1,0 +1,317 @@
+"""The knowledge base's tables (SQLAlchemy Core), the same on SQLite and PostgreSQL.
+
+Naming: plural table names, `id` primary keys, `<table>_id` foreign keys, character offsets as
+`char_start`/`char_end` (half-open, into `documents.text`), dates as ISO `DATE`s. Documents and entities keep
+their natural ids (the content hash; the gazetteer id or `local:type:slug`); every other row has an integer id
+(FTS5 needs one) and, where it is referred to from outside, a stable text `key` (`<document id>:c3`).
+
+This module is the *current* shape of the schema; the migrations in `claimgraph/migrations/versions/` build it
+step by step, and a test checks that they agree.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+_CASCADE = {"ondelete": "CASCADE"}
+
+
+def _doc_fk(index: bool = True) -> sa.Column:
+    """The owning document (indexed, unless a unique constraint starting with document_id covers it)."""
+    return sa.Column("document_id", sa.String(32), sa.ForeignKey("documents.id", **_CASCADE), nullable=False,
+                     index=index)
+
+
+def _sentence_fk() -> sa.Column:
+    return sa.Column("sentence_id", sa.Integer, sa.ForeignKey("sentences.id", **_CASCADE), nullable=True)
+
+
+documents = sa.Table(
+    "documents", metadata,
+    sa.Column("id", sa.String(32), primary_key=True, comment="hash of the normalised text"),
+    sa.Column("source", sa.Text, nullable=False, comment="the path, URL or '-' as given"),
+    sa.Column("source_key", sa.Text, nullable=False, comment="absolute path or URL: versions share it"),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("is_latest", sa.Boolean, nullable=False),
+    sa.Column("previous_version_id", sa.String(32), sa.ForeignKey("documents.id"), nullable=True),
+    sa.Column("url", sa.Text),
+    sa.Column("outlet", sa.Text),
+    sa.Column("format", sa.String(16)),
+    sa.Column("title", sa.Text),
+    sa.Column("authors", sa.JSON),
+    sa.Column("published", sa.String(10), comment="ISO with the precision known: 2022, 2022-11, 2022-11-28"),
+    sa.Column("published_start", sa.Date),
+    sa.Column("published_end", sa.Date),
+    sa.Column("published_not_before", sa.String(10)),
+    sa.Column("published_not_after", sa.String(10)),
+    sa.Column("published_why", sa.Text),
+    sa.Column("language", sa.String(8)),
+    sa.Column("char_count", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("rules_version", sa.Text, nullable=False),
+    sa.Column("claimgraph_version", sa.String(32), nullable=False),
+    sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("source_key", "version"),
+    sa.Index("ix_documents_source_key", "source_key"),
+)
+
+sentences = sa.Table(
+    "sentences", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _doc_fk(index=False),
+    sa.Column("idx", sa.Integer, nullable=False, comment="position in the document"),
+    sa.Column("paragraph", sa.Integer, nullable=False),
+    sa.Column("char_start", sa.Integer, nullable=False),
+    sa.Column("char_end", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.UniqueConstraint("document_id", "idx"),
+)
+
+entities = sa.Table(
+    "entities", metadata,
+    sa.Column("id", sa.String(200), primary_key=True, comment="gazetteer id, or local:type:slug"),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("wikidata", sa.String(32)),
+    sa.Column("country", sa.String(200)),
+    sa.Column("parent", sa.String(200)),
+    sa.Column("is_local", sa.Boolean, nullable=False),
+    sa.Column("mention_count", sa.Integer, nullable=False),
+    sa.Column("document_count", sa.Integer, nullable=False),
+)
+
+entity_aliases = sa.Table(
+    "entity_aliases", metadata,
+    sa.Column("entity_id", sa.String(200), sa.ForeignKey("entities.id", **_CASCADE), primary_key=True),
+    sa.Column("alias", sa.Text, primary_key=True, comment="a surface form as written"),
+    sa.Column("mention_count", sa.Integer, nullable=False),
+)
+
+document_entities = sa.Table(
+    "document_entities", metadata,
+    sa.Column("document_id", sa.String(32), sa.ForeignKey("documents.id", **_CASCADE), primary_key=True),
+    sa.Column("entity_id", sa.String(200), sa.ForeignKey("entities.id"), primary_key=True, index=True),
+    sa.Column("local_id", sa.Text, nullable=False, comment="the id the pipeline gave within the document"),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("mention_count", sa.Integer, nullable=False),
+)
+
+mentions = sa.Table(
+    "mentions", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _doc_fk(),
+    sa.Column("entity_id", sa.String(200), sa.ForeignKey("entities.id"), nullable=False, index=True),
+    _sentence_fk(),
+    sa.Column("char_start", sa.Integer, nullable=False),
+    sa.Column("char_end", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("how", sa.String(32), nullable=False),
+    sa.Column("facet", sa.String(32)),
+)
+
+reference_entries = sa.Table(
+    "reference_entries", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _doc_fk(index=False),
+    sa.Column("idx", sa.Integer, nullable=False),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("publisher", sa.Text),
+    sa.Column("published", sa.String(10)),
+    sa.Column("title", sa.Text),
+    sa.Column("url", sa.Text),
+    sa.Column("url_date", sa.String(10)),
+    sa.Column("authors", sa.JSON),
+    sa.Column("accessed", sa.String(10)),
+    sa.Column("char_start", sa.Integer, nullable=False),
+    sa.Column("char_end", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.UniqueConstraint("document_id", "idx"),
+)
+
+citations = sa.Table(
+    "citations", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _doc_fk(),
+    sa.Column("reference_id", sa.Integer, sa.ForeignKey("reference_entries.id", **_CASCADE), nullable=True,
+              comment="NULL when no entry carries the label (citation.unresolved)"),
+    sa.Column("label", sa.Text, nullable=False),
+    _sentence_fk(),
+    sa.Column("marker_start", sa.Integer, nullable=False),
+    sa.Column("marker_end", sa.Integer, nullable=False),
+    sa.Column("marker_text", sa.Text, nullable=False),
+)
+
+claims = sa.Table(
+    "claims", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(64), nullable=False, unique=True, comment="<document id>:<claim id>"),
+    _doc_fk(),
+    _sentence_fk(),
+    sa.Column("local_id", sa.String(32), nullable=False),
+    sa.Column("predicate", sa.String(32), nullable=False, index=True),
+    sa.Column("mode", sa.String(64)),
+    sa.Column("negated", sa.Boolean, nullable=False),
+    sa.Column("modality", sa.String(16), nullable=False),
+    sa.Column("attributed_to", sa.Text, comment="entity id or name of the source the author relays"),
+    sa.Column("attributed_entity_id", sa.String(200), sa.ForeignKey("entities.id"), nullable=True),
+    sa.Column("time_text", sa.Text),
+    sa.Column("time_start", sa.Date),
+    sa.Column("time_end", sa.Date),
+    sa.Column("time_relative", sa.Boolean),
+    sa.Column("time_char_start", sa.Integer),
+    sa.Column("time_char_end", sa.Integer),
+    sa.Column("evidence_start", sa.Integer, nullable=False),
+    sa.Column("evidence_end", sa.Integer, nullable=False),
+    sa.Column("evidence_text", sa.Text, nullable=False),
+    sa.Column("rule", sa.Text, nullable=False),
+    sa.Column("rules_version", sa.Text, nullable=False),
+)
+
+claim_entities = sa.Table(
+    "claim_entities", metadata,
+    sa.Column("claim_id", sa.Integer, sa.ForeignKey("claims.id", **_CASCADE), primary_key=True),
+    sa.Column("role", sa.String(8), primary_key=True, comment="subject, object or place"),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("entity_id", sa.String(200), sa.ForeignKey("entities.id"), nullable=False, index=True),
+)
+
+claim_citations = sa.Table(
+    "claim_citations", metadata,
+    sa.Column("claim_id", sa.Integer, sa.ForeignKey("claims.id", **_CASCADE), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("reference_id", sa.Integer, sa.ForeignKey("reference_entries.id", **_CASCADE), nullable=True),
+)
+
+quantities = sa.Table(
+    "quantities", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("claim_id", sa.Integer, sa.ForeignKey("claims.id", **_CASCADE), nullable=False, index=True),
+    _doc_fk(),
+    sa.Column("idx", sa.Integer, nullable=False),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("low", sa.Float),
+    sa.Column("high", sa.Float),
+    sa.Column("qualifier", sa.Text),
+    sa.Column("unit", sa.Text),
+    sa.Column("what", sa.Text),
+    sa.Column("whom", sa.Text),
+    sa.Column("vague", sa.Text),
+    sa.Column("char_start", sa.Integer, nullable=False),
+    sa.Column("char_end", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+)
+
+findings = sa.Table(
+    "findings", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    _doc_fk(),
+    _sentence_fk(),
+    sa.Column("idx", sa.Integer, nullable=False),
+    sa.Column("code", sa.String(64), nullable=False, index=True),
+    sa.Column("severity", sa.String(8), nullable=False),
+    sa.Column("message", sa.Text, nullable=False),
+    sa.Column("evidence_start", sa.Integer, nullable=False),
+    sa.Column("evidence_end", sa.Integer, nullable=False),
+    sa.Column("evidence_text", sa.Text, nullable=False),
+    sa.Column("reference_labels", sa.JSON, nullable=False),
+    sa.Column("suggestion_message", sa.Text),
+    sa.Column("suggestion_references", sa.JSON),
+    sa.Column("suggestion_start", sa.Integer),
+    sa.Column("suggestion_end", sa.Integer),
+    sa.Column("rules_version", sa.Text, nullable=False),
+)
+
+# --- derived: rebuilt from claims by claimgraph.store.grouping.regroup() ------------------------------------
+
+events = sa.Table(
+    "events", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(64), nullable=False, unique=True, comment="hash of the member claims' keys"),
+    sa.Column("predicate", sa.String(32), nullable=False),
+    sa.Column("negated", sa.Boolean, nullable=False),
+    sa.Column("modes", sa.JSON, nullable=False),
+    sa.Column("subject_ids", sa.JSON, nullable=False),
+    sa.Column("object_ids", sa.JSON, nullable=False),
+    sa.Column("place_ids", sa.JSON, nullable=False),
+    sa.Column("label", sa.Text, nullable=False, comment="subjects PREDICATE objects, readable"),
+    sa.Column("time_start", sa.Date),
+    sa.Column("time_end", sa.Date),
+    sa.Column("first_reported", sa.Date),
+    sa.Column("last_reported", sa.Date),
+    sa.Column("claim_count", sa.Integer, nullable=False),
+    sa.Column("document_count", sa.Integer, nullable=False),
+)
+
+event_claims = sa.Table(
+    "event_claims", metadata,
+    sa.Column("event_id", sa.Integer, sa.ForeignKey("events.id", **_CASCADE), primary_key=True),
+    sa.Column("claim_id", sa.Integer, sa.ForeignKey("claims.id", **_CASCADE), primary_key=True, index=True),
+)
+
+event_entities = sa.Table(
+    "event_entities", metadata,
+    sa.Column("event_id", sa.Integer, sa.ForeignKey("events.id", **_CASCADE), primary_key=True),
+    sa.Column("role", sa.String(8), primary_key=True),
+    sa.Column("entity_id", sa.String(200), sa.ForeignKey("entities.id"), primary_key=True, index=True),
+)
+
+measures = sa.Table(
+    "measures", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(64), nullable=False, unique=True),
+    sa.Column("what", sa.Text),
+    sa.Column("whom", sa.Text),
+    sa.Column("unit", sa.Text),
+    sa.Column("period_start", sa.Date),
+    sa.Column("period_end", sa.Date),
+    sa.Column("place_ids", sa.JSON, nullable=False),
+    sa.Column("label", sa.Text, nullable=False),
+    sa.Column("value_count", sa.Integer, nullable=False),
+    sa.Column("distinct_values", sa.Integer, nullable=False),
+    sa.Column("document_count", sa.Integer, nullable=False),
+    sa.Column("min_value", sa.Float, nullable=False),
+    sa.Column("max_value", sa.Float, nullable=False),
+    sa.Column("disagreement", sa.Boolean, nullable=False,
+                  comment="exact values differ, or the ranges do not overlap"),
+    sa.Column("compatible", sa.Boolean, nullable=False,
+              comment="the reported ranges still overlap ('at least 14' and '21')"),
+)
+
+measure_values = sa.Table(
+    "measure_values", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("measure_id", sa.Integer, sa.ForeignKey("measures.id", **_CASCADE), nullable=False, index=True),
+    sa.Column("quantity_id", sa.Integer, sa.ForeignKey("quantities.id", **_CASCADE), nullable=False),
+    sa.Column("claim_id", sa.Integer, sa.ForeignKey("claims.id", **_CASCADE), nullable=False),
+    sa.Column("document_id", sa.String(32), sa.ForeignKey("documents.id", **_CASCADE), nullable=False),
+    sa.Column("sentence_id", sa.Integer, sa.ForeignKey("sentences.id", **_CASCADE), nullable=True),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("low", sa.Float),
+    sa.Column("high", sa.Float),
+    sa.Column("qualifier", sa.Text),
+    sa.Column("text", sa.Text, nullable=False),
+)
+
+kb_info = sa.Table(
+    "kb_info", metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+#: Tables the grouping step owns (emptied and rebuilt by regroup()).
+DERIVED = (measure_values, measures, event_entities, event_claims, events)
+
+#: Tables a document owns, children first (for deletes and for counting a document's rows).
+DOCUMENT_CHILDREN = (quantities, claim_citations, claim_entities, claims, findings, citations,
+                     reference_entries, mentions, document_entities, sentences)

@@ -1,0 +1,285 @@
+"""The knowledge base on SQLite without the model: schema and migrations, Datasette shape, one transaction per
+document, versions, entity merging, events and measures across documents, the question API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pytest
+import sqlalchemy as sa
+from kb_support import ENTITIES, doc_a, doc_b, make_doc
+
+from claimgraph.kb import KnowledgeBase, QueryError
+from claimgraph.store import ADDED, UNCHANGED, VERSION, Store, StoreError, document_rows, resolve_url
+from claimgraph.store import schema as t
+from claimgraph.store.grouping import _event_time, _event_window, _Item, cluster, value_range
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(str(tmp_path / "kb.db"))
+    yield s
+    s.close()
+
+
+def test_resolve_url(tmp_path, monkeypatch):
+    monkeypatch.delenv("CLAIMGRAPH_DB", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert resolve_url(None) == f"sqlite:///{tmp_path / 'claimgraph.db'}"
+    assert resolve_url("x/kb.db") == f"sqlite:///{tmp_path / 'x' / 'kb.db'}"
+    assert resolve_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert resolve_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    monkeypatch.setenv("CLAIMGRAPH_DB", "postgresql://env@h/db")
+    assert resolve_url(None) == "postgresql+psycopg://env@h/db"
+    with pytest.raises(StoreError):
+        resolve_url("mysql://h/db")
+    with pytest.raises(StoreError, match="does not exist"):
+        Store(str(tmp_path / "missing-folder" / "kb.db"))
+
+
+def test_migrations_build_exactly_the_schema(store):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    def include(name, type_, parent):
+        return not (type_ == "table" and name and "_fts" in name)
+
+    with store.engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"include_name": include, "compare_type": True})
+        assert compare_metadata(ctx, t.metadata) == []
+        assert ctx.get_current_revision() == "0001"
+
+
+def test_sqlite_file_is_datasette_ready(store, tmp_path):
+    store.write(document_rows(doc_a()))
+    store.regroup()
+    con = sqlite3.connect(tmp_path / "kb.db")
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    names = {r[0]: r[1] for r in con.execute("SELECT name, type FROM sqlite_master")}
+    for view in ("claim_view", "actor_view", "event_view", "measure_view", "disagreement_view"):
+        assert names[view] == "view"
+        con.execute(f"SELECT * FROM {view}").fetchall()
+    for table in ("documents", "sentences", "entities", "entity_aliases", "mentions", "reference_entries",
+                  "citations", "claims", "claim_entities", "quantities", "findings", "events", "measures"):
+        assert names[table] == "table"
+    assert "sentences_fts" in names and "claims_fts" in names
+    fks = {(r[2], r[3]) for r in con.execute("PRAGMA foreign_key_list(claims)")}
+    assert ("documents", "document_id") in fks and ("sentences", "sentence_id") in fks
+    assert con.execute("PRAGMA foreign_key_check").fetchall() == []
+    row = con.execute("SELECT subjects, predicate, objects, places FROM claim_view ORDER BY id").fetchone()
+    assert row == ("Tehreek-e-Taliban Pakistan", "ASSAULT", "Pakistan", "Bannu")
+    hits = con.execute("SELECT rowid FROM sentences_fts WHERE sentences_fts MATCH 'attacked'").fetchall()
+    assert len(hits) == 1
+    con.close()
+
+
+def test_foreign_keys_are_enforced(store):
+    with pytest.raises(sa.exc.IntegrityError), store.engine.begin() as conn:
+        conn.execute(sa.insert(t.sentences).values(document_id="nope", idx=0, paragraph=0, char_start=0,
+                                                   char_end=1, text="x"))
+
+
+def test_write_is_whole_and_idempotent(store):
+    rows = document_rows(doc_a())
+    assert store.write(rows) == ADDED
+    before = store.counts()
+    assert store.write(rows) == UNCHANGED
+    assert store.counts() == before
+    assert store.document_counts(rows.id) == rows.counts()
+    assert rows.counts()["claims"] == 3 and rows.counts()["quantities"] == 1
+
+
+def test_a_failed_write_leaves_nothing(store, monkeypatch):
+    rows = document_rows(doc_a())
+    empty = store.counts()
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("killed mid-write")
+
+    monkeypatch.setattr(Store, "_claims", boom)
+    with pytest.raises(RuntimeError):
+        store.write(rows)
+    assert store.counts() == empty  # document, sentences, mentions, entity counts: all rolled back
+    monkeypatch.undo()
+    assert store.write(rows) == ADDED
+
+
+def test_new_text_at_the_same_source_is_a_new_version(store):
+    first = document_rows(doc_a("article.txt"))
+    edited = doc_a("article.txt")
+    edited.reading = edited.reading.__class__(**{**edited.reading.__dict__,
+                                                 "text": edited.text.replace("14 people", "15 people")})
+    second = document_rows(edited)
+    assert first.id != second.id and first.source_key == second.source_key
+    assert store.write(first) == ADDED
+    assert store.write(second) == VERSION
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(t.documents.c.id, t.documents.c.version, t.documents.c.is_latest,
+                                      t.documents.c.previous_version_id).order_by(t.documents.c.version)).all()
+    assert [(r.version, bool(r.is_latest)) for r in rows] == [(1, False), (2, True)]
+    assert rows[1].previous_version_id == first.id
+    with KnowledgeBase(store) as kb:
+        assert {c["document"]["id"] for c in kb.claims()} == {second.id}
+        assert len(kb.claims(all_versions=True)) == 6
+
+
+def test_entities_merge_across_documents(store):
+    store.write(document_rows(doc_a()))
+    store.write(document_rows(doc_b()))
+    with store.engine.connect() as conn:
+        okoro = conn.execute(sa.select(t.entities).where(t.entities.c.id == "local:person:daniel-okoro")).one()
+        ttp_aliases = dict(conn.execute(sa.select(t.entity_aliases.c.alias, t.entity_aliases.c.mention_count)
+                                        .where(t.entity_aliases.c.entity_id == "TTP")).all())
+    assert (okoro.document_count, okoro.mention_count, bool(okoro.is_local)) == (2, 2, True)
+    assert ttp_aliases == {"TTP": 1, "Tehrik-i-Taliban Pakistan": 1}
+    with KnowledgeBase(store) as kb:
+        assert kb.resolve("tehrik-i-taliban pakistan") == ["TTP"]
+        assert kb.resolve("Tehreek e Taliban Pakistan") == ["TTP"]
+        ttp = next(a for a in kb.actors() if a["id"] == "TTP")
+        assert (ttp["documents"], ttp["mentions"], ttp["claims_as_subject"]) == (2, 2, 2)
+
+
+def test_claims_from_two_outlets_are_one_event_and_the_tolls_disagree(store):
+    store.write(document_rows(doc_a()))
+    store.write(document_rows(doc_b()))
+    assert store.regroup() == {"events": 3, "measures": 1, "disagreements": 1}
+    with KnowledgeBase(store) as kb:
+        attack = kb.timeline("TTP", with_="Pakistan")
+        assert len(attack) == 1 and attack[0]["documents"] == 2
+        assert attack[0]["label"] == "Tehreek-e-Taliban Pakistan ASSAULT Pakistan in Bannu"
+        assert attack[0]["time"] == {"start": "2025-03-04", "end": "2025-03-04"}
+        (toll,) = kb.disagreements()
+        assert [v["value"] for v in toll["values"]] == [14.0, 21.0]
+        assert {v["document"]["source"] for v in toll["values"]} == {"a.txt", "b.txt"}
+        assert toll["compatible"] is False and toll["label"] == "killed · people · 2025-03-04 · Bannu"
+        assert "21 people were killed" in toll["values"][1]["sentence"]
+
+
+def _ordinal(iso: str | None) -> int | None:
+    return dt.date.fromisoformat(iso).toordinal() if iso else None
+
+
+def _item(i, start=None, end=None, places=(), doc="d", window=None):
+    return _Item(i, doc, _ordinal(start), _ordinal(end), window, frozenset(places), {})
+
+
+def test_event_time_tolerance_is_complete_linkage():
+    daily = [_item(i, f"2025-03-{d:02d}", f"2025-03-{d:02d}") for i, d in enumerate(range(1, 11))]
+    groups = cluster(daily, _event_time, _event_window)
+    # within the 2-day window of every member: no chaining of ten daily raids into one event
+    assert [len(g) for g in groups] == [3, 3, 3, 1]
+    year = _item(99, "2024-01-01", "2024-12-31")
+    march = _item(98, "2024-03-05", "2024-03-05")
+    november = _item(97, "2024-11-20", "2024-11-20")
+    assert sorted(len(g) for g in cluster([year, march, november], _event_time, _event_window)) == [1, 2]
+    # places: equal, or one side unknown
+    assert len(cluster([_item(1, "2025-03-04", "2025-03-04", ["BANNU"]),
+                        _item(2, "2025-03-04", "2025-03-04", ["PESHAWAR"])], _event_time, _event_window)) == 2
+    assert len(cluster([_item(1, "2025-03-04", "2025-03-04", ["BANNU"]),
+                        _item(2, "2025-03-05", "2025-03-05")], _event_time, _event_window)) == 1
+
+
+def test_claims_without_time_use_their_documents_date(store):
+    text = "Pakistani police said the TTP attacked them in Bannu."
+    later = make_doc(text, "c.txt", "2025-03-06", ENTITIES, [
+        {"subject": ["TTP"], "predicate": "ASSAULT", "object": ["PAK"], "place": ["BANNU"], "anchor": "attacked"}])
+    much_later = make_doc(text.replace("Pakistani police", "Police in Pakistan"), "d.txt", "2025-06-01", ENTITIES, [
+        {"subject": ["TTP"], "predicate": "ASSAULT", "object": ["PAK"], "place": ["BANNU"], "anchor": "attacked"}])
+    for d in (doc_a(), doc_b(), later, much_later):
+        store.write(document_rows(d))
+    store.regroup()
+    with KnowledgeBase(store) as kb:
+        events = kb.timeline("TTP")
+    assert sorted(e["documents"] for e in events) == [1, 3]  # June's report is another attack
+
+
+def _measure_doc(source: str, year: tuple, march: tuple, later: tuple):
+    text = (f"In 2024 alone, {year[0]} were killed. In March 2024, {march[0]} were killed. "
+            f"Later {later[0]} were killed.")
+    return make_doc(text, source, "2025-01-10", ENTITIES, [
+        {"predicate": "ASSAULT", "anchor": "In 2024", "time": ("2024-01-01", "2024-12-31"),
+         "quantities": [(year[0], year[1], "killed", "soldiers", *year[2:])]},
+        {"predicate": "ASSAULT", "anchor": "In March", "time": ("2024-03-01", "2024-03-31"),
+         "quantities": [(march[0], march[1], "killed", "soldiers", *march[2:])]},
+        {"predicate": "ASSAULT", "anchor": "Later", "time": ("2024-01-01", "2024-12-31"),
+         "quantities": [(later[0], later[1], "killed", "soldiers", *later[2:])]},
+    ])
+
+
+def test_measures_periods_ranges_and_one_value_per_document(store):
+    one = _measure_doc("m1.txt", ("685 soldiers", 685), ("40 soldiers", 40), ("12 soldiers", 12))
+    two = _measure_doc("m2.txt", ("around 680 soldiers", 680, {"qualifier": "around"}),
+                       ("several soldiers", 3, {"vague": "several", "low": 3.0}), ("17 soldiers", 17))
+    for d in (one, two):
+        store.write(document_rows(d))
+    store.regroup()
+    with KnowledgeBase(store) as kb:
+        measures = kb.measures()
+        disputed = kb.disagreements()
+    by_period: dict[tuple, list] = {}
+    for m in measures:
+        by_period.setdefault((m["period"]["start"], m["period"]["end"]), []).append(
+            sorted(v["value"] for v in m["values"]))
+    # 2024: 685 beside "around 680" (one measure); 12 and 17, each its document's second 2024 figure, another
+    assert sorted(by_period[("2024-01-01", "2024-12-31")]) == [[12.0, 17.0], [680.0, 685.0]]
+    # March 2024 is another period; "several" fits 40: no disagreement there
+    assert by_period[("2024-03-01", "2024-03-31")] == [[3.0, 40.0]]
+    assert sorted((d["min"], d["max"], d["compatible"]) for d in disputed) == [(12.0, 17.0, False),
+                                                                                (680.0, 685.0, True)]
+
+
+def test_value_ranges():
+    assert value_range(14, 14, None, "at least") == (14, float("inf"))
+    assert value_range(100, None, None, "around") == pytest.approx((90, 110))
+    assert value_range(3, 3, None, None, vague="several") == (1, float("inf"))
+    assert value_range(21, None, None, None) == (21, 21)
+
+
+def test_question_filters(store):
+    store.write(document_rows(doc_a()))
+    store.write(document_rows(doc_b()))
+    with KnowledgeBase(store) as kb:
+        assert len(kb.claims()) == 5
+        assert {c["predicate"] for c in kb.claims(actor="pakistan")} == {"ASSAULT", "DISAPPROVE"}
+        assert len(kb.claims(predicate="assault")) == 4
+        assert len(kb.claims(place="Bannu")) == 4
+        assert len(kb.claims(modality="reported")) == 3
+        assert len(kb.claims(source="b.txt")) == 2
+        assert len(kb.claims(since="2025-03-04", until="2025-03-04")) == 5  # the undated one: by its document
+        assert kb.claims(since="2025-03-05") == []
+        assert len(kb.claims(until="2025-03")) == 5
+        assert kb.claims(since="2026") == []
+        first = next(c for c in kb.claims(actor="TTP") if c["document"]["source"] == "a.txt")
+        assert first["evidence"]["text"] == "The TTP attacked a police post in Bannu on Tuesday."
+        assert first["time"] == {"text": "on Tuesday", "start": "2025-03-04", "end": "2025-03-04"}
+        assert first["event"] is not None
+        with pytest.raises(QueryError):
+            kb.claims(actor="Nobody At All")
+        with pytest.raises(QueryError):
+            kb.claims(since="March")
+        with pytest.raises(QueryError):
+            kb.claims(modality="rumour")
+        hits = kb.search("stormed police")
+        assert hits and hits[0]["document"]["source"] == "b.txt"
+
+
+def test_grouping_is_refreshed_after_an_interrupted_ingest(store):
+    store.write(document_rows(doc_a()))
+    store.regroup()
+    store.write(document_rows(doc_b()))  # an ingest killed before its final regroup
+    with KnowledgeBase(store) as kb:  # opening notices and regroups
+        assert len(kb.disagreements()) == 1
+
+
+def test_delete_document(store):
+    a, b = document_rows(doc_a()), document_rows(doc_b())
+    store.write(a)
+    store.write(b)
+    assert store.delete_document(b.id)
+    assert not store.delete_document(b.id)
+    assert store.document_ids() == {a.id}
+    with KnowledgeBase(store) as kb:
+        assert kb.disagreements() == []
+        okoro = next(x for x in kb.actors() if x["id"] == "local:person:daniel-okoro")
+        assert okoro["documents"] == 1
