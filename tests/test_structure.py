@@ -152,6 +152,23 @@ def test_press_release_dateline() -> None:
     assert len(doc.paragraphs) == 1
 
 
+def test_dateline_on_its_own_line_after_a_release_header() -> None:
+    doc = run("Patrol Detains Suspects", "2011-08-S-072", "For Immediate Release",
+              "KABUL, Afghanistan (Aug. 3, 2011) A combined force detained two suspects today.")  # fmt: skip
+    assert doc.published == pd("2011-08-03")
+
+
+def test_dateline_year_from_the_release_number() -> None:
+    doc = run("Patrol Detains Suspects", "2012-08-S-027", "KABUL, Afghanistan (August 14)",
+              "A combined force detained two suspects yesterday.")  # fmt: skip
+    assert doc.published == pd("2012-08-14")
+
+
+def test_parenthesised_outlet_is_not_a_date() -> None:
+    doc = run("Border Talks", "PESHAWAR, Pakistan (Reuters) - Talks resumed on the border crossing.")
+    assert doc.published is None
+
+
 def test_dateline_without_year_is_left() -> None:
     doc = run("Shelling Resumes", "PAKTIKA PROVINCE, Afghanistan – Patrols began on June 25.")
     assert doc.published is None

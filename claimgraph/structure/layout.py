@@ -326,7 +326,7 @@ def _date_line(block: str) -> tuple[PartialDate, bool] | None:
 
 _DATELINE = re.compile(
     r"^[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Z][A-Za-z .'’-]{1,40})?,?\s*"
-    r"(?:\((?P<paren>[^()]{4,40})\)|(?P<bare>[A-Z][a-z]{2,8}\.?\s+[0-9]{1,2},?\s+[12][0-9]{3}))\s*(?:[—–-]|$)"
+    r"(?:\((?P<paren>[^()]{4,40})\)|(?P<bare>[A-Z][a-z]{2,8}\.?\s+[0-9]{1,2},?\s+[12][0-9]{3})\s*(?:[—–-]|$))"
 )
 #: A press release's number: "2011-08-S-072", "2010-02-CA-033" (year and month of issue).
 _RELEASE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>0[1-9]|1[0-2])-[A-Z]{1,3}\s*[-–]\s*\d{2,4}\b")
