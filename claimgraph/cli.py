@@ -102,6 +102,9 @@ def audit(
     fail_on: Annotated[
         FailOn, typer.Option("--fail-on", help="Exit 1 when a finding of this severity or worse is found.")
     ] = FailOn.never,
+    claims: Annotated[
+        bool, typer.Option("--claims", help="Also list the claims found, paragraph by paragraph.")
+    ] = False,
     allow_private: AllowPrivate = False,
 ) -> None:
     """Report on one document: its references and what is wrong with its sourcing."""
@@ -116,15 +119,19 @@ def audit(
     if format is ReportFormat.json:
         _write(out, json.dumps(document_json(doc), ensure_ascii=False, indent=1))
     elif format is ReportFormat.markdown:
-        _write(out, report.render_markdown(doc))
+        _write(out, report.render_markdown(doc) + ("\n" + report.render_claims_markdown(doc) if claims else ""))
     elif format is ReportFormat.html:
         _write(out, report.render_html(doc))
     elif out is not None:
         console = Console(record=True, width=110, file=io.StringIO())
         report.render_console(doc, console)
+        if claims:
+            report.render_claims_console(doc, console)
         _write(out, console.export_text())
     else:
         report.render_console(doc, Console())
+        if claims:
+            report.render_claims_console(doc, Console())
     if any(f.severity in _FAIL_LEVELS[fail_on.value] for f in doc.findings):
         raise typer.Exit(EXIT_FINDINGS)
 

@@ -102,11 +102,62 @@ def render_console(doc: Document, console: Console) -> None:
             console.print(Panel(Group(*body), title=f"[{_STYLE[sev]}]{sev}[/] {f.code}", title_align="left"))
 
 
+def claim_line(doc: Document, claim) -> str:
+    """"Taliban government —AGREE→ Iran [asserted; 2023-03; $35m; cites 4]" in plain words."""
+    names = {e.id: e.name for e in doc.entities}
+
+    def who(ids) -> str:
+        return " and ".join(names.get(i, i) for i in ids) or "(unnamed)"
+
+    predicate = claim.predicate + (f"/{claim.mode}" if claim.mode else "")
+    if claim.negated:
+        predicate = "not " + predicate
+    parts = [claim.modality + (f" by {names.get(claim.attributed_to, claim.attributed_to)}"
+                               if claim.attributed_to else "")]
+    if claim.time and (claim.time.start or claim.time.end):
+        parts.append(f"{claim.time.start or '…'} to {claim.time.end or '…'}")
+    if claim.place:
+        parts.append("in " + who(claim.place))
+    parts += [q.span.of(doc.text) for q in claim.quantities]
+    if claim.citations:
+        parts.append("cites " + ", ".join(f"[{c}]" for c in claim.citations))
+    obj = f" → {who(claim.object)}" if claim.object else ""
+    return f"{who(claim.subject)} —{predicate}{obj}  ({'; '.join(parts)})"
+
+
+def claims_by_paragraph(doc: Document) -> list[tuple[int, list]]:
+    """(paragraph index, its claims in text order), for paragraphs that have claims."""
+    out: dict[int, list] = {}
+    for c in sorted(doc.claims, key=lambda c: c.evidence):
+        out.setdefault(doc.sentences[c.sentence].paragraph, []).append(c)
+    return sorted(out.items())
+
+
+def render_claims_console(doc: Document, console: Console) -> None:
+    console.print(f"[bold]Claims:[/] {len(doc.claims)} in {len(claims_by_paragraph(doc))} paragraphs")
+    for para, claims in claims_by_paragraph(doc):
+        body = []
+        for c in claims:
+            body.append(Text(claim_line(doc, c)))
+            body.append(Text("  “" + " ".join(c.evidence.of(doc.text).split()) + "”", style="italic dim"))
+        console.print(Panel(Group(*body), title=f"paragraph {para + 1}", title_align="left"))
+
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~])")
 
 
 def _md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def render_claims_markdown(doc: Document) -> str:
+    lines = [f"## Claims ({len(doc.claims)})", ""]
+    for para, claims in claims_by_paragraph(doc):
+        lines += [f"### Paragraph {para + 1}", ""]
+        for c in claims:
+            lines.append(f"- {_md(claim_line(doc, c))}: “{_md(c.evidence.of(doc.text))}”")
+        lines.append("")
+    return "\n".join(lines)
 
 
 def render_markdown(doc: Document) -> str:

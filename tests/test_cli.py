@@ -144,3 +144,10 @@ def test_eval_seed_json():
     data = json.loads(result.stdout)
     (section,) = data["sections"]
     assert section["kind"] == "seed" and section["metrics"]["entities_found"]["den"] == 29
+
+
+def test_audit_lists_claims_per_paragraph():
+    result = invoke("audit", CLEAN, "--claims")
+    assert result.exit_code == 0 and "Claims:" in result.output and "─ paragraph " in result.output
+    md = invoke("audit", CLEAN, "--claims", "--format", "markdown")
+    assert "## Claims" in md.stdout and "### Paragraph" in md.stdout
