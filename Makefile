@@ -16,15 +16,21 @@ $(STAMP): requirements/lock.txt pyproject.toml
 
 demo: $(STAMP)
 	@mkdir -p $(OUT)
-	$(BIN)/claimgraph audit examples/op-ed-border-trade.md
+	@rm -f $(OUT)/claimgraph.db*
+	$(BIN)/claimgraph audit examples/op-ed-border-trade.md --claims
 	@for f in examples/*.md examples/*.html examples/*.pdf; do \
-		$(BIN)/claimgraph audit "$$f" --format markdown --out "$(OUT)/$$(basename "$$f").audit.md" || exit $$?; \
+		$(BIN)/claimgraph audit "$$f" --claims --format markdown --out "$(OUT)/$$(basename "$$f").audit.md" || exit $$?; \
 	done
 	$(BIN)/claimgraph extract examples --out $(OUT)/examples.jsonl
+	$(BIN)/claimgraph ingest examples --db $(OUT)/claimgraph.db
+	$(BIN)/claimgraph disagreements --db $(OUT)/claimgraph.db
+	$(BIN)/claimgraph export --format graphml --out $(OUT)/actors.graphml --db $(OUT)/claimgraph.db
 	@echo
 	@echo "Done. Look next at:"
-	@echo "  $(OUT)/*.audit.md        a Markdown audit report per example article"
+	@echo "  $(OUT)/*.audit.md        a Markdown audit report (findings and claims) per example article"
 	@echo "  $(OUT)/examples.jsonl    every example as the JSON contract (one object per line)"
+	@echo "  $(OUT)/claimgraph.db     the knowledge base: try .venv/bin/claimgraph actors --db $(OUT)/claimgraph.db"
+	@echo "  $(OUT)/actors.graphml    the actor network, for networkx or Gephi"
 	@echo "  $(BIN)/claimgraph --help all commands; README.md for the walk-through"
 
 # The PostgreSQL tests start a throwaway server from Debian's binaries; install them when missing (CI runs as root).
