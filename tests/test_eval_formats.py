@@ -317,3 +317,17 @@ def test_real_seed_numbers_equal_score_seed(tmp_path: Path):
     m = section["metrics"]
     assert (m["entities_found"]["num"], m["entities_found"]["den"]) == expected["entities"]
     assert (m["findings_must"]["num"], m["findings_must"]["den"]) == expected["findings"][:2]
+
+
+def test_isaf_counts_a_restated_figure_once():
+    from claimgraph.evaluate import isaf
+
+    def q(start, what, whom, value):
+        return {"start": start, "end": start + 5, "what": what, "whom": whom, "value": value}
+
+    system = {"claims": [
+        {"quantities": [q(0, "arrested", "militants", 2)]},  # the summary line
+        {"quantities": [q(90, "arrested", "militants", 2), q(120, "captured", "militants", 1)]},  # the detail
+        {"quantities": [q(200, "killed", "militants", 3), q(200, "killed", "militants", 3)]},
+    ]}
+    assert isaf.system_captured(system) == 3 and isaf.system_killed(system) == 3

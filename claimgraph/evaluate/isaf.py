@@ -5,7 +5,7 @@ Gold per record: `min_killed`, `min_captured` (ints in the data), `start_date` (
 aq, imu, hig, let, criminal; "" = none). Definitions (docs/metrics.md has them with examples):
 
 - system killed = sum of `value` (or `low` when there is no value: "several" = 3) over the document's
-  distinct quantities (by span) whose `what` names a death (killed, dead, deaths, died, fatalities) and
+  distinct quantities (by what, whom and value: a figure a release restates counts once) whose `what` names a death (killed, dead, deaths, died, fatalities) and
   neither `what` nor `whom` names the reporting side's forces (security, soldiers, troops, police, ISAF,
   coalition, Afghan forces...). Civilians are *counted*: the gold's civilian-casualty releases count
   civilians in `min_killed`. system captured = the same over `what` naming a capture (captured, arrested,
@@ -98,12 +98,14 @@ def _value(q: dict[str, Any]) -> float:
 
 
 def _quantities(system: dict[str, Any]) -> list[dict[str, Any]]:
-    """The document's quantities, each span once (a figure shared by two claims counts once)."""
+    """The document's quantities, each figure once: a figure shared by two claims counts once, and so does a
+    figure a release restates (its summary line and its detail both say "detained two suspected
+    insurgents": same what, whom and value)."""
     seen, out = set(), []
     for c in system.get("claims", []):
         for q in c.get("quantities") or []:
-            key = (q.get("start"), q.get("end"), q.get("what"), q.get("value"))
-            if q.get("start") is not None and key in seen:
+            key = (q.get("what"), q.get("whom"), q.get("value"))
+            if key in seen:
                 continue
             seen.add(key)
             out.append(q)
