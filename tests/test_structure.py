@@ -164,6 +164,20 @@ def test_dateline_year_from_the_release_number() -> None:
     assert doc.published == pd("2012-08-14")
 
 
+def test_dateline_after_header_text_run_together() -> None:
+    doc = run("Forces Target Leaders Joint Command 2010-12-S-242 For Immediate Release KABUL, Afghanistan (Dec. 5)"
+              " - Forces detained five suspects.", "The operation ended at dawn.")  # fmt: skip
+    assert doc.published == pd("2010-12-05")
+
+
+def test_date_in_a_release_title() -> None:
+    doc = run("May 15: Operations in Eastern Afghanistan", "2010-05-CA-061 For Immediate Release",
+              "In Kandahar last night, a joint force searched a compound.")  # fmt: skip
+    assert doc.published == pd("2010-05-15")
+    doc = run("Morning Operational Update June 17, 2011", "A combined force captured a leader.")
+    assert doc.published == pd("2011-06-17")
+
+
 def test_parenthesised_outlet_is_not_a_date() -> None:
     doc = run("Border Talks", "PESHAWAR, Pakistan (Reuters) - Talks resumed on the border crossing.")
     assert doc.published is None

@@ -123,17 +123,20 @@ def find_layout(reading: Reading, blocks: list[Block], end: int | None = None) -
     if published is None and updated is not None:
         published = updated
 
-    # a press-release dateline ("KABUL, Afghanistan (June 25, 2010) —") on a line of its own or opening a
-    # paragraph, among the first blocks; a release number ("2012-08-S-027") supplies a missing year
+    # a press-release dateline ("KABUL, Afghanistan (June 25, 2010) —") on a line of its own, opening a
+    # paragraph, or after header lines a converter ran together; a release number ("2012-08-S-027")
+    # supplies a missing year; failing that, a date in the title ("May 15: Operations in ...")
     if published is None:
         head = "\n".join(b.span.of(text) for _, b in top)
         year = _release_year(head)
-        for i, b in top:
-            if i in header or b.kind == "heading":
+        for _, b in top:
+            if b.kind == "heading":
                 continue
-            published = next(filter(None, (_dateline(line, year) for line in b.span.of(text).splitlines())), None)
+            published = _dateline(b.span.of(text), year)
             if published is not None:
                 break
+        if published is None and title is not None:
+            published = _title_date(title.of(text), year)
 
     return Layout(title, byline, authors, published, frozenset(header))
 
@@ -337,17 +340,36 @@ def _release_year(head: str) -> int | None:
     return int(m["year"]) if m else None
 
 
-def _dateline(line: str, year: int | None = None) -> PartialDate | None:
+def _dateline(block: str, year: int | None = None) -> PartialDate | None:
     """The date of a press-release dateline: "KABUL, Afghanistan (June 25, 2010) — ...", or "(August 14)"
-    with the year of the release number."""
-    m = _DATELINE.match(line.strip())
-    if not m:
-        return None
-    raw = m["paren"] or m["bare"]
-    date = parse_date(raw)
-    if date is None and year is not None:
-        date = parse_date(f"{raw.strip().rstrip(',')}, {year}")
-    return date if date is not None and date.day is not None else None
+    with the year of the release number. The city must be in capitals; it may follow other header text."""
+    for start in (0, *(m.end() for m in re.finditer(r"\s(?=[A-Z]{3,}[A-Z .'’-]*,)", block))):
+        m = _DATELINE.match(block[start:].strip())
+        if not m:
+            continue
+        raw = m["paren"] or m["bare"]
+        date = parse_date(raw)
+        if date is None and year is not None:
+            date = parse_date(f"{raw.strip().rstrip(',')}, {year}")
+        if date is not None and date.day is not None:
+            return date
+    return None
+
+
+_TITLE_DAY = re.compile(r"^(?P<md>[A-Z][a-z]{2,8}\.? [0-9]{1,2}):")
+
+
+def _title_date(title: str, year: int | None) -> PartialDate | None:
+    """A full date in a release's title ("Morning Operational Update June 17, 2011"), or a day opening it
+    ("May 15: ...") in the year of the release number."""
+    full = [d for _, d in find_dates(title) if d.day is not None]
+    if full:
+        return full[-1]
+    m = _TITLE_DAY.match(title.strip())
+    if m and year is not None:
+        date = parse_date(f"{m['md']}, {year}")
+        return date if date is not None and date.day is not None else None
+    return None
 
 
 def _first_date(s: str) -> PartialDate | None:
