@@ -329,5 +329,6 @@ def test_isaf_counts_a_restated_figure_once():
         {"quantities": [q(0, "arrested", "militants", 2)]},  # the summary line
         {"quantities": [q(90, "arrested", "militants", 2), q(120, "captured", "militants", 1)]},  # the detail
         {"quantities": [q(200, "killed", "militants", 3), q(200, "killed", "militants", 3)]},
+        {"quantities": [q(260, "killed", None, 3)]},  # "... returned fire, killing three": the same three
     ]}
     assert isaf.system_captured(system) == 3 and isaf.system_killed(system) == 3

@@ -259,3 +259,17 @@ def test_spans_are_shifted_by_base_and_a_doc_works_as_well_as_a_sentence(nlp):
     assert quantities(nlp, text, base=500)[0][0] == "12 smugglers"
     (q,) = find_quantities(nlp(text), base=500)
     assert q.span == Span(516, 528)
+
+
+@pytest.mark.model
+def test_one_person_killed_by_name_pronoun_or_definite_noun(nlp):
+    assert brief(nlp, "The patrol engaged the gunman, killing him.") == [("him", 1, "killed", None)]
+    assert [v for _, v, what, _ in brief(nlp, "An airstrike killed Rostum and his associate.")] == [1, 1]
+    assert brief(nlp, "The security force returned fire, killing the insurgent.") == [
+        ("insurgent", 1, "killed", None)]
+
+
+@pytest.mark.model
+def test_named_arrests_and_participles_add_nothing(nlp):
+    assert brief(nlp, "They identified and detained the facilitator.") == []
+    assert brief(nlp, "The insurgent killed was identified as a cell commander.") == []

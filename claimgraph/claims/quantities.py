@@ -580,6 +580,7 @@ def find_quantities(sent, base: int = 0) -> list[Quantity]:
         out.append(Quantity(q[0].shift(base), *q[1:]))
         taken.append((q[0].start, q[0].end))
     out.extend(_indefinite_counts(doc, sent, base, taken, lex))
+    out.extend(_named_counts(doc, sent, base, taken + [(q.span.start - base, q.span.end - base) for q in out], lex))
     return sorted(out, key=lambda q: q.span)
 
 
@@ -614,6 +615,45 @@ def _quantity(doc, sent, off: int, n: Number, lex: Lexicon):
         unit, what, whom = "people", category or "people", _whom(phrase, head, people, lex)
     end = head.idx + len(head) if head is not None else off + n.end
     return (Span(off + n.start, end), n.value, n.low, n.high, n.qualifier, unit, what, whom, n.vague)
+
+
+_PERSON_PRONOUNS = frozenset({"him", "her", "he", "she"})
+
+
+def _named_counts(doc, sent, base: int, taken, lex: Lexicon) -> list[Quantity]:
+    """One person taken by a casualty verb as its object, or as the subject of its passive: a pronoun
+    ("killing him"), a name ("killed Rostum and his associate" -> 2), or a definite person noun
+    ("killing the insurgent"). A noun in apposition to one already counted ("Murach, a Taliban leader") and a
+    participle on its noun ("the insurgent killed was ...") add nothing. Arrests and captures are left out:
+    releases name the person they detained after counting them ("detained a facilitator ... identified and
+    detained the facilitator"), which ISAF's dev releases show more often than a new arrest."""
+    out: list[Quantity] = []
+    counted = {"killed", "injured"}
+    counted_at: set[int] = set()
+    for t in sent:
+        if t.dep_ not in ("dobj", "nsubjpass", "conj") or any(a <= t.idx < b for a, b in taken):
+            continue
+        if t.dep_ == "conj" and t.head.dep_ not in ("dobj", "nsubjpass"):
+            continue
+        definite = any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an") for c in t.children)
+        person = (t.lower_ in _PERSON_PRONOUNS or t.pos_ == "PROPN"
+                  or (t.pos_ == "NOUN" and t.tag_ == "NN" and definite
+                      and (t.lower_ in lex.people_nouns or t.lemma_.lower() in lex.whom))
+                  # "killed Rostum and his associate": whoever is coordinated with a person counted
+                  or (t.dep_ == "conj" and t.head.i in counted_at and t.pos_ == "NOUN" and definite))
+        if not person or any(c.dep_ == "appos" for c in t.children) or t.dep_ == "appos":
+            continue
+        verb = t.head
+        while verb.pos_ not in ("VERB", "AUX") and verb.dep_ in ("conj", "dobj", "nsubjpass") and verb.head != verb:
+            verb = verb.head  # "killed Rostum and his associate": from the second object up to the verb
+        if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in lex.verbs:
+            continue
+        category = lex.verbs[verb.lemma_.lower()]
+        if category not in counted:
+            continue
+        counted_at.add(t.i)
+        out.append(Quantity(Span(t.idx, t.idx + len(t)).shift(base), 1.0, unit="people", what=category))
+    return out
 
 
 def _indefinite_counts(doc, sent, base: int, taken, lex: Lexicon) -> list[Quantity]:

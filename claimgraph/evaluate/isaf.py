@@ -100,7 +100,7 @@ def _value(q: dict[str, Any]) -> float:
 def _quantities(system: dict[str, Any]) -> list[dict[str, Any]]:
     """The document's quantities, each figure once: a figure shared by two claims counts once, and so does a
     figure a release restates (its summary line and its detail both say "detained two suspected
-    insurgents": same what, whom and value)."""
+    insurgents": same what, whom and value; or a bare "killing three" after "three insurgents were killed")."""
     seen, out = set(), []
     for c in system.get("claims", []):
         for q in c.get("quantities") or []:
@@ -109,7 +109,10 @@ def _quantities(system: dict[str, Any]) -> list[dict[str, Any]]:
                 continue
             seen.add(key)
             out.append(q)
-    return out
+    # "Three armed insurgents were killed ... returned fire, killing three": a bare number restates a figure
+    # of the same category and value that names whom it counts.
+    named = {(q.get("what"), q.get("value")) for q in out if q.get("whom")}
+    return [q for q in out if q.get("whom") or (q.get("what"), q.get("value")) not in named]
 
 
 def system_killed(system: dict[str, Any]) -> int:
