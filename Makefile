@@ -45,9 +45,10 @@ test: $(STAMP) postgres
 bench: $(STAMP)
 	$(BIN)/python -m claimgraph.bench --json bench/results/latest.json
 
-# Accuracy on every gold set in ../shared (the seed's gold, ISAF, PLOVER, re3d).
+# Accuracy on every gold set in ../shared (the seed's gold, ISAF, PLOVER, re3d); kept in bench/results.
 eval: $(STAMP)
 	$(BIN)/claimgraph eval ../shared --workers 2
+	$(BIN)/claimgraph eval ../shared --workers 2 --json > bench/results/eval-latest.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check claimgraph tests
