@@ -25,12 +25,21 @@ _NAMED = ("gazetteer", "ner")
 
 
 @functools.cache
-def _families() -> list[tuple[str, tuple[str, ...]]]:
-    """(canonical spelling, its spellings longest first) per family."""
-    out = []
-    for family in rules.load("entities")["spelling_families"]:
-        out.append((family[0], tuple(sorted(family, key=len, reverse=True))))
-    return out
+def _families() -> tuple[dict[str, tuple[str, int]], re.Pattern]:
+    """Each spelling (lower case) -> (its family's canonical spelling, family number), and one pattern that
+    finds any spelling at the start of a word, longest first."""
+    spellings: dict[str, tuple[str, int]] = {}
+    for n, family in enumerate(rules.load("entities")["spelling_families"]):
+        for sp in family:
+            spellings[sp.lower()] = (family[0], n)
+    alternation = "|".join(re.escape(sp) for sp in sorted(spellings, key=len, reverse=True))
+    return spellings, re.compile(r"\b(?:" + alternation + r")", re.IGNORECASE)
+
+
+@functools.cache
+def _spelled(family: int) -> tuple[str, ...]:
+    """The spellings of a family as the data file writes them."""
+    return tuple(rules.load("entities")["spelling_families"][family])
 
 
 def skeleton(name: str) -> str:
@@ -42,24 +51,26 @@ def spelling_variant(ctx: AuditContext) -> list[Finding]:
     doc = ctx.doc
     out = []
     body = doc.text
-    for canonical, spellings in _families():
-        used: Counter[str] = Counter()
-        first: dict[str, Span] = {}
-        for m in _WORD.finditer(body):
-            word = m.group()
-            for sp in spellings:
-                if word.lower().startswith(sp.lower()):
-                    used[sp] += 1
-                    first.setdefault(sp, Span(m.start(), m.start() + len(sp)))
-                    break
-        if len(used) < 2:
+    spellings, pattern = _families()
+    used: dict[int, Counter[str]] = {}
+    first: dict[tuple[int, str], Span] = {}
+    canonical_of: dict[int, str] = {}
+    for m in pattern.finditer(body):
+        canonical, family = spellings[m.group().lower()]
+        spelled = next(sp for sp in _spelled(family) if sp.lower() == m.group().lower())
+        used.setdefault(family, Counter())[spelled] += 1
+        first.setdefault((family, spelled), Span(m.start(), m.end()))
+        canonical_of[family] = canonical
+    for family, counts in used.items():
+        if len(counts) < 2:
             continue
-        main = max((s for s in used if s != canonical), key=lambda s: used[s])
-        listing = ", ".join(f"\u201c{s}\u201d {n}\u00d7" for s, n in used.most_common())
+        canonical = canonical_of[family]
+        main = max((s for s in counts if s != canonical), key=lambda s: counts[s])
+        listing = ", ".join(f"\u201c{s}\u201d {n}\u00d7" for s, n in counts.most_common())
         out.append(Finding(
             "text.spelling_variant", "info",
             f"one name is spelled several ways: {listing}; the usual spelling is \u201c{canonical}\u201d",
-            first[main], ()))
+            first[(family, main)], ()))
     out.extend(_entity_variants(ctx, {f.evidence for f in out}))
     return out
 

@@ -176,7 +176,12 @@ def _quotes(text: str) -> list[tuple[int, int]]:
 
 
 def _doc_quotes(sent) -> list[tuple[int, int]]:
-    return _quotes(sent.doc.text)
+    """The quotations of the sentence's parsed paragraph, found once per paragraph: spaCy rebuilds `Doc.text`
+    on every access, and every sentence of the paragraph asks."""
+    cache = sent.doc.user_data
+    if "claimgraph.quotes" not in cache:
+        cache["claimgraph.quotes"] = _quotes(sent.doc.text)
+    return cache["claimgraph.quotes"]
 
 
 def in_quote(sent, base: int, span: Span) -> bool:
@@ -272,6 +277,15 @@ def _has_clause(verb) -> bool:
 
 
 def _analyse(sent) -> _Cues:
+    """The cues of a sentence, found once: the claims stage and the audit both ask for every sentence."""
+    cache = sent.doc.user_data.setdefault("claimgraph.cues", {})
+    key = (sent.start, sent.end)
+    if key not in cache:
+        cache[key] = _analyse_uncached(sent)
+    return cache[key]
+
+
+def _analyse_uncached(sent) -> _Cues:
     lex = _lex()
     doc = sent.doc
     cues = _Cues()
