@@ -273,3 +273,15 @@ def test_one_person_killed_by_name_pronoun_or_definite_noun(nlp):
 def test_named_arrests_and_participles_add_nothing(nlp):
     assert brief(nlp, "They identified and detained the facilitator.") == []
     assert brief(nlp, "The insurgent killed was identified as a cell commander.") == []
+
+
+@pytest.mark.model
+def test_an_act_named_as_a_purpose_is_not_counted(nlp):
+    assert brief(nlp, "The force conducted an operation to detain a Taliban leader.") == []
+    assert brief(nlp, "The force detained a Taliban leader.") == [("a Taliban leader", 1, "arrested", "militants")]
+
+
+@pytest.mark.model
+def test_numerous_is_coded_as_four(nlp):
+    (found,) = quantities(nlp, "The force detained numerous suspected insurgents.")
+    assert found[1] == 4 and found[-1] == "numerous"

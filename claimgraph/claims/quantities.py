@@ -461,8 +461,16 @@ def _passive_like(verb) -> bool:
     )
 
 
+def _intended(verb) -> bool:
+    """An act named as a purpose, not done: "an operation to detain a Taliban leader"."""
+    return verb.dep_ in ("acl", "advcl", "xcomp", "relcl") and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
 def _verb_category(verb, dep: str, people: bool, lex: Lexicon) -> str | None:
     lemma = verb.lemma_.lower()
+    if _intended(verb):
+        return None
     objects = {c.lemma_.lower() for c in verb.children if c.dep_ == "dobj"}
     if objects & lex.verb_false_objects.get(lemma, frozenset()):
         return None
