@@ -285,3 +285,13 @@ def test_an_act_named_as_a_purpose_is_not_counted(nlp):
 def test_numerous_is_coded_as_four(nlp):
     (found,) = quantities(nlp, "The force detained numerous suspected insurgents.")
     assert found[1] == 4 and found[-1] == "numerous"
+
+
+@pytest.mark.model
+def test_named_and_coordinated_kills(nlp):
+    assert [(t, v) for t, v, _, _ in brief(nlp, "The force killed the Taliban commander Fayez Jan and one "
+                                                 "additional insurgent during an operation.")] == [
+        ("Jan", 1), ("one additional insurgent", 1)]
+    assert [(t, v) for t, v, _, _ in brief(nlp, "He was engaged and killed.")] == [("He", 1)]
+    assert [(t, v) for t, v, _, _ in brief(nlp, "ISAF confirmed Murach, a Taliban leader, was killed.")] == [
+        ("a Taliban leader", 1)]

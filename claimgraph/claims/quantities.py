@@ -649,11 +649,16 @@ def _named_counts(doc, sent, base: int, taken, lex: Lexicon) -> list[Quantity]:
                       and (t.lower_ in lex.people_nouns or t.lemma_.lower() in lex.whom))
                   # "killed Rostum and his associate": whoever is coordinated with a person counted
                   or (t.dep_ == "conj" and t.head.i in counted_at and t.pos_ == "NOUN" and definite))
-        if not person or any(c.dep_ == "appos" for c in t.children) or t.dep_ == "appos":
+        indefinite_appos = any(c.dep_ == "appos" and any(d.lower_ in ("a", "an") for d in c.children)
+                               for c in t.children)  # "Murach, a Taliban leader": counted as the leader
+        if not person or indefinite_appos or t.dep_ == "appos":
             continue
         verb = t.head
         while verb.pos_ not in ("VERB", "AUX") and verb.dep_ in ("conj", "dobj", "nsubjpass") and verb.head != verb:
             verb = verb.head  # "killed Rostum and his associate": from the second object up to the verb
+        if verb.pos_ in ("VERB", "AUX") and verb.lemma_.lower() not in lex.verbs and t.dep_ == "nsubjpass":
+            # "he was engaged and killed": the casualty verb is coordinated with the one that has the subject
+            verb = next((c for c in verb.children if c.dep_ == "conj" and c.lemma_.lower() in lex.verbs), verb)
         if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in lex.verbs:
             continue
         category = lex.verbs[verb.lemma_.lower()]
