@@ -276,3 +276,15 @@ def test_json_export_of_a_claim_record():
                              "span": {"start": 39, "end": 49}}
     assert claim["quantities"][0]["text"] == "12 drones" and claim["quantities"][0]["value"] == 12
     assert claim["place"] == [] and claim["citations"] == [] and claim["attributed_to"] is None
+
+
+@pytest.mark.model
+def test_a_claim_takes_the_day_its_paragraph_stated(pipeline):
+    doc = run(pipeline, "KABUL, Afghanistan (June 26, 2010) - Afghan forces raided a compound yesterday. "
+                        "Later, Afghan forces arrested Iranian smugglers.\n\n"
+                        "In 2009, Pakistan condemned Iran. Pakistan later condemned India.")
+    arrest = next(c for c in doc.claims if c.predicate == "COERCE")
+    assert arrest.time is not None and doc.span_text(arrest.time.span) == "yesterday"
+    assert arrest.time.start == dt.date(2010, 6, 25)
+    later = find(doc, "DISAPPROVE", ("PAK",), ("IND",))
+    assert later.time is None  # a year frames an argument: it is not passed on

@@ -44,7 +44,7 @@ from claimgraph.claims import modality, quantities, timex
 from claimgraph.claims.patterns import Match, Pattern, attached, matches, patterns, requirements_met
 from claimgraph.claims.roles import Mentions, Resolved, conjuncts, naming, role_tokens, subject_of
 from claimgraph.document import Document
-from claimgraph.records import Claim, Span
+from claimgraph.records import Claim, Span, TimeExpression
 
 __all__ = ["extract_claims"]
 
@@ -579,6 +579,13 @@ def _sentence_spans(doc: Document):
             yield i, span, para.start
 
 
+#: A claim whose sentence states no time takes the time of an earlier sentence of its paragraph when that
+#: time is a day or a few ("yesterday", "on Friday", "June 25"): news writing states the when once, in the
+#: lead. Longer periods ("in 2024", "the 90s") frame an op-ed's argument and are not passed on. A week covers
+#: "last week"; calibrated on the ISAF dev releases, whose detail sentences rarely repeat the day.
+LEAD_DAYS = 7
+
+
 def extract_claims(doc: Document) -> None:
     """The claims stage: set `doc.claims`."""
     mentions = Mentions(doc.entities)
@@ -587,6 +594,15 @@ def extract_claims(doc: Document) -> None:
         if c.sentence is not None and c.label not in cited[c.sentence]:
             cited[c.sentence].append(c.label)
     found: list[Claim] = []
+    lead: dict[int, TimeExpression] = {}  # paragraph -> the latest news-style time stated in it so far
     for index, span, base in _sentence_spans(doc):
-        found += _Sentence(doc, index, span, base, mentions, tuple(cited.get(index, ()))).claims()
+        sentence = _Sentence(doc, index, span, base, mentions, tuple(cited.get(index, ())))
+        paragraph = doc.sentences[index].paragraph
+        for claim in sentence.claims():
+            if claim.time is None and paragraph in lead:
+                claim = replace(claim, time=lead[paragraph])
+            found.append(claim)
+        stated = timex.claim_time(sentence._times())
+        if stated is not None and stated.start and stated.end and (stated.end - stated.start).days <= LEAD_DAYS:
+            lead[paragraph] = stated
     doc.claims = [replace(c, id=f"c{n}") for n, c in enumerate(found, 1)]
