@@ -204,7 +204,7 @@ class Linker:
                 self._add(span, self._pick(metonyms), "metonym")
                 return j
             if entry is not None and entry.type == "population":
-                movement = self._movement(tokens, j, entry, base)
+                movement = self._movement(tokens, i, j, entry, base)
                 if movement is not None:
                     return movement
             self._add(span, target, "gazetteer")
@@ -254,7 +254,7 @@ class Linker:
             return k
         return None
 
-    def _movement(self, tokens, j: int, population: GazEntry, base: int) -> int | None:
+    def _movement(self, tokens, i: int, j: int, population: GazEntry, base: int) -> int | None:
         """'Baloch separatist movements' -> the armed movement of the Baloch (one entity per people)."""
         k = j + 1
         adjs = 0
@@ -265,7 +265,7 @@ class Linker:
         if k >= len(tokens) or tokens[k].lower_ not in self.r["movement_head"]:
             k -= 1  # "Baloch nationalist attacks": the adjective names the movement itself
         eid = self._movement_entity(population)
-        span = Span(self._first_idx(tokens, j, base), base + tokens[k].idx + len(tokens[k]))
+        span = Span(base + tokens[i].idx, base + tokens[k].idx + len(tokens[k]))
         self.links.append(_Link(span, eid, "rule"))
         return k
 
@@ -277,13 +277,6 @@ class Linker:
         root = re.sub(r"\s+(people|population|community)$", "", population.name, flags=re.IGNORECASE)
         return self._local(f"{root} nationalist and separatist movements", "armed_group", population.country,
                            key=f"{population.id.lower()}-movements")
-
-    def _first_idx(self, tokens, j: int, base: int) -> int:
-        # the population name may span several tokens ending at j; walk back over its hyphen-joined parts
-        i = j
-        while i > 0 and not tokens[i - 1].whitespace_ and not tokens[i - 1].is_space:
-            i -= 1
-        return base + tokens[i].idx
 
     def _demonym(self, tokens, i: int, j: int, eid: str, base: int) -> int:
         state = self.gaz.state_of(eid) or eid
