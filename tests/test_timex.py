@@ -121,6 +121,11 @@ def test_a_dateline_date_is_the_documents_not_the_claims(nlp):
     assert times(nlp, text, anchor=D(2022, 3, 3)) == [("Thursday", D(2022, 3, 3), D(2022, 3, 3), True)]
 
 
+def test_a_dateline_after_header_text_is_still_a_dateline(nlp):
+    text = "For Immediate Release Download PDF KABUL, Afghanistan (Nov. 17, 2010) - Forces detained a man yesterday."
+    assert times(nlp, text, anchor=D(2010, 11, 17)) == [("yesterday", D(2010, 11, 16), D(2010, 11, 16), True)]
+
+
 def test_spans_are_shifted_by_base(nlp):
     doc = nlp("The truce collapsed in November 2022.")
     (t,) = find_times(doc, 1000, None)
