@@ -89,6 +89,11 @@ class Document:
     def span_text(self, span: Span) -> str:
         return span.of(self.reading.text)
 
+    def excerpt(self, span: Span, limit: int) -> str:
+        """The span's text on one line, cut to `limit` characters with an ellipsis, for messages and reports."""
+        text = " ".join(span.of(self.reading.text).split())
+        return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
+
     def reference(self, label: str) -> Reference | None:
         for ref in self.references:
             if ref.label == label:

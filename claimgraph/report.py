@@ -24,8 +24,7 @@ _QUOTE_CHARS = 240
 
 
 def _quote(doc: Document, f: Finding) -> str:
-    text = " ".join(f.evidence.of(doc.text).split())
-    return text if len(text) <= _QUOTE_CHARS else text[: _QUOTE_CHARS - 1] + "\u2026"
+    return doc.excerpt(f.evidence, _QUOTE_CHARS)
 
 
 def _by_severity(doc: Document) -> dict[str, list[Finding]]:

@@ -9,7 +9,7 @@ import functools
 from claimgraph.audit.fit import (
     Fit,
     Profile,
-    _bare_numbers,
+    bare_numbers,
     fit,
     reference_profile,
     reference_text,
@@ -73,7 +73,7 @@ class AuditContext:
     def sentence_profiles(self) -> list[Profile]:
         out = []
         for i, s in enumerate(self.doc.sentences):
-            numbers = {f.value for f in self.figures[i]} | set(_bare_numbers(s.span.of(self.masked)))
+            numbers = {f.value for f in self.figures[i]} | set(bare_numbers(s.span.of(self.masked)))
             out.append(tokens_profile(self._tokens_by_sentence[i], tuple(sorted(numbers)), self.periods(i)))
         return out
 
@@ -90,5 +90,4 @@ class AuditContext:
         return fit(self.sentence_profiles[sentence], self.reference_profiles[reference])
 
     def quote(self, span: Span) -> str:
-        text = " ".join(span.of(self.doc.text).split())
-        return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "\u2026"
+        return self.doc.excerpt(span, QUOTE_CHARS)

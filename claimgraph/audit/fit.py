@@ -106,14 +106,14 @@ def reference_profile(ref: Reference, parsed) -> Profile:
     base = tokens_profile(parsed)
     # URL slugs are lower case, so the tagger cannot tell names there: any slug word may be a name.
     loose = {t.lemma_.lower() for t in parsed if t.is_alpha and not t.is_stop}
-    numbers = tuple(f.value for f in find_figures(ref.title or "")) + _bare_numbers(ref.title or "")
+    numbers = tuple(f.value for f in find_figures(ref.title or "")) + bare_numbers(ref.title or "")
     return Profile(base.words, frozenset(base.names | loose), numbers, (), ref.best_date)
 
 
 _NUM = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?![\d])|(?<![\w.,])\d+(?![\w,])")
 
 
-def _bare_numbers(text: str) -> tuple[float, ...]:
+def bare_numbers(text: str) -> tuple[float, ...]:
     """Numbers in a title that are not years (titles often give a total: 'kills 1,600')."""
     out = []
     for m in _NUM.finditer(text):

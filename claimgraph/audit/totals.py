@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from claimgraph.audit.context import AuditContext
-from claimgraph.audit.fit import _bare_numbers
+from claimgraph.audit.fit import bare_numbers
 from claimgraph.records import Finding, Span, Suggestion
 
 #: Kinds of figure that can be parts of a head count.
@@ -31,7 +31,7 @@ def totals(ctx: AuditContext) -> list[Finding]:
     doc = ctx.doc
     out: list[Finding] = []
     parts_of = {s: [f for f in figs if f.kind in _COUNTS] for s, figs in enumerate(ctx.figures)}
-    titles = [(r.label, _bare_numbers(r.title or "")) for r in doc.references]
+    titles = [(r.label, bare_numbers(r.title or "")) for r in doc.references]
     for s, parts in parts_of.items():
         if len(parts) < 2:
             continue

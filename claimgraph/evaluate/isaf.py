@@ -5,7 +5,8 @@ Gold per record: `min_killed`, `min_captured` (ints in the data), `start_date` (
 aq, imu, hig, let, criminal; "" = none). Definitions (docs/metrics.md has them with examples):
 
 - system killed = sum of `value` (or `low` when there is no value: "several" = 3) over the document's
-  distinct quantities (by what, whom and value: a figure a release restates counts once) whose `what` names a death (killed, dead, deaths, died, fatalities) and
+  distinct quantities (by what, whom and value: a figure a release restates counts once) whose `what`
+  names a death (killed, dead, deaths, died, fatalities) and
   neither `what` nor `whom` names the reporting side's forces (security, soldiers, troops, police, ISAF,
   coalition, Afghan forces...). Civilians are *counted*: the gold's civilian-casualty releases count
   civilians in `min_killed`. system captured = the same over `what` naming a capture (captured, arrested,
