@@ -15,6 +15,7 @@ from typing import Any
 from claimgraph.records import (
     Citation,
     DateBounds,
+    Dispatch,
     Finding,
     Marker,
     PartialDate,
@@ -52,6 +53,8 @@ class Document:
     parsed: the spaCy Doc of each paragraph, same order as `paragraphs` (nlp stage; not serialised).
     parsed_other: the other blocks (title, byline, headings, reference entries) with their spaCy Docs, for
         the entity linker, which links names wherever they stand (nlp stage; not serialised).
+    dispatches: the dispatches the document bundles (one when it bundles none), each with the day its
+        relative dates are read against (structure stage).
     findings: the audit's findings.
     entities, claims: filled by the entity and claim stages.
     """
@@ -70,6 +73,7 @@ class Document:
     sentences: list[Sentence] = field(default_factory=list)
     parsed: list[Any] = field(default_factory=list)
     parsed_other: list[tuple[Span, Any]] = field(default_factory=list)
+    dispatches: list[Dispatch] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     entities: list[Any] = field(default_factory=list)
     claims: list[Any] = field(default_factory=list)
@@ -107,8 +111,16 @@ class Document:
                 return i
         return None
 
-    def anchor_date(self) -> dt.date | None:
-        """The date the text speaks from: its stated publication date, else the newest date it cites."""
+    def dispatch_at(self, offset: int) -> Dispatch | None:
+        """The dispatch holding `offset`, or None (a separator line, or no structure yet)."""
+        return next((d for d in self.dispatches if d.span.start <= offset < d.span.end), None)
+
+    def anchor_date(self, offset: int | None = None) -> dt.date | None:
+        """The date the text (at `offset`: its dispatch's) speaks from: the dispatch's date, else the stated
+        publication date, else the newest date the text cites."""
+        here = self.dispatch_at(offset) if offset is not None else None
+        if here is not None and here.date is not None:
+            return here.date.first_day()
         if self.published:
             return self.published.first_day()
         dates = [r.best_date.last_day() for r in self.references if r.best_date]

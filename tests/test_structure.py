@@ -178,6 +178,48 @@ def test_date_in_a_release_title() -> None:
     assert doc.published == pd("2011-06-17")
 
 
+# ------------------------------------------------------------------------------------------- dispatches
+
+
+def dispatch_texts(doc: Document) -> list[tuple[str, str | None]]:
+    return [(doc.span_text(d.span).split("\n")[0][:30], d.date.iso() if d.date else None) for d in doc.dispatches]
+
+
+def test_an_article_is_one_dispatch_over_all_its_text() -> None:
+    doc = run("Shelling Resumes", "KABUL, Afghanistan (June 25, 2010) — Officials said the road reopened.", P1)
+    assert [(d.span, d.date) for d in doc.dispatches] == [(Span(0, len(doc.text)), pd("2010-06-25"))]
+
+
+def test_a_separator_line_splits_dispatches_and_each_has_its_dateline() -> None:
+    doc = run("Patrol Detains Suspects", "KABUL, Afghanistan (Feb. 16, 2011) – A patrol detained two men today.",
+              "The men were questioned.", "----", "Update on the Patrol",
+              "KABUL, Afghanistan (Feb. 19) – Officials confirmed the men were released.")  # fmt: skip
+    assert dispatch_texts(doc) == [("Patrol Detains Suspects", "2011-02-16"), ("Update on the Patrol", "2011-02-19")]
+    first, second = doc.dispatches
+    assert "----" not in doc.span_text(first.span) + doc.span_text(second.span)
+    assert doc.anchor_date(second.span.start + 5) == pd("2011-02-19").first_day()
+    assert doc.anchor_date(first.span.start + 5) == doc.anchor_date() == pd("2011-02-16").first_day()
+
+
+def test_a_second_dateline_after_running_text_starts_a_dispatch() -> None:
+    doc = run("2012-07-S-024", "KABUL, Afghanistan (July 14, 2012) — A force detained a leader today.",
+              "He was questioned.",
+              "2012-07-S-028 KABUL, Afghanistan (July 16) — Officials confirmed the arrest.")  # fmt: skip
+    assert [d for _, d in dispatch_texts(doc)] == ["2012-07-14", "2012-07-16"]
+
+
+def test_a_dispatch_without_dateline_is_dated_by_its_title_line() -> None:
+    doc = run("July 7: Operations in Balkh", "2010-07-CA-035 For Immediate Release", "A force detained a man.",
+              "* * *", "July 9: Operations in Helmand", "A force captured a commander.")  # fmt: skip
+    assert [d for _, d in dispatch_texts(doc)] == ["2010-07-07", "2010-07-09"]
+
+
+def test_a_dateline_opening_the_body_does_not_split() -> None:
+    doc = run("Patrol Detains Suspects", "2011-08-S-072", "For Immediate Release",
+              "KABUL, Afghanistan (Aug. 3, 2011) A combined force detained two suspects today.", P1)  # fmt: skip
+    assert len(doc.dispatches) == 1
+
+
 def test_parenthesised_outlet_is_not_a_date() -> None:
     doc = run("Border Talks", "PESHAWAR, Pakistan (Reuters) - Talks resumed on the border crossing.")
     assert doc.published is None

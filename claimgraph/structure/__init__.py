@@ -2,7 +2,7 @@
 
     from claimgraph.structure import structure
     structure(doc)   # reads doc.reading, assigns doc.title, byline, authors, published, body, paragraphs,
-                     # references, markers and citations (sentence=None)
+                     # references, markers, citations (sentence=None) and dispatches
 
 Rules (reference headings, outlet domains, byline and date-line words...) live in
 `claimgraph/data/structure.yaml`; `rules_version()` names the version in use (keep it with stored records).
@@ -13,6 +13,7 @@ from __future__ import annotations
 from claimgraph.document import Document
 from claimgraph.records import Span
 from claimgraph.structure._rules import version
+from claimgraph.structure.dispatches import find_dispatches
 from claimgraph.structure.layout import blocks_of, find_layout
 from claimgraph.structure.markers import find_markers, resolve
 from claimgraph.structure.references import find_references
@@ -65,3 +66,4 @@ def structure(doc: Document) -> None:
     doc.references = references
     doc.markers = markers
     doc.citations = citations
+    doc.dispatches = find_dispatches(text, blocks, body, lay.published)

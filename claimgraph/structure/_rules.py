@@ -21,6 +21,7 @@ _LISTS = (
     "byline_lead_ins",
     "date_line_lead_ins",
     "update_lead_ins",
+    "separator_marks",
     "superscript_units",
     "citation_lead_ins",
     "dateparser_languages",

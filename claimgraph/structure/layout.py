@@ -128,15 +128,15 @@ def find_layout(reading: Reading, blocks: list[Block], end: int | None = None) -
     # supplies a missing year; failing that, a date in the title ("May 15: Operations in ...")
     if published is None:
         head = "\n".join(b.span.of(text) for _, b in top)
-        year = _release_year(head)
+        year = release_year(head)
         for _, b in top:
             if b.kind == "heading":
                 continue
-            published = _dateline(b.span.of(text), year)
+            published = dateline_date(b.span.of(text), year)
             if published is not None:
                 break
         if published is None and title is not None:
-            published = _title_date(title.of(text), year)
+            published = title_date(title.of(text), year)
 
     return Layout(title, byline, authors, published, frozenset(header))
 
@@ -335,19 +335,15 @@ _DATELINE = re.compile(
 _RELEASE = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>0[1-9]|1[0-2])-[A-Z]{1,3}\s*[-–]\s*\d{2,4}\b")
 
 
-def _release_year(head: str) -> int | None:
+def release_year(head: str) -> int | None:
     m = _RELEASE.search(head)
     return int(m["year"]) if m else None
 
 
-def _dateline(block: str, year: int | None = None) -> PartialDate | None:
+def dateline_date(block: str, year: int | None = None) -> PartialDate | None:
     """The date of a press-release dateline: "KABUL, Afghanistan (June 25, 2010) — ...", or "(August 14)"
     with the year of the release number. The city must be in capitals; it may follow other header text."""
-    for start in (0, *(m.end() for m in re.finditer(r"\s(?=[A-Z]{3,}[A-Z .'’-]*,)", block))):
-        m = _DATELINE.match(block[start:].strip())
-        if not m:
-            continue
-        raw = m["paren"] or m["bare"]
+    for raw in _dateline_candidates(block):
         date = parse_date(raw)
         if date is None and year is not None:
             date = parse_date(f"{raw.strip().rstrip(',')}, {year}")
@@ -356,10 +352,25 @@ def _dateline(block: str, year: int | None = None) -> PartialDate | None:
     return None
 
 
+def opens_with_dateline(block: str) -> bool:
+    """Whether a block opens with a dateline, with or without its year ("KABUL, Afghanistan (July 16) —")."""
+    return any(
+        (d := parse_date(f"{raw.strip().rstrip(',')}, 2000") or parse_date(raw)) is not None and d.day is not None
+        for raw in _dateline_candidates(block)
+    )
+
+
+def _dateline_candidates(block: str):
+    for start in (0, *(m.end() for m in re.finditer(r"\s(?=[A-Z]{3,}[A-Z .'’-]*,)", block))):
+        m = _DATELINE.match(block[start:].strip())
+        if m:
+            yield m["paren"] or m["bare"]
+
+
 _TITLE_DAY = re.compile(r"^(?P<md>[A-Z][a-z]{2,8}\.? [0-9]{1,2}):")
 
 
-def _title_date(title: str, year: int | None) -> PartialDate | None:
+def title_date(title: str, year: int | None) -> PartialDate | None:
     """A full date in a release's title ("Morning Operational Update June 17, 2011"), or a day opening it
     ("May 15: ...") in the year of the release number."""
     full = [d for _, d in find_dates(title) if d.day is not None]
