@@ -19,19 +19,32 @@ Choices (the word lists are data, `data/quantities.yaml`):
   personnel"); a verb after it is not included ("12" in "12 were killed").
 - A range's value is its low end (the conservative reading, as ACLED codes ranges); a vague word's value is
   its code, also given as `low`.
+- A qualifier gives a bound: "at least 30" low 30; a strict one gives the nearest whole count inside it,
+  "more than 30" value 30 and low 31, "more than a dozen" low 13, "fewer than 10" high 9 (money keeps the
+  number written: it is not counted in units).
 - Vague words count people only ("several factors", "multiple reports" are not measures).
 - A number that counts neither people, money nor a thing (no counted noun and no category) is dropped;
   so are durations and measures ("two days", "120 mm", "40 percent").
 - A number right after a noun is a label, not a count ("Route 1", "resolution 2254", "Task Force 1-66").
 - A four-digit year-like number counts only people or money ("2000 fighters"; "the 2024 elections" is none).
 - An indefinite singular person taken by a casualty verb is a count of one ("captured a Taliban leader" ->
-  captured 1), so that "detained a leader and two associates" totals 3 as analysts count it; a definite one
-  ("the insurgent killed") refers back to a count already made and gives nothing.
+  captured 1, "detained another militant" -> 1), so that "detained a leader and two associates" totals 3 as
+  analysts count it; a definite one ("the insurgent killed") refers back to a count already made and gives
+  nothing. The person is a person noun (`people_nouns`, `role_nouns`: "a weapons dealer"), or any agent noun
+  ("a procurer", "an arsonist") when the verb's object is by nature a person (arrest, detain, kill, kidnap:
+  `agent_noun_categories`; not capture, which takes places and weapons too).
+- Who is taken with whom: conjuncts and "along with" share the verb ("captured a leader along with several
+  suspected insurgents" -> 1 and 3); a passive subject may come last ("Killed in the strike were 12
+  insurgents") or be misparsed away from its verb ("In the west, a leader and an insurgent were captured");
+  "among the dead were three children" is killed 3. Verb phrases count as their verbs do ("took two men into
+  custody" -> arrested 2). An act named as a purpose ("an operation to detain a leader", "IEDs to kill and
+  injure civilians") or as not done ("the attempted assassination of two officials") counts nothing.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import re
 from dataclasses import dataclass
 
@@ -95,6 +108,17 @@ class Lexicon:
     figure_kinds: dict[str, str]
     people_only_verbs: dict[str, str]
     verb_false_objects: dict[str, frozenset[str]]
+    verb_phrases: dict[str, str]
+    agent_noun_categories: frozenset[str]
+    agent_suffixes: tuple[str, ...]
+    agent_noun_exceptions: frozenset[str]
+    not_person_entities: frozenset[str]
+    implicative: frozenset[str]
+    unrealized: frozenset[str]
+    unrealized_verbs: frozenset[str]
+    membership_preps: frozenset[str]
+    comitatives: frozenset[str]
+    indefinite_articles: frozenset[str]
     re_digits: re.Pattern
     re_words: re.Pattern
     re_vague: re.Pattern
@@ -135,7 +159,7 @@ def lexicon() -> Lexicon:
         currency_words=data["currency_words"],
         weight_words=frozenset(data.get("weight_currency_words") or ()),
         not_counted=frozenset(data["not_counted"]),
-        people_nouns=frozenset(data["people_nouns"]),
+        people_nouns=frozenset(data["people_nouns"]) | frozenset(data.get("role_nouns") or ()),
         generic_people=frozenset(data["generic_people"]),
         whom={term: cat for cat, terms in data["whom"].items() for term in terms},
         forms=by_category("forms"),
@@ -146,7 +170,18 @@ def lexicon() -> Lexicon:
         figure_kinds={w: spec["figure"] for cat, spec in cats.items() if spec.get("figure") for w in spec["forms"]},
         people_only_verbs=data["people_only_verbs"],
         verb_false_objects={k: frozenset(v) for k, v in (data.get("verb_false_objects") or {}).items()},
-        re_digits=re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?"),
+        verb_phrases=data.get("verb_phrases") or {},
+        agent_noun_categories=frozenset(data.get("agent_noun_categories") or ()),
+        agent_suffixes=tuple(data.get("agent_suffixes") or ()),
+        agent_noun_exceptions=frozenset(data.get("agent_noun_exceptions") or ()),
+        not_person_entities=frozenset(data.get("not_person_entities") or ()),
+        implicative=frozenset(data.get("implicative") or ()),
+        unrealized=frozenset(data.get("unrealized") or ()),
+        unrealized_verbs=frozenset(data.get("unrealized_verbs") or ()),
+        membership_preps=frozenset(data.get("membership_preps") or ()),
+        comitatives=frozenset(data.get("comitatives") or ()),
+        indefinite_articles=frozenset(data.get("indefinite_articles") or ("a", "an")),
+        re_digits=re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d|,\d)|\d+(?:\.\d+)?"),  # "1,000," ends a list item
         re_words=re.compile(
             r"\b(?:an?\s+)?(?:" + _alternation(word_units) + r")(?:(?:\s*-\s*|\s+and\s+|\s+)(?:"
             + _alternation(word_units) + r"))*\b",
@@ -384,11 +419,17 @@ def scan(text: str) -> list[Number]:
             if qualifier == "between" and joiner != "and":
                 qualifier, start = None, a.currency_start if a.currency_start is not None else a.start
         bound = lex.qualifiers.get(qualifier) if qualifier else None
-        if bound == "low":
+        # A strict bound on a count ("more than 30" people, "fewer than 10") is the nearest integer inside
+        # it: 31, 9. Money is not counted in units, so its strict bounds stay the number written.
+        if bound == "low" or (bound == "above" and currency):
             low = value
-        elif bound == "high":
+        elif bound == "above":
+            low = math.floor(value) + 1.0
+        elif bound == "high" or (bound == "below" and currency):
             high, low = value, None if joiner is None else low
-        if a.vague and bound != "high":
+        elif bound == "below":
+            high, low = math.ceil(value) - 1.0, None if joiner is None else low
+        if a.vague and bound not in ("high", "below"):
             low = value
         year_like = (a.digits and joiner is None and currency is None and a.scale == 1.0
                      and re.fullmatch(r"\d{4}", text[a.start:a.end]) is not None and 1800 <= a.value <= 2099)
@@ -404,7 +445,7 @@ def _as_span(sent):
     return sent[:] if not hasattr(sent, "start_char") else sent
 
 
-def _counted_phrase(doc, first: int, last: int, limit: int):
+def _counted_phrase(doc, first: int, last: int, limit: int, lex: Lexicon):
     """The noun phrase a number counts: tokens right after it (through "of" and a determiner).
 
     Returns (tokens, head, via_of): the modifiers and head noun, the head (or None), and whether the phrase
@@ -436,6 +477,11 @@ def _counted_phrase(doc, first: int, last: int, limit: int):
     attached = doc[last].head
     if attached in nouns:
         head = attached
+        while (head.dep_ in ("compound", "amod", "nmod") and head.head in nouns and head.head.i > head.i
+               and head.lower_ not in lex.not_counted):
+            # "Two Haqqani facilitators" with "Two" on the name: the noun the name modifies ("155 mm rounds"
+            # stays a measure)
+            head = head.head
     else:
         head = next((t for t in nouns if t.dep_ not in ("compound", "amod", "nmod")), nouns[-1])
     return run[: run.index(head) + 1], head, via_of
@@ -462,9 +508,30 @@ def _passive_like(verb) -> bool:
 
 
 def _intended(verb) -> bool:
-    """An act named as a purpose, not done: "an operation to detain a Taliban leader"."""
+    """An act named as a purpose, not done: "an operation to detain a Taliban leader"; a verb coordinated with
+    one is as much a purpose ("IEDs to kill and injure civilians": "injure" has no "to" of its own)."""
+    while verb.dep_ == "conj" and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX"):
+        verb = verb.head
+    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in lexicon().implicative:
+        return False  # "was able to detain two", "managed to kill one": done, not only meant
     return verb.dep_ in ("acl", "advcl", "xcomp", "relcl") and any(
         c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
+def _verb_cat(verb, lex: Lexicon) -> str | None:
+    """The category a verb names: by its lemma ("detain"), or by a phrase it heads with a preposition
+    ("took two men into custody": `verb_phrases`)."""
+    lemma = verb.lemma_.lower()
+    if lemma in lex.verbs:
+        return lex.verbs[lemma]
+    for prep in verb.children:
+        if prep.dep_ == "prep":
+            for obj in prep.children:
+                if obj.dep_ == "pobj":
+                    cat = lex.verb_phrases.get(f"{lemma} {prep.lower_} {obj.lemma_.lower()}")
+                    if cat:
+                        return cat
+    return None
 
 
 def _verb_category(verb, dep: str, people: bool, lex: Lexicon) -> str | None:
@@ -474,9 +541,10 @@ def _verb_category(verb, dep: str, people: bool, lex: Lexicon) -> str | None:
     objects = {c.lemma_.lower() for c in verb.children if c.dep_ == "dobj"}
     if objects & lex.verb_false_objects.get(lemma, frozenset()):
         return None
+    named = _verb_cat(verb, lex)
     if dep in ("dobj", "nsubjpass", "oprd", "dative"):
-        if lemma in lex.verbs:
-            return lex.verbs[lemma]
+        if named:
+            return named
         if people and dep == "dobj" and lemma in lex.people_only_verbs:
             return lex.people_only_verbs[lemma]
     if dep in ("nsubj", "nsubjpass") and verb.lower_ in lex.states:
@@ -484,8 +552,8 @@ def _verb_category(verb, dep: str, people: bool, lex: Lexicon) -> str | None:
     if dep == "nsubj":
         if lemma in lex.intransitive:
             return lex.intransitive[lemma]
-        if lemma in lex.verbs and _passive_like(verb):
-            return lex.verbs[lemma]
+        if named and _passive_like(verb):
+            return named
     if dep in ("dobj", "nsubjpass", "nsubj"):
         # "were found dead", "were reported killed", "left five people dead"
         for c in verb.children:
@@ -506,9 +574,9 @@ def _category(doc, anchor, phrase, after: int, limit: int, people: bool, lex: Le
     # 2. a participle or relative clause on the noun: "12 insurgents killed in the raid", "who were killed"
     for c in anchor.children:
         if c.dep_ in ("acl", "relcl") and c.i > anchor.i:
-            lemma = c.lemma_.lower()
-            if lemma in lex.verbs and (c.tag_ == "VBN" or _passive_like(c)):
-                return lex.verbs[lemma]
+            lemma, named = c.lemma_.lower(), _verb_cat(c, lex)
+            if named and (c.tag_ == "VBN" or _passive_like(c)):
+                return named
             if lemma in lex.intransitive:
                 return lex.intransitive[lemma]
     # ... or the next word: "30 wounded", "12 people dead", unless it opens a noun phrase or takes an object
@@ -520,20 +588,82 @@ def _category(doc, anchor, phrase, after: int, limit: int, people: bool, lex: Le
             return lex.states.get(nxt.lower_) or lex.forms[nxt.lower_]
     # 3. the verb that governs it (through coordination: "685 soldiers and 915 civilians")
     t = anchor
-    while t.dep_ in ("conj", "appos") and t.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON", "ADJ") and t.head.i != t.i:
-        t = t.head
+    while True:
+        while (t.dep_ in ("conj", "appos") and t.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON", "ADJ")
+               and t.head.i != t.i):
+            t = t.head
+        # "captured a leader along with several suspected insurgents": taken with the object, as a conjunct is
+        prep = t.head if t.dep_ == "pobj" else None
+        if prep is None or prep.i == 0 or f"{prep.doc[prep.i - 1].lower_} {prep.lower_}" not in lex.comitatives:
+            break
+        joined = prep.head.head if prep.head.i == prep.i - 1 else prep.head  # "along" may hold the "with"
+        if joined.pos_ in ("VERB", "AUX"):  # on the verb: the object before it
+            objects = [c for c in joined.children if c.dep_ in ("dobj", "nsubjpass") and c.i < prep.i]
+            if not objects:
+                break
+            t = objects[0]
+        elif joined.pos_ in ("NOUN", "PROPN", "PRON") and joined.i < prep.i:  # on the noun it joins
+            t = joined
+        else:
+            break
     head = t.head
     dep = t.dep_
     if dep == "conj" and any(c.dep_ == "dobj" and c.i < t.i for c in head.children):
         dep = "dobj"  # "arrested a commander and three of his guards", the second object hung on the verb
+    if dep == "attr" and head.lemma_ == "be" and head.dep_ == "auxpass" and head.head.i < head.i:
+        head, dep = head.head, "nsubjpass"  # "Killed in the strike were 12 insurgents": the subject put last
     if head.pos_ in ("VERB", "AUX") and head.i != t.i:
-        cat = _verb_category(head, dep, people, lex)
+        cat = _verb_category(head, dep, people, lex) or _among(head, dep, lex)
         if cat:
             return cat
+    verb = _subjectless_passive(anchor)
+    if verb is not None:
+        return _verb_category(verb, "nsubjpass", people, lex)
     # 4. the noun that governs "of N": "the killing of 5", "repatriation of over 500,000 refugees"
     if t.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN":
-        return lex.nominals.get(head.head.lemma_.lower())
+        nominal = head.head
+        if any(c.lower_ in lex.unrealized for c in nominal.children if c.dep_ in ("amod", "compound")) or (
+                nominal.dep_ == "dobj" and nominal.head.lemma_.lower() in lex.unrealized_verbs):
+            return None  # "the attempted assassination of two officials", "planned the killing of": not done
+        return lex.nominals.get(nominal.lemma_.lower())
     return None
+
+
+def _among(verb, dep: str, lex: Lexicon) -> str | None:
+    """"Among the dead were three children", "two policemen were among those killed": the category of the
+    group the counted people are said to be in (`membership_preps`)."""
+    if verb.lemma_ != "be" or dep not in ("attr", "nsubj"):
+        return None
+    for prep in verb.children:
+        if prep.dep_ == "prep" and prep.lower_ in lex.membership_preps:
+            for group in prep.children:
+                if group.dep_ != "pobj":
+                    continue
+                if group.lower_ in lex.forms:
+                    return lex.forms[group.lower_]
+                for c in group.children:
+                    if c.dep_ in ("acl", "relcl") and c.tag_ == "VBN" and c.lemma_.lower() in lex.verbs:
+                        return lex.verbs[c.lemma_.lower()]
+    return None
+
+
+def _subjectless_passive(anchor):
+    """The passive verb whose subject the parser hung elsewhere: in "In the west, a leader and an insurgent
+    were captured" the subject is read as in apposition to "the west" and "captured" has no subject. The noun
+    phrase (with its conjuncts) that ends right before a passive's auxiliary is then its subject."""
+    t = anchor
+    while t.dep_ == "conj" and t.head.i != t.i and t.head.pos_ in ("NOUN", "PROPN", "NUM", "PRON"):
+        t = t.head
+    if t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj"):
+        return None  # the parser gave the phrase a role; only a stray one is read this way
+    nxt = t.right_edge.i + 1
+    doc = t.doc
+    if nxt >= len(doc) or doc[nxt].dep_ != "auxpass":
+        return None
+    verb = doc[nxt].head
+    if verb.i <= nxt or any(c.dep_ in ("nsubj", "nsubjpass", "csubjpass") for c in verb.children):
+        return None
+    return verb
 
 
 def _whom(phrase, head, people: bool, lex: Lexicon) -> str | None:
@@ -600,9 +730,15 @@ def _quantity(doc, sent, off: int, n: Number, lex: Lexicon):
         return None
     first, last = num[0], num[-1]
     whole = doc.char_span(off + n.start, off + n.end, alignment_mode="expand")
-    if whole is None or _label_before(doc, whole[0], sent.start):
+    if whole is None:
         return None
-    phrase, head, via_of = _counted_phrase(doc, first.i, last.i, sent.end)
+    phrase, head, via_of = _counted_phrase(doc, first.i, last.i, sent.end, lex)
+    # A number right after a common noun still counts the people it is a number of: "during the operation
+    # four men were killed" ("operation four" is no label, as "Route 7" is).
+    counts_people = (head is not None and not via_of and last.head.i == head.i and _is_people(head, lex)
+                     and whole[0].i > sent.start and doc[whole[0].i - 1].pos_ == "NOUN")
+    if _label_before(doc, whole[0], sent.start) and not counts_people:
+        return None
     if head is not None and (head.lower_ in lex.not_counted or head.lemma_.lower() in lex.not_counted):
         return None
     if head is None and last.i + 1 < sent.end and doc[last.i + 1].lower_ in lex.not_counted:
@@ -630,11 +766,14 @@ _PERSON_PRONOUNS = frozenset({"him", "her", "he", "she"})
 
 def _named_counts(doc, sent, base: int, taken, lex: Lexicon) -> list[Quantity]:
     """One person taken by a casualty verb as its object, or as the subject of its passive: a pronoun
-    ("killing him"), a name ("killed Rostum and his associate" -> 2), or a definite person noun
-    ("killing the insurgent"). A noun in apposition to one already counted ("Murach, a Taliban leader") and a
-    participle on its noun ("the insurgent killed was ...") add nothing. Arrests and captures are left out:
-    releases name the person they detained after counting them ("detained a facilitator ... identified and
-    detained the facilitator"), which ISAF's dev releases show more often than a new arrest."""
+    ("killing him"), a name ("killed Rostum and his associate" -> 2), a definite person noun ("killing the
+    insurgent") or a bare one, which English writes only before or beside a name ("killed Taliban leader,
+    Wali,"). A name counts only when it may be a person: one the parser tags as an organisation, a place or a
+    group ("to kill and injure civilians, ANSF and ISAF troops") is not. A noun in apposition to one already
+    counted ("Murach, a Taliban leader") and a participle on its noun ("the insurgent killed was ...") add
+    nothing; nor does an act named as a purpose ("an operation to kill the leader"). Arrests and captures are
+    left out: releases name the person they detained after counting them ("detained a facilitator ...
+    identified and detained the facilitator"), which ISAF's dev releases show more often than a new arrest."""
     out: list[Quantity] = []
     counted = {"killed", "injured"}
     counted_at: set[int] = set()
@@ -643,10 +782,13 @@ def _named_counts(doc, sent, base: int, taken, lex: Lexicon) -> list[Quantity]:
             continue
         if t.dep_ == "conj" and t.head.dep_ not in ("dobj", "nsubjpass"):
             continue
-        definite = any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an") for c in t.children)
-        person = (t.lower_ in _PERSON_PRONOUNS or t.pos_ == "PROPN"
-                  or (t.pos_ == "NOUN" and t.tag_ == "NN" and definite
-                      and (t.lower_ in lex.people_nouns or t.lemma_.lower() in lex.whom))
+        dets = [c for c in t.children if c.dep_ in ("det", "poss", "nummod", "predet")]
+        definite = any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an") for c in dets)
+        person_noun = t.pos_ == "NOUN" and t.tag_ == "NN" and (
+            t.lower_ in lex.people_nouns or t.lemma_.lower() in lex.whom)
+        person = (t.lower_ in _PERSON_PRONOUNS
+                  or (t.pos_ == "PROPN" and t.ent_type_ not in lex.not_person_entities)
+                  or (person_noun and (definite or not dets))
                   # "killed Rostum and his associate": whoever is coordinated with a person counted
                   or (t.dep_ == "conj" and t.head.i in counted_at and t.pos_ == "NOUN" and definite))
         indefinite_appos = any(c.dep_ == "appos" and any(d.lower_ in ("a", "an") for d in c.children)
@@ -659,7 +801,7 @@ def _named_counts(doc, sent, base: int, taken, lex: Lexicon) -> list[Quantity]:
         if verb.pos_ in ("VERB", "AUX") and verb.lemma_.lower() not in lex.verbs and t.dep_ == "nsubjpass":
             # "he was engaged and killed": the casualty verb is coordinated with the one that has the subject
             verb = next((c for c in verb.children if c.dep_ == "conj" and c.lemma_.lower() in lex.verbs), verb)
-        if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in lex.verbs:
+        if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in lex.verbs or _intended(verb):
             continue
         category = lex.verbs[verb.lemma_.lower()]
         if category not in counted:
@@ -669,21 +811,56 @@ def _named_counts(doc, sent, base: int, taken, lex: Lexicon) -> list[Quantity]:
     return out
 
 
+def _is_agent_noun(noun, lex: Lexicon) -> bool:
+    """'procurer', 'distributor', 'arsonist', 'informant': a word that names someone by what they do."""
+    word = noun.lower_
+    return word not in lex.agent_noun_exceptions and any(
+        word.endswith(suffix) and len(word) - len(suffix) >= 3 for suffix in lex.agent_suffixes)
+
+
+def _noun_after_name(doc, det, limit: int):
+    """The common noun closing a phrase whose article the parser gave to a name in it: "an Islamic Movement of
+    Uzbekistan facilitator" ("an" hangs on "Movement"). Only names, their "of" and hyphens, adjectives and
+    compounds may come between; None when something else does."""
+    j = det.i + 1
+    while j < limit and j - det.i <= 10:
+        t = doc[j]
+        if t.pos_ == "NOUN" and not (j + 1 < limit and doc[j + 1].pos_ == "NOUN"):
+            return t if t.tag_ == "NN" else None
+        if not (t.pos_ in ("PROPN", "ADJ", "NOUN") or t.lower_ in ("of", "-")
+                or (t.pos_ == "VERB" and t.dep_ == "amod")):
+            return None
+        j += 1
+    return None
+
+
 def _indefinite_counts(doc, sent, base: int, taken, lex: Lexicon) -> list[Quantity]:
-    """'captured a Taliban leader' -> captured 1 (see the module docstring)."""
+    """'captured a Taliban leader' -> captured 1 (see the module docstring). The counted noun is a person
+    noun, or an agent noun taken by a verb whose object is by nature a person ("detained a procurer")."""
     out: list[Quantity] = []
     counted = {"killed", "injured", "abducted", "captured", "arrested", "missing"}
     for det in sent:
-        if det.lower_ not in ("a", "an") or det.dep_ != "det":
+        if det.lower_ not in lex.indefinite_articles or det.dep_ != "det":
             continue
-        head = det.head
+        anchor = det.head
+        while anchor.dep_ in ("compound", "nmod", "amod") and anchor.head.i > anchor.i:
+            anchor = anchor.head  # "a weapons dealer" read with "a" on "weapons": the noun the modifier is on
+        head = anchor
+        if head.pos_ == "PROPN":
+            head = _noun_after_name(doc, det, sent.end)
+            if head is None:
+                continue
+            if head in anchor.ancestors or head.i == anchor.head.i:
+                anchor = head  # the name is a modifier of the noun after all: the noun has the phrase's role
         if head.pos_ != "NOUN" or head.tag_ != "NN" or head.i < det.i or any(a <= det.idx < b for a, b in taken):
             continue
-        if head.lower_ not in lex.people_nouns and head.lemma_.lower() not in lex.whom:
-            continue  # a person noun ("a facilitator"), not a demonym read as one ("a combined Afghan ... force")
+        # a person noun ("a facilitator"), not a demonym read as one ("a combined Afghan ... force")
+        listed = head.lower_ in lex.people_nouns or head.lemma_.lower() in lex.whom
+        if not listed and not _is_agent_noun(head, lex):
+            continue
         phrase = [t for t in doc[det.i + 1 : head.i + 1]]
-        category = _category(doc, head, phrase, head.i + 1, sent.end, True, lex)
-        if category not in counted:
+        category = _category(doc, anchor, phrase, head.i + 1, sent.end, True, lex)
+        if category not in counted or (not listed and category not in lex.agent_noun_categories):
             continue
         out.append(Quantity(Span(det.idx, head.idx + len(head)).shift(base), 1.0, unit="people", what=category,
                             whom=_whom(phrase, head, True, lex)))
