@@ -40,7 +40,8 @@ def _number(x: float | None) -> int | float | None:
 def _quantity(doc: Document, q: Quantity) -> dict[str, Any]:
     return {"value": _number(q.value), "low": _number(q.low), "high": _number(q.high), "qualifier": q.qualifier,
             "unit": q.unit, "what": q.what, "whom": q.whom, "text": q.span.of(doc.text), "start": q.span.start,
-            "end": q.span.end, "vague": q.vague}
+            "end": q.span.end, "vague": q.vague,
+            "restates": {"start": q.restates.start, "end": q.restates.end} if q.restates else None}
 
 
 def _time(doc: Document, t: TimeExpression | None) -> dict[str, Any] | None:
@@ -113,6 +114,7 @@ def document_json(doc: Document) -> dict[str, Any]:
             }
             if inferred
             else None,
+            "dispatches": [{"start": d.span.start, "end": d.span.end, "date": _date(d.date)} for d in doc.dispatches],
             "language": "en",
             "text": doc.text,
             "rules_version": version,

@@ -261,6 +261,20 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Dispatch:
+    """One dispatch of a document that bundles several: a digest of press releases, each with its own
+    dateline, or updates joined by separator lines. A document that bundles nothing is one dispatch.
+
+    span: the dispatch's characters in the text (a separator line between two belongs to neither).
+    date: the day it speaks from (its dateline, else a date in its title line), or None when it states none;
+        relative dates in it ("yesterday") are read against this day.
+    """
+
+    span: Span
+    date: PartialDate | None = None
+
+
+@dataclass(frozen=True)
 class Sentence:
     """A sentence of the body (from the spaCy parser, citation markers kept with the sentence they close).
 
@@ -388,6 +402,9 @@ class Quantity:
     what: the category: 'killed', 'injured', 'abducted', 'arrested', 'displaced', 'repatriated', 'money', ...
     whom: who is counted: 'civilians', 'security personnel', 'militants', 'refugees', ... or None.
     vague: the vague word when the number is coded from one ("several", "dozens"), else None.
+    restates: the span of another figure of the document this one restates (a detail of a summary stated
+        earlier, the same figure stated again, or a vague summary that later figures make precise), else
+        None; a total is the sum of the figures that restate nothing (claims/tally.py).
     """
 
     span: Span
@@ -399,6 +416,7 @@ class Quantity:
     what: str | None = None
     whom: str | None = None
     vague: str | None = None
+    restates: Span | None = None
 
 
 @dataclass(frozen=True)

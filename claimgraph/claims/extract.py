@@ -9,12 +9,13 @@ with the document text):
    part of a name ("Coalition forces", "Operation Zarb-e-Azb") triggers nothing.
 2. Roles: the pattern's subject and object roles are tried in order (`roles.role_tokens`); the first that
    resolves to entities fills the slot (`roles.Mentions`). No subject, no claim, except a casualty verb
-   whose object is a count of people (`SUBJECTLESS_COUNTS`: "killing 14 people", "two suspects were
-   detained": subject []). No object, no claim when the pattern says `object_required`, for standing
-   relations, for event nouns (unless a place stands in for the object), when the object would be the
-   subject itself ("defended itself"), and when the subject is only borrowed from another clause (a
-   purpose adjunct: "put pressure on Tehran to abandon ..."); otherwise a verb with its own subject and no
-   entity as object is still an event ("the Sudanese government lifted the state of emergency").
+   or event noun whose object is a count of people (`SUBJECTLESS_COUNTS`: "killing 14 people", "two
+   suspects were detained", "the death of one insurgent": subject []). No object, no claim when the pattern
+   says `object_required`, for standing relations, for event nouns (unless a place stands in for the
+   object), when the object would be the subject itself ("defended itself"), and when the subject is only
+   borrowed from another clause (a purpose adjunct: "put pressure on Tehran to abandon ..."); otherwise a
+   verb with its own subject and no entity as object is still an event ("the Sudanese government lifted the
+   state of emergency").
    An event noun with no actor of its own takes the actor of the verb that begins, continues or voices
    it ("the US speeded up the withdrawal"); a transfer with no recipient takes the subject of its purpose
    clause ("left its hardware behind so that the Taliban could use it").
@@ -40,7 +41,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from claimgraph.claims import modality, quantities, timex
+from claimgraph.claims import modality, quantities, tally, timex
 from claimgraph.claims.patterns import Match, Pattern, attached, matches, patterns, requirements_met
 from claimgraph.claims.roles import Mentions, Resolved, conjuncts, naming, role_tokens, subject_of
 from claimgraph.document import Document
@@ -198,9 +199,10 @@ class _Sentence:
             appos = [c for t in filled.tokens for c in t.children if c.dep_ == "appos"]
             subject = [r for r in self.resolve(appos) if types.get(r.entity) not in PLACE_TYPES]
         if not subject:
-            if SUBJECTLESS_COUNTS and p.predicate in COUNTED_EVENTS and m.kind == "verb" and self._counted(m):
-                # "A bomb exploded in the market, killing 14 people", "two suspects were detained": the toll
-                # is the claim even when no one is named as its author
+            if SUBJECTLESS_COUNTS and p.predicate in COUNTED_EVENTS and m.kind in ("verb", "noun") and self._counted(m):
+                # "A bomb exploded in the market, killing 14 people", "two suspects were detained", "the
+                # operation resulted in the death of one insurgent": the toll is the claim even when no one is
+                # named as its author
                 obj = self.fill(m, p.object)
                 return _Cand(m, [], obj.found, obj.via)
             return None
@@ -220,6 +222,9 @@ class _Sentence:
         """Is the object a number of people ("killing one", "arresting 12")? Then the count is the object."""
         spans = [q.span for q in self.quantities() if q.unit == "people"]
         objs = [self._tok_span(c) for c in m.token.children if c.dep_ in ("dobj", "nsubjpass")]
+        if m.kind == "noun":  # "the arrest of a Taliban leader", "the death of one insurgent"
+            objs += [self._tok_span(g) for c in m.token.children if c.dep_ == "prep" and c.lower_ == "of"
+                     for g in c.children if g.dep_ == "pobj"]
         return any(s.overlaps(o) for o in objs for s in spans)
 
     def _obligations(self, taken: set[int]) -> list[_Cand]:
@@ -446,7 +451,7 @@ class _Sentence:
 
     def _times(self):
         if not hasattr(self, "_t"):
-            self._t = timex.find_times(self.span, self.base, self.doc.anchor_date())
+            self._t = timex.find_times(self.span, self.base, self.doc.anchor_date(self.base + self.span.start_char))
         return self._t
 
     def quantities(self):
@@ -605,4 +610,5 @@ def extract_claims(doc: Document) -> None:
         stated = timex.claim_time(sentence._times())
         if stated is not None and stated.start and stated.end and (stated.end - stated.start).days <= LEAD_DAYS:
             lead[paragraph] = stated
+    found = tally.mark_restatements(doc, found)
     doc.claims = [replace(c, id=f"c{n}") for n, c in enumerate(found, 1)]

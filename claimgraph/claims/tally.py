@@ -1,0 +1,142 @@
+"""How many in all: which figures of a document restate others.
+
+A news report states its figures more than once. The lead sums up ("detained four suspected insurgents
+during two operations") and the body gives the detail ("detained three ... detained an additional suspected
+insurgent"); a vague lead ("several armed men were killed") is made precise further down ("four men were
+killed"); a release repeats its own summary word for word. Adding every figure double-counts, so
+`mark_restatements(doc, claims)` sets `Quantity.restates` on each figure that restates another: a total is
+the sum of the figures that restate nothing.
+
+Within one dispatch and one story (a sentence opening with a separate-event cue, `separate_event_cues` in
+quantities.yaml: "In a separate operation", "Elsewhere", starts a new story), for each category (`what`):
+- the lead is the first sentence with figures of the category; the group is the lead's figures and the later
+  figures whose `whom` agrees with them (the same, or one of the two unnamed: "two insurgents" and "two men");
+  figures of another `whom` form groups of their own, each with its own lead;
+- a later figure equal to a lead figure or to an earlier later one (same value and bound, compatible `whom`)
+  restates it, unless it says it adds to the story (`addition_words`: "two additional suspects", "the force
+  also detained four") and is not the same words again;
+- the other later figures, additions left out, sum to D, the lead's to L (each figure at its least: `low`,
+  else `value`). If D <= L they are the lead's detail and each restates the lead's first figure. If D > L
+  and the lead is only vague or a bound ("several", "more than 10"), the body made it precise and the lead's
+  figures restate the first later one; a precise lead that the body outgrows was a part of the story, and
+  all its figures count.
+Figures of negated and speculative claims ("no civilians were hurt", "he is suspected in the killing of two
+officials") take no part. Money and counts of things take no part:
+the rule is about people counted by what happened to them.
+
+The rule trades a rare undercount (two separate events told without a separate-event cue, the second no
+larger than the first) for the common double count; it was checked on the ISAF dev releases, where the
+summary-then-detail release is the norm.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cache
+
+from claimgraph import rules
+from claimgraph.document import Document
+from claimgraph.records import Claim, Quantity, Span
+
+__all__ = ["mark_restatements", "least"]
+
+
+@cache
+def _cues() -> tuple[str, ...]:
+    return tuple(str(c).lower() for c in rules.load("quantities").get("separate_event_cues", []))
+
+
+@cache
+def _addition_words() -> frozenset[str]:
+    return frozenset(str(w).lower() for w in rules.load("quantities").get("addition_words", []))
+
+
+def least(q: Quantity) -> float:
+    """The least number a figure allows: its low bound ("more than 30" -> 31, "several" -> 3), else its value."""
+    return q.low if q.low is not None else q.value
+
+
+@dataclass(frozen=True)
+class _Figure:
+    q: Quantity
+    sentence: int
+    story: tuple[int, int]  # (dispatch index, story number within it)
+    added: bool  # its words or its clause say it adds to what was told ("two additional", "also detained")
+    text: str  # as written, lower case: a restatement word for word ("one additional insurgent" twice)
+
+
+def _compatible(a: Quantity, b: Quantity) -> bool:
+    return a.whom == b.whom or a.whom is None or b.whom is None
+
+
+def _stories(doc: Document) -> dict[int, tuple[int, int]]:
+    """Sentence index -> (dispatch, story): a separate-event cue opening a sentence starts a new story."""
+    out: dict[int, tuple[int, int]] = {}
+    story, last_dispatch = 0, None
+    cues = _cues()
+    for i, s in enumerate(doc.sentences):
+        dispatch = next((k for k, d in enumerate(doc.dispatches) if d.span.contains(s.span)), -1)
+        if dispatch != last_dispatch:
+            story, last_dispatch = 0, dispatch
+        opening = " ".join(doc.span_text(s.span).lower().split()[:4])
+        if any(opening.startswith(c) for c in cues):
+            story += 1
+        out[i] = (dispatch, story)
+    return out
+
+
+def _restatements(figures: list[_Figure]) -> dict[Span, Span]:
+    """Span of each restating figure -> span of the figure it restates, for one category of one story."""
+    out: dict[Span, Span] = {}
+    left = sorted(figures, key=lambda f: f.q.span)
+    while left:
+        lead_sentence = left[0].sentence
+        lead = [f for f in left if f.sentence == lead_sentence]
+        later = [f for f in left if f.sentence > lead_sentence and all(_compatible(f.q, g.q) for g in lead)]
+        rest = [f for f in left if f not in lead and f not in later]
+        details: list[_Figure] = []
+        for f in later:
+            same = next((g for g in lead + details if g.q.value == f.q.value and g.q.low == f.q.low
+                         and _compatible(g.q, f.q) and (not f.added or g.text == f.text)), None)
+            if same is not None:
+                out[f.q.span] = same.q.span
+            elif not f.added:
+                details.append(f)
+        if details:
+            if sum(least(f.q) for f in details) <= sum(least(g.q) for g in lead):
+                out.update({f.q.span: lead[0].q.span for f in details})
+            elif all(g.q.vague or g.q.low is not None for g in lead):
+                out.update({g.q.span: details[0].q.span for g in lead})
+        left = rest
+    return out
+
+
+def mark_restatements(doc: Document, claims: list[Claim]) -> list[Claim]:
+    """`claims` with `restates` set on the figures that restate another (see the module docstring)."""
+    stories = _stories(doc)
+    figures: dict[Span, _Figure] = {}
+    for c in claims:
+        if c.negated or c.modality == "speculative":
+            continue
+        for q in c.quantities:
+            if q.unit != "people" or q.what in (None, "people") or q.span in figures:
+                continue
+            sentence = doc.sentence_at(q.span.start)
+            if sentence is None:
+                continue
+            words = set(doc.span_text(q.span).lower().split()) | set(doc.span_text(c.evidence).lower().split())
+            figures[q.span] = _Figure(q, sentence, stories[sentence], bool(words & _addition_words()),
+                                      " ".join(doc.span_text(q.span).lower().split()))
+    groups: dict[tuple, list[_Figure]] = {}
+    for f in figures.values():
+        groups.setdefault((f.story, f.q.what), []).append(f)
+    restates: dict[Span, Span] = {}
+    for group in groups.values():
+        restates.update(_restatements(group))
+    if not restates:
+        return claims
+    return [
+        replace(c, quantities=tuple(replace(q, restates=restates.get(q.span)) for q in c.quantities))
+        if any(q.span in restates for q in c.quantities) else c
+        for c in claims
+    ]

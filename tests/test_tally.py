@@ -1,0 +1,69 @@
+"""Figures that restate others (claims/tally.py): a summary and its detail, a vague lead made precise."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimgraph.claims.tally import least
+
+pytestmark = pytest.mark.model
+
+
+def totals(pipeline, *paragraphs: str) -> dict[str, float]:
+    """Sum of the document's figures that restate nothing, by category."""
+    doc = pipeline.process_reading(pipeline.read_text("\n\n".join(paragraphs), source="tally.txt"))
+    seen, out = set(), {}
+    for c in doc.claims:
+        for q in c.quantities:
+            if q.span in seen or q.unit != "people" or c.negated:
+                continue
+            seen.add(q.span)
+            if q.restates is None:
+                out[q.what] = out.get(q.what, 0) + least(q)
+    return out
+
+
+def test_details_of_a_summary_restate_it(pipeline):
+    got = totals(pipeline, "KABUL, Afghanistan (March 3, 2011) — Afghan forces detained four suspected insurgents "
+                           "during two operations in Kunar province yesterday.",
+                 "In Asadabad, the patrol detained three suspected insurgents after questioning them.",
+                 "Near the border, the force detained one suspected insurgent.")
+    assert got["arrested"] == 4
+
+
+def test_a_vague_lead_made_precise_counts_the_precise_figure(pipeline):
+    got = totals(pipeline, "Several armed men were killed during the raid in Helmand province.",
+                 "The patrol searched the compound at dawn.",
+                 "During the raid five men were killed when they fired on the patrol.")
+    assert got["killed"] == 5
+
+
+def test_a_precise_lead_outgrown_by_the_body_is_part_of_the_story(pipeline):
+    got = totals(pipeline, "Police killed two gunmen at a checkpoint in Kunduz.",
+                 "Hours later, soldiers killed four gunmen who attacked a convoy near the city.")
+    assert got["killed"] == 6
+
+
+def test_an_addition_is_not_a_restatement(pipeline):
+    got = totals(pipeline, "Afghan forces arrested a Taliban leader in Kandahar province today.",
+                 "The leader planned attacks on the city.",
+                 "The security force also detained two suspected insurgents during the operation.")
+    assert got["arrested"] == 3
+
+
+def test_a_separate_event_starts_a_new_story(pipeline):
+    got = totals(pipeline, "Afghan forces killed three insurgents in Kunar province on Monday.",
+                 "In a separate operation, a patrol killed two insurgents in Khost province.")
+    assert got["killed"] == 5
+
+
+def test_the_same_figure_told_twice_counts_once(pipeline):
+    got = totals(pipeline, "Afghan forces killed three insurgents in Kunar province on Monday.",
+                 "The insurgents fired on the patrol, which returned fire, killing three insurgents.")
+    assert got["killed"] == 3
+
+
+def test_figures_of_another_group_of_people_are_not_details(pipeline):
+    got = totals(pipeline, "Soldiers killed five insurgents in an ambush near Gardez.",
+                 "Two civilians were killed in the crossfire.")
+    assert got["killed"] == 7
