@@ -213,7 +213,9 @@ class KnowledgeBase:
                 quantities[qr.claim_id].append({
                     "value": qr.value, "low": qr.low, "high": qr.high, "qualifier": qr.qualifier, "unit": qr.unit,
                     "what": qr.what, "whom": qr.whom, "vague": qr.vague, "text": qr.text,
-                    "start": qr.char_start, "end": qr.char_end})
+                    "start": qr.char_start, "end": qr.char_end,
+                    "restates": {"start": qr.restates_start, "end": qr.restates_end}
+                    if qr.restates_start is not None else None})
             for claim_id, label in conn.execute(sa.select(cc.c.claim_id, cc.c.label).where(cc.c.claim_id.in_(chunk))
                                                 .order_by(cc.c.claim_id, cc.c.position)):
                 cites[claim_id].append(label)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from kb_support import ENTITIES, doc_a, doc_b, make_doc
 
 from claimgraph.kb import KnowledgeBase, QueryError
+from claimgraph.records import Span
 from claimgraph.store import ADDED, UNCHANGED, VERSION, Store, StoreError, document_rows, resolve_url
 from claimgraph.store import schema as t
 from claimgraph.store.grouping import _event_time, _event_window, _Item, cluster, value_range
@@ -48,7 +49,7 @@ def test_migrations_build_exactly_the_schema(store):
     with store.engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"include_name": include, "compare_type": True})
         assert compare_metadata(ctx, t.metadata) == []
-        assert ctx.get_current_revision() == "0001"
+        assert ctx.get_current_revision() == "0002"
 
 
 def test_sqlite_file_is_datasette_ready(store, tmp_path):
@@ -122,6 +123,20 @@ def test_new_text_at_the_same_source_is_a_new_version(store):
     with KnowledgeBase(store) as kb:
         assert {c["document"]["id"] for c in kb.claims()} == {second.id}
         assert len(kb.claims(all_versions=True)) == 6
+
+
+def test_a_restated_figure_keeps_its_pointer(store):
+    from dataclasses import replace
+
+    doc = doc_a()
+    claim = next(c for c in doc.claims if c.quantities)
+    (q,) = claim.quantities
+    restated = replace(q, span=Span(q.span.start + 1, q.span.end), restates=q.span)  # a stand-in second figure
+    doc.claims = [replace(c, quantities=(q, restated)) if c is claim else c for c in doc.claims]
+    store.write(document_rows(doc))
+    with KnowledgeBase(store) as kb:
+        (got,) = [c["quantities"] for c in kb.claims() if c["quantities"]]
+    assert [x["restates"] for x in got] == [None, {"start": q.span.start, "end": q.span.end}]
 
 
 def test_entities_merge_across_documents(store):

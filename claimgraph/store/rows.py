@@ -269,7 +269,8 @@ def _claim_row(doc: Document, c: Claim, entity_ref, ref_index: dict[str, int], a
         "quantities": [
             {"idx": i, "value": q.value, "low": q.low, "high": q.high, "qualifier": q.qualifier, "unit": q.unit,
              "what": q.what, "whom": q.whom, "vague": q.vague, "char_start": q.span.start, "char_end": q.span.end,
-             "text": span_text(q.span)}
+             "text": span_text(q.span), "restates_start": q.restates.start if q.restates else None,
+             "restates_end": q.restates.end if q.restates else None}
             for i, q in enumerate(c.quantities)
         ],
     }

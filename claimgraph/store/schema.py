@@ -210,6 +210,9 @@ quantities = sa.Table(
     sa.Column("char_start", sa.Integer, nullable=False),
     sa.Column("char_end", sa.Integer, nullable=False),
     sa.Column("text", sa.Text, nullable=False),
+    # the figure this one restates (claims/tally.py), as offsets; null when it restates nothing (0002)
+    sa.Column("restates_start", sa.Integer),
+    sa.Column("restates_end", sa.Integer),
 )
 
 findings = sa.Table(
