@@ -319,16 +319,55 @@ def test_real_seed_numbers_equal_score_seed(tmp_path: Path):
     assert (m["findings_must"]["num"], m["findings_must"]["den"]) == expected["findings"][:2]
 
 
-def test_isaf_counts_a_restated_figure_once():
+def _q(start, what, whom, value, low=None, restates=None):
+    return {"start": start, "end": start + 5, "what": what, "whom": whom, "value": value, "low": low,
+            "restates": restates}
+
+
+def test_isaf_counts_each_figure_once_and_skips_restatements():
     from claimgraph.evaluate import isaf
 
-    def q(start, what, whom, value):
-        return {"start": start, "end": start + 5, "what": what, "whom": whom, "value": value}
-
     system = {"claims": [
-        {"quantities": [q(0, "arrested", "militants", 2)]},  # the summary line
-        {"quantities": [q(90, "arrested", "militants", 2), q(120, "captured", "militants", 1)]},  # the detail
-        {"quantities": [q(200, "killed", "militants", 3), q(200, "killed", "militants", 3)]},
-        {"quantities": [q(260, "killed", None, 3)]},  # "... returned fire, killing three": the same three
+        {"quantities": [_q(0, "arrested", "militants", 2)]},  # the summary line
+        # the detail restates the summary (claims/tally.py set `restates`); a capture adds one
+        {"quantities": [_q(90, "arrested", "militants", 2, restates={"start": 0, "end": 5}),
+                        _q(120, "captured", "militants", 1)]},
+        {"quantities": [_q(200, "killed", "militants", 3)]},
+        {"quantities": [_q(200, "killed", "militants", 3)]},  # the same figure in a second claim
+        {"negated": True, "quantities": [_q(300, "killed", "civilians", 4)]},  # "no civilians were killed"
+        {"modality": "speculative", "quantities": [_q(400, "killed", "officials", 2)]},  # "suspected in ..."
+        # "17 leaders were captured in the last month": a tally over a period, not the operation's
+        {"time": {"start": "2010-07-08", "end": "2010-08-07"}, "quantities": [_q(500, "captured", "leaders", 17)]},
+        {"time": {"start": "2010-08-06", "end": "2010-08-06"}, "quantities": [_q(600, "killed", "militants", 1)]},
     ]}
-    assert isaf.system_captured(system) == 3 and isaf.system_killed(system) == 3
+    assert isaf.system_captured(system) == 3 and isaf.system_killed(system) == 4
+
+
+def test_isaf_takes_a_figures_least_value_and_the_first_dispatch():
+    from claimgraph.evaluate import isaf
+
+    system = {
+        "document": {"dispatches": [{"start": 0, "end": 100, "date": None}, {"start": 105, "end": 200, "date": None}]},
+        "claims": [
+            {"evidence": {"start": 10, "end": 40}, "quantities": [_q(10, "killed", "militants", 30, low=31)]},
+            # the next release restates the first: the gold codes the first release only
+            {"evidence": {"start": 120, "end": 150}, "quantities": [_q(120, "killed", "militants", 2)]},
+        ],
+    }
+    assert isaf.system_killed(system) == 31  # "more than 30" is at least 31
+    system["document"]["dispatches"] = system["document"]["dispatches"][:1]
+    assert isaf.system_killed(system) == 33
+
+
+def test_isaf_event_date_prefers_a_claim_of_the_week_before_the_release():
+    from claimgraph.evaluate import isaf
+
+    def claim(start):
+        return {"time": {"start": start, "end": start}, "quantities": []}
+
+    system = {"document": {"published": "2012-09-17"}, "claims": [claim("2012-05-11"), claim("2012-09-15")]}
+    assert isaf.system_date(system) == "2012-09-15"
+    system["claims"] = [claim("2012-05-11")]
+    assert isaf.system_date(system) == "2012-05-11"
+    system["claims"] = []
+    assert isaf.system_date(system) == "2012-09-17"

@@ -4,17 +4,18 @@ Gold per record: `min_killed`, `min_captured` (ints in the data), `start_date` (
 (list of lowercase names, "" = none), `target_group` (list of ';'-joined lowercase codes: taliban, haqqani,
 aq, imu, hig, let, criminal; "" = none). Definitions (docs/metrics.md has them with examples):
 
-- system killed = sum of `value` (or `low` when there is no value: "several" = 3) over the document's
-  distinct quantities (by what, whom and value: a figure a release restates counts once) whose `what`
-  names a death (killed, dead, deaths, died, fatalities) and
-  neither `what` nor `whom` names the reporting side's forces (security, soldiers, troops, police, ISAF,
-  coalition, Afghan forces...). Civilians are *counted*: the gold's civilian-casualty releases count
-  civilians in `min_killed`. system captured = the same over `what` naming a capture (captured, arrested,
-  detained, apprehended, detainees).
+- system killed = sum of each figure's least value (`low`, else `value`: "more than 30" = 31, "several" = 3)
+  over the figures of the record's first dispatch (a bundle of releases is coded for its first) that restate
+  nothing (`restates`, claims/tally.py), each figure once, leaving out negated, speculative and period-tally
+  claims, whose `what` names a death (killed, dead, deaths, died, fatalities) and neither `what` nor `whom`
+  names the reporting side's forces (security, soldiers, troops, police, ISAF, coalition, Afghan forces...).
+  Civilians are *counted*: the gold's civilian-casualty releases count civilians in `min_killed`. system
+  captured = the same over `what` naming a capture (captured, arrested, detained, apprehended, detainees).
 - presence P/R/F1: each record is one item; predicted positive = system count > 0, gold positive = gold > 0.
 - exact count accuracy: over records where gold > 0 or system > 0, system count == gold count.
-- event date: the `time.start` of the first claim with one (list order), else `document.published`;
-  accuracy of exact string equality with `start_date`, over records with a gold date.
+- event date: the `time.start` of the first claim (list order) dated in the week up to `document.published`,
+  else of the first claim with one, else `document.published`; accuracy of exact string equality with
+  `start_date`, over records with a gold date.
 - province: each gold province (non-empty) is one item; found when a system entity of type place has a
   name, id or mention whose normalised form (lowercase, 'province' and punctuation removed, the
   transliteration variants of PROVINCE_VARIANTS folded) equals the gold's.
@@ -27,6 +28,7 @@ A record whose processing failed scores as an empty system output.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -89,9 +91,11 @@ def norm_group(name: str | None) -> str:
 
 
 def _value(q: dict[str, Any]) -> float:
-    v = q.get("value")
+    """The least number a quantity allows: its low bound ("more than 30" -> 31, "several" -> 3), else its
+    value ("around 30", "up to 30" -> 30)."""
+    v = q.get("low")
     if v is None:
-        v = q.get("low")
+        v = q.get("value")
     try:
         return float(v) if v is not None else 0.0
     except (TypeError, ValueError):
@@ -99,21 +103,46 @@ def _value(q: dict[str, Any]) -> float:
 
 
 def _quantities(system: dict[str, Any]) -> list[dict[str, Any]]:
-    """The document's quantities, each figure once: a figure shared by two claims counts once, and so does a
-    figure a release restates (its summary line and its detail both say "detained two suspected
-    insurgents": same what, whom and value; or a bare "killing three" after "three insurgents were killed")."""
+    """The first dispatch's figures, each once (a figure shared by two claims is one), leaving out those that
+    restate another (`restates`: a release's detail of its summary, or its summary made precise) and those of
+    negated and speculative claims ("no civilians were hurt"; "he is suspected in the killing of two
+    officials" is the target's alleged past, not the operation's toll) and of tallies over a period ("have
+    captured 17 leaders in the last month")."""
     seen, out = set(), []
-    for c in system.get("claims", []):
+    for c in _first_dispatch(system):
+        if c.get("negated") or c.get("modality") == "speculative" or _cumulative(c):
+            continue
         for q in c.get("quantities") or []:
-            key = (q.get("what"), q.get("whom"), q.get("value"))
-            if key in seen:
+            key = (q.get("start"), q.get("end"))
+            if key in seen or q.get("restates"):
                 continue
             seen.add(key)
             out.append(q)
-    # "Three armed insurgents were killed ... returned fire, killing three": a bare number restates a figure
-    # of the same category and value that names whom it counts.
-    named = {(q.get("what"), q.get("value")) for q in out if q.get("whom")}
-    return [q for q in out if q.get("whom") or (q.get("what"), q.get("value")) not in named]
+    return out
+
+
+#: A claim whose time spans more days than this reports a tally over a period ("17 leaders captured in the
+#: last month"), not the operation's toll; the claims stage's LEAD_DAYS, the span of a news lead's "when".
+TALLY_DAYS = 7
+
+
+def _cumulative(claim: dict[str, Any]) -> bool:
+    t = claim.get("time") or {}
+    try:
+        return (dt.date.fromisoformat(t["end"]) - dt.date.fromisoformat(t["start"])).days > TALLY_DAYS
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
+def _first_dispatch(system: dict[str, Any]) -> list[dict[str, Any]]:
+    """The claims of the document's first dispatch: a record that bundles releases (a later release
+    confirming or updating the first) is coded by the gold for its first release."""
+    claims = system.get("claims", [])
+    dispatches = (system.get("document") or {}).get("dispatches") or []
+    if len(dispatches) < 2:
+        return claims
+    end = dispatches[0]["end"]
+    return [c for c in claims if (c.get("evidence") or {}).get("start", 0) < end]
 
 
 def system_killed(system: dict[str, Any]) -> int:
@@ -130,11 +159,23 @@ def system_captured(system: dict[str, Any]) -> int:
 
 
 def system_date(system: dict[str, Any]) -> str | None:
-    for c in system.get("claims", []):
-        start = (c.get("time") or {}).get("start")
-        if start:
-            return str(start)
-    return (system.get("document") or {}).get("published")
+    """The release's event date: the time of its first claim dated in the week up to the document's date (a
+    release reports a recent operation; "the May 11 attack" in September is its background), else of its
+    first claim with a time, else the document's date."""
+    published = (system.get("document") or {}).get("published")
+    starts = [str(s) for c in system.get("claims", []) if (s := (c.get("time") or {}).get("start"))]
+    try:
+        day = dt.date.fromisoformat(published) if published and len(published) == 10 else None
+    except ValueError:
+        day = None
+    if day is not None:
+        for start in starts:
+            try:
+                if 0 <= (day - dt.date.fromisoformat(start)).days <= TALLY_DAYS:
+                    return start
+            except ValueError:
+                continue
+    return starts[0] if starts else published
 
 
 def _entity_forms(system: dict[str, Any], types: set[str]) -> list[list[str]]:
