@@ -67,3 +67,19 @@ def test_figures_of_another_group_of_people_are_not_details(pipeline):
     got = totals(pipeline, "Soldiers killed five insurgents in an ambush near Gardez.",
                  "Two civilians were killed in the crossfire.")
     assert got["killed"] == 7
+
+
+def test_a_part_of_a_group_told_before_is_inside_its_figure(pipeline):
+    got = totals(pipeline, "The bombing of the market killed 21 people, officials said on Wednesday, after several "
+                           "of the wounded died overnight in hospital.")
+    assert got["killed"] == 21
+
+
+def test_a_figure_no_pattern_carries_is_still_a_claim(pipeline):
+    doc = pipeline.process_reading(pipeline.read_text(
+        "Soldiers searched the village after the explosion. Three civilian bodies were found near the road.",
+        source="bodies.txt"))
+    (claim,) = [c for c in doc.claims if c.rule == "figure.killed"]
+    assert (claim.subject, claim.predicate, claim.object) == ((), "ASSAULT", ())
+    assert [(doc.span_text(q.span), q.value, q.whom) for q in claim.quantities] == [
+        ("Three civilian bodies", 3.0, "civilians")]

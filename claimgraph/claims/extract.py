@@ -15,7 +15,9 @@ with the document text):
    object), when the object would be the subject itself ("defended itself"), and when the subject is only
    borrowed from another clause (a purpose adjunct: "put pressure on Tehran to abandon ..."); otherwise a
    verb with its own subject and no entity as object is still an event ("the Sudanese government lifted the
-   state of emergency").
+   state of emergency"). A casualty figure no claim carries ("three civilian bodies were found") becomes a
+   claim of its own with no actor (`figure_events` in quantities.yaml; rule `figure.<category>`), so that
+   no figure the text states is lost.
    An event noun with no actor of its own takes the actor of the verb that begins, continues or voices
    it ("the US speeded up the withdrawal"); a transfer with no recipient takes the subject of its purpose
    clause ("left its hardware behind so that the Taliban could use it").
@@ -38,9 +40,11 @@ At most one claim per (subject, predicate, object, trigger word). Claims are num
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+from claimgraph import rules
 from claimgraph.claims import modality, quantities, tally, timex
 from claimgraph.claims.patterns import Match, Pattern, attached, matches, patterns, requirements_met
 from claimgraph.claims.roles import Mentions, Resolved, conjuncts, naming, role_tokens, subject_of
@@ -263,6 +267,24 @@ class _Sentence:
             if c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in ("so", "that") for g in c.children):
                 return [r for r in self.resolve(subject_of(c)) if r.entity not in exclude]
         return []
+
+    def figure_claims(self, claims: list[Claim]) -> list[Claim]:
+        """A claim with no actor for each casualty figure of the sentence that no claim carries (see
+        `figure_events` in quantities.yaml): "three civilian bodies were found", "he was engaged and killed"."""
+        events = _figure_events()
+        carried = {q.span for c in claims for q in c.quantities}
+        out = []
+        for q in self.quantities():
+            if q.span in carried or q.unit != "people" or q.what not in events:
+                continue
+            predicate, mode = events[q.what]
+            kind, speaker = self.modality(q.span)
+            out.append(Claim(
+                id="", subject=(), predicate=predicate, object=(), sentence=self.index, mode=mode,
+                evidence=Span(self.base + self.span.start_char, self.base + self.span.end_char),
+                modality=kind, attributed_to=speaker, time=timex.claim_time(self._times()), quantities=(q,),
+                citations=self.citations(), rule=f"figure.{q.what}"))
+        return out
 
     # -- 3, 4. the claim --------------------------------------------------------------------------------
 
@@ -591,6 +613,11 @@ def _sentence_spans(doc: Document):
 LEAD_DAYS = 7
 
 
+@functools.cache
+def _figure_events() -> dict[str, tuple[str, str | None]]:
+    return {k: (v[0], v[1]) for k, v in (rules.load("quantities").get("figure_events") or {}).items()}
+
+
 def extract_claims(doc: Document) -> None:
     """The claims stage: set `doc.claims`."""
     mentions = Mentions(doc.entities)
@@ -603,7 +630,8 @@ def extract_claims(doc: Document) -> None:
     for index, span, base in _sentence_spans(doc):
         sentence = _Sentence(doc, index, span, base, mentions, tuple(cited.get(index, ())))
         paragraph = doc.sentences[index].paragraph
-        for claim in sentence.claims():
+        claims = sentence.claims()
+        for claim in claims + sentence.figure_claims(claims):
             if claim.time is None and paragraph in lead:
                 claim = replace(claim, time=lead[paragraph])
             found.append(claim)

@@ -9,6 +9,8 @@ the sum of the figures that restate nothing.
 
 Within one dispatch and one story (a sentence opening with a separate-event cue, `separate_event_cues` in
 quantities.yaml: "In a separate operation", "Elsewhere", starts a new story), for each category (`what`):
+- a part of a group told before ("several of the wounded died", "two of his guards") restates the first
+  earlier figure of its category;
 - the lead is the first sentence with figures of the category; the group is the lead's figures and the later
   figures whose `whom` agrees with them (the same, or one of the two unnamed: "two insurgents" and "two men");
   figures of another `whom` form groups of their own, each with its own lead;
@@ -31,6 +33,7 @@ summary-then-detail release is the norm.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -39,6 +42,9 @@ from claimgraph.document import Document
 from claimgraph.records import Claim, Quantity, Span
 
 __all__ = ["mark_restatements", "least"]
+
+#: "several of the wounded", "two of his guards", "three of them": a part of a group told before.
+_PARTITIVE = re.compile(r"\S+(?:\s+\S+)?\s+of\s+(?:the|his|her|their|its|those|these|them|whom)\b", re.I)
 
 
 @cache
@@ -63,6 +69,7 @@ class _Figure:
     story: tuple[int, int]  # (dispatch index, story number within it)
     added: bool  # its words or its clause say it adds to what was told ("two additional", "also detained")
     text: str  # as written, lower case: a restatement word for word ("one additional insurgent" twice)
+    partitive: bool  # "several of the wounded": a part of a group told before
 
 
 def _compatible(a: Quantity, b: Quantity) -> bool:
@@ -89,6 +96,14 @@ def _restatements(figures: list[_Figure]) -> dict[Span, Span]:
     """Span of each restating figure -> span of the figure it restates, for one category of one story."""
     out: dict[Span, Span] = {}
     left = sorted(figures, key=lambda f: f.q.span)
+    # "killed 21 people ... after several of the wounded died": a part of a group already told is inside an
+    # earlier figure of its category
+    for k, f in enumerate(left):
+        if f.partitive:
+            earlier = next((g for g in left[:k] if _compatible(g.q, f.q) and g.q.span not in out), None)
+            if earlier is not None:
+                out[f.q.span] = earlier.q.span
+    left = [f for f in left if f.q.span not in out]
     while left:
         lead_sentence = left[0].sentence
         lead = [f for f in left if f.sentence == lead_sentence]
@@ -126,7 +141,8 @@ def mark_restatements(doc: Document, claims: list[Claim]) -> list[Claim]:
                 continue
             words = set(doc.span_text(q.span).lower().split()) | set(doc.span_text(c.evidence).lower().split())
             figures[q.span] = _Figure(q, sentence, stories[sentence], bool(words & _addition_words()),
-                                      " ".join(doc.span_text(q.span).lower().split()))
+                                      " ".join(doc.span_text(q.span).lower().split()),
+                                      bool(_PARTITIVE.match(doc.text, q.span.start, q.span.end + 12)))
     groups: dict[tuple, list[_Figure]] = {}
     for f in figures.values():
         groups.setdefault((f.story, f.q.what), []).append(f)

@@ -29,8 +29,9 @@ WINDOW_DAYS ("2024" matches "2024", not "March 2024"); a figure with an approxim
 measure whose period lies inside the window (or another approximate one whose window overlaps); a figure with
 no time at all is never grouped. One document gives a measure one value: a second, different figure of the
 same kind in the same document is another incident or a sub-total, not a disagreement (the audit's
-`figure.*` findings check a document against itself). Figures of negated claims are left out; one quantity
-span attached to two claims counts once.
+`figure.*` findings check a document against itself). Figures of negated claims and figures that restate
+another of their document (`restates`, claims/tally.py) are left out; one quantity span attached to two claims
+counts once.
 A measure whose exact values differ is a **disagreement**; it is **compatible** when the reported ranges still
 overlap ("at least 14" and "21"; "around 680" and "685"; a vague "several" fits any count), a contradiction
 otherwise.
@@ -50,7 +51,7 @@ from claimgraph.store import schema as t
 
 WINDOW_DAYS = 2
 APPROX_DAYS_BEFORE = 7
-GROUPING_VERSION = f"2/window={WINDOW_DAYS}d/approx={APPROX_DAYS_BEFORE}d"
+GROUPING_VERSION = f"3/window={WINDOW_DAYS}d/approx={APPROX_DAYS_BEFORE}d"
 STANDING_RELATIONS = frozenset({"ALLIED_WITH", "HOSTILE_TO", "DISTRUSTS", "HARBORS", "BASED_IN", "OPERATES_IN",
                                 "MEMBER_OF", "LEADS", "INTERESTED_IN"})
 _NEG, _POS = -(10**9), 10**9
@@ -335,7 +336,7 @@ def _measures(conn, claim_rows, roles, names) -> tuple[int, int]:
     blocks: dict[tuple, list[_Item]] = defaultdict(list)
     for qr in conn.execute(sa.select(q).order_by(q.c.id)):
         claim = by_claim.get(qr.claim_id)
-        if claim is None:
+        if claim is None or qr.restates_start is not None:
             continue
         ident = (qr.document_id, qr.char_start, qr.char_end)
         if ident in seen:
