@@ -83,3 +83,10 @@ def test_a_figure_no_pattern_carries_is_still_a_claim(pipeline):
     assert (claim.subject, claim.predicate, claim.object) == ((), "ASSAULT", ())
     assert [(doc.span_text(q.span), q.value, q.whom) for q in claim.quantities] == [
         ("Three civilian bodies", 3.0, "civilians")]
+
+
+def test_the_same_figure_told_again_with_also_still_restates_it(pipeline):
+    got = totals(pipeline, "Two Haqqani facilitators and two other militants were captured in Khost province "
+                           "this morning.",
+                 "During the search the force captured the facilitators. Two other insurgents were also captured.")
+    assert got["captured"] == 4

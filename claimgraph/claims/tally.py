@@ -12,11 +12,12 @@ quantities.yaml: "In a separate operation", "Elsewhere", starts a new story), fo
 - a part of a group told before ("several of the wounded died", "two of his guards") restates the first
   earlier figure of its category;
 - the lead is the first sentence with figures of the category; the group is the lead's figures and the later
-  figures whose `whom` agrees with them (the same, or one of the two unnamed: "two insurgents" and "two men");
-  figures of another `whom` form groups of their own, each with its own lead;
-- a later figure equal to a lead figure or to an earlier later one (same value and bound, compatible `whom`)
-  restates it, unless it says it adds to the story (`addition_words`: "two additional suspects", "the force
-  also detained four") and is not the same words again;
+  figures whose `whom` agrees with one of them (the same, or one of the two unnamed: "two insurgents" and "two
+  men"); figures of another `whom` form groups of their own, each with its own lead;
+- a later figure equal to a lead figure or to an earlier later one (same value and bound, agreeing `whom`)
+  restates it ("Two other insurgents were also captured" after "two other militants were captured");
+- a later figure that says it adds to the story (`addition_words`: "two additional suspects", "the force
+  also detained four") restates nothing;
 - the other later figures, additions left out, sum to D, the lead's to L (each figure at its least: `low`,
   else `value`). If D <= L they are the lead's detail and each restates the lead's first figure. If D > L
   and the lead is only vague or a bound ("several", "more than 10"), the body made it precise and the lead's
@@ -73,6 +74,7 @@ class _Figure:
 
 
 def _compatible(a: Quantity, b: Quantity) -> bool:
+    """Can two figures count the same people? When they name the same people, or one names none ("two men")."""
     return a.whom == b.whom or a.whom is None or b.whom is None
 
 
@@ -107,12 +109,12 @@ def _restatements(figures: list[_Figure]) -> dict[Span, Span]:
     while left:
         lead_sentence = left[0].sentence
         lead = [f for f in left if f.sentence == lead_sentence]
-        later = [f for f in left if f.sentence > lead_sentence and all(_compatible(f.q, g.q) for g in lead)]
+        later = [f for f in left if f.sentence > lead_sentence and any(_compatible(f.q, g.q) for g in lead)]
         rest = [f for f in left if f not in lead and f not in later]
         details: list[_Figure] = []
         for f in later:
             same = next((g for g in lead + details if g.q.value == f.q.value and g.q.low == f.q.low
-                         and _compatible(g.q, f.q) and (not f.added or g.text == f.text)), None)
+                         and _compatible(g.q, f.q)), None)
             if same is not None:
                 out[f.q.span] = same.q.span
             elif not f.added:
