@@ -12,7 +12,7 @@ from functools import cache
 
 from claimgraph.records import Block, PartialDate, Reading, Span
 from claimgraph.structure._rules import rules, word_set
-from claimgraph.structure.dates import find_dates, parse_date
+from claimgraph.structure.dates import find_dates, month_number, parse_date
 
 #: how many blocks from the top may hold the title, byline and date line
 TOP_BLOCKS = 6
@@ -352,17 +352,25 @@ def dateline_date(block: str, year: int | None = None) -> PartialDate | None:
     return None
 
 
+_MONTH_DAY = re.compile(r"\s*(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>[0-9]{1,2})\b")
+#: how far into a block a dateline may start (after header lines a converter ran together)
+DATELINE_WITHIN = 400
+
+
 def opens_with_dateline(block: str) -> bool:
-    """Whether a block opens with a dateline, with or without its year ("KABUL, Afghanistan (July 16) —")."""
-    return any(
-        (d := parse_date(f"{raw.strip().rstrip(',')}, 2000") or parse_date(raw)) is not None and d.day is not None
-        for raw in _dateline_candidates(block)
-    )
+    """Whether a block opens with a dateline, with or without its year ("KABUL, Afghanistan (July 16) —").
+    A month and a day are enough to say so; no date parser is needed (this runs on every block)."""
+    for raw in _dateline_candidates(block):
+        m = _MONTH_DAY.match(raw)
+        if m and month_number(m["month"]) and 1 <= int(m["day"]) <= 31:
+            return True
+    return False
 
 
 def _dateline_candidates(block: str):
-    for start in (0, *(m.end() for m in re.finditer(r"\s(?=[A-Z]{3,}[A-Z .'’-]*,)", block))):
-        m = _DATELINE.match(block[start:].strip())
+    head = block[:DATELINE_WITHIN]
+    for start in (0, *(m.end() for m in re.finditer(r"\s(?=[A-Z]{3,}[A-Z .'’-]*,)", head))):
+        m = _DATELINE.match(head[start:].strip())
         if m:
             yield m["paren"] or m["bare"]
 
