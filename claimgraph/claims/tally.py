@@ -69,7 +69,6 @@ class _Figure:
     sentence: int
     story: tuple[int, int]  # (dispatch index, story number within it)
     added: bool  # its words or its clause say it adds to what was told ("two additional", "also detained")
-    text: str  # as written, lower case: a restatement word for word ("one additional insurgent" twice)
     partitive: bool  # "several of the wounded": a part of a group told before
 
 
@@ -138,12 +137,8 @@ def mark_restatements(doc: Document, claims: list[Claim]) -> list[Claim]:
         for q in c.quantities:
             if q.unit != "people" or q.what in (None, "people") or q.span in figures:
                 continue
-            sentence = doc.sentence_at(q.span.start)
-            if sentence is None:
-                continue
             words = set(doc.span_text(q.span).lower().split()) | set(doc.span_text(c.evidence).lower().split())
-            figures[q.span] = _Figure(q, sentence, stories[sentence], bool(words & _addition_words()),
-                                      " ".join(doc.span_text(q.span).lower().split()),
+            figures[q.span] = _Figure(q, c.sentence, stories[c.sentence], bool(words & _addition_words()),
                                       bool(_PARTITIVE.match(doc.text, q.span.start, q.span.end + 12)))
     groups: dict[tuple, list[_Figure]] = {}
     for f in figures.values():

@@ -32,6 +32,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from claimgraph.claims.extract import LEAD_DAYS
 from claimgraph.evaluate.detect import GoldSource, jsonl_records
 from claimgraph.evaluate.metrics import m_prf_counts, m_ratio
 from claimgraph.evaluate.run import Item, Outcome
@@ -122,8 +123,8 @@ def _quantities(system: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 #: A claim whose time spans more days than this reports a tally over a period ("17 leaders captured in the
-#: last month"), not the operation's toll; the claims stage's LEAD_DAYS, the span of a news lead's "when".
-TALLY_DAYS = 7
+#: last month"), not the operation's toll: the claims stage's LEAD_DAYS, the span of a news lead's "when".
+TALLY_DAYS = LEAD_DAYS
 
 
 def _cumulative(claim: dict[str, Any]) -> bool:

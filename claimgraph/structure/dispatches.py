@@ -63,7 +63,7 @@ def find_dispatches(text: str, blocks: list[Block], body: Span, published: Parti
     for n, (a, z, bs) in enumerate(parts):
         date = _dispatch_date(text, bs, year)
         if n == 0:
-            a, date = 0, date or published
+            date = date or published
         if date is not None:
             year = date.year
         out.append(Dispatch(Span(a, z).strip(text) if n else Span(0, z), date))
