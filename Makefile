@@ -8,8 +8,11 @@ OUT := demo-output
 
 .PHONY: demo test lint bench eval lock clean postgres
 
-$(STAMP): requirements/lock.txt pyproject.toml
+$(STAMP): requirements/bootstrap.txt requirements/lock.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
+	@# The venv's own pip may be too old to read the lock (pip 23 resolves an extra such as lxml[html_clean]
+	@# apart from its pinned base under --require-hashes): install a pinned, hash-checked pip first.
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/bootstrap.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements/lock.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
@@ -56,6 +59,7 @@ lint: $(STAMP)
 # Regenerate the lock after editing requirements/*.in (needs network access to the package index).
 lock:
 	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile --python-version 3.11 --generate-hashes requirements/bootstrap.in -o requirements/bootstrap.txt
 	$(BIN)/uv pip compile --python-version 3.11 --generate-hashes requirements/dev.in -o requirements/lock.txt
 
 clean:
