@@ -30,7 +30,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from claimgraph.evaluate import isaf, plover, re3d, seed
+from claimgraph.evaluate import isaf, plover, re3d, realnews, seed
 from claimgraph.evaluate.detect import GoldSource, detect
 from claimgraph.evaluate.metrics import fmt
 from claimgraph.evaluate.run import Item, Outcome, run
@@ -38,9 +38,9 @@ from claimgraph.evaluate.run import Item, Outcome, run
 __all__ = ["SCORERS", "detect", "evaluate", "render"]
 
 #: gold kind -> module with load(source, limit) -> (items, golds) and score(golds, outcomes) -> dict
-SCORERS = {"seed": seed, "isaf": isaf, "plover": plover, "re3d": re3d}
+SCORERS = {"seed": seed, "isaf": isaf, "plover": plover, "re3d": re3d, "realnews": realnews}
 
-TITLES = {"seed": "seed gold", "isaf": "ISAF", "plover": "PLOVER", "re3d": "re3d"}
+TITLES = {"seed": "seed gold", "isaf": "ISAF", "plover": "PLOVER", "re3d": "re3d", "realnews": "real news"}
 
 
 def evaluate(path: str, limit: int | None = None, workers: int = 1, *, pipeline: Any = None,
@@ -95,6 +95,19 @@ def _cells(m: dict[str, Any]) -> tuple[str, str, str, str]:
     return str(m["value"]), "", "", str(m.get("detail") or "")
 
 
+def _render_realnews(s: dict[str, Any], console: Console) -> None:
+    """Each gold disagreement and agreement with what became of it, and the false groups."""
+    for title, part in (("disagreements", s["disagreements"]), ("agreements", s["agreements"])):
+        console.print(f"[bold]gold {title}[/]", highlight=False)
+        for d in part["detail"]:
+            group = f"  <- {escape(d['group'])}" if d["group"] else ""
+            console.print(f"  {escape('[' + d['status'] + ']')} {escape(d['about'])}{group}", highlight=False)
+    console.print("[bold]false disagreement groups[/]", highlight=False)
+    for f in s["disagreements"]["false"]:
+        console.print(f"  - {escape(f['label'])}: {escape(', '.join(f['values']))}", highlight=False)
+    console.print(f"halves: A = {', '.join(s['halves']['A'])}; B = {', '.join(s['halves']['B'])}", highlight=False)
+
+
 def render(result: dict[str, Any], console: Console) -> None:
     """One Rich table per gold set, then failures (record id and error) if any."""
     for s in result["sections"]:
@@ -114,6 +127,8 @@ def render(result: dict[str, Any], console: Console) -> None:
             console.print(f"seed score: entities {fmt(sm['entities'])} linking {fmt(sm['linking'])} "
                           f"claims(must) {fmt(sm['claims_must'])} findings(must) {fmt(sm['findings_must'])} "
                           f"unmatched-findings {sm['unmatched_findings']}", highlight=False)
+        if s["kind"] == "realnews":
+            _render_realnews(s, console)
         for f in s["failures"][:10]:
             console.print(f"[red]failed[/] {escape(f['id'])}: {escape(f['error'] or '')}", highlight=False)
         if s["failed"] > 10:

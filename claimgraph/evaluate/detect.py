@@ -4,6 +4,7 @@
 - isaf: a `isaf*.jsonl` file (or any .jsonl whose first record has `gold.min_killed`);
 - plover: a `plover*.jsonl` file (or any .jsonl whose first record has `event` and `textInfo`);
 - re3d: a folder with documents.json + entities.json + relations.json, or a folder whose subfolders are;
+- realnews: a folder with `gold.json` and `articles/` (news reports of several outlets per incident);
 - a folder holding several of these (at any depth up to `MAX_DEPTH`): each is evaluated.
 """
 
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from claimgraph.errors import SourceNotFound, UnsupportedFormat
 
-KINDS = ("seed", "isaf", "plover", "re3d")
+KINDS = ("seed", "isaf", "plover", "re3d", "realnews")
 RE3D_FILES = ("documents.json", "entities.json", "relations.json")
 GOLD_SUFFIX = ".gold.json"
 TEXT_SUFFIXES = (".txt", ".md")
@@ -26,7 +27,7 @@ MAX_DEPTH = 3
 class GoldSource:
     """One gold set to score.
 
-    kind: 'seed', 'isaf', 'plover' or 're3d'.
+    kind: 'seed', 'isaf', 'plover', 're3d' or 'realnews'.
     path: the file or folder it was found at.
     files: for seeds, the gold files (one per document); for re3d, the document folders; else (path,).
     """
@@ -100,6 +101,8 @@ def _detect_dir(path: Path, depth: int) -> list[GoldSource]:
     re3d = _re3d_folders(path)
     if re3d:
         return [GoldSource("re3d", path, re3d)]
+    if (path / "gold.json").is_file() and (path / "articles").is_dir():
+        return [GoldSource("realnews", path, (path,))]
     found: list[GoldSource] = []
     seeds = tuple(sorted(p for p in path.glob("*" + GOLD_SUFFIX) if p.is_file() and seed_text_path(p)))
     if seeds:
@@ -127,7 +130,8 @@ def detect(path: str | Path) -> list[GoldSource]:
     if not found:
         raise UnsupportedFormat(
             "no gold set recognised here: expected a seed *.gold.json (beside its .txt), isaf-*.jsonl, "
-            "plover-*.jsonl, a re3d folder (documents.json, entities.json, relations.json), or a folder "
+            "plover-*.jsonl, a re3d folder (documents.json, entities.json, relations.json), a real-news "
+            "folder (gold.json, articles/), or a folder "
             "holding some of these", str(path))
     return found
 

@@ -28,12 +28,15 @@ class Item:
     text: the text as the gold set gives it.
     fmt: the reader format ('text', 'markdown'...), or None to sniff it from `source`'s extension and bytes.
     source: the name given to the reader (a path for seeds, else the id).
+    rows: also return the document's knowledge-base rows (`store.rows.DocumentRows`), for scorers that
+        group figures across documents in a temporary knowledge base (real news, ISAF).
     """
 
     id: str
     text: str
     fmt: str | None = "text"
     source: str | None = None
+    rows: bool = False
 
 
 @dataclass
@@ -44,6 +47,7 @@ class Outcome:
     json: dict[str, Any] | None = None
     error: str | None = None
     traceback: str | None = None
+    rows: Any = None  # DocumentRows when the item asked for them
 
     @property
     def ok(self) -> bool:
@@ -75,7 +79,13 @@ def process_item(pipeline: Any, item: Item) -> Outcome:
 
     try:
         reading = read_bytes(item.text.encode("utf-8"), source=item.source or item.id, fmt=item.fmt)
-        return Outcome(item.id, json=document_json(pipeline.process_reading(reading)))
+        doc = pipeline.process_reading(reading)
+        rows = None
+        if item.rows:
+            from claimgraph.store.rows import document_rows
+
+            rows = document_rows(doc)
+        return Outcome(item.id, json=document_json(doc), rows=rows)
     except Exception as exc:  # a bad record must not stop the run; it is counted and reported
         return Outcome(item.id, error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
 
