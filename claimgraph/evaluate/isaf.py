@@ -19,6 +19,11 @@ aq, imu, hig, let, criminal; "" = none). Definitions (docs/metrics.md has them w
 - province: each gold province (non-empty) is one item; found when a system entity of type place has a
   name, id or mention whose normalised form (lowercase, 'province' and punctuation removed, the
   transliteration variants of PROVINCE_VARIANTS folded) equals the gold's.
+- separate operations: the records are ingested together into a temporary knowledge base (as
+  `claimgraph ingest` would) and each reported disagreement (a measure with differing values) is checked
+  against the gold: it *joins different operations* when two of its values come from releases whose gold
+  `start_date`s differ or whose gold provinces are disjoint (both named). The rate is such groups over all
+  reported disagreements (lower is better; the issue's bar is 1 in 10).
 - armed group: each gold group code (split on ';', "" and 'criminal' skipped: not a named group) is one
   item; found when a system entity of type armed_group has a name, id or mention equal (lowercase, 'the'
   and punctuation removed) to one of the code's GROUP_ALIASES.
@@ -215,8 +220,8 @@ def load(source: GoldSource, limit: int | None = None) -> tuple[list[Item], list
     items, golds = [], []
     for lineno, rec in jsonl_records(source, limit):
         # ids repeat in this set (titles such as "[leader/facilitator]"), so the line number is the key
-        items.append(Item(id=f"{source.name}:{lineno}", text=rec["text"]))
-        golds.append({"line": lineno, "id": rec.get("id"), **rec["gold"]})
+        items.append(Item(id=f"{source.name}:{lineno}", text=rec["text"], rows=True))
+        golds.append({"line": lineno, "id": rec.get("id"), "item": f"{source.name}:{lineno}", **rec["gold"]})
     return items, golds
 
 
@@ -252,4 +257,33 @@ def score(golds: list[dict[str, Any]], outcomes: list[Outcome]) -> dict[str, Any
         "province": m_ratio("province found", sum(prov), len(prov)),
         "armed_group": m_ratio("armed group found", sum(groups), len(groups)),
     }
-    return {"metrics": metrics}
+    joined, n_groups, examples = separate_operations(golds, outcomes)
+    metrics["separate_operations"] = m_ratio("disagreements joining different operations (lower is better)",
+                                             joined, n_groups)
+    return {"metrics": metrics, "separate_operations": examples}
+
+
+def _operation(g: dict[str, Any]) -> tuple[str, frozenset[str]]:
+    return (g.get("start_date") or "", frozenset(norm_province(p) for p in g.get("province") or [] if p.strip()))
+
+
+def different_operations(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Two releases' gold describe different operations: other days, or provinces with none in common."""
+    (da, pa), (db, pb) = _operation(a), _operation(b)
+    return bool(da and db and da != db) or bool(pa and pb and not pa & pb)
+
+
+def separate_operations(golds: list[dict[str, Any]], outcomes: list[Outcome]) -> tuple[int, int, list[str]]:
+    """(disagreements joining different operations, reported disagreements, up to 10 labels of the former)."""
+    from claimgraph.evaluate.realnews import knowledge_base_groups
+
+    by_item = {g["item"]: g for g in golds if "item" in g}
+    groups, _ = knowledge_base_groups(outcomes)
+    joined, examples = 0, []
+    for grp in groups:
+        records = [by_item[v["document"]["source"]] for v in grp["values"] if v["document"]["source"] in by_item]
+        if any(different_operations(a, b) for i, a in enumerate(records) for b in records[i + 1:]):
+            joined += 1
+            if len(examples) < 10:
+                examples.append(grp["label"] + ": " + ", ".join(f"{v['value']:g}" for v in grp["values"]))
+    return joined, len(groups), examples
