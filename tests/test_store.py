@@ -210,14 +210,14 @@ def test_claims_without_time_use_their_documents_date(store):
 
 
 def _measure_doc(source: str, year: tuple, march: tuple, later: tuple):
-    text = (f"In 2024 alone, {year[0]} were killed. In March 2024, {march[0]} were killed. "
+    text = (f"In 2024 alone, {year[0]} were killed in Pakistan. In March 2024, {march[0]} were killed. "
             f"Later {later[0]} were killed.")
     return make_doc(text, source, "2025-01-10", ENTITIES, [
-        {"predicate": "ASSAULT", "anchor": "In 2024", "time": ("2024-01-01", "2024-12-31"),
+        {"predicate": "ASSAULT", "anchor": "In 2024", "time": ("2024-01-01", "2024-12-31"), "place": ["PAK"],
          "quantities": [(year[0], year[1], "killed", "soldiers", *year[2:])]},
-        {"predicate": "ASSAULT", "anchor": "In March", "time": ("2024-03-01", "2024-03-31"),
+        {"predicate": "ASSAULT", "anchor": "In March", "time": ("2024-03-01", "2024-03-31"), "place": ["PAK"],
          "quantities": [(march[0], march[1], "killed", "soldiers", *march[2:])]},
-        {"predicate": "ASSAULT", "anchor": "Later", "time": ("2024-01-01", "2024-12-31"),
+        {"predicate": "ASSAULT", "anchor": "Later", "time": ("2024-01-01", "2024-12-31"), "place": ["PAK"],
          "quantities": [(later[0], later[1], "killed", "soldiers", *later[2:])]},
     ])
 
@@ -298,3 +298,73 @@ def test_delete_document(store):
         assert kb.disagreements() == []
         okoro = next(x for x in kb.actors() if x["id"] == "local:person:daniel-okoro")
         assert okoro["documents"] == 1
+
+
+# -- measures: where and whom (gazetteer places unrelated to any test article; parents from the gazetteer) ---
+
+PLACES = {**ENTITIES, "KHYBER_PAKHTUNKHWA": ("Khyber Pakhtunkhwa", "place", ["Khyber Pakhtunkhwa"])}
+
+
+def _toll(source: str, sentence: str, figure: str, value: float, place: list[str] | None, whom=None,
+          what="killed", published="2025-03-05"):
+    claim = {"predicate": "ASSAULT", "anchor": figure, "time": ("2025-03-04", "2025-03-04"),
+             "quantities": [(figure, value, what, whom)]}
+    if place is not None:
+        claim["place"] = place
+    return make_doc(sentence, source, published, PLACES, [claim])
+
+
+def _measures_of(store, *docs):
+    for d in docs:
+        store.write(document_rows(d))
+    store.regroup()
+    with KnowledgeBase(store) as kb:
+        return sorted(sorted(v["value"] for v in m["values"]) for m in kb.measures())
+
+
+def test_measures_roll_up_places_and_keep_siblings_apart(store):
+    got = _measures_of(
+        store,
+        _toll("a.txt", "Police said 14 people were killed in Bannu.", "14 people", 14, ["BANNU"]),
+        _toll("b.txt", "Officials said 16 people were killed in Khyber Pakhtunkhwa.", "16 people", 16,
+              ["KHYBER_PAKHTUNKHWA"]),
+        _toll("c.txt", "Police said 9 people were killed in Peshawar.", "9 people", 9, ["PESHAWAR"]),
+    )
+    # Bannu lies in Khyber Pakhtunkhwa: one measure; Peshawar, another district of it, is another incident
+    # (Peshawar also lies in the province: it joins whichever fits first, never Bannu's group)
+    assert [14.0, 16.0] in got or [9.0, 16.0] in got
+    assert not any(9.0 in m and 14.0 in m for m in got)
+
+
+def test_measures_country_alone_and_no_place_are_not_wildcards(store):
+    got = _measures_of(
+        store,
+        _toll("a.txt", "Police said 14 people were killed in Bannu.", "14 people", 14, ["BANNU"]),
+        _toll("b.txt", "Officials said 20 people were killed in Pakistan.", "20 people", 20, ["PAK"]),
+        _toll("c.txt", "Officials said 25 people were killed.", "25 people", 25, []),
+        _toll("d.txt", "Officials said 30 people were killed.", "30 people", 30, []),
+    )
+    assert got == [[14.0], [20.0], [25.0], [30.0]]
+
+
+def test_measures_take_the_documents_place_from_its_lead(store):
+    got = _measures_of(
+        store,
+        _toll("a.txt", "A bomb exploded in Bannu. Police said 14 people were killed.", "14 people", 14, []),
+        _toll("b.txt", "Officials said 16 people were killed in Bannu.", "16 people", 16, ["BANNU"]),
+    )
+    assert got == [[14.0, 16.0]]
+
+
+def test_measures_group_tolls_of_people_however_worded_but_not_combatants_or_other_measures(store):
+    got = _measures_of(
+        store,
+        _toll("a.txt", "Police said 14 crew members were killed in Bannu.", "14 crew members", 14, ["BANNU"],
+              whom="crew members"),
+        _toll("b.txt", "Officials said 16 civilians were killed in Bannu.", "16 civilians", 16, ["BANNU"],
+              whom="civilians"),
+        _toll("c.txt", "Officials said 3 soldiers were killed in Bannu.", "3 soldiers", 3, ["BANNU"],
+              whom="security personnel"),
+        _toll("d.txt", "Officials said 40 people were wounded in Bannu.", "40 people", 40, ["BANNU"], what="injured"),
+    )
+    assert got == [[3.0], [14.0, 16.0], [40.0]]

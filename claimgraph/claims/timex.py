@@ -73,6 +73,8 @@ class _Rules:
     re_dateline: re.Pattern
     relative: list[tuple[re.Pattern, dict]]
     events: list[tuple[re.Pattern, re.Pattern | None, dict]]
+    re_comparison: re.Pattern | None = None
+    comparison_window: int = 90
 
 
 def _alt(words) -> str:
@@ -107,7 +109,28 @@ def _rules() -> _Rules:
         re_dateline=re.compile(data["dateline_before"]),
         relative=relative,
         events=events,
+        re_comparison=re.compile("|".join(f"(?:{p})" for p in data.get("comparison_before", [])), re.IGNORECASE)
+        if data.get("comparison_before") else None,
+        comparison_window=int(data.get("comparison_window", 90)),
     )
+
+
+_FIGURE_AFTER = re.compile(r"\d")
+_LEADING_PREP = re.compile(r"(?:in|since|of|for)\s+(?:the\s+)?", re.IGNORECASE)
+
+
+def is_comparison_reference(text: str, start: int, end: int) -> bool:
+    """The time at text[start:end] is the reference period of a comparison ("the deadliest attack in recent
+    years", "up from 2019"), not the time of the sentence's figure: see timex.yaml `comparison_before`."""
+    R = _rules()
+    if R.re_comparison is None:
+        return False
+    before = text[max(0, start - R.comparison_window):start]
+    lead = _LEADING_PREP.match(text, start, end)  # "in recent years": the preposition is part of the time
+    if not R.re_comparison.search(before + (lead.group(0) if lead else "")):
+        return False
+    after = text[end:]
+    return not (_FIGURE_AFTER.search(after) or _quantity_lexicon().re_words.search(after))
 
 
 # ------------------------------------------------------------------------------------ calendar helpers
@@ -393,7 +416,7 @@ def find_times(sent, base: int, anchor: dt.date | None) -> list[TimeExpression]:
     out: list[TimeExpression] = []
     for c in _merge_ranges(text, _choose(cands), R):
         c = _apply_words_before(text, c, R)
-        if c is None:
+        if c is None or is_comparison_reference(text, c.start, c.end):
             continue
         out.append(TimeExpression(Span(c.start, c.end).shift(base + off), c.first, c.last, c.relative))
     return out

@@ -51,7 +51,7 @@ from claimgraph.store import schema as t
 
 WINDOW_DAYS = 2
 APPROX_DAYS_BEFORE = 7
-GROUPING_VERSION = f"3/window={WINDOW_DAYS}d/approx={APPROX_DAYS_BEFORE}d"
+GROUPING_VERSION = f"4/window={WINDOW_DAYS}d/approx={APPROX_DAYS_BEFORE}d"
 STANDING_RELATIONS = frozenset({"ALLIED_WITH", "HOSTILE_TO", "DISTRUSTS", "HARBORS", "BASED_IN", "OPERATES_IN",
                                 "MEMBER_OF", "LEADS", "INTERESTED_IN"})
 _NEG, _POS = -(10**9), 10**9
@@ -70,6 +70,7 @@ class _Item:
     places: frozenset[str]
     data: dict[str, Any]
     value: float | None = None  # measures: the exact value (None for vague figures)
+    reach: frozenset[str] = frozenset()  # measures: the places with everything that contains them
 
     @property
     def kind(self) -> str:
@@ -100,9 +101,13 @@ class _Group:
     w_lo: int = _NEG
     w_hi: int = _POS
     values: dict[str, set[float]] = field(default_factory=lambda: defaultdict(set))
+    located: list[_Item] = field(default_factory=list)  # members with a place (measures: each is checked)
 
     def fits(self, item: _Item, one_value_per_document: bool) -> bool:
-        if item.places and self.places and item.places != self.places:
+        if one_value_per_document:  # measures: every member's place must be compatible (see places_agree)
+            if not all(places_agree(item, other) for other in self.items):
+                return False
+        elif item.places and self.places and item.places != self.places:
             return False
         if one_value_per_document and item.value is not None:
             return all(v == item.value for v in self.values.get(item.doc, ()))
@@ -110,6 +115,8 @@ class _Group:
 
     def add(self, item: _Item) -> None:
         self.items.append(item)
+        if item.places:
+            self.located.append(item)
         if item.places and not self.places:
             self.places = item.places
         if item.value is not None:
@@ -124,6 +131,16 @@ class _Group:
     @property
     def recency(self) -> int:
         return self.max_hi if self.exact else self.w_hi
+
+
+def places_agree(a: _Item, b: _Item) -> bool:
+    """Two figures' places are compatible: one of them names a place that the other names or lies in
+    (Pahalgam lies in Jammu and Kashmir, which lies in India). A figure with no place at all (none in its
+    claim, none for its document: `document_places`) is *unknown*, not a wildcard: it agrees with nothing,
+    so it is never grouped with another figure."""
+    if not a.places or not b.places:
+        return False
+    return bool(a.places & b.reach or b.places & a.reach)
 
 
 def _event_time(g: _Group, item: _Item) -> bool:
@@ -219,6 +236,12 @@ def _norm(value: str | None) -> str:
 
 def _names(conn: sa.Connection) -> dict[str, str]:
     return dict(conn.execute(sa.select(t.entities.c.id, t.entities.c.name)).all())
+
+
+def measure_key(qr) -> tuple[str, str, str]:
+    """Which figures may be one measure: the same `what` (killed, injured, casualties and "killed and
+    injured" are different measures), the same victims (`measure_whom`) and unit."""
+    return (_norm(qr.what), measure_whom(qr.whom), _norm(qr.unit))
 
 
 def marker(conn: sa.Connection) -> str:
@@ -327,11 +350,119 @@ def _events(conn, claim_rows, roles, names) -> int:
     return len(ids)
 
 
+#: Entity types that locate a figure (a state is a place when it is where something happened).
+PLACE_TYPES = ("place", "state", "border", "infrastructure")
+
+
+def place_chains(conn: sa.Connection) -> dict[str, tuple[str, ...]]:
+    """Every place-like entity -> itself and what contains it: its parents up the gazetteer's `parent`
+    links, then its country ('PAHALGAM' -> PAHALGAM, JAMMU_AND_KASHMIR, IND)."""
+    e = t.entities
+    info = {r.id: (r.parent, r.country) for r in conn.execute(
+        sa.select(e.c.id, e.c.parent, e.c.country).where(e.c.type.in_(PLACE_TYPES)))}
+    chains: dict[str, tuple[str, ...]] = {}
+    for eid in info:
+        chain, at = [eid], eid
+        while at in info and info[at][0] and info[at][0] not in chain and len(chain) < 12:
+            at = info[at][0]
+            chain.append(at)
+        country = info[eid][1]
+        if country and country not in chain:
+            chain.append(country)
+        chains[eid] = tuple(chain)
+    return chains
+
+
+def document_places(conn: sa.Connection, chains: dict[str, tuple[str, ...]] | None = None
+                    ) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+    """(document -> where it reports from, document -> its anchor place).
+
+    Where a report is: the places below a state that its headline names, else those of the first sentence
+    that names one (a news lead says where: "US strike on <country>'s port" is about the port), else the
+    states of the headline and the lead; the most specific only (Helmand, not also Afghanistan); never a
+    dateline's city in capitals ("KABUL, Afghanistan —" is where the report was filed, not where it happened).
+    The anchor: the gazetteer place the document mentions most, used to locate the places the gazetteer
+    does not know (a village that only NER found lies where the document's other places are)."""
+    d, m, e, s = t.documents, t.mentions, t.entities, t.sentences
+    titles = {r.id: len(r.title) if r.title and r.text.startswith(r.title) else 0 for r in conn.execute(
+        sa.select(d.c.id, d.c.title, sa.func.substr(d.c.text, 1, 400).label("text")).where(d.c.is_latest))}
+    rows = conn.execute(
+        sa.select(m.c.document_id, m.c.entity_id, m.c.char_start, m.c.text, e.c.type, e.c.is_local, s.c.idx)
+        .join(e, e.c.id == m.c.entity_id).outerjoin(s, s.c.id == m.c.sentence_id)
+        .where(e.c.type.in_(PLACE_TYPES), m.c.document_id.in_(list(titles)))
+        .order_by(m.c.document_id, m.c.char_start)).all()
+    by_doc: dict[str, list] = defaultdict(list)
+    for r in rows:
+        by_doc[r.document_id].append(r)
+    where: dict[str, frozenset[str]] = {}
+    anchors: dict[str, str] = {}
+    for doc, ms in by_doc.items():
+        title_end = titles.get(doc, 0)
+        spots = [r for r in ms if r.type != "state" and not _dateline_caps(r.text)]
+        head = [r for r in spots if r.char_start < title_end]
+        if not head:  # the first body sentence that names a place below a state
+            first = min((r.idx for r in spots if r.idx is not None and r.char_start >= title_end), default=None)
+            head = [r for r in spots if first is not None and r.idx == first and r.char_start >= title_end]
+        if not head:  # only states: those of the headline and the lead
+            lead = min((r.idx for r in ms if r.idx is not None and r.char_start >= title_end), default=None)
+            head = [r for r in ms if r.char_start < title_end or (lead is not None and r.idx == lead)]
+        places = {r.entity_id for r in head}
+        if chains:  # the most specific: drop what contains another named place
+            places = {p for p in places if not any(p in chains.get(o, ())[1:] for o in places if o != p)}
+        if places:
+            where[doc] = frozenset(places)
+        counts: dict[str, int] = defaultdict(int)
+        for r in ms:
+            if r.type == "place" and not r.is_local:
+                counts[r.entity_id] += 1
+        if counts:
+            anchors[doc] = max(sorted(counts), key=lambda k: counts[k])
+    return where, anchors
+
+
+def _dateline_caps(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) > 3 and all(ch.isupper() for ch in letters)
+
+
+def place_reach(places: frozenset[str], chains: dict[str, tuple[str, ...]], anchor: str | None,
+                states: frozenset[str] = frozenset()) -> frozenset[str]:
+    """The places and everything below a state that contains them (a district's province); a place the
+    gazetteer does not locate (no parent, no country) is taken to lie in the document's anchor place.
+
+    A state is left out of the reach of the places inside it: a country is too coarse to say that two
+    figures are about one incident (two operations in one country on one day are common), so a figure
+    located only by its country matches only another located by that same country."""
+    out: set[str] = set()
+    for p in places:
+        chain = chains.get(p, (p,))
+        if len(chain) == 1 and anchor and anchor != p and p.startswith("local:"):
+            chain = chain + chains.get(anchor, (anchor,))
+        out.add(p)
+        out.update(c for c in chain[1:] if c not in states)
+    return frozenset(out)
+
+
+def measure_whom(whom: str | None) -> str:
+    """The victims a figure counts, as grouping compares them: the kept categories of `measure_whom_kept`
+    (quantities.yaml: combatants, and subsets such as children) stay apart; everything else — no `whom`,
+    'civilians', people named by origin or role ('crew members', a nationality) — is the one toll of
+    people an incident has, told in each outlet's words."""
+    from claimgraph.rules import load
+
+    kept = {_norm(k) for k in load("quantities").get("measure_whom_kept", [])}
+    w = _norm(whom)
+    return w if w in kept else "people"
+
+
 def _measures(conn, claim_rows, roles, names) -> tuple[int, int]:
     q = t.quantities
     by_claim = {r.id: r for r in claim_rows if not r.negated}
     if not by_claim:
         return 0, 0
+    chains = place_chains(conn)
+    states = frozenset(conn.scalars(sa.select(t.entities.c.id).where(t.entities.c.type == "state")))
+    doc_where, anchors = document_places(conn, chains)
     seen: set[tuple] = set()
     blocks: dict[tuple, list[_Item]] = defaultdict(list)
     for qr in conn.execute(sa.select(q).order_by(q.c.id)):
@@ -342,10 +473,12 @@ def _measures(conn, claim_rows, roles, names) -> tuple[int, int]:
         if ident in seen:
             continue
         seen.add(ident)
-        places = frozenset(roles.get(claim.id, {}).get("place", []))
-        key = (_norm(qr.what), _norm(qr.whom), _norm(qr.unit))
+        places = frozenset(roles.get(claim.id, {}).get("place", [])) or doc_where.get(claim.document_id, frozenset())
+        key = measure_key(qr)
         value = None if qr.vague else qr.value
-        blocks[key].append(_item(qr.id, claim, places, {"q": qr, "claim": claim}, value))
+        item = _item(qr.id, claim, places, {"q": qr, "claim": claim}, value)
+        item.reach = place_reach(places, chains, anchors.get(claim.document_id), states)
+        blocks[key].append(item)
     values, members = [], []
     for _key, items in sorted(blocks.items()):
         for group in cluster(items, _measure_time, _measure_window, measures=True):
