@@ -57,6 +57,8 @@ __all__ = ["extract_claims"]
 PLACE_TYPES = frozenset({"place", "border", "infrastructure"})
 #: Prepositions that say where something happens.
 LOCATIVE = frozenset({"in", "at", "near", "inside", "across", "along", "within", "throughout"})
+#: Dependencies that open another clause: a place named inside one is that clause's, not the claim's.
+OTHER_CLAUSE = frozenset({"ccomp", "advcl", "relcl", "parataxis", "conj", "xcomp", "csubj", "acl", "appos"})
 NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "NUM", "X", "ADJ"})
 VERBAL = frozenset({"VERB", "AUX"})
 #: Casualty events that stand as claims without a named actor when they count their victims (subject []):
@@ -74,6 +76,28 @@ ASPECTUAL = frozenset({"begin", "start", "continue", "resume", "complete", "fini
 #: The pattern of a claim made by retype.obligation alone: "X said Y must V" is a demand by X on Y whatever V.
 _OBLIGATION = Pattern(id="retype.obligation", kind="verb", predicate="DEMAND", mode=None, subject=(), object=(),
                       lemmas=frozenset())
+
+
+def _clause_head(tok):
+    """The verb whose clause holds the token (a noun trigger's governing verb: "an attack on a ship in the
+    gulf resulted in two deaths" -> "resulted")."""
+    steps = 0
+    while tok.pos_ not in VERBAL and tok.head is not tok and tok.dep_ not in OTHER_CLAUSE and steps < 6:
+        tok, steps = tok.head, steps + 1
+    return tok
+
+
+def _clause_preps(head):
+    """Locative prepositions in the clause of `head`, at any depth, not inside another clause."""
+    stack = [head]
+    while stack:
+        tok = stack.pop()
+        for child in tok.children:
+            if child.dep_ in OTHER_CLAUSE:
+                continue
+            if child.dep_ == "prep" and child.lower_ in LOCATIVE:
+                yield child
+            stack.append(child)
 
 
 @dataclass
@@ -323,6 +347,8 @@ class _Sentence:
                 obj, place = place, []
             elif p.object_required or p.relation or m.kind == "noun":
                 return []
+        if not place:
+            place = self.places(m, {r.entity for r in c.subject + obj}, clause=True)
         predicate, mode = p.predicate, p.mode
         if m.kind == "light_verb" and mode is None:
             mode = _noun_mode(m.noun, predicate)
@@ -394,7 +420,9 @@ class _Sentence:
             return self.resolve(subject_of(t.head))
         return []
 
-    def places(self, m: Match, taken: set[str]) -> list[Resolved]:
+    def places(self, m: Match, taken: set[str], clause: bool = False) -> list[Resolved]:
+        """The places of a claim: locative phrases of its trigger and of its arguments; with `clause`, else
+        one anywhere in the trigger's clause ("an attack on a ship in the gulf resulted in two deaths")."""
         types = self.mentions.types
         hosts = [m.token] + ([m.noun] if m.noun is not None else [])
         if m.token.dep_ == "advcl" and m.token.tag_ == "VBG" and m.token.head.pos_ in VERBAL:
@@ -423,6 +451,9 @@ class _Sentence:
                         for prep in arg.children:
                             if prep.dep_ == "prep" and prep.lower_ in LOCATIVE:
                                 take(prep, PLACE_TYPES)
+        if clause and not out:  # a place named anywhere in the trigger's own clause belongs to the claim
+            for prep in _clause_preps(_clause_head(m.token)):
+                take(prep, PLACE_TYPES)
         return out
 
     # -- spans ------------------------------------------------------------------------------------------

@@ -71,6 +71,7 @@ class _Item:
     data: dict[str, Any]
     value: float | None = None  # measures: the exact value (None for vague figures)
     reach: frozenset[str] = frozenset()  # measures: the places with everything that contains them
+    coarse: bool = False  # measures: located by states only
 
     @property
     def kind(self) -> str:
@@ -140,6 +141,9 @@ def places_agree(a: _Item, b: _Item) -> bool:
     so it is never grouped with another figure."""
     if not a.places or not b.places:
         return False
+    if a.reach == a.places and b.reach == b.places and a.coarse and b.coarse:
+        # located by countries only (often the actors' countries: "US strike on <country>"): the same ones
+        return a.places == b.places
     return bool(a.places & b.reach or b.places & a.reach)
 
 
@@ -201,8 +205,11 @@ def cluster(items: Iterable[_Item], exact_ok: Callable, window_ok: Callable, mea
         else:
             new(item)
     for item in (i for i in items if i.kind == "none"):
-        fitting = [g for g in groups if g.fits(item, measures)]
-        if not measures and len(fitting) == 1:
+        # no time at all (an undated report's figure, an event told with no date): it joins a group only
+        # when exactly one fits; for measures, only a group that has a time (two timeless figures are never
+        # one measure by place alone)
+        fitting = [g for g in groups if g.fits(item, measures) and (not measures or g.exact or g.w_lo > _NEG)]
+        if len(fitting) == 1:
             fitting[0].add(item)
         else:
             new(item)
@@ -350,6 +357,12 @@ def _events(conn, claim_rows, roles, names) -> int:
     return len(ids)
 
 
+#: How many of a report's first place-naming sentences count as its lead: a wire report's header lines
+#: ("ISAF Joint Command - Afghanistan", "KABUL, Afghanistan (May 22)") come before the sentence that says
+#: where it happened. Set on the ISAF dev releases (3 covers their header lines) and kept small so that a
+#: place named deep in a report's background never locates it.
+LEAD_SENTENCES = 3
+
 #: Entity types that locate a figure (a state is a place when it is where something happened).
 PLACE_TYPES = ("place", "state", "border", "infrastructure")
 
@@ -377,10 +390,11 @@ def document_places(conn: sa.Connection, chains: dict[str, tuple[str, ...]] | No
                     ) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
     """(document -> where it reports from, document -> its anchor place).
 
-    Where a report is: the places below a state that its headline names, else those of the first sentence
-    that names one (a news lead says where: "US strike on <country>'s port" is about the port), else the
-    states of the headline and the lead; the most specific only (Helmand, not also Afghanistan); never a
-    dateline's city in capitals ("KABUL, Afghanistan —" is where the report was filed, not where it happened).
+    Where a report is: the places below a state that its headline names, else those of the first of its
+    first LEAD_SENTENCES place-naming sentences that names one ("US strike on <country>'s port" is about the
+    port), else the states of its headline and lead; the most specific only (Helmand, not also
+    Afghanistan); never a dateline's city in capitals ("KABUL, Afghanistan —" is where the report was
+    filed, not where it happened) when anything else is named.
     The anchor: the gazetteer place the document mentions most, used to locate the places the gazetteer
     does not know (a village that only NER found lies where the document's other places are)."""
     d, m, e, s = t.documents, t.mentions, t.entities, t.sentences
@@ -398,14 +412,15 @@ def document_places(conn: sa.Connection, chains: dict[str, tuple[str, ...]] | No
     anchors: dict[str, str] = {}
     for doc, ms in by_doc.items():
         title_end = titles.get(doc, 0)
-        spots = [r for r in ms if r.type != "state" and not _dateline_caps(r.text)]
-        head = [r for r in spots if r.char_start < title_end]
-        if not head:  # the first body sentence that names a place below a state
-            first = min((r.idx for r in spots if r.idx is not None and r.char_start >= title_end), default=None)
-            head = [r for r in spots if first is not None and r.idx == first and r.char_start >= title_end]
-        if not head:  # only states: those of the headline and the lead
-            lead = min((r.idx for r in ms if r.idx is not None and r.char_start >= title_end), default=None)
-            head = [r for r in ms if r.char_start < title_end or (lead is not None and r.idx == lead)]
+        ms = [r for r in ms if not _dateline_caps(r.text)] or ms
+        body = sorted({r.idx for r in ms if r.idx is not None and r.char_start >= title_end})[:LEAD_SENTENCES]
+        head = [r for r in ms if r.char_start < title_end and r.type != "state"]
+        for idx in body if not head else ():  # the lead: the first of its sentences naming a place below a state
+            head = [r for r in ms if r.idx == idx and r.type != "state" and r.char_start >= title_end]
+            if head:
+                break
+        if not head:  # states only: those of the headline and the first sentence that names a place
+            head = [r for r in ms if r.char_start < title_end or (body and r.idx == body[0])]
         places = {r.entity_id for r in head}
         if chains:  # the most specific: drop what contains another named place
             places = {p for p in places if not any(p in chains.get(o, ())[1:] for o in places if o != p)}
@@ -473,11 +488,17 @@ def _measures(conn, claim_rows, roles, names) -> tuple[int, int]:
         if ident in seen:
             continue
         seen.add(ident)
-        places = frozenset(roles.get(claim.id, {}).get("place", [])) or doc_where.get(claim.document_id, frozenset())
+        rl = roles.get(claim.id, {})
+        # where: the claim's place; else a place it targets ("strikes on the port", "an attack on a ship in
+        # the gulf"); else where its report is (document_places)
+        places = (frozenset(rl.get("place", []))
+                  or frozenset(o for o in rl.get("object", []) if o in chains and o not in states)
+                  or doc_where.get(claim.document_id, frozenset()))
         key = measure_key(qr)
         value = None if qr.vague else qr.value
         item = _item(qr.id, claim, places, {"q": qr, "claim": claim}, value)
         item.reach = place_reach(places, chains, anchors.get(claim.document_id), states)
+        item.coarse = bool(places) and places <= states
         blocks[key].append(item)
     values, members = [], []
     for _key, items in sorted(blocks.items()):
