@@ -149,3 +149,22 @@ def test_claim_time_prefers_explicit_then_specific_then_last():
     assert claim_time([unresolved, yesterday]) is yesterday
     assert claim_time([unresolved]) is unresolved
     assert claim_time([]) is None
+
+
+def test_a_comparisons_reference_period_is_not_the_figures_time(nlp):
+    # the reference of a superlative or a comparison, with no figure after it: no time of the sentence
+    assert times(nlp, "At least 19 people died in the blast, the deadliest in the valley in recent years.") == []
+    assert times(nlp, "Police counted 41 deaths, up from 2019.") == []
+    assert times(nlp, "The toll of 30 was the highest since 2010.") == []
+    # a figure after the time belongs to it: "since twin bombings in October 2019, killing 100"
+    assert times(nlp, "It was the worst attack since twin bombs exploded in October 2019, killing 100 people.",
+                 ) == [("in October 2019", D(2019, 10, 1), D(2019, 10, 31), False)]
+    # no comparison: the time stays
+    assert times(nlp, "Gunmen killed 12 people in March 2021.") == [("in March 2021", D(2021, 3, 1), D(2021, 3, 31),
+                                                                     False)]
+
+
+def test_a_date_that_begins_a_name_is_no_time(nlp):
+    assert times(nlp, "Fighters of the June 14 Movement took the town.") == []
+    assert times(nlp, "A report by the 9 March Commission was published.") == []
+    assert times(nlp, "The fighters took the town on June 14.")[0][1] == D(2021, 6, 14)

@@ -75,6 +75,7 @@ class _Rules:
     events: list[tuple[re.Pattern, re.Pattern | None, dict]]
     re_comparison: re.Pattern | None = None
     comparison_window: int = 90
+    re_name_after: re.Pattern | None = None
 
 
 def _alt(words) -> str:
@@ -112,6 +113,8 @@ def _rules() -> _Rules:
         re_comparison=re.compile("|".join(f"(?:{p})" for p in data.get("comparison_before", [])), re.IGNORECASE)
         if data.get("comparison_before") else None,
         comparison_window=int(data.get("comparison_window", 90)),
+        re_name_after=re.compile(r"\s+(?:[A-Z][\w'’-]*\s+)?(?:" + _alt(data["name_heads_after_date"]) + r")\b")
+        if data.get("name_heads_after_date") else None,
     )
 
 
@@ -416,8 +419,9 @@ def find_times(sent, base: int, anchor: dt.date | None) -> list[TimeExpression]:
     out: list[TimeExpression] = []
     for c in _merge_ranges(text, _choose(cands), R):
         c = _apply_words_before(text, c, R)
-        if c is None or is_comparison_reference(text, c.start, c.end):
-            continue
+        if c is None or is_comparison_reference(text, c.start, c.end) or (
+                R.re_name_after is not None and R.re_name_after.match(text, c.end)):
+            continue  # a reference period of a comparison; a date that begins a name ("the March 23 Movement")
         out.append(TimeExpression(Span(c.start, c.end).shift(base + off), c.first, c.last, c.relative))
     return out
 
