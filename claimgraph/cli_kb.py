@@ -88,6 +88,18 @@ def _doc_label(doc: dict[str, Any]) -> str:
     return f"{parts[0]} ({extra})" if extra else parts[0]
 
 
+def _who_says(values: list[dict[str, Any]]) -> str:
+    """'the ministry says 31, the group says 40 (The Daily Example)': each value with who reported it, else the
+    outlet or document that printed it."""
+    parts = []
+    for v in values:
+        doc = v["document"]
+        printed = doc.get("outlet") or doc.get("title") or doc.get("source") or doc["id"]
+        who = v.get("told_by")
+        parts.append(f"{who} says {v['text']} ({printed})" if who else f"{printed} says {v['text']}")
+    return "; ".join(parts)
+
+
 def _number(value: float | None) -> str:
     if value is None:
         return ""
@@ -284,12 +296,13 @@ def disagreements(
         verdict = "ranges overlap" if m["compatible"] else "contradiction"
         table = Table(title=f"{escape(m['label'])} — {m['distinct_values']} values, {m['documents']} documents, "
                             f"{verdict}", title_justify="left", show_lines=True)
-        for col in ("value", "as reported", "source", "sentence"):
+        for col in ("value", "as reported", "told by", "source", "sentence"):
             table.add_column(col, overflow="fold")
         for v in m["values"]:
-            table.add_row(_number(v["value"]), escape(v["text"]), escape(_doc_label(v["document"])),
-                          escape(v["sentence"] or ""))
+            table.add_row(_number(v["value"]), escape(v["text"]), escape(v.get("told_by") or ""),
+                          escape(_doc_label(v["document"])), escape(v["sentence"] or ""))
         console.print(table)
+        console.print(escape(_who_says(m["values"])), highlight=False)
 
 
 def export(

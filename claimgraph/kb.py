@@ -346,7 +346,12 @@ class KnowledgeBase:
                     "sentence": v.sentence,
                     "document": {"id": v.document_id, "title": v.title, "source": v.source, "outlet": v.outlet,
                                  "published": v.published}})
-        names = self._names(conn, (p for r in rows for p in r.place_ids))
+        names = self._names(conn, [p for r in rows for p in r.place_ids]
+                            + [v["attributed_to"] for vs in values.values() for v in vs if v["attributed_to"]])
+        for vs in values.values():  # who reported each value: a known entity by its name, else as written
+            for v in vs:
+                who = v["attributed_to"]
+                v["told_by"] = names[who]["name"] if who in names else who
         return [{
             "key": r.key, "label": r.label, "what": r.what, "whom": r.whom, "unit": r.unit,
             "period": {"start": _iso(r.period_start), "end": _iso(r.period_end)},

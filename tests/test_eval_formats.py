@@ -371,3 +371,101 @@ def test_isaf_event_date_prefers_a_claim_of_the_week_before_the_release():
     assert isaf.system_date(system) == "2012-05-11"
     system["claims"] = []
     assert isaf.system_date(system) == "2012-09-17"
+
+
+# ----------------------------------------------------------------------------------------- real news
+
+SCORE_REAL_NEWS = SHARED / "tools" / "score_real_news.py"
+REAL_NEWS = SHARED / "data" / "real-news-dev"
+
+
+def make_real_news(folder: Path) -> Path:
+    """Three invented reports of two incidents: two tolls of one attack that differ, and one of another."""
+    arts = folder / "articles"
+    arts.mkdir(parents=True)
+    texts = {
+        "01-bannu-raid-alpha.txt": "Gunmen storm Bannu market\n\nPublished 3 May 2024\n\n"
+                                   "Gunmen killed 12 people in Bannu on Thursday, police said.\n",
+        "02-bannu-raid-beta.txt": "Bannu market toll rises\n\nPublished 4 May 2024\n\n"
+                                  "At least 15 people were killed in the raid in Bannu on Thursday, officials said.\n",
+        "03-quetta-blast-gamma.txt": "Blast in Quetta\n\nPublished 3 May 2024\n\n"
+                                     "A bomb killed 9 people in Quetta on Thursday, police said.\n",
+    }
+    for name, text in texts.items():
+        (arts / name).write_text(text, encoding="utf-8")
+    gold = {
+        "disagreements": [{"about": "people killed in the market raid",
+                           "values": {"01-bannu-raid-alpha.txt": [12, "12 people"],
+                                      "02-bannu-raid-beta.txt": [15, "At least 15 people"]}}],
+        "agreements": [],
+        "claims": [{"file": "01-bannu-raid-alpha.txt", "subject": None, "predicate": "ASSAULT", "object": None,
+                    "time": "2024-05-02", "place": "Bannu",
+                    "quantity": {"value": 12, "what": "killed", "whom": "people"},
+                    "evidence": "Gunmen killed 12 people in Bannu on Thursday, police said."},
+                   {"file": "03-quetta-blast-gamma.txt", "subject": "Nobody", "predicate": "ASSAULT",
+                    "object": None, "time": None, "place": "Quetta",
+                    "quantity": {"value": 9, "what": "killed", "whom": "people"},
+                    "evidence": "A bomb killed 9 people in Quetta on Thursday, police said."}],
+    }
+    (folder / "gold.json").write_text(json.dumps(gold), encoding="utf-8")
+    return folder
+
+
+def test_detect_real_news_folder_and_bad_gold(tmp_path: Path):
+    folder = make_real_news(tmp_path / "rn")
+    (src,) = detect(folder)
+    assert src.kind == "realnews"
+    (folder / "gold.json").write_text("{}", encoding="utf-8")
+    from claimgraph.evaluate import realnews
+
+    with pytest.raises(UnsupportedFormat, match="no 'disagreements' list"):
+        realnews.load(src)
+
+
+def test_real_news_halves_are_a_fixed_split():
+    from claimgraph.evaluate.realnews import half, incident
+
+    assert incident("07-some-long-incident-outlet.txt") == "some-long-incident"
+    assert {half(f"incident-{i}") for i in range(20)} == {"A", "B"}
+    assert half("incident-3") == half("incident-3")
+
+
+@pytest.mark.model
+def test_real_news_scorer_on_invented_reports(tmp_path: Path, pipeline):
+    result = evaluate(str(make_real_news(tmp_path / "rn")), pipeline=pipeline)
+    (s,) = result["sections"]
+    m = s["metrics"]
+    assert (m["disagreements_found"]["num"], m["disagreements_found"]["den"]) == (1, 1)
+    assert (m["disagreements_clean"]["num"], m["false_groups"]["value"]) == (1, 0)  # Quetta's 9 is apart
+    # the first claim is found (no subject asked, predicate, value); the second names a subject no claim has
+    assert (m["claims_0"]["num"], m["claims_0"]["den"]) == (1, 2)
+    assert (m["claims_3"]["num"], m["claims_3"]["den"]) == (2, 2)
+    assert m["precision_value"]["value"] == 1.0
+    out = io.StringIO()
+    render(result, Console(file=out, width=140, force_terminal=False))
+    assert "[found] people killed in the market raid" in out.getvalue()
+
+
+def _tool_figures(stdout: str) -> dict:
+    dis = re.search(r"Gold disagreements found: (\d+)/(\d+) \((\d+) clean\)", stdout)
+    false = re.search(r"false \(match no gold disagreement\): (\d+)", stdout)
+    agr = re.search(r"Gold agreements found: (\d+)/(\d+)", stdout)
+    strict = re.search(r"pred\+subj\+value, same sentence\s+(\d+)/(\d+)", stdout)
+    assert dis and false and agr and strict, stdout
+    return {"found": int(dis[1]), "clean": int(dis[3]), "false": int(false[1]), "agreements": int(agr[1]),
+            "strict": int(strict[1])}
+
+
+@pytest.mark.model
+@pytest.mark.skipif(not (SCORE_REAL_NEWS.is_file() and REAL_NEWS.is_dir()), reason="../shared real news absent")
+def test_real_news_numbers_equal_score_real_news(pipeline):
+    """The eval's figures are the set scorer's, number for number (the tool runs the installed CLI)."""
+    cli = Path(sys.executable).with_name("claimgraph")
+    proc = subprocess.run([sys.executable, str(SCORE_REAL_NEWS)], capture_output=True, text=True, timeout=600,
+                          check=False, cwd=Path(__file__).parents[1], env={"CLAIMGRAPH": str(cli), "PATH": ""})
+    assert proc.returncode == 0, proc.stderr
+    tool = _tool_figures(proc.stdout)
+    m = evaluate(str(REAL_NEWS), pipeline=pipeline)["sections"][0]["metrics"]
+    assert tool == {"found": m["disagreements_found"]["num"], "clean": m["disagreements_clean"]["num"],
+                    "false": m["false_groups"]["value"], "agreements": m["agreements_found"]["num"],
+                    "strict": m["claims_0"]["num"]}

@@ -363,6 +363,11 @@ def _events(conn, claim_rows, roles, names) -> int:
 #: place named deep in a report's background never locates it.
 LEAD_SENTENCES = 3
 
+#: A report whose headline or lead names more places than this (none inside another) says where several
+#: things happened, not where its figures are: they stay unlocated. Two covers "in the Gulf of Aden, in the
+#: Red Sea"; set by hand, checked on the ISAF dev releases (a round-up of raids in three provinces).
+MAX_REPORT_PLACES = 2
+
 #: Entity types that locate a figure (a state is a place when it is where something happened).
 PLACE_TYPES = ("place", "state", "border", "infrastructure")
 
@@ -424,7 +429,7 @@ def document_places(conn: sa.Connection, chains: dict[str, tuple[str, ...]] | No
         places = {r.entity_id for r in head}
         if chains:  # the most specific: drop what contains another named place
             places = {p for p in places if not any(p in chains.get(o, ())[1:] for o in places if o != p)}
-        if places:
+        if 0 < len(places) <= MAX_REPORT_PLACES:  # more is a list ("raids in A, B and C"), not a location
             where[doc] = frozenset(places)
         counts: dict[str, int] = defaultdict(int)
         for r in ms:
