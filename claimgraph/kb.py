@@ -104,6 +104,27 @@ class KnowledgeBase:
             raise QueryError(f"no entity is named {term!r} in the knowledge base")
         return sorted(ids)
 
+    def within(self, ids: Iterable[str]) -> list[str]:
+        """The places `ids` name and every place inside them: entities whose `parent` chain or `country`
+        leads to one of them ("Afghanistan" -> Helmand -> Musa Qala), so that a question about a country or
+        a province rolls up its districts and towns."""
+        e = t.entities
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(e.c.id, e.c.parent, e.c.country).where(
+                sa.or_(e.c.parent.is_not(None), e.c.country.is_not(None)))).all()
+        children: dict[str, set[str]] = defaultdict(set)
+        for eid, parent, country in rows:
+            for up in (parent, country):
+                if up and up != eid:
+                    children[up].add(eid)
+        out, todo = set(ids), list(ids)
+        while todo:
+            for child in children.get(todo.pop(), ()):
+                if child not in out:
+                    out.add(child)
+                    todo.append(child)
+        return sorted(out)
+
     def _names(self, conn: sa.Connection, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         ids = sorted(set(ids))
         out: dict[str, dict[str, Any]] = {}
@@ -154,7 +175,8 @@ class KnowledgeBase:
 
         actor: as subject or object. predicate: a PLOVER type or relation (case-insensitive). since/until: ISO
         dates; a claim matches when its time (else its document's date) overlaps. place: an entity named as the
-        claim's place. modality: asserted, reported, quoted, speculative or opinion. source: a document id, or
+        claim's place, or a place inside it (a country's provinces and their districts: see `within`).
+        modality: asserted, reported, quoted, speculative or opinion. source: a document id, or
         a piece of its path/URL, title or outlet.
         """
         c, d, ce = t.claims, t.documents, t.claim_entities
@@ -167,7 +189,7 @@ class KnowledgeBase:
             query = query.where(c.c.id.in_(sa.select(ce.c.claim_id).where(
                 ce.c.entity_id.in_(ids), ce.c.role.in_(["subject", "object"]))))
         if place:
-            ids = self.resolve(place)
+            ids = self.within(self.resolve(place))
             query = query.where(c.c.id.in_(sa.select(ce.c.claim_id).where(ce.c.entity_id.in_(ids),
                                                                           ce.c.role == "place")))
         if predicate:

@@ -368,3 +368,20 @@ def test_measures_group_tolls_of_people_however_worded_but_not_combatants_or_oth
         _toll("d.txt", "Officials said 40 people were wounded in Bannu.", "40 people", 40, ["BANNU"], what="injured"),
     )
     assert got == [[3.0], [14.0, 16.0], [40.0]]
+
+
+def test_claims_by_place_roll_up_to_the_places_that_contain_them(store):
+    _measures_of(
+        store,
+        doc_a(),  # claims placed in Bannu (the gazetteer: a district of Khyber Pakhtunkhwa)
+        _toll("k.txt", "Officials said 16 people were killed in Khyber Pakhtunkhwa.", "16 people", 16,
+              ["KHYBER_PAKHTUNKHWA"]),
+        _toll("p.txt", "Police said 9 people were killed in Peshawar.", "9 people", 9, ["PESHAWAR"]),
+    )
+    with KnowledgeBase(store) as kb:
+        in_bannu = {c["evidence"]["text"] for c in kb.claims(place="Bannu")}
+        in_province = {c["evidence"]["text"] for c in kb.claims(place="Khyber Pakhtunkhwa")}
+        assert kb.within(["BANNU"]) == ["BANNU"]
+        assert {"BANNU", "PESHAWAR", "KHYBER_PAKHTUNKHWA"} <= set(kb.within(["KHYBER_PAKHTUNKHWA"]))
+    assert in_bannu and in_bannu < in_province
+    assert any("Peshawar" in e for e in in_province) and not any("Peshawar" in e for e in in_bannu)
