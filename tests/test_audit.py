@@ -273,3 +273,17 @@ def test_parts_contradict_a_stated_total(nlp):
 def test_unrelated_figures_are_silent(nlp):
     doc = run(nlp, build(["The raids killed 12 soldiers and 30 civilians.", "The city has 2,000 residents."], []))
     assert not [f for f in doc.findings if f.code.startswith("figure.")]
+
+
+def test_figures_attributed_in_prose_are_not_uncited(nlp):
+    # news copy names its sources in prose: a reporting verb, a speaker, or a sentence carrying on the
+    # attributed figures of the one before it
+    paragraphs = [
+        "The provincial health office confirmed that 41 people had been killed in the blast in Valdoria.",
+        "Data from the Ostria Monitoring Group showed 1,200 deaths in the province last year. "
+        "Among the dead were 300 children.",
+        "The fighting displaced more than 5,000 families in Valdoria.",
+    ]
+    doc = run(nlp, build(paragraphs, [], "2023-11"))
+    found = [f.evidence.of(doc.text) for f in doc.findings if f.code == "claim.uncited_figure"]
+    assert found == ["The fighting displaced more than 5,000 families in Valdoria."]

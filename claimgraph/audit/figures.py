@@ -16,8 +16,30 @@ def _attribution() -> re.Pattern:
     return re.compile(r"\b(?:" + "|".join(map(re.escape, cues)) + r")\b", re.IGNORECASE)
 
 
+@functools.cache
+def _carries() -> re.Pattern:
+    cues = sorted(rules.load("audit").get("attribution_carries", []), key=len, reverse=True)
+    return re.compile(r"^\W*(?:" + "|".join(map(re.escape, cues)) + r")\b", re.IGNORECASE)
+
+
+def attributed_sentences(doc) -> set[int]:
+    """Sentences whose figures prose attributes: an attribution cue in the sentence ("..., officials said",
+    "according to X", "the army confirmed"), a claim of the sentence attributed to a speaker (modality), or a
+    sentence opening on the figures of an attributed sentence before it in its paragraph ("Among the dead")."""
+    cited_by_speaker = {c.sentence for c in doc.claims if c.attributed_to}
+    out: set[int] = set()
+    for s, sentence in enumerate(doc.sentences):
+        text = sentence.span.of(doc.text)
+        carried = (s - 1 in out and doc.sentences[s - 1].paragraph == sentence.paragraph
+                   and bool(_carries().search(text)))
+        if s in cited_by_speaker or _attribution().search(text) or carried:
+            out.add(s)
+    return out
+
+
 def uncited_figure(ctx: AuditContext) -> list[Finding]:
     doc = ctx.doc
+    attributed = attributed_sentences(doc)
     # In a document with no citation apparatus at all (a wire report, a press release) the outlet itself is
     # the source: an uncited figure is worth knowing, not a fault.
     severity = "warning" if (doc.references or doc.markers) else "info"
@@ -26,9 +48,8 @@ def uncited_figure(ctx: AuditContext) -> list[Finding]:
         if not figures or doc.citations_of(s):
             continue
         sentence = doc.sentences[s]
-        text = sentence.span.of(doc.text)
-        if _attribution().search(text):
-            continue  # "..., officials said": sourced in the sentence itself
+        if s in attributed:
+            continue  # "..., officials said": sourced in prose (news copy names sources, not notes)
         shown = ", ".join(f"\u201c{f.span.of(doc.text)}\u201d" for f in figures)
         kinds = sorted({f.kind for f in figures})
         out.append(
