@@ -288,3 +288,20 @@ def test_a_claim_takes_the_day_its_paragraph_stated(pipeline):
     assert arrest.time.start == dt.date(2010, 6, 25)
     later = find(doc, "DISAPPROVE", ("PAK",), ("IND",))
     assert later.time is None  # a year frames an argument: it is not passed on
+
+
+@pytest.mark.model
+def test_counterfactuals_nothing_done_and_non_names_are_not_positive_claims(pipeline):
+    doc = run(pipeline, "Russia should have supported Ukraine but did not. Iran has supported nothing in Iraq. "
+                        "Non-Afghan fighters attacked Pakistan. Russia supported Syria.")
+    assert find(doc, "SUPPORT", ("RUS",), ("SYR",)).negated is False
+    assert find(doc, "SUPPORT", ("RUS",), ("UKR",)).negated  # a counterfactual
+    assert find(doc, "SUPPORT", ("IRN",)).negated  # supported nothing
+    assert find(doc, "ASSAULT", None, ("PAK",)).subject == ()  # not Afghanistan: "non-Afghan"
+
+
+@pytest.mark.model
+def test_a_place_anywhere_in_the_claims_clause(pipeline):
+    doc = run(pipeline, "A rocket attack by the TTP on a convoy in Bannu killed four soldiers.")
+    claim = next(c for c in doc.claims if c.quantities)
+    assert claim.place == ("BANNU",)

@@ -41,6 +41,7 @@ At most one claim per (subject, predicate, object, trigger word). Claims are num
 from __future__ import annotations
 
 import functools
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
@@ -57,6 +58,12 @@ __all__ = ["extract_claims"]
 PLACE_TYPES = frozenset({"place", "border", "infrastructure"})
 #: Prepositions that say where something happens.
 LOCATIVE = frozenset({"in", "at", "near", "inside", "across", "along", "within", "throughout"})
+#: "non-" right before a name: the argument is what the name is not ("non-Afghan fighters").
+_NON = re.compile(r"\bnon[-\u2010\u2011 ]?$", re.IGNORECASE)
+#: Objects that say nothing was done: "has done nothing for us" is no claim that it did something.
+NOTHING = frozenset({"nothing", "nobody", "none", "noone"})
+#: Modals that, with a perfect ("should have helped"), say what did not happen: a counterfactual.
+COUNTERFACTUAL_MODALS = frozenset({"should", "could", "would", "might", "ought"})
 #: Dependencies that open another clause: a place named inside one is that clause's, not the claim's.
 OTHER_CLAUSE = frozenset({"ccomp", "advcl", "relcl", "parataxis", "conj", "xcomp", "csubj", "acl", "appos"})
 NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "NUM", "X", "ADJ"})
@@ -340,6 +347,9 @@ class _Sentence:
         ps = patterns()
         m, p = c.match, c.match.pattern
         types = self.mentions.types
+        # "non-Afghan fighters", "non-state actors": a name after "non-" names what the argument is not
+        c = replace(c, subject=[r for r in c.subject if not self._after_non(r.span)],
+                    object=[r for r in c.object if not self._after_non(r.span)])
         place = self.places(m, {r.entity for r in c.subject + c.object})
         obj = c.object
         if p.object and not obj:
@@ -419,6 +429,9 @@ class _Sentence:
                 return []
             return self.resolve(subject_of(t.head))
         return []
+
+    def _after_non(self, span: Span) -> bool:
+        return bool(_NON.search(self.doc.text, max(0, span.start - 4), span.start))
 
     def places(self, m: Match, taken: set[str], clause: bool = False) -> list[Resolved]:
         """The places of a claim: locative phrases of its trigger and of its arguments; with `clause`, else
@@ -597,10 +610,15 @@ def _negated(m: Match) -> bool:
     if m.kind in ("adjective", "noun") and m.token.dep_ in ("acomp", "attr"):
         tokens.append(m.token.head)
     for t in tokens:
+        aux = {c.lower_ for c in t.children if c.dep_ in ("aux", "auxpass")}
+        if aux & COUNTERFACTUAL_MODALS and "have" in aux and t.tag_ == "VBN":
+            return True  # "should have protected them (but did not)": a counterfactual, not an event
         for c in t.children:
             word = c.lower_
             if c.dep_ == "neg" or word == "never":
                 return True
+            if c.dep_ in ("dobj", "pobj", "attr") and word in NOTHING:
+                return True  # "has done nothing for us"
             if word == "longer" and any(g.lower_ == "no" for g in c.children):
                 return True
             if c.dep_ == "det" and word == "no" and t.pos_ in ("NOUN", "PROPN"):
