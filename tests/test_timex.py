@@ -168,3 +168,9 @@ def test_a_date_that_begins_a_name_is_no_time(nlp):
     assert times(nlp, "Fighters of the June 14 Movement took the town.") == []
     assert times(nlp, "A report by the 9 March Commission was published.") == []
     assert times(nlp, "The fighters took the town on June 14.")[0][1] == D(2021, 6, 14)
+
+
+def test_a_time_that_ends_a_superlatives_since_clause_is_its_reference(nlp):
+    text = ("Strikes on the port killed at least 70 people in the deadliest attack since the U.S. army began its "
+            "campaign last month, the ministry said.")
+    assert times(nlp, text, anchor=D(2025, 4, 18)) == []
