@@ -395,9 +395,9 @@ def document_places(conn: sa.Connection, chains: dict[str, tuple[str, ...]] | No
                     ) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
     """(document -> where it reports from, document -> its anchor place).
 
-    Where a report is: the places below a state that its headline names, else those of the first of its
-    first LEAD_SENTENCES place-naming sentences that names one ("US strike on <country>'s port" is about the
-    port), else the states of its headline and lead; the most specific only (Helmand, not also
+    Where a report is: the places below a state that its headline names and those of its lead, the first
+    of its first LEAD_SENTENCES place-naming sentences that names one ("US strike on <country>'s port" is
+    about the port), else the states of its headline and lead; the most specific only (Helmand, not also
     Afghanistan); never a dateline's city in capitals ("KABUL, Afghanistan —" is where the report was
     filed, not where it happened) when anything else is named.
     The anchor: the gazetteer place the document mentions most, used to locate the places the gazetteer
@@ -420,9 +420,10 @@ def document_places(conn: sa.Connection, chains: dict[str, tuple[str, ...]] | No
         ms = [r for r in ms if not _dateline_caps(r.text)] or ms
         body = sorted({r.idx for r in ms if r.idx is not None and r.char_start >= title_end})[:LEAD_SENTENCES]
         head = [r for r in ms if r.char_start < title_end and r.type != "state"]
-        for idx in body if not head else ():  # the lead: the first of its sentences naming a place below a state
-            head = [r for r in ms if r.idx == idx and r.type != "state" and r.char_start >= title_end]
-            if head:
+        for idx in body:  # the lead: the first of its sentences naming a place below a state
+            lead = [r for r in ms if r.idx == idx and r.type != "state" and r.char_start >= title_end]
+            if lead:
+                head += lead
                 break
         if not head:  # states only: those of the headline and the first sentence that names a place
             head = [r for r in ms if r.char_start < title_end or (body and r.idx == body[0])]
