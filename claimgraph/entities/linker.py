@@ -6,7 +6,11 @@ In order, over every parsed block (title, body, references):
    "Afghans" (a plural noun) the Afghan people, "Baloch separatist movements" an armed movement;
 3. a capital is its government (metonymy) unless it is the place where something physical happens;
 4. names spaCy's NER finds and the gazetteer does not know become document-local entities;
-5. "the group", "the country", "its fighters" refer back to the nearest compatible entity.
+5. "the group", "the country", "its fighters" refer back to the nearest compatible entity;
+6. a person, group or population the gazetteer gives no country takes one from its noun phrase: a demonym,
+   possessive or state name before it ("Israeli Prime Minister Ehud Barak", "Lebanon's President X", "Iraqi
+   Kurds"), a place in its "in/of/from" phrase ("rebels in the Ivory Coast"), or, for a head of state or
+   government named by title alone ("President X"), the one state the document names.
 Text in other scripts is foreign text, never an entity; citation markers are blanked before parsing.
 """
 
@@ -76,6 +80,9 @@ def _rules() -> dict:
         "platforms": frozenset(data["platform_prefixes"]),
         "anaphors": {tuple(k.lower().split()): tuple(v) for k, v in data["anaphors"].items()},
         "possessive": {t: frozenset(ws) for t, ws in data["possessive_heads"].items()},
+        "country_titles": heads("country_titles"),
+        "country_types": frozenset(data["country_types"]),
+        "country_preps": heads("country_preps"),
     }
 
 
@@ -107,6 +114,7 @@ class Linker:
         self.day = doc.anchor_date()
         self.links: list[_Link] = []
         self.locals: dict[str, _Local] = {}
+        self.countries: dict[str, str] = {}  # entity id -> country found by the country pass
         self.r = _rules()
 
     # -- helpers --------------------------------------------------------------------------------------------
@@ -469,6 +477,81 @@ class Linker:
         if candidates:
             self.links.append(_Link(span, max(candidates, key=lambda c: c.span.start).entity, "coreference"))
 
+    # -- 6: countries from the noun phrase --------------------------------------------------------------------
+
+    def _country_of(self, eid: str) -> str | None:
+        if eid in self.locals:
+            return self.locals[eid].country or self.countries.get(eid)
+        entry = self._entry(eid)
+        if entry is None:
+            return None
+        return self.gaz.state_of(eid) or self.countries.get(eid)
+
+    def _link_at(self, start: int, end: int) -> _Link | None:
+        return next((lk for lk in self.links if lk.span.start < end and start < lk.span.end), None)
+
+    def country_pass(self) -> None:
+        """Countries for actors the gazetteer cannot place (step 6 of the module docstring). Only an entity
+        with no country gets one, and the first mention that shows one decides."""
+        states = {lk.entity for lk in self.links if lk.how != "url" and self._type_of(lk.entity) == "state"}
+        titled: list[str] = []
+        for base, sdoc in zip(self.doc.paragraphs, self.doc.parsed, strict=True):
+            for link in [lk for lk in self.links if base.start <= lk.span.start and lk.span.end <= base.end]:
+                eid = link.entity
+                etype = self._type_of(eid)
+                if etype not in self.r["country_types"] or self._country_of(eid):
+                    continue
+                span = sdoc.char_span(link.span.start - base.start, link.span.end - base.start,
+                                      alignment_mode="expand")
+                if span is None or not len(span):
+                    continue
+                found, title = self._np_country(span, etype, base.start)
+                if found:
+                    self.countries[eid] = found
+                elif title and etype == "person":
+                    titled.append(eid)
+        if len(states) == 1:
+            for eid in titled:
+                if not self._country_of(eid):
+                    self.countries[eid] = next(iter(states))
+
+    def _np_country(self, span, etype: str, base: int) -> tuple[str | None, bool]:
+        """(the country the noun phrase around `span` names, whether a title word stands before it)."""
+        sdoc = span.doc
+        sent_start = span.sent.start
+        title = False
+        k = span.start - 1
+        # leftwards over the words of the same noun phrase: titles, adjectives, names, possessive 's
+        while k >= sent_start and span.start - k <= 6:
+            tok = sdoc[k]
+            if tok.pos_ not in ("PROPN", "NOUN", "ADJ", "PART") and tok.tag_ != "POS" and tok.text not in ("-",):
+                break
+            title = title or tok.lower_ in self.r["country_titles"]
+            link = self._link_at(base + tok.idx, base + tok.idx + len(tok))
+            if link is not None and self._type_of(link.entity) not in ("person", None):
+                country = self._country_of(link.entity) or (
+                    link.entity if self._type_of(link.entity) == "state" else None)
+                if country:
+                    return country, title
+            k -= 1
+        # "rebels in the Ivory Coast", "the president of Angola": a place in the head's own phrase
+        root = span.root
+        for prep in root.children:
+            if prep.dep_ != "prep" or prep.lower_ not in self.r["country_preps"]:
+                continue
+            if etype == "person" and prep.lower_ != "of":
+                continue  # "a journalist in Beirut" may be a visitor; "the president of X" is X's
+            for obj in prep.children:
+                if obj.dep_ != "pobj":
+                    continue
+                link = self._link_at(base + obj.idx, base + obj.idx + len(obj))
+                if link is not None:
+                    country = self._country_of(link.entity) or (
+                        link.entity if self._type_of(link.entity) == "state" else None)
+                    if country:
+                        return country, title
+        return None, title
+
     # -- assembly -------------------------------------------------------------------------------------------
 
     def run(self) -> list[Entity]:
@@ -477,6 +560,7 @@ class Linker:
         self.url_pass()
         self.ner_pass()
         self.coreference_pass()
+        self.country_pass()
         by_entity: dict[str, list[Mention]] = defaultdict(list)
         for link in sorted(self.links, key=lambda lk: lk.span):
             by_entity[link.entity].append(Mention(link.span, link.entity, link.how, link.facet))
@@ -484,14 +568,15 @@ class Linker:
         for eid, mentions in by_entity.items():
             if eid in self.locals:
                 loc = self.locals[eid]
-                out.append(Entity(eid, loc.name, loc.type, None, loc.country, tuple(mentions)))
+                out.append(Entity(eid, loc.name, loc.type, None, loc.country or self.countries.get(eid),
+                                  tuple(mentions)))
             else:
                 e = self.gaz.entries[eid]
                 called_government = any(
                     w in m.span.of(self.doc.text).lower().split() for m in mentions for w in self.r["government"])
                 etype = e.type_on(self.day, called_government)
-                out.append(Entity(eid, e.name, etype, e.wikidata,
-                                  self.gaz.state_of(eid) if e.type != "state" else None, tuple(mentions)))
+                country = (self.gaz.state_of(eid) or self.countries.get(eid)) if e.type != "state" else None
+                out.append(Entity(eid, e.name, etype, e.wikidata, country, tuple(mentions)))
         return sorted(out, key=lambda e: e.mentions[0].span)
 
 
