@@ -47,7 +47,7 @@ from dataclasses import dataclass, field, replace
 from claimgraph import rules
 from claimgraph.claims import modality, quantities, tally, timex
 from claimgraph.claims.patterns import Match, Pattern, attached, matches, patterns, requirements_met
-from claimgraph.claims.roles import Mentions, Resolved, conjuncts, naming, role_tokens, subject_of
+from claimgraph.claims.roles import Mentions, Resolved, conjuncts, naming, role_tokens, subject_of, temporal
 from claimgraph.document import Document
 from claimgraph.records import Claim, Span, TimeExpression
 
@@ -71,6 +71,10 @@ ASPECTUAL = frozenset({"begin", "start", "continue", "resume", "complete", "fini
                        "step", "escalate", "expand", "pursue", "renew", "undertake", "initiate", "announce",
                        "order", "authorize", "authorise", "approve", "end", "halt", "stop", "suspend", "express",
                        "voice", "reiterate", "reaffirm", "signal", "declare", "show"})
+#: Dependencies `_nested_object` walks down from a trigger looking for a target inside its object's phrases.
+NESTED_DEPS = frozenset({"dobj", "prep", "pobj", "dative", "acl", "ccomp", "xcomp", "oprd", "attr"})
+#: How many dependencies deep it looks: "lifted [embargoes] [on] [sales] [to] [Iran]" is four from the verb.
+NESTED_DEPTH = 5
 #: The pattern of a claim made by retype.obligation alone: "X said Y must V" is a demand by X on Y whatever V.
 _OBLIGATION = Pattern(id="retype.obligation", kind="verb", predicate="DEMAND", mode=None, subject=(), object=(),
                       lemmas=frozenset())
@@ -211,7 +215,7 @@ class _Sentence:
                 return _Cand(m, [], obj.found, obj.via)
             return None
         if not p.object:
-            return _Cand(m, subject, [])
+            return _Cand(m, subject, self._nested_object(m, {r.entity for r in subject}))
         obj = self.fill(m, p.object, exclude={r.entity for r in subject})
         found = obj.found
         if p.symmetric and not found and len(subject) > 1:
@@ -220,7 +224,42 @@ class _Sentence:
             found = self._beneficiary(m.token, {r.entity for r in subject})
         if not found and (obj.excluded or not (_own_subject(m, filled.tokens) or self._counted(m))):
             return None  # the object is the subject itself, or the subject is only borrowed: too weak
+        if not found and not p.relation:
+            found = self._nested_object(m, {r.entity for r in subject})
         return _Cand(m, subject, found, obj.via)
+
+    def _nested_object(self, m: Match, exclude: set[str]) -> list[Resolved]:
+        """The target inside a phrase of the object when no role names one: "lifted embargoes on sales to
+        Iran", "conceded to demands from UNITA", "offered its troops to Lebanon's president", "reiterated its
+        demand that Israel ease ...", "lifted the curfew imposed in Sudan". Breadth first from the trigger
+        (a light verb's noun too) down object, prepositional and clausal dependencies, never into the
+        subject, nor into a locative phrase of the trigger itself (that is the claim's place); the nearest
+        phrase that names an entity other than the subject wins (NESTED_DEPTH steps)."""
+        starts = [m.token] + ([m.noun] if m.noun is not None else [])
+        seen = {t.i for t in starts}
+        frontier = list(starts)
+        for _ in range(NESTED_DEPTH):
+            nxt = []
+            for t in frontier:
+                for c in t.children:
+                    if c.i in seen or c.dep_ not in NESTED_DEPS or temporal(c):
+                        continue
+                    if t in starts and c.dep_ == "prep" and c.lower_ in LOCATIVE:
+                        continue  # "blocked roads in the capital": where it happened (the claim's place)
+                    seen.add(c.i)
+                    if c.dep_ == "ccomp" or (c.dep_ == "acl" and c.pos_ in VERBAL and c.tag_ != "VBN"):
+                        # "its demand that Israel ease ...": the clause's subject is whom it is about
+                        found = [r for r in self.resolve(_children_of(c, "nsubj", "nsubjpass"))
+                                 if r.entity not in exclude]
+                        if found:
+                            return found
+                    nxt.append(c)
+            found = [r for t in nxt if t.pos_ in NOMINAL and t.pos_ != "ADJ"
+                     for r in self.resolve([t]) if r.entity not in exclude]
+            if found:
+                return list({r.entity: r for r in found}.values())
+            frontier = nxt
+        return []
 
     def _counted(self, m: Match) -> bool:
         """Is the object a number of people ("killing one", "arresting 12")? Then the count is the object."""
@@ -529,6 +568,10 @@ def _own_subject(m: Match, tokens: list) -> bool:
         t = t.head
         heads.add(t.i)
     return any(tok.head.i in heads or tok.i == word.head.i for tok in tokens)
+
+
+def _children_of(tok, *deps: str) -> list:
+    return [c for c in tok.children if c.dep_ in deps]
 
 
 def _kind(m: Match) -> str:

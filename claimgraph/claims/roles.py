@@ -31,7 +31,7 @@ from claimgraph import rules
 from claimgraph.claims.patterns import attached
 from claimgraph.records import Span
 
-__all__ = ["Mentions", "Resolved", "conjuncts", "role_tokens", "subject_of"]
+__all__ = ["Mentions", "Resolved", "conjuncts", "role_tokens", "subject_of", "temporal"]
 
 #: Dependencies that make up a noun phrase's core (no prepositional phrases, no clauses).
 CORE_DEPS = frozenset({"compound", "amod", "poss", "det", "nummod", "appos", "nmod"})
