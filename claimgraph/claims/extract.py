@@ -71,6 +71,9 @@ ASPECTUAL = frozenset({"begin", "start", "continue", "resume", "complete", "fini
                        "step", "escalate", "expand", "pursue", "renew", "undertake", "initiate", "announce",
                        "order", "authorize", "authorise", "approve", "end", "halt", "stop", "suspend", "express",
                        "voice", "reiterate", "reaffirm", "signal", "declare", "show"})
+#: Acts whose object event has not happened: "rejected an invitation", "demanded an inquiry", "threatened an
+#: attack". An event noun they govern is their object, not a claim of its own.
+UNREALISED = frozenset({"REJECT", "DEMAND", "THREATEN"})
 #: Dependencies `_nested_object` walks down from a trigger looking for a target inside its object's phrases.
 NESTED_DEPS = frozenset({"dobj", "prep", "pobj", "dative", "acl", "ccomp", "xcomp", "oprd", "attr"})
 #: How many dependencies deep it looks: "lifted [embargoes] [on] [sales] [to] [Iran]" is four from the verb.
@@ -179,8 +182,12 @@ class _Sentence:
                 out.found, out.tokens = found, tokens
                 out.via = used[0] if role == "xcomp" and used else None
                 return out
-            if any(not r.inferred for r in resolved) or any(t.lower_ in REFLEXIVE for t in tokens):
-                out.excluded = True  # the role names the subject itself (not merely "its ..."): "defended itself"
+            if any(t.lower_ in REFLEXIVE for t in tokens) or any(
+                    (row := self.mentions.token(t, self.base)) is not None and exclude and row[2] in exclude
+                    for t in tokens):
+                # the role names the subject itself ("defended itself"), not merely something of its own
+                # ("reneged on his commitment to ...": the object is in the commitment's phrase)
+                out.excluded = True
         return out
 
     def resolve(self, tokens: list) -> list[Resolved]:
@@ -335,7 +342,9 @@ class _Sentence:
         # abandon his policy") has not happened
         heads = {m.token.i for m in found}
         demands = {m.token.i for m in found if m.pattern.predicate == "DEMAND"}
-        cands = [c for c in cands if not _complement_of(c.match, heads) and not _demanded(c.match, demands)]
+        unreal = {m.token.i for m in found if m.pattern.predicate in UNREALISED}
+        cands = [c for c in cands if not _complement_of(c.match, heads) and not _demanded(c.match, demands)
+                 and not _unrealised(c.match, unreal)]
         cands += self._obligations({m.token.i for m in found})
         self.owned = [(c.match.token.i, self._own_span(c.match.token)) for c in cands if c.match.kind == "noun"]
         out: list[Claim] = []
@@ -370,11 +379,11 @@ class _Sentence:
         if predicate == "THREATEN" and mode is None and c.xcomp is not None:
             mode = ps.threat_mode(c.xcomp.pattern.predicate, c.xcomp.pattern.mode)
         subject, stated = c.subject, obj  # the participants as stated, before any retyping
+        negated = p.negatable and _negated(m)
         if not p.relation:
-            predicate, mode, subject, obj = self.retype(m, predicate, mode, subject, obj)
+            predicate, mode, subject, obj, negated = self.retype(m, predicate, mode, subject, obj, negated)
         if {r.entity for r in subject} == {r.entity for r in obj} and obj:
             return []
-        negated = p.negatable and _negated(m)
         trigger = self._trigger_span(m)
         evidence = self.evidence(m, subject + obj + place)
         clause = self.clause(m)
@@ -402,24 +411,35 @@ class _Sentence:
                             object=tuple(r.entity for r in stated)) for rel in p.implies]
         return out
 
-    def retype(self, m: Match, predicate: str, mode: str | None, subject: list[Resolved], obj: list[Resolved]):
+    def retype(self, m: Match, predicate: str, mode: str | None, subject: list[Resolved], obj: list[Resolved],
+               negated: bool):
+        """The PLOVER retyping rules (`retype` in events.yaml), first that applies: (predicate, mode,
+        subject, object, negated)."""
         ps = patterns()
         verb = m.token
         marks = _markers(verb)
-        if not marks:
-            return predicate, mode, subject, obj
+        conditions = _conditions(verb)
         for rule in ps.retype:
-            if predicate not in rule.sources or not marks & rule.markers:
+            if predicate not in rule.sources:
+                continue
+            if rule.negated != negated and rule.negated:
+                continue
+            if rule.markers and not marks & rule.markers:
+                continue
+            if not rule.markers and not rule.negated:
+                continue
+            if rule.conditions and not conditions & rule.conditions:
                 continue
             if rule.to == "DEMAND":
                 speaker = self._speaker_of(verb)
                 if not speaker:
                     continue  # the author's own "must": an opinion, kept as the event
-                return "DEMAND", None, speaker, subject
+                return "DEMAND", None, speaker, subject, negated
+            still = negated and not rule.negated
             if rule.to == "THREATEN":
-                return "THREATEN", ps.threat_mode(predicate, mode), subject, obj
-            return rule.to, None, subject, obj
-        return predicate, mode, subject, obj
+                return "THREATEN", ps.threat_mode(predicate, mode), subject, obj, still
+            return rule.to, None, subject, obj, still
+        return predicate, mode, subject, obj, negated
 
     def _speaker_of(self, verb) -> list[Resolved]:
         """The speaker of the clause a verb is in ("X said / declared / concluded that Y must ..."), resolved."""
@@ -578,6 +598,24 @@ def _kind(m: Match) -> str:
     return m.kind
 
 
+def _unrealised(m: Match, heads: set[int]) -> bool:
+    """Is the event noun what a refusal, demand or threat is about ("dismissed an appeal", "reneged on his
+    commitment", "rejected an invitation to attend a meeting")? It has not happened: the verb's object, not a
+    claim of its own. Followed through one "of"/"to" phrase ("rejected an invitation to the meeting")."""
+    tok = m.token
+    if m.kind != "noun":
+        return False
+    for _ in range(3):
+        if tok.dep_ in ("dobj", "nsubjpass") and tok.head.i in heads:
+            return True
+        if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.head.i in heads:
+            return True
+        if tok.dep_ not in ("pobj", "prep", "acl", "xcomp", "dobj") or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
 def _demanded(m: Match, demands: set[int]) -> bool:
     """Is the event the content of a demand ("demanding that the government provide ...")?"""
     tok = m.token
@@ -637,6 +675,20 @@ def _markers(verb) -> set[str]:
         if head.dep_ == "acomp":
             aux_of(head.head)
     return out
+
+
+def _conditions(verb) -> set[str]:
+    """The subordinators of the conditional clauses on the event verb or on the verb or adjective whose
+    complement it is ("will withdraw its force unless ...", "is prepared to impose sanctions if ...")."""
+    hosts = [verb]
+    t = verb
+    for _ in range(2):
+        if t.dep_ not in ("xcomp", "acomp", "ccomp") or t.head.i == t.i:
+            break
+        t = t.head
+        hosts.append(t)
+    return {g.lower_ for h in hosts for c in h.children if c.dep_ == "advcl"
+            for g in c.children if g.dep_ == "mark"}
 
 
 def _sentence_spans(doc: Document):

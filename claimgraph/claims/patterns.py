@@ -80,12 +80,20 @@ class Pattern:
 
 @dataclass(frozen=True)
 class Retype:
-    """A PLOVER retyping rule: an event of a type in `sources` said with one of `markers` becomes `to`."""
+    """A PLOVER retyping rule: an event of a type in `sources` said with one of `markers` becomes `to`.
+
+    conditions: when not empty, the rule applies only to an event under a condition marked by one of these
+    subordinators ("will withdraw unless ...", "prepared to impose sanctions if ...").
+    negated: the rule applies only to a negated event, and consumes the negation ("will not accept" is a
+    REJECT, not a negated AGREE). Such a rule may have no markers: any negated event of `sources` qualifies.
+    """
 
     id: str
     markers: frozenset[str]
     sources: frozenset[str]
     to: str
+    conditions: frozenset[str] = frozenset()
+    negated: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,7 +163,8 @@ def patterns() -> PatternSet:
         group = {"verb": "verbs", "adjective": "verbs", "noun": "nouns", "light_verb": "light"}[p.kind]
         for lemma in p.lemmas:
             index[group][lemma].append(p)
-    retype = tuple(Retype(r["id"], frozenset(r["markers"]), frozenset(r["from"]), r["to"])
+    retype = tuple(Retype(r["id"], frozenset(r.get("markers") or ()), frozenset(r["from"]), r["to"],
+                          frozenset(r.get("conditions") or ()), bool(r.get("negated", False)))
                    for r in data.get("retype") or [])
     return PatternSet(
         version=str(data["version"]),
