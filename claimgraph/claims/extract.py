@@ -151,10 +151,10 @@ class _Sentence:
         return (m.token.i, group, m.noun.i if m.noun is not None else -1)
 
     def _in_name(self, tok) -> bool:
-        """Is the word part of an entity's name ("Coalition forces")? Demonym and coreference mentions
-        ("Pakistani military", "its") are not names."""
+        """Is the word part of an entity's name ("Coalition forces")? Demonym, coreference, common-noun and
+        pronoun mentions ("Pakistani military", "its", "the fighters") are not names."""
         row = self.mentions.token(tok, self.base)
-        return row is not None and row[3] not in ("demonym", "coreference")
+        return row is not None and row[3] not in ("demonym", "coreference", "common", "pronoun")
 
     # -- 2. roles ---------------------------------------------------------------------------------------
 
@@ -466,6 +466,9 @@ class _Sentence:
                 t = types.get(r.entity)
                 if r.entity in taken or any(o.entity == r.entity for o in out):
                     continue
+                row = self.mentions.at(r.span.start, r.span.end)
+                if row is not None and row[3] == "common":
+                    continue  # "in a crowded market": a description, no place to group or query by
                 if t in PLACE_TYPES or (kinds is None and t == "state"):
                     out.append(r)
 

@@ -351,7 +351,9 @@ class Mentions:
             if named:
                 return named
         row = self.token(tok, base)
-        if row is not None and row[3] == "coreference" and tok.pos_ == "NOUN":
+        if row is not None and row[3] == "common" and tok.i in names:
+            row = None  # "its border ... known as the Durand Line": the name it is given wins over the description
+        if row is not None and row[3] in ("coreference", "common") and tok.pos_ == "NOUN":
             # "the president of Armenia" names whom it is about: not a reference back
             named = self._of_phrase(tok, base, names)
             if named:

@@ -7,7 +7,12 @@ In order, over every parsed block (title, body, references):
 3. a capital is its government (metonymy) unless it is the place where something physical happens;
 4. names spaCy's NER finds and the gazetteer does not know become document-local entities;
 5. "the group", "the country", "its fighters" refer back to the nearest compatible entity;
-6. a person, group or population the gazetteer gives no country takes one from its noun phrase: a demonym,
+6. mentions beyond names (`beyond_names` in entities.yaml, on by default): a common-noun phrase whose head
+   names an actor or a kind of place ("militants", "the two leaders", "a petrol station") is a mention of
+   its own document-local entity (one per head word; how 'common'), or, when definite, refers back to the
+   nearest compatible entity ("the city"); a personal pronoun ("we", "they", "I") refers back to the
+   nearest compatible entity (how 'pronoun');
+7. a person, group or population the gazetteer gives no country takes one from its noun phrase: a demonym,
    possessive or state name before it ("Israeli Prime Minister Ehud Barak", "Lebanon's President X", "Iraqi
    Kurds"), a place in its "in/of/from" phrase ("rebels in the Ivory Coast"), or, for a head of state or
    government named by title alone ("President X"), the one state the document names.
@@ -81,6 +86,11 @@ def _rules() -> dict:
         "anaphors": {tuple(k.lower().split()): tuple(v) for k, v in data["anaphors"].items()},
         "possessive": {t: frozenset(ws) for t, ws in data["possessive_heads"].items()},
         "country_titles": heads("country_titles"),
+        "beyond_names": bool(data["beyond_names"]),
+        "common_heads": {w.lower(): t for t, ws in data["common_heads"].items() for w in ws},
+        "pronouns": {w.lower(): tuple(ts) for w, ts in data["pronouns"].items()},
+        "definite_refers_to": {t: tuple(ts) for t, ts in data["definite_refers_to"].items()},
+        "definite_determiners": heads("definite_determiners"),
         "country_types": frozenset(data["country_types"]),
         "country_preps": heads("country_preps"),
     }
@@ -464,20 +474,65 @@ class Linker:
         entry = self._entry(eid)
         return entry.type if entry else None
 
-    def _corefer(self, span: Span, allowed: tuple[str, ...], window: int) -> None:
-        if self._taken(span):
-            return
+    def _corefer(self, span: Span, allowed: tuple[str, ...], window: int, how: str = "coreference",
+                 names_only: bool = False) -> bool:
+        """Link `span` to the nearest earlier entity of an allowed type within `window` sentences; True when
+        it did. names_only: only a named mention is an antecedent (a definite description refers to a
+        name, not to another description: "a checkpoint near the city")."""
+        if self._taken(span) or not allowed:
+            return False
         here = self.doc.sentence_at(span.start)
         if here is None:
-            return
+            return False
         earliest = self.doc.sentences[max(0, here - window)].span.start
         candidates = [link for link in self.links
                       if earliest <= link.span.start and link.span.end <= span.start
-                      and link.how != "coreference" and self._type_of(link.entity) in allowed and link.facet is None]
+                      and link.how not in ("coreference", "pronoun") and self._type_of(link.entity) in allowed
+                      and not (names_only and link.how == "common")
+                      and link.facet is None]
         if candidates:
-            self.links.append(_Link(span, max(candidates, key=lambda c: c.span.start).entity, "coreference"))
+            self.links.append(_Link(span, max(candidates, key=lambda c: c.span.start).entity, how))
+            return True
+        return False
 
-    # -- 6: countries from the noun phrase --------------------------------------------------------------------
+    # -- 6: mentions beyond names ----------------------------------------------------------------------------
+
+    def beyond_names_pass(self) -> None:
+        """Common-noun phrases and personal pronouns as mentions (step 6 of the module docstring)."""
+        if not self.r["beyond_names"]:
+            return
+        heads, pronouns, refer = self.r["common_heads"], self.r["pronouns"], self.r["definite_refers_to"]
+        window = int(self.r["coreference_window"])
+        for base, sdoc in zip(self.doc.paragraphs, self.doc.parsed, strict=True):
+            for tok in sdoc:
+                if tok.pos_ == "PRON" and tok.lower_ in pronouns:
+                    if tok.i > 0 and sdoc[tok.i - 1].lemma_.lower() == "let":
+                        continue  # "let us see", "let me say": no one is referred to
+                    span = Span(base.start + tok.idx, base.start + tok.idx + len(tok))
+                    self._corefer(span, pronouns[tok.lower_], window, how="pronoun")
+                    continue
+                etype = heads.get(tok.lemma_.lower()) if tok.pos_ == "NOUN" else None
+                if etype is None or tok.dep_ == "compound":
+                    continue  # the head of its phrase only: "civilian casualties" is no mention of civilians
+                left = tok
+                for c in reversed([c for c in tok.children if c.i < tok.i]):
+                    if c.dep_ not in ("det", "amod", "compound", "nummod", "quantmod", "nmod") or c.i != left.i - 1:
+                        break
+                    left = c.left_edge if c.left_edge.i == c.i - (c.i - c.left_edge.i) else c
+                span = Span(base.start + left.idx, base.start + tok.idx + len(tok))
+                if self._taken(span):
+                    continue
+                definite = any(c.dep_ == "det" and c.lower_ in self.r["definite_determiners"] for c in tok.children)
+                if etype == "place" and any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+                    continue  # "the city of Mosul": the name in the "of" phrase is the mention
+                if definite and self._corefer(span, tuple(refer.get(etype, ())), window, how="coreference",
+                                              names_only=True):
+                    continue
+                name = tok.lemma_.lower()
+                eid = self._local(name, etype, key=f"{etype}-{slug(name)}")
+                self.links.append(_Link(span, eid, "common"))
+
+    # -- 7: countries from the noun phrase --------------------------------------------------------------------
 
     def _country_of(self, eid: str) -> str | None:
         if eid in self.locals:
@@ -560,6 +615,7 @@ class Linker:
         self.url_pass()
         self.ner_pass()
         self.coreference_pass()
+        self.beyond_names_pass()
         self.country_pass()
         by_entity: dict[str, list[Mention]] = defaultdict(list)
         for link in sorted(self.links, key=lambda lk: lk.span):
