@@ -71,6 +71,13 @@ ASPECTUAL = frozenset({"begin", "start", "continue", "resume", "complete", "fini
                        "step", "escalate", "expand", "pursue", "renew", "undertake", "initiate", "announce",
                        "order", "authorize", "authorise", "approve", "end", "halt", "stop", "suspend", "express",
                        "voice", "reiterate", "reaffirm", "signal", "declare", "show"})
+#: Prepositions whose event-noun object is the act of the clause's own subject: "conducted strikes in support
+#: of X", "worked as part of the coalition's fight against X", "joined forces for the offensive".
+NOUN_ACTOR_PREPS = frozenset({"in", "during", "for", "through", "via", "by"})
+#: Co-participants of a hostile act are allied ("A, B and C launched the offensive against D", "fought X
+#: alongside Y"): the relation such a claim also asserts, and the prepositions that add a partner.
+CO_PARTICIPANT_PREDICATES = frozenset({"ASSAULT", "HOSTILE_TO", "COERCE"})
+ALONGSIDE = frozenset({"alongside", "beside"})
 #: Acts whose object event has not happened: "rejected an invitation", "demanded an inquiry", "threatened an
 #: attack". An event noun they govern is their object, not a claim of its own.
 UNREALISED = frozenset({"REJECT", "DEMAND", "THREATEN"})
@@ -207,6 +214,10 @@ class _Sentence:
         filled = self.fill(m, p.subject)
         if not filled.found and m.kind == "noun":
             filled = self._aspect_subject(m.token)
+        if not filled.found and m.kind == "noun":
+            filled = self._noun_actor(m.token)
+        if not filled.found and m.kind in ("verb", "light_verb"):
+            filled = self._event_subject(m.token)
         subject = [r for r in filled.found if types.get(r.entity) not in PLACE_TYPES]
         if not subject and filled.found:
             # a place does not act: "In Balkh district, Balkh province, a combined Afghan and coalition force
@@ -303,6 +314,41 @@ class _Sentence:
         if noun.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in ASPECTUAL and head.pos_ in VERBAL:
             tokens = subject_of(head) if noun.dep_ == "dobj" else [
                 g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+            out.found, out.tokens = self.resolve(tokens), tokens
+        return out
+
+    def _event_subject(self, verb) -> _Fill:
+        """A verb whose subject is an event ("a raid conducted by X killed ten", "the strikes destroyed ...")
+        is done by that event's actor."""
+        out = _Fill()
+        for subj in [c for c in verb.children if c.dep_ == "nsubj"]:
+            for inner in self.by_token.get(subj.i, ()):
+                if inner.kind != "noun":
+                    continue
+                found = self.fill(inner, inner.pattern.subject)
+                if not found.found:
+                    found = self._noun_actor(subj)
+                if found.found:
+                    return found
+        return out
+
+    def _noun_actor(self, noun) -> _Fill:
+        """An event noun's actor named outside its own phrase: a reduced relative with a by-phrase ("a raid
+        conducted by X", "the barbarity carried out by the regime"), else the subject of the clause whose
+        adverbial phrase the noun heads ("conducted strikes in support of X": the strikers support X;
+        "joined the fight against X")."""
+        out = _Fill()
+        for c in noun.children:
+            if c.dep_ == "acl" and c.tag_ == "VBN":
+                tokens = [g for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
+                found = self.resolve(tokens)
+                if found:
+                    out.found, out.tokens = found, tokens
+                    return out
+        prep = noun.head
+        if noun.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ in NOUN_ACTOR_PREPS \
+                and prep.head.pos_ in VERBAL:
+            tokens = subject_of(prep.head)
             out.found, out.tokens = self.resolve(tokens), tokens
         return out
 
@@ -409,6 +455,25 @@ class _Sentence:
         if stated:  # a standing relation needs both ends ("waging war against X" asserts hostility to X)
             out += [replace(base, predicate=rel, mode=None, subject=tuple(r.entity for r in c.subject),
                             object=tuple(r.entity for r in stated)) for rel in p.implies]
+        if base.predicate in CO_PARTICIPANT_PREDICATES and not negated:
+            out += self._co_participants(m, base, c.subject, stated)
+        return out
+
+    def _co_participants(self, m: Match, base: Claim, subject: list[Resolved], target: list[Resolved]) -> list[Claim]:
+        """ALLIED_WITH between the co-authors of a hostile act ("A and B attacked C") and with a partner
+        named by "alongside"/"beside" ("fought C alongside B"); rule `allied-with.co-participants`."""
+        partners = [r for t in (m.token, m.noun) if t is not None for c in t.children
+                    if c.dep_ == "prep" and c.lower_ in ALONGSIDE for r in self.resolve(
+                        [g for g in c.children if g.dep_ == "pobj"])]
+        enemies = {r.entity for r in target}
+        actors = [r for r in subject if self.mentions.types.get(r.entity) not in PLACE_TYPES]
+        out = []
+        first = actors[:1]
+        for other in actors[1:] + partners:
+            if not first or other.entity == first[0].entity or other.entity in enemies:
+                continue
+            out.append(replace(base, predicate="ALLIED_WITH", mode=None, subject=(first[0].entity,),
+                               object=(other.entity,), quantities=(), rule="allied-with.co-participants"))
         return out
 
     def retype(self, m: Match, predicate: str, mode: str | None, subject: list[Resolved], obj: list[Resolved],
