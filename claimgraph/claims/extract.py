@@ -99,6 +99,7 @@ class _Fill:
     tokens: list = field(default_factory=list)
     via: Match | None = None
     excluded: bool = False
+    own: bool = False  # found by a mechanism that names the event's own actor (aspectual verb, by-phrase ...)
 
 
 @dataclass
@@ -240,7 +241,7 @@ class _Sentence:
             subject, found = subject[:1], subject[1:]
         if not found and p.predicate == "AID":
             found = self._beneficiary(m.token, {r.entity for r in subject})
-        if not found and (obj.excluded or not (_own_subject(m, filled.tokens) or self._counted(m))):
+        if not found and (obj.excluded or not (filled.own or _own_subject(m, filled.tokens) or self._counted(m))):
             return None  # the object is the subject itself, or the subject is only borrowed: too weak
         if not found and not p.relation:
             found = self._nested_object(m, {r.entity for r in subject})
@@ -314,7 +315,7 @@ class _Sentence:
         if noun.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in ASPECTUAL and head.pos_ in VERBAL:
             tokens = subject_of(head) if noun.dep_ == "dobj" else [
                 g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-            out.found, out.tokens = self.resolve(tokens), tokens
+            out.found, out.tokens, out.own = self.resolve(tokens), tokens, True
         return out
 
     def _event_subject(self, verb) -> _Fill:
@@ -329,6 +330,7 @@ class _Sentence:
                 if not found.found:
                     found = self._noun_actor(subj)
                 if found.found:
+                    found.own = True
                     return found
         return out
 
@@ -343,13 +345,13 @@ class _Sentence:
                 tokens = [g for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
                 found = self.resolve(tokens)
                 if found:
-                    out.found, out.tokens = found, tokens
+                    out.found, out.tokens, out.own = found, tokens, True
                     return out
         prep = noun.head
         if noun.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ in NOUN_ACTOR_PREPS \
                 and prep.head.pos_ in VERBAL:
             tokens = subject_of(prep.head)
-            out.found, out.tokens = self.resolve(tokens), tokens
+            out.found, out.tokens, out.own = self.resolve(tokens), tokens, True
         return out
 
     def _beneficiary(self, verb, exclude: set[str]) -> list[Resolved]:
@@ -390,7 +392,7 @@ class _Sentence:
         demands = {m.token.i for m in found if m.pattern.predicate == "DEMAND"}
         unreal = {m.token.i for m in found if m.pattern.predicate in UNREALISED}
         cands = [c for c in cands if not _complement_of(c.match, heads) and not _demanded(c.match, demands)
-                 and not _unrealised(c.match, unreal)]
+                 and not _unrealised(c.match, unreal) and not _requested(c.match)]
         cands += self._obligations({m.token.i for m in found})
         self.owned = [(c.match.token.i, self._own_span(c.match.token)) for c in cands if c.match.kind == "noun"]
         out: list[Claim] = []
@@ -682,6 +684,13 @@ def _unrealised(m: Match, heads: set[int]) -> bool:
             return False
         tok = tok.head
     return False
+
+
+def _requested(m: Match) -> bool:
+    """Is the event what a verb of asking asks for ("asked Togo to extradite the suspects")?"""
+    tok = m.token
+    return (tok.dep_ in ("xcomp", "ccomp") and tok.head.i != tok.i
+            and tok.head.lemma_.lower() in patterns().request_verbs)
 
 
 def _demanded(m: Match, demands: set[int]) -> bool:

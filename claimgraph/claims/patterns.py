@@ -106,6 +106,7 @@ class PatternSet:
     light: verb lemma -> light-verb patterns.
     retype: the retyping rules, in file order.
     threat_modes: 'PREDICATE' or 'PREDICATE/mode' of a threatened act -> THREATEN mode.
+    request_verbs: lemmas of verbs of asking, whose complement is no event of its own.
     """
 
     version: str
@@ -114,6 +115,7 @@ class PatternSet:
     light: dict[str, tuple[Pattern, ...]]
     retype: tuple[Retype, ...]
     threat_modes: dict[str, str]
+    request_verbs: frozenset[str] = frozenset()
 
     def threat_mode(self, predicate: str, mode: str | None) -> str | None:
         if mode and f"{predicate}/{mode}" in self.threat_modes:
@@ -173,6 +175,7 @@ def patterns() -> PatternSet:
         light={k: tuple(v) for k, v in index["light"].items()},
         retype=retype,
         threat_modes={str(k): str(v) for k, v in (data.get("threat_modes") or {}).items()},
+        request_verbs=frozenset(str(w) for w in data.get("request_verbs") or ()),
     )
 
 
