@@ -245,7 +245,23 @@ def test_a_description_is_no_claim_place(pipeline):
     ("A Kenyan patrol engaged the militants near the border.", "ASSAULT"),
     ("The coalition works to rid Somalia of al-Shabaab.", "ASSAULT"),
     ("The Kenyan army will deliver al-Shabaab a lasting defeat.", "THREATEN"),
+    ("Togolese troops remained on alert along the border.", "MOBILIZE"),
+    ("Ghana withdrew from the trade agreement with Togo.", "SANCTION"),
 ])
 def test_plover_category_lemmas(pipeline, sentence, predicate):
     doc = run(pipeline, sentence)
     assert has(doc, predicate), claims(doc)
+
+
+@pytest.mark.model
+def test_a_symmetric_act_with_an_object_of_its_own_does_not_split_its_subjects(pipeline):
+    doc = run(pipeline, "Ghana and Togo worked together to fight smuggling.")
+    assert not has(doc, "ASSAULT", ("Ghana",), ("Togo",))
+    doc = run(pipeline, "Ghanaian and Togolese troops clashed near the border.")
+    assert has(doc, "ASSAULT", ("Ghana",), ("Togo",)) or has(doc, "ASSAULT", ("Togo",), ("Ghana",))
+
+
+@pytest.mark.model
+def test_a_definite_description_does_not_refer_to_a_state(pipeline):
+    doc = run(pipeline, "Togo banned the opposition party.")
+    assert has(doc, "COERCE", ("Togo",), ("party",))

@@ -238,7 +238,10 @@ class _Sentence:
             return _Cand(m, subject, self._nested_object(m, {r.entity for r in subject}))
         obj = self.fill(m, p.object, exclude={r.entity for r in subject})
         found = obj.found
-        if p.symmetric and not found and len(subject) > 1:
+        if p.symmetric and not found and len(subject) > 1 and not [
+                c for c in _children_of(m.token, "dobj") if m.noun is None or c.i != m.noun.i]:
+            # "Ghana and Togo clashed": each is the other's party; not when the act has an object of its own
+            # ("worked together to fight smuggling")
             subject, found = subject[:1], subject[1:]
         if not found and p.predicate == "AID":
             found = self._beneficiary(m.token, {r.entity for r in subject})

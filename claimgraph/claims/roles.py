@@ -441,12 +441,13 @@ class Mentions:
 
     def _misparsed_coordination(self, tok, base: int, row) -> list[Resolved]:
         """"the TTP and Pakistan's Balouch separatist movements" parsed as one noun phrase whose modifier
-        "TTP" has the conjunct "Pakistan's": the modifier is coordinated with the whole phrase."""
+        "TTP" has the conjunct "Pakistan's": the modifier is coordinated with the whole phrase. Two demonyms
+        on one head ("Ghanaian and Togolese troops") are two actors, not one."""
         out = []
-        stack = [c for c in tok.children if c.dep_ in ("nmod", "compound") and c.i < tok.i]
+        stack = [c for c in tok.children if c.dep_ in ("nmod", "compound", "amod") and c.i < tok.i]
         while stack:
             c = stack.pop()
-            stack.extend(g for g in c.children if g.dep_ in ("nmod", "compound") and g.i < c.i)
+            stack.extend(g for g in c.children if g.dep_ in ("nmod", "compound", "amod") and g.i < c.i)
             conj = [g for g in c.children if g.dep_ == "conj"]
             if not conj or not any(g.dep_ == "cc" for g in c.children):
                 continue
