@@ -41,6 +41,27 @@ def test_retype_rules_for_refusals_conditions_and_failures_are_data():
     assert "ask" in patterns().request_verbs
 
 
+def test_word_lists_come_from_one_typed_loader_and_every_rule_file_is_versioned(tmp_path, monkeypatch):
+    from claimgraph import rules
+    from claimgraph.errors import DataFileError
+
+    assert "members" in rules.words("roles", "agents") and "alongside" in rules.words("roles", "alongside_preps")
+    assert rules.words("quantities", "person_pronouns") == {"him", "her", "he", "she"}
+    assert "roles@" in rules.rules_version() and "scripture@" in rules.rules_version()
+    (tmp_path / "bad.yaml").write_text('version: "1"\nwords: [yes, on]\nempty: []\n', encoding="utf-8")
+    monkeypatch.setattr(rules, "DATA_DIR", tmp_path)
+    rules.load.cache_clear()
+    rules.words.cache_clear()
+    try:
+        with pytest.raises(DataFileError, match="'words' must be a list of non-empty strings"):
+            rules.words("bad", "words")  # YAML 1.1 booleans are reported, not dropped
+        with pytest.raises(DataFileError, match="'missing'"):
+            rules.words("bad", "missing")
+    finally:
+        rules.load.cache_clear()
+        rules.words.cache_clear()
+
+
 def test_mentions_beyond_names_is_an_option_in_the_rules():
     r = _rules()
     assert r["beyond_names"] is True

@@ -53,34 +53,19 @@ from claimgraph.records import Claim, Span, TimeExpression
 
 __all__ = ["extract_claims"]
 
-#: Entity types that are where, not who.
-PLACE_TYPES = frozenset({"place", "border", "infrastructure"})
-#: Prepositions that say where something happens.
-LOCATIVE = frozenset({"in", "at", "near", "inside", "across", "along", "within", "throughout"})
+
+def _words(key: str) -> frozenset[str]:
+    """A word list of data/roles.yaml (place_types, locative_preps, counted_events, reflexives,
+    aspectual_verbs, noun_actor_preps, co_participant_predicates, alongside_preps, unrealised_predicates)."""
+    return rules.words("roles", key)
+
+
 NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "NUM", "X", "ADJ"})
 VERBAL = frozenset({"VERB", "AUX"})
-#: Casualty events that stand as claims without a named actor when they count their victims (subject []):
-#: the toll is what an analyst needs ("14 killed", "two suspects detained"). False: no claim without a subject.
+#: Casualty events (`counted_events` in data/roles.yaml) stand as claims without a named actor when they count
+#: their victims (subject []): the toll is what an analyst needs ("14 killed", "two suspects detained"). False:
+#: no claim without a subject.
 SUBJECTLESS_COUNTS = True
-COUNTED_EVENTS = frozenset({"ASSAULT", "COERCE"})
-#: Reflexive pronouns: an object that is the subject itself.
-REFLEXIVE = frozenset({"itself", "themselves", "himself", "herself", "ourselves", "myself", "yourself"})
-#: Verbs that begin, continue, speed up, complete or voice an event named by their object: the event's actor
-#: is theirs ("the US speeded up the withdrawal", "Pakistan expressed willingness to negotiate").
-ASPECTUAL = frozenset({"begin", "start", "continue", "resume", "complete", "finish", "speed", "accelerate",
-                       "step", "escalate", "expand", "pursue", "renew", "undertake", "initiate", "announce",
-                       "order", "authorize", "authorise", "approve", "end", "halt", "stop", "suspend", "express",
-                       "voice", "reiterate", "reaffirm", "signal", "declare", "show"})
-#: Prepositions whose event-noun object is the act of the clause's own subject: "conducted strikes in support
-#: of X", "worked as part of the coalition's fight against X", "joined forces for the offensive".
-NOUN_ACTOR_PREPS = frozenset({"in", "during", "for", "through", "via", "by"})
-#: Co-participants of a hostile act are allied ("A, B and C launched the offensive against D", "fought X
-#: alongside Y"): the relation such a claim also asserts, and the prepositions that add a partner.
-CO_PARTICIPANT_PREDICATES = frozenset({"ASSAULT", "HOSTILE_TO", "COERCE"})
-ALONGSIDE = frozenset({"alongside", "beside"})
-#: Acts whose object event has not happened: "rejected an invitation", "demanded an inquiry", "threatened an
-#: attack". An event noun they govern is their object, not a claim of its own.
-UNREALISED = frozenset({"REJECT", "DEMAND", "THREATEN"})
 #: Dependencies `_nested_object` walks down from a trigger looking for a target inside its object's phrases.
 NESTED_DEPS = frozenset({"dobj", "prep", "pobj", "dative", "acl", "ccomp", "xcomp", "oprd", "attr"})
 #: How many dependencies deep it looks: "agreed to [lift] [restrictions] [on] [exports] [to] [X]" is six from
@@ -191,7 +176,7 @@ class _Sentence:
                 out.found, out.tokens = found, tokens
                 out.via = used[0] if role == "xcomp" and used else None
                 return out
-            if any(t.lower_ in REFLEXIVE for t in tokens) or any(
+            if any(t.lower_ in _words("reflexives") for t in tokens) or any(
                     (row := self.mentions.token(t, self.base)) is not None and exclude and row[2] in exclude
                     for t in tokens):
                 # the role names the subject itself ("defended itself"), not merely something of its own
@@ -220,14 +205,15 @@ class _Sentence:
             filled = self._noun_actor(m.token)
         if not filled.found and m.kind in ("verb", "light_verb"):
             filled = self._event_subject(m.token)
-        subject = [r for r in filled.found if types.get(r.entity) not in PLACE_TYPES]
+        subject = [r for r in filled.found if types.get(r.entity) not in _words("place_types")]
         if not subject and filled.found:
             # a place does not act: "In Balkh district, Balkh province, a combined Afghan and coalition force
             # captured ..." (the actor parsed as the place's apposition)
             appos = [c for t in filled.tokens for c in t.children if c.dep_ == "appos"]
-            subject = [r for r in self.resolve(appos) if types.get(r.entity) not in PLACE_TYPES]
+            subject = [r for r in self.resolve(appos) if types.get(r.entity) not in _words("place_types")]
         if not subject:
-            if SUBJECTLESS_COUNTS and p.predicate in COUNTED_EVENTS and m.kind in ("verb", "noun") and self._counted(m):
+            if (SUBJECTLESS_COUNTS and p.predicate in _words("counted_events") and m.kind in ("verb", "noun")
+                    and self._counted(m)):
                 # "A bomb exploded in the market, killing 14 people", "two suspects were detained", "the
                 # operation resulted in the death of one insurgent": the toll is the claim even when no one is
                 # named as its author
@@ -267,7 +253,7 @@ class _Sentence:
                 for c in t.children:
                     if c.i in seen or c.dep_ not in NESTED_DEPS or temporal(c):
                         continue
-                    if t in starts and c.dep_ == "prep" and c.lower_ in LOCATIVE:
+                    if t in starts and c.dep_ == "prep" and c.lower_ in _words("locative_preps"):
                         continue  # "blocked roads in the capital": where it happened (the claim's place)
                     seen.add(c.i)
                     if c.dep_ == "ccomp" or (c.dep_ == "acl" and c.pos_ in VERBAL and c.tag_ != "VBN"):
@@ -316,7 +302,8 @@ class _Sentence:
         United States speeded up the withdrawal")."""
         out = _Fill()
         head = noun.head
-        if noun.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in ASPECTUAL and head.pos_ in VERBAL:
+        if (noun.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in _words("aspectual_verbs")
+                and head.pos_ in VERBAL):
             tokens = subject_of(head) if noun.dep_ == "dobj" else [
                 g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
             out.found, out.tokens, out.own = self.resolve(tokens), tokens, True
@@ -355,7 +342,7 @@ class _Sentence:
         host = prep.head
         if host.pos_ in ("NOUN", "PROPN") and host.dep_ == "dobj":
             host = host.head  # "carried out strikes in support of X": the phrase hangs off the verb's object
-        if noun.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ in NOUN_ACTOR_PREPS \
+        if noun.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ in _words("noun_actor_preps") \
                 and host.pos_ in VERBAL:
             tokens = subject_of(host)
             out.found, out.tokens, out.own = self.resolve(tokens), tokens, True
@@ -397,7 +384,7 @@ class _Sentence:
         # abandon his policy") has not happened
         heads = {m.token.i for m in found}
         demands = {m.token.i for m in found if m.pattern.predicate == "DEMAND"}
-        unreal = {m.token.i for m in found if m.pattern.predicate in UNREALISED}
+        unreal = {m.token.i for m in found if m.pattern.predicate in _words("unrealised_predicates")}
         cands = [c for c in cands if not _complement_of(c.match, heads) and not _demanded(c.match, demands)
                  and not _unrealised(c.match, unreal) and not _requested(c.match)]
         cands += self._obligations({m.token.i for m in found})
@@ -429,7 +416,7 @@ class _Sentence:
         predicate, mode = p.predicate, p.mode
         if m.kind == "light_verb" and mode is None:
             mode = _noun_mode(m.noun, predicate)
-        if p.place_object and obj and all(types.get(r.entity) in PLACE_TYPES for r in obj):
+        if p.place_object and obj and all(types.get(r.entity) in _words("place_types") for r in obj):
             predicate, mode = p.place_object
         if predicate == "THREATEN" and mode is None and c.xcomp is not None:
             mode = ps.threat_mode(c.xcomp.pattern.predicate, c.xcomp.pattern.mode)
@@ -464,7 +451,7 @@ class _Sentence:
         if stated:  # a standing relation needs both ends ("waging war against X" asserts hostility to X)
             out += [replace(base, predicate=rel, mode=None, subject=tuple(r.entity for r in c.subject),
                             object=tuple(r.entity for r in stated)) for rel in p.implies]
-        if base.predicate in CO_PARTICIPANT_PREDICATES and not negated:
+        if base.predicate in _words("co_participant_predicates") and not negated:
             out += self._co_participants(m, base, c.subject, stated)
         return out
 
@@ -472,10 +459,10 @@ class _Sentence:
         """ALLIED_WITH between the co-authors of a hostile act ("A and B attacked C") and with a partner
         named by "alongside"/"beside" ("fought C alongside B"); rule `allied-with.co-participants`."""
         partners = [r for t in (m.token, m.noun) if t is not None for c in t.children
-                    if c.dep_ == "prep" and c.lower_ in ALONGSIDE for r in self.resolve(
+                    if c.dep_ == "prep" and c.lower_ in _words("alongside_preps") for r in self.resolve(
                         [g for g in c.children if g.dep_ == "pobj"])]
         enemies = {r.entity for r in target}
-        actors = [r for r in subject if self.mentions.types.get(r.entity) not in PLACE_TYPES]
+        actors = [r for r in subject if self.mentions.types.get(r.entity) not in _words("place_types")]
         out = []
         first = actors[:1]
         for other in actors[1:] + partners:
@@ -543,12 +530,12 @@ class _Sentence:
                 row = self.mentions.at(r.span.start, r.span.end)
                 if row is not None and row[3] == "common":
                     continue  # "in a crowded market": a description, no place to group or query by
-                if t in PLACE_TYPES or (kinds is None and t == "state"):
+                if t in _words("place_types") or (kinds is None and t == "state"):
                     out.append(r)
 
         for host in hosts:
             for c in attached(host):
-                if c.dep_ == "prep" and c.lower_ in LOCATIVE:
+                if c.dep_ == "prep" and c.lower_ in _words("locative_preps"):
                     take(c, None)
         # "against the Pakistani army in Baluchistan": a place named inside an argument's phrase
         for host in hosts:
@@ -557,8 +544,8 @@ class _Sentence:
                     for arg in ([c] if c.dep_ in ("dobj", "nsubj", "nsubjpass")
                                 else [g for g in c.children if g.dep_ == "pobj"]):
                         for prep in arg.children:
-                            if prep.dep_ == "prep" and prep.lower_ in LOCATIVE:
-                                take(prep, PLACE_TYPES)
+                            if prep.dep_ == "prep" and prep.lower_ in _words("locative_preps"):
+                                take(prep, _words("place_types"))
         return out
 
     # -- spans ------------------------------------------------------------------------------------------
