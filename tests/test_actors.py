@@ -109,6 +109,8 @@ def test_person_country_from_demonym_title_and_possessive(pipeline):
 
 @pytest.mark.model
 def test_group_country_from_place_phrase_and_lone_title_from_the_one_state(pipeline):
+    doc = run(pipeline, "Students throughout Togo staged protests.")
+    assert by_name(doc)["student"].country == "TGO"
     doc = run(pipeline, "Rebels in Togo rejected an offer from President Edem Kodzo Lawson.")
     ents = by_name(doc)
     assert ents["rebel"].country == "TGO"  # "rebels in Togo"
@@ -268,6 +270,8 @@ def test_a_description_is_no_claim_place(pipeline):
     ("The Kenyan army will deliver al-Shabaab a lasting defeat.", "THREATEN"),
     ("Togolese troops remained on alert along the border.", "MOBILIZE"),
     ("Ghana withdrew from the trade agreement with Togo.", "SANCTION"),
+    ("Ghana vowed to cooperate with Togo on security.", "AGREE"),
+    ("Ghana vowed to retaliate against Togo.", "THREATEN"),
 ])
 def test_plover_category_lemmas(pipeline, sentence, predicate):
     doc = run(pipeline, sentence)

@@ -418,6 +418,11 @@ class _Sentence:
             mode = _noun_mode(m.noun, predicate)
         if p.place_object and obj and all(types.get(r.entity) in _words("place_types") for r in obj):
             predicate, mode = p.place_object
+        if predicate == "THREATEN" and m.token.lemma_.lower() in ps.promise_verbs:
+            vowed = [c.xcomp] if c.xcomp is not None else [
+                inner for x in m.token.children if x.dep_ == "xcomp" for inner in self.by_token.get(x.i, ())]
+            if vowed and vowed[0].pattern.predicate in _cooperative():
+                predicate, mode = "AGREE", None  # "vowed to cooperate with X": a promise, not a threat
         if predicate == "THREATEN" and mode is None and c.xcomp is not None:
             mode = ps.threat_mode(c.xcomp.pattern.predicate, c.xcomp.pattern.mode)
         subject, stated = c.subject, obj  # the participants as stated, before any retyping
@@ -678,6 +683,13 @@ def _unrealised(m: Match, heads: set[int]) -> bool:
             return False
         tok = tok.head
     return False
+
+
+@functools.cache
+def _cooperative() -> frozenset[str]:
+    """AGREE and the types `retype.future-cooperation` turns into AGREE: what a promise can promise."""
+    rule = next((r for r in patterns().retype if r.id == "retype.future-cooperation"), None)
+    return frozenset({"AGREE"} | (rule.sources if rule else frozenset()))
 
 
 def _requested(m: Match) -> bool:

@@ -107,6 +107,7 @@ class PatternSet:
     retype: the retyping rules, in file order.
     threat_modes: 'PREDICATE' or 'PREDICATE/mode' of a threatened act -> THREATEN mode.
     request_verbs: lemmas of verbs of asking, whose complement is no event of its own.
+    promise_verbs: lemmas of vows, an AGREE when what is vowed is cooperative.
     """
 
     version: str
@@ -116,6 +117,7 @@ class PatternSet:
     retype: tuple[Retype, ...]
     threat_modes: dict[str, str]
     request_verbs: frozenset[str] = frozenset()
+    promise_verbs: frozenset[str] = frozenset()
 
     def threat_mode(self, predicate: str, mode: str | None) -> str | None:
         if mode and f"{predicate}/{mode}" in self.threat_modes:
@@ -176,6 +178,7 @@ def patterns() -> PatternSet:
         retype=retype,
         threat_modes={str(k): str(v) for k, v in (data.get("threat_modes") or {}).items()},
         request_verbs=frozenset(str(w) for w in data.get("request_verbs") or ()),
+        promise_verbs=frozenset(str(w) for w in data.get("promise_verbs") or ()),
     )
 
 
