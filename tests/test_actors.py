@@ -290,3 +290,15 @@ def test_a_symmetric_act_with_an_object_of_its_own_does_not_split_its_subjects(p
 def test_a_definite_description_does_not_refer_to_a_state(pipeline):
     doc = run(pipeline, "Togo banned the opposition party.")
     assert has(doc, "COERCE", ("Togo",), ("party",))
+
+
+def test_a_description_stays_its_documents_own_in_the_knowledge_base():
+    from claimgraph.store.rows import NOT_NAMES, canonical_entity_id
+
+    eid = "local:armed_group:description-militant"
+    assert canonical_entity_id(eid, "militant", "armed_group", "doc1") != canonical_entity_id(
+        eid, "militant", "armed_group", "doc2")
+    # a name still merges across documents
+    named_id = canonical_entity_id("local:person:jo-bloggs", "Jo Bloggs", "person", "doc1")
+    assert named_id == canonical_entity_id("local:person:jo-bloggs", "Jo Bloggs", "person", "doc2")
+    assert {"pronoun", "common"} <= NOT_NAMES  # "they" and "the militants" are no aliases

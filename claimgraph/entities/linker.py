@@ -32,6 +32,9 @@ from claimgraph.document import Document
 from claimgraph.entities.gazetteer import GazEntry, Gazetteer, Name, boundaries, fold, is_acronym, load
 from claimgraph.records import Entity, Mention, Span
 
+#: The key prefix of a local entity made from a common-noun description ("the militants"): such an entity is
+#: one document's, never merged across documents by its name (store/rows.py).
+DESCRIPTION_PREFIX = "description-"
 #: The longest name, in tokens (hyphens split words into three tokens).
 MAX_TOKENS = 14
 
@@ -529,7 +532,7 @@ class Linker:
                                               names_only=True):
                     continue
                 name = tok.lemma_.lower()
-                eid = self._local(name, etype, key=f"{etype}-{slug(name)}")
+                eid = self._local(name, etype, key=f"{DESCRIPTION_PREFIX}{slug(name)}")
                 self.links.append(_Link(span, eid, "common"))
 
     # -- 7: countries from the noun phrase --------------------------------------------------------------------
