@@ -302,3 +302,12 @@ def test_a_description_stays_its_documents_own_in_the_knowledge_base():
     named_id = canonical_entity_id("local:person:jo-bloggs", "Jo Bloggs", "person", "doc1")
     assert named_id == canonical_entity_id("local:person:jo-bloggs", "Jo Bloggs", "person", "doc2")
     assert {"pronoun", "common"} <= NOT_NAMES  # "they" and "the militants" are no aliases
+
+
+def test_eval_half_option_accepts_a_or_b_only(tmp_path):
+    from typer.testing import CliRunner
+
+    from claimgraph.cli import app
+
+    result = CliRunner().invoke(app, ["eval", str(tmp_path), "--half", "c"])
+    assert result.exit_code == 2 and "--half" in result.output
