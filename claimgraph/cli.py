@@ -186,15 +186,26 @@ def eval_(
     json_out: Annotated[bool, typer.Option("--json", help="Print the scores as one JSON object.")] = False,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N records of each gold set.")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes (one model load each).")] = 1,
+    predictions: Annotated[Path | None, typer.Option(
+        "--predictions", help="Write the source-support predictions of WiCE sets here: one JSON line per "
+                              "record, {\"index\", \"label\", \"score\"}.")] = None,
 ) -> None:
     """Score the pipeline on gold datasets and print the scores."""
-    from claimgraph.evaluate import evaluate, render
+    from claimgraph.evaluate import evaluate, render, wice
 
     try:
         result = evaluate(path, limit, workers)
     except ClaimgraphError as exc:
         _report_error(exc)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    if predictions is not None:
+        try:
+            wice.write_predictions(predictions, result)
+        except OSError as exc:
+            _report_error(ClaimgraphError(f"cannot write the predictions: {exc.strerror}", str(predictions)))
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+    for s in result["sections"]:
+        s.pop("predictions", None)  # written with --predictions; too long for the table or --json
     if json_out:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     else:

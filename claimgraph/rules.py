@@ -32,7 +32,7 @@ def load(name: str) -> dict[str, Any]:
 
 
 #: The rule files whose versions identify a run of the pipeline.
-RULE_FILES = ("audit", "entities", "events", "modality", "quantities", "structure", "timex")
+RULE_FILES = ("audit", "entities", "events", "modality", "quantities", "structure", "support", "timex")
 
 
 def rules_version() -> str:
