@@ -49,7 +49,7 @@ def load(path: str) -> tuple[list[int], np.ndarray, list[str]]:
     """(record indices, feature matrix, gold labels) of a WiCE JSON Lines file."""
     idx, rows, labels = [], [], []
     with open(path, encoding="utf-8") as f:
-        for i, line in enumerate(l for l in f if l.strip()):
+        for i, line in enumerate(row for row in f if row.strip()):
             r = json.loads(line)
             feats, _ = features(r["claim"], wice_source(r["evidence"]))
             idx.append(i)
