@@ -144,7 +144,7 @@ def tokens(text: str, offset: int = 0) -> list[Token]:
             out.append(Token(start, end, word, frozenset(), number=float(number_words[lower])))
             continue
         negation = lower in negations or lower.endswith("n't")
-        if lower in stop or len(lower) < 2:
+        if lower in stop or len(lower) < 2 or negation:
             out.append(Token(start, end, word, frozenset(), negation=negation))
             continue
         s = stem(lower)

@@ -107,7 +107,8 @@ class Support:
 
     label: 'supported', 'partially_supported' or 'not_supported'.
     score: P(supported) from the scorer (0..1).
-    passages: the best passage(s) of the source, best first (offsets into the source's text).
+    passages: the best passage(s) of the source, best first (offsets into the source's text); the source's
+        opening when no sentence of it shares a word with the claim (`matched` False).
     found: claim words found in the passages (as written in the claim).
     missing_words, missing_names, missing_numbers: parts of the claim the source does not give (as written).
     differ: figures the source gives differently (same counted thing, another value).
@@ -125,6 +126,7 @@ class Support:
     differ: tuple[Differ, ...] = ()
     negated: bool = False
     features: dict[str, float] = field(default_factory=dict, compare=False)
+    matched: bool = True
 
 
 def _covered(tok: Token, keys: frozenset[str] | set[str]) -> bool:
@@ -271,8 +273,11 @@ def judge(claim: str, source: SourceText, m: dict | None = None) -> Support:
     differ = _differ(claim_toks, source, pair)
     claim_neg = any(t.negation for t in claim_toks)
     negated = bool(pair) and claim_neg != any(t.negation for i in pair for t in source.toks[i])
-    return Support(label, round(p_sup, 4), tuple(Span(*source.spans[i]) for i in pair), found, missing_words,
-                   missing_names, missing_numbers, differ, negated, f)
+    # A claim that shares no word with the source still gets a passage to quote: the source's opening
+    # (its title or first sentence), so that a finding always shows what the source is about.
+    shown = pair or ((0,) if source.spans else ())
+    return Support(label, round(p_sup, 4), tuple(Span(*source.spans[i]) for i in shown), found, missing_words,
+                   missing_names, missing_numbers, differ, negated, f, bool(pair))
 
 
 #: Content words after a number that say what it counts ("685 security personnel"): the next few are read.
