@@ -40,15 +40,18 @@ def load(source: GoldSource, limit: int | None) -> tuple[list[Item], list[dict[s
     return [], golds
 
 
-def predictions(golds: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def judged(golds: list[dict[str, Any]]) -> list:
+    """The Support of each record's claim by its page."""
     from claimgraph.sources.support import judge
     from claimgraph.sources.train import wice_source
 
-    out = []
-    for g in golds:
-        s = judge(g["claim"], wice_source(g["evidence"]))
-        out.append({"index": g["index"], "label": s.label, "score": s.score})
-    return out
+    return [judge(g["claim"], wice_source(g["evidence"])) for g in golds]
+
+
+def predictions(golds: list[dict[str, Any]], supports: list | None = None) -> list[dict[str, Any]]:
+    supports = supports if supports is not None else judged(golds)
+    return [{"index": g["index"], "label": s.label, "score": s.score}
+            for g, s in zip(golds, supports, strict=True)]
 
 
 def _metric(label: str, value: float | None, detail: str = "") -> dict[str, Any]:
@@ -59,9 +62,10 @@ def score(golds: list[dict[str, Any]], outcomes: list[Outcome]) -> dict[str, Any
     import numpy as np
 
     from claimgraph.sources import train
-    from claimgraph.sources.support import FEATURES, features
+    from claimgraph.sources.support import FEATURES
 
-    preds = predictions(golds)
+    supports = judged(golds)
+    preds = predictions(golds, supports)
     gold = [g["label"] for g in golds]
     pred = [p["label"] for p in preds]
     binary = train.binary([p == "supported" for p in pred], gold) if golds else None
@@ -75,8 +79,7 @@ def score(golds: list[dict[str, Any]], outcomes: list[Outcome]) -> dict[str, Any
     }
     extra: dict[str, Any] = {"predictions": preds}
     if len(golds) >= 2 * train.FOLDS and all(counts.values()):
-        x = np.array([[f[k] for k in FEATURES]
-                      for f in (features(g["claim"], train.wice_source(g["evidence"]))[0] for g in golds)])
+        x = np.array([[s.features[k] for k in FEATURES] for s in supports])
         cv = train.cross_validate([g["index"] for g in golds], x, gold)
         metrics["support_binary_cv"] = _metric(f"balanced accuracy, supported vs rest ({train.FOLDS}-fold CV)",
                                                cv["binary_mean"], f"± {cv['binary_std']:.3f} across folds")
