@@ -133,7 +133,11 @@ def audit(
 
     try:
         library = _source_library(sources, fetch_sources, db, allow_private)
-        doc = _pipeline(allow_private, library).process(source)
+        try:
+            doc = _pipeline(allow_private, library).process(source)
+        finally:
+            if library is not None:
+                library.store.close()
     except ClaimgraphError as exc:
         _report_error(exc)
         raise typer.Exit(EXIT_BAD_INPUT) from None

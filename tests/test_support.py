@@ -202,3 +202,24 @@ def test_the_knowledge_base_keeps_sources_by_content_hash(tmp_path: Path) -> Non
         assert (again.document, again.text) == (first.document, first.text)
         counts = store.counts()
         assert counts[t.source_documents.name] == 1 and counts[t.source_urls.name] == 1
+
+
+def test_a_saved_pdf_is_read_through_the_pdf_reader(tmp_path: Path) -> None:
+    from readers_support import canvas_pdf
+
+    (tmp_path / "report.pdf").write_bytes(canvas_pdf([[("The commission approved a loan of 40 million.", 11, 0)]]))
+    (tmp_path / "manifest.json").write_text(json.dumps({"https://b.example/report.pdf": "report.pdf"}),
+                                            encoding="utf-8")
+    got = SourceLibrary(tmp_path).get("https://b.example/report.pdf")
+    assert isinstance(got, CitedSource) and got.format == "pdf"
+    assert judge("The commission approved a 40 million loan.", SourceText.of(got.text)).label == "supported"
+
+
+def test_a_manifest_hit_does_not_read_the_other_saved_pages(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("The talks ended in a truce.", encoding="utf-8")
+    (tmp_path / "broken.html").write_bytes(b"\x00\x01 not a page")
+    (tmp_path / "manifest.json").write_text(json.dumps({"https://a.example/": "a.txt"}), encoding="utf-8")
+    lib = SourceLibrary(tmp_path)
+    assert isinstance(lib.get("https://a.example"), CitedSource)
+    assert lib._index is None  # the canonical-URL scan never ran
+    assert isinstance(lib.get("https://c.example/other"), Unavailable)  # now it runs, and skips the bad page

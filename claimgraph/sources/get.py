@@ -87,31 +87,41 @@ class SourceLibrary:
         self.read_options = read_options or ReadOptions()
         self._cache: dict[str, CitedSource | Unavailable] = {}
         self._index: dict[str, Path] | None = None
+        self._manifest_entries: dict[str, Path] | None = None
         if self.folder is not None and not self.folder.is_dir():
             raise SourceNotFound("--sources must name a folder of saved source documents", str(self.folder))
 
     # -- the folder ------------------------------------------------------------------------------------------
 
-    def _folder_index(self) -> dict[str, Path]:
-        """Normalised URL -> file: the manifest's entries, then saved HTML pages by their canonical URL."""
+    def _manifest_index(self) -> dict[str, Path]:
+        """Normalised URL -> file, from the folder's manifest (read once)."""
+        if self._manifest_entries is None:
+            manifest = self.folder / MANIFEST
+            self._manifest_entries = self._manifest(manifest) if manifest.is_file() else {}
+        return self._manifest_entries
+
+    def _canonical_index(self) -> dict[str, Path]:
+        """Normalised URL -> file, from the canonical URL (or og:url) of each saved HTML page (read once, and
+        only when a URL is not in the manifest)."""
         if self._index is not None:
             return self._index
         index: dict[str, Path] = {}
-        if self.folder is not None:
-            manifest = self.folder / MANIFEST
-            if manifest.is_file():
-                index.update(self._manifest(manifest))
-            for path in sorted(self.folder.rglob("*")):
-                if path.suffix.lower() not in (".html", ".htm") or not path.is_file() or path in index.values():
-                    continue
-                try:
-                    url = read(str(path), self.read_options).meta.url
-                except InputError:
-                    continue  # an unreadable page is reported if and when a citation names it
-                if url:
-                    index.setdefault(normalise_url(url), path)
+        for path in sorted(self.folder.rglob("*")):
+            if path.suffix.lower() not in (".html", ".htm") or not path.is_file():
+                continue
+            try:
+                url = read(str(path), self.read_options).meta.url
+            except InputError:
+                continue  # an unreadable page is reported if and when a citation names it
+            if url:
+                index.setdefault(normalise_url(url), path)
         self._index = index
         return index
+
+    def _in_folder(self, key: str) -> Path | None:
+        if self.folder is None:
+            return None
+        return self._manifest_index().get(key) or self._canonical_index().get(key)
 
     def _manifest(self, manifest: Path) -> dict[str, Path]:
         try:
@@ -181,7 +191,7 @@ class SourceLibrary:
         if stored is not None:
             return stored
         why = []
-        path = self._folder_index().get(key) if self.folder is not None else None
+        path = self._in_folder(key)
         if path is not None:
             got = self._read(url, str(path), "folder")
             if isinstance(got, CitedSource):
