@@ -223,3 +223,13 @@ def test_a_manifest_hit_does_not_read_the_other_saved_pages(tmp_path: Path) -> N
     assert isinstance(lib.get("https://a.example"), CitedSource)
     assert lib._index is None  # the canonical-URL scan never ran
     assert isinstance(lib.get("https://c.example/other"), Unavailable)  # now it runs, and skips the bad page
+
+
+def test_gazetteer_aliases_and_acronyms_meet() -> None:
+    page = SourceText.of("Officials blamed the TTP for the attack on the checkpoint.")
+    got = judge("The Pakistani Taliban attacked the checkpoint.", page)
+    # "Pakistani Taliban" is one entity, one unit of the claim, found as "TTP"
+    assert got.label == "supported" and "Pakistani" in got.found and "Taliban" not in got.missing_words
+    assert not got.missing_names
+    us = {t.text: t for t in tokens("He met the US envoy, and they told us.")}
+    assert us["US"].content and "@USA" in us["US"].keys and not us["us"].content

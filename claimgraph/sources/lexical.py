@@ -11,14 +11,18 @@ microseconds. So the support check reads text here with:
 - names: capitalised words not at the start of a sentence (and all-capital acronyms);
 - numbers: digits with thousands separators and decimals, a scale after them ("1.6 million", "$35m"),
   number words ("three"), years;
-- negations (`data/support.yaml`).
+- negations (`data/support.yaml`);
+- entities: a run of capitalised words (or an acronym) that the gazetteer names gives each of its words the
+  key "@<entity id>", so a name and its aliases and demonyms meet ("TTP", "Pakistani Taliban",
+  "Tehrik-i-Taliban Pakistan"; "Pakistani" and "Pakistan"). Longest name first, acronyms by case, as the
+  linker matches; metonyms ("Kabul" for a government) are left out: they depend on a date a source may lack.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from claimgraph import rules
 
@@ -144,7 +148,8 @@ def tokens(text: str, offset: int = 0) -> list[Token]:
             out.append(Token(start, end, word, frozenset(), number=float(number_words[lower])))
             continue
         negation = lower in negations or lower.endswith("n't")
-        if lower in stop or len(lower) < 2 or negation:
+        acronym = len(word) >= 2 and word.isupper() and word.isalpha()  # "US" is not "us"
+        if (lower in stop and not acronym) or len(lower) < 2 or negation:
             out.append(Token(start, end, word, frozenset(), negation=negation))
             continue
         s = stem(lower)
@@ -154,6 +159,43 @@ def tokens(text: str, offset: int = 0) -> list[Token]:
         first = i == 0 or text[matches[i - 1].end() : m.start()].strip()[-1:] in {".", "!", "?", ":", "\u2022"}
         name = (word[0].isupper() and not first) or (len(word) >= 2 and word.isupper() and word.isalpha())
         out.append(Token(start, end, word, keys, name=name, negation=negation))
+    return _with_entities(out)
+
+
+#: The longest gazetteer name tried, in words ("Islamic Revolutionary Guard Corps Quds Force" is 6).
+MAX_NAME_WORDS = 6
+
+
+def _with_entities(toks: list[Token]) -> list[Token]:
+    from claimgraph.entities.gazetteer import fold, is_acronym, load
+
+    index = load().index
+    out = list(toks)
+    i = 0
+    while i < len(out):
+        t = out[i]
+        if not t.keys or not t.text[:1].isupper():
+            i += 1
+            continue
+        found, key = None, ""
+        for j in range(i, min(len(out), i + MAX_NAME_WORDS)):
+            u = out[j]
+            if u.number is not None or (j > i and not (u.text[:1].isupper() or u.text.islower() and len(u.text) <= 3)):
+                break  # names run over capitalised words and short joiners ("of", "al", "e")
+            key += fold(u.text)
+            surface = " ".join(x.text for x in out[i : j + 1])
+            names = [n for n in index.get(key, []) if n.kind != "metonym"
+                     and (not is_acronym(n.text) or surface.replace(".", "") == n.text.replace(".", ""))]
+            if names and out[j].keys:
+                found = (j, frozenset("@" + n.entity for n in names))
+        if found is None:
+            i += 1
+            continue
+        j, ids = found
+        for k in range(i, j + 1):
+            if out[k].keys:
+                out[k] = replace(out[k], keys=out[k].keys | ids)
+        i = j + 1
     return out
 
 
