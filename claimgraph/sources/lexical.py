@@ -122,12 +122,28 @@ def _number(text: str) -> float | None:
         return None
 
 
+@functools.cache
+def _negations() -> frozenset[str]:
+    return frozenset(_rules()["negations"])
+
+
+@functools.cache
+def _keys(lower: str) -> frozenset[str]:
+    """A word's keys: its stem, its synonym groups, and a prefix key for derived forms."""
+    groups = _groups()
+    s = stem(lower)
+    keys = frozenset({s}) | groups.get(s, frozenset()) | groups.get(lower, frozenset())
+    if len(s) > PREFIX:
+        keys |= {"^" + s[:PREFIX]}  # derived forms: "election"/"elected", "presidential"/"president"
+    return keys
+
+
 def tokens(text: str, offset: int = 0) -> list[Token]:
     """The tokens of `text` (offsets shifted by `offset`). The first word is never a name: every sentence
     capitalises it."""
     r = _rules()
-    stop, groups = _stop_words(), _groups()
-    negations, number_words, scales = set(r["negations"]), r["number_words"], r["scales"]
+    stop = _stop_words()
+    negations, number_words, scales = _negations(), r["number_words"], r["scales"]
     out: list[Token] = []
     matches = list(_TOKEN.finditer(text))
     for i, m in enumerate(matches):
@@ -152,10 +168,7 @@ def tokens(text: str, offset: int = 0) -> list[Token]:
         if (lower in stop and not acronym) or len(lower) < 2 or negation:
             out.append(Token(start, end, word, frozenset(), negation=negation))
             continue
-        s = stem(lower)
-        keys = frozenset({s}) | groups.get(s, frozenset()) | groups.get(lower, frozenset())
-        if len(s) > PREFIX:
-            keys |= {"^" + s[:PREFIX]}  # derived forms: "election"/"elected", "presidential"/"president"
+        keys = _keys(lower)
         first = i == 0 or text[matches[i - 1].end() : m.start()].strip()[-1:] in {".", "!", "?", ":", "\u2022"}
         name = (word[0].isupper() and not first) or (len(word) >= 2 and word.isupper() and word.isalpha())
         out.append(Token(start, end, word, keys, name=name, negation=negation))
@@ -166,10 +179,17 @@ def tokens(text: str, offset: int = 0) -> list[Token]:
 MAX_NAME_WORDS = 6
 
 
-def _with_entities(toks: list[Token]) -> list[Token]:
-    from claimgraph.entities.gazetteer import fold, is_acronym, load
+@functools.cache
+def _fold(word: str) -> str:
+    from claimgraph.entities.gazetteer import fold
 
-    index = load().index
+    return fold(word)
+
+
+def _with_entities(toks: list[Token]) -> list[Token]:
+    from claimgraph.entities.gazetteer import is_acronym, load
+
+    index, fold = load().index, _fold
     out = list(toks)
     i = 0
     while i < len(out):
