@@ -171,3 +171,27 @@ def test_fetch_sources_from_a_local_server_then_offline(nlp, tmp_path) -> None:
     with Store(str(db)) as store:  # the server is down: a second check reads the knowledge base
         again = Pipeline(nlp=nlp, sources=SourceLibrary(store=store)).process(str(article))
     _check_the_article(again)
+
+
+def test_an_unused_reference_is_placed_by_its_document_not_only_its_title(nlp, tmp_path) -> None:
+    article = tmp_path / "article.md"
+    article.write_text(
+        "# Notes from the delta\n\nSeptember 2024\n\n"
+        "Health workers recorded 340 cholera cases at the district hospital in the first week of September.[1]\n\n"
+        "The regional water commission approved a $40 million loan to rebuild the Kestrel barrage.\n\n"
+        "## References\n\n"
+        "[1] Public Health Dispatch (September 2024). Hospital overwhelmed as waterborne disease spreads. "
+        "Available at: <https://health-dispatch.example/reports/2024/09/09/hospital-waterborne-disease>\n\n"
+        "[2] Riverine Business Journal (September 2024). Statement. "
+        "Available at: <https://riverine-business.example/news/2024/09/04/barrage-loan-approved>\n",
+        encoding="utf-8")
+
+    def unused(doc):
+        (f,) = [f for f in doc.findings if f.code == "reference.unused"]
+        return f
+
+    titles_only = Pipeline(nlp=nlp).process(str(article))
+    assert unused(titles_only).suggestion is None  # "Statement" says nothing
+    with_sources = Pipeline(nlp=nlp, sources=SourceLibrary(SAVED)).process(str(article))
+    suggestion = unused(with_sources).suggestion
+    assert suggestion is not None and "Kestrel barrage" in suggestion.span.of(with_sources.text)
