@@ -233,3 +233,8 @@ def test_gazetteer_aliases_and_acronyms_meet() -> None:
     assert not got.missing_names
     us = {t.text: t for t in tokens("He met the US envoy, and they told us.")}
     assert us["US"].content and "@USA" in us["US"].keys and not us["us"].content
+
+
+def test_fetching_never_reads_a_local_file() -> None:
+    got = SourceLibrary(fetch=True).get(str(SAVED / "herald-floods.html"))
+    assert isinstance(got, Unavailable) and "only http and https" in got.why

@@ -201,7 +201,9 @@ class SourceLibrary:
         elif self.folder is not None:
             why.append(f"no saved copy in {self.folder} (not in its {MANIFEST}, and no saved page gives this "
                        "URL as its canonical address)")
-        if self.fetch:
+        if self.fetch and not url.lower().startswith(("http://", "https://")):
+            why.append("only http and https URLs are fetched")  # a reference never names a local file to read
+        elif self.fetch:
             got = self._read(url, url, "fetched")
             if isinstance(got, CitedSource):
                 self._keep(key, got)
