@@ -238,3 +238,9 @@ def test_gazetteer_aliases_and_acronyms_meet() -> None:
 def test_fetching_never_reads_a_local_file() -> None:
     got = SourceLibrary(fetch=True).get(str(SAVED / "herald-floods.html"))
     assert isinstance(got, Unavailable) and "only http and https" in got.why
+
+
+def test_ordinals_and_decades_are_numbers_and_units_stay_words() -> None:
+    got = {t.text: t for t in tokens("On the 21st, in the 1990s, 10km away.")}
+    assert got["21st"].number == 21 and got["1990s"].number == 1990
+    assert got["10"].number == 10 and got["km"].content

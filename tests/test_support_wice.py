@@ -73,7 +73,7 @@ def test_wice_dev_cross_validated_balanced_accuracy(dev_section) -> None:
     assert section["records"] == 349
     cv = section["cross_validation"]
     assert len(cv["folds"]) == train.FOLDS and sum(f["records"] for f in cv["folds"]) == 349
-    # measured 0.743 +- 0.029 (supported vs rest) and 0.635 +- 0.047 (three labels) at the time of writing;
+    # measured 0.744 +- 0.037 (supported vs rest) and 0.639 +- 0.042 (three labels) at the time of writing;
     # the bars sit under those by about one fold's spread, above the 0.5 of chance and the 0.33 of chance.
     assert section["metrics"]["support_binary_cv"]["value"] >= 0.70
     assert section["metrics"]["support_three_cv"]["value"] >= 0.58
