@@ -3,6 +3,7 @@
 - seed: a `*.gold.json` file, a text (`.txt`/`.md`) with a sibling `<stem>.gold.json`, or a folder of them;
 - isaf: a `isaf*.jsonl` file (or any .jsonl whose first record has `gold.min_killed`);
 - plover: a `plover*.jsonl` file (or any .jsonl whose first record has `event` and `textInfo`);
+- wice: a `wice*.jsonl` file (or any .jsonl whose first record has `claim` and an `evidence` list);
 - re3d: a folder with documents.json + entities.json + relations.json, or a folder whose subfolders are;
 - realnews: a folder with `gold.json` and `articles/` (news reports of several outlets per incident);
 - a folder holding several of these (at any depth up to `MAX_DEPTH`): each is evaluated.
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from claimgraph.errors import SourceNotFound, UnsupportedFormat
 
-KINDS = ("seed", "isaf", "plover", "re3d", "realnews")
+KINDS = ("seed", "isaf", "plover", "re3d", "wice", "realnews")
 RE3D_FILES = ("documents.json", "entities.json", "relations.json")
 GOLD_SUFFIX = ".gold.json"
 TEXT_SUFFIXES = (".txt", ".md")
@@ -27,7 +28,7 @@ MAX_DEPTH = 3
 class GoldSource:
     """One gold set to score.
 
-    kind: 'seed', 'isaf', 'plover', 're3d' or 'realnews'.
+    kind: 'seed', 'isaf', 'plover', 're3d', 'wice' or 'realnews'.
     path: the file or folder it was found at.
     files: for seeds, the gold files (one per document); for re3d, the document folders; else (path,).
     """
@@ -59,6 +60,8 @@ def _jsonl_kind(path: Path) -> str | None:
         return "isaf"
     if name.startswith("plover"):
         return "plover"
+    if name.startswith("wice"):
+        return "wice"
     try:
         with path.open(encoding="utf-8-sig") as f:
             first = json.loads(next((line for line in f if line.strip()), "{}"))
@@ -70,6 +73,8 @@ def _jsonl_kind(path: Path) -> str | None:
         return "isaf"
     if "event" in first and "textInfo" in first:
         return "plover"
+    if "claim" in first and isinstance(first.get("evidence"), list):
+        return "wice"
     return None
 
 
