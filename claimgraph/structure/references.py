@@ -19,7 +19,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from functools import cache
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from claimgraph.records import Anchor, Block, PartialDate, Reading, Reference, Span
 from claimgraph.structure._rules import rules, word_set
@@ -584,7 +584,7 @@ def _names_the_outlet(lead: str, publisher: str | None, url: str | None) -> bool
         return False
     if publisher and _squash(name) == _squash(publisher):
         return True
-    host = _squash(urlsplit(url).hostname or "") if url else ""
+    host = _squash(url_host(url)) if url else ""
     return bool(host) and any(len(w) >= 5 and w.lower() in host for w in re.findall(r"[A-Za-z]+", name))
 
 
@@ -594,7 +594,7 @@ def _squash(x: str) -> str:
 
 def _same_outlet(name: str, url: str) -> bool:
     pub = publisher_from_url(url) or ""
-    host = _squash(urlsplit(url).hostname or "")
+    host = _squash(url_host(url))
     return bool(_squash(name)) and (_squash(name) == _squash(pub) or _squash(name) in host)
 
 
@@ -693,13 +693,32 @@ def registrable_domain(host: str) -> str:
     return ".".join(labels[-2:])
 
 
-def publisher_from_url(url: str) -> str | None:
-    """The outlet a URL belongs to: the rules' domain map (host, then its parents), else its domain."""
+def split_url(url: str) -> SplitResult | None:
+    """`urlsplit(url)`, or None for a string that only looks like a URL ("http://[fe80::1/...": an
+    unclosed or invalid IPv6 host, which urlsplit refuses with ValueError)."""
     try:
-        host = urlsplit(url).hostname or ""
+        parts = urlsplit(url.strip())
+        parts.hostname  # noqa: B018 - also validates the bracketed host on some Python versions
+        return parts
     except ValueError:
         return None
-    host = host.lower()
+
+
+def url_host(url: str) -> str:
+    """The URL's host name, lower case; '' when it has none or is no URL."""
+    parts = split_url(url)
+    return (parts.hostname or "") if parts is not None else ""
+
+
+def url_path(url: str) -> str:
+    """The URL's path; '' when it is no URL."""
+    parts = split_url(url)
+    return parts.path if parts is not None else ""
+
+
+def publisher_from_url(url: str) -> str | None:
+    """The outlet a URL belongs to: the rules' domain map (host, then its parents), else its domain."""
+    host = url_host(url).lower()
     if not host:
         return None
     outlets = rules()["outlets"]
@@ -714,9 +733,8 @@ def publisher_from_url(url: str) -> str | None:
 
 def normalise_url(url: str) -> str:
     """A URL compared loosely: no scheme, 'www.', fragment, tracking parameters or trailing slash."""
-    try:
-        p = urlsplit(url.strip())
-    except ValueError:
+    p = split_url(url)
+    if p is None:
         return url.strip().lower()
     host = (p.hostname or "").lower()
     host = host[4:] if host.startswith("www.") else host
