@@ -32,7 +32,9 @@ _SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUP_TABLE = str.maketrans(_SUP + "⁻˒", "0123456789-,")
 _BRACKET = re.compile(r"\[(?P<fn>\^)?\s*(?P<body>[0-9]{1,4}(?:\s*[-–—,]\s*[0-9]{1,4})*)\s*\]")
 _UNICODE_SUP = re.compile(r"(?<=\S)[" + _SUP + r"]+(?:[-–,⁻˒][" + _SUP + r"]+)*")
-_URLISH = re.compile(r"(?:https?://|www\.)[^\s<>\"]+|\]\([^)\s]+\)", re.I)
+# A Markdown link target left in plain text is bounded: unbounded, every '](' of a long run without ')' or
+# white space would scan to its end (quadratic); no URL is longer than 2,048 characters in practice.
+_URLISH = re.compile(r"(?:https?://|www\.)[^\s<>\"]+|\]\([^)\s]{1,2048}\)", re.I)
 _NUMBERS_ONLY = re.compile(r"\[?\s*(?P<body>[0-9]{1,4}(?:\s*[-–—,]\s*[0-9]{1,4})*)\s*\]?")
 
 _PARENS = re.compile(r"\(([^()]{4,300})\)")
