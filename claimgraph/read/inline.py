@@ -13,8 +13,8 @@ from __future__ import annotations
 import bisect
 import html
 import re
-from array import array
 import unicodedata
+from array import array
 from dataclasses import dataclass, field
 
 _ASCII_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
