@@ -31,12 +31,14 @@ MAX_ATTRIBUTES = 1_000
 MAX_DEPTH = 255
 
 #: Entries of a reference list. Each entry is parsed, linked and compared with every sentence that might cite
-#: it; the longest reference lists of real articles (Wikipedia's largest) hold about 1,500.
-MAX_REFERENCES = 5_000
+#: it (entity linking is still quadratic in the entries: 2,000 took about a minute on the 2-core dev box);
+#: the longest reference lists of real articles hold a few hundred, Wikipedia's very largest about 1,500.
+MAX_REFERENCES = 2_000
 
-#: Citation markers taken from one document. Each is resolved and checked against its sentence; an article
-#: with more than a few hundred is rare, one with 20,000 is generated. Past the limit, markers stay text.
-MAX_MARKERS = 20_000
+#: Citation markers taken from one document. Each is resolved and checked against its sentence (20,000 took
+#: 14 s on the shared 2-core dev machine); an article with more than a few hundred is rare (Wikipedia's
+#: longest carry about 1,500), one with 5,000 is generated. Past the limit, markers stay text.
+MAX_MARKERS = 5_000
 
 _TAG = re.compile(r"<[A-Za-z][^<>]*>")
 _ATTRIBUTE = re.compile(r"""\s+[^\s=/>"']+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")

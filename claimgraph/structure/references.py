@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from urllib.parse import SplitResult, urlsplit
 
+from claimgraph.budget import check_references
 from claimgraph.records import Anchor, Block, PartialDate, Reading, Reference, Span
 from claimgraph.structure._rules import rules, word_set
 from claimgraph.structure.dates import find_dates, parse_date, url_date
@@ -190,7 +191,9 @@ def find_references(reading: Reading, blocks: list[Block], body_start: int = 0) 
     """
     text = reading.text
     last = None
-    for i, head, more in _heading_candidates(text, blocks):
+    # each candidate's list is read to its end: a document of thousands of "Sources" headings would make
+    # that quadratic, and no article has more than a handful
+    for i, head, more in _heading_candidates(text, blocks)[:MAX_HEADINGS]:
         if head.start < body_start:
             continue
         entries, to_end = _entries(text, blocks, i if more else i + 1, more)
@@ -201,13 +204,13 @@ def find_references(reading: Reading, blocks: list[Block], body_start: int = 0) 
             break  # the first list that nothing but entries follows
     if last is not None:
         head, entries = last
-        return ReferenceSection(head.start, head, _parse_all(text, entries))
+        return ReferenceSection(head.start, head, _parse_all(text, entries, reading.source))
     entries = _trailing_run(text, blocks, body_start)
     if entries:
-        return ReferenceSection(entries[0].span.start, None, _parse_all(text, entries))
+        return ReferenceSection(entries[0].span.start, None, _parse_all(text, entries, reading.source))
     entries = _anchor_entries(reading, blocks, body_start)
     if entries:
-        return ReferenceSection(entries[0].span.start, None, _parse_all(text, entries))
+        return ReferenceSection(entries[0].span.start, None, _parse_all(text, entries, reading.source))
     return None
 
 
@@ -291,7 +294,8 @@ _AUTHOR_DATE = re.compile(
 )
 
 
-def _parse_all(text: str, entries: list[_Entry]) -> tuple[Reference, ...]:
+def _parse_all(text: str, entries: list[_Entry], source: str) -> tuple[Reference, ...]:
+    check_references(len(entries), source)  # before the entries are parsed, linked and fitted
     unlabelled = [e for e in entries if e.label is None]
     author_date = bool(unlabelled) and sum(
         1 for e in unlabelled if _AUTHOR_DATE.match(_strip_md(e.content.of(text)))
@@ -458,9 +462,17 @@ def _segments(s: str) -> list[str]:
     return [x.strip() for x in out if x.strip(" .;,")]
 
 
+#: How many reference headings are tried, and how much of one entry is parsed. A real entry, quotation
+#: included, runs to a few hundred characters; its parts (URL, access date) are cut out one at a time, which
+#: is quadratic in the entry's length, so a megabyte "entry" must not reach it.
+MAX_HEADINGS = 20
+MAX_ENTRY_CHARS = 4_000
+
+
 def parse_entry(content: str, label: str, span: Span) -> Reference:
-    """Parse one entry (label removed) into a Reference with the given label and span."""
-    s = _strip_md(content.strip())
+    """Parse one entry (label removed) into a Reference with the given label and span. Only the first
+    `MAX_ENTRY_CHARS` characters are read."""
+    s = _strip_md(content.strip()[:MAX_ENTRY_CHARS])
     if s.startswith("^"):
         s = s[_BACKLINKS.match(s).end() :]  # type: ignore[union-attr]  # always matches at "^"
     s, url = _cut_url(s)
