@@ -219,6 +219,8 @@ def _other_script(letters: list[str]) -> bool:
 def _inside_other_script(text: str, span: Span) -> bool:
     """A number standing inside text of another script (a verse number in an Arabic quotation):
     the five letters nearest on each side, on the same line, are mostly not Latin."""
+    if text[max(0, span.start - 60) : span.end + 60].isascii():
+        return False  # the common case, decided in C: no letter nearby is of another script
     before = text[max(0, span.start - 60) : span.start].split("\n")[-1]
     after = text[span.end : span.end + 60].split("\n")[0]
     near_before = [c for c in before if c.isalpha()][-5:]
