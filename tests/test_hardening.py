@@ -95,7 +95,7 @@ def test_a_day_that_does_not_exist_in_front_matter(date: str) -> None:
 
 def test_front_matter_alias_bomb_never_reaches_str() -> None:
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True))
     text = f"---\n{bomb}title: *i\nauthor: *i\n---\n\nThe army attacked.\n"
     reading = read_bytes(text.encode(), "bomb.md")
     assert reading.meta.title is None and reading.meta.authors == ()
@@ -275,6 +275,7 @@ def test_a_19_mb_one_paragraph_text_is_read_and_structured_in_bounded_memory() -
         doc = Document(read_bytes(text.encode(), "big.txt", "text"))
         del text
         structure(doc)
-        print(json.dumps({"chars": len(doc.text), "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}))
+        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        print(json.dumps({"chars": len(doc.text), "rss_mb": rss_mb}))
     """)
     assert out["chars"] > 18_900_000 and out["rss_mb"] < 600
