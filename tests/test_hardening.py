@@ -223,7 +223,8 @@ def test_hundreds_of_kilobytes_of_markers_are_bounded() -> None:
         from claimgraph.structure import structure
         refs = "".join(f"{k}. Reuters (2023). Title {k}. https://e.com/{k}\\n" for k in range(1, 51))
         body = "".join(f"[{k % 50 + 1}]" for k in range(190_000))
-        doc = Document(read_bytes(f"# T\\n\\nFighting killed people.{body}\\n\\n## References\\n\\n{refs}".encode(), "m.md"))
+        text = f"# T\\n\\nFighting killed people.{body}\\n\\n## References\\n\\n{refs}"
+        doc = Document(read_bytes(text.encode(), "m.md"))
         structure(doc)
         print(json.dumps({"chars": len(doc.text), "markers": len(doc.markers)}))
     """)
