@@ -6,8 +6,7 @@ limits bound the input itself, so that the cost of one document is bounded whate
 says why it is where it is; each is far above anything seen in real articles, so no article is refused.
 
 Over budget, a document is refused with `InputTooComplex` naming the file and the limit, except citation
-markers, where degrading is harmless: markers past the limit stay plain text (the report then says so in
-no finding; the document is absurd anyway).
+markers, where degrading is harmless: markers past the limit stay plain text.
 """
 
 from __future__ import annotations
@@ -26,18 +25,17 @@ MAX_CHARS = 20_000_000
 MAX_ATTRIBUTES = 1_000
 
 #: Nesting depth of HTML elements. libxml2 itself stops at 256 and drops the rest of the page without a word;
-#: our tree walks recurse once per level. Real article markup nests 20-40 deep (measured on the bundled page
-#: and the real-news dev set: at most 27).
+#: our tree walks recurse once per level. The bundled news page nests 8 deep.
 MAX_DEPTH = 255
 
 #: Entries of a reference list. Each entry is parsed, linked and compared with every sentence that might cite
-#: it (entity linking is still quadratic in the entries: 2,000 took about a minute on the 2-core dev box);
-#: the longest reference lists of real articles hold a few hundred, Wikipedia's very largest about 1,500.
+#: it (entity linking is still quadratic in the entries: 2,000 took about a minute on the shared 2-core dev
+#: machine); an article's list holds tens of entries, rarely hundreds.
 MAX_REFERENCES = 2_000
 
 #: Citation markers taken from one document. Each is resolved and checked against its sentence (20,000 took
-#: 14 s on the shared 2-core dev machine); an article with more than a few hundred is rare (Wikipedia's
-#: longest carry about 1,500), one with 5,000 is generated. Past the limit, markers stay text.
+#: 14 s through the pipeline on the shared 2-core dev machine); an article carries tens, rarely hundreds;
+#: one with 5,000 is generated. Past the limit, markers stay text.
 MAX_MARKERS = 5_000
 
 _TAG = re.compile(r"<[A-Za-z][^<>]*>")
