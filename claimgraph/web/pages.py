@@ -7,9 +7,10 @@ from collections import defaultdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
-from fastapi.responses import RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse
 
 from claimgraph.kb import ENTITY_TYPES, PREDICATES, SEVERITIES
+from claimgraph.web.app import HERE
 from claimgraph.web.markup import document_annotations, safe_url, segments
 
 PAGE = 50
@@ -21,6 +22,10 @@ def router(web) -> APIRouter:
 
     def render(request: Request, name: str, **context: Any):
         return web.templates.TemplateResponse(request, name, context)
+
+    @r.get("/favicon.ico")
+    def favicon():  # browsers ask for it whatever the page says
+        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml")
 
     @r.get("/")
     def home(request: Request):

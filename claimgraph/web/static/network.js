@@ -9,7 +9,7 @@
   cg.formFromURL(form);
   var cy = cytoscape({
     container: document.getElementById("cy"),
-    wheelSensitivity: 0.3,
+    maxZoom: 2,
     textureOnViewport: true,        // large graphs: pan and zoom a snapshot
     hideEdgesOnViewport: true,
     style: [

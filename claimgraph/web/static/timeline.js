@@ -37,7 +37,15 @@
       });
       items.clear();
       items.add(list);
-      if (list.length) timeline.fit({animation: false});
+      if (list.length) {
+        // the span of the events, widened to at least two months so that a few events on one day do not
+        // zoom the axis to milliseconds
+        var times = list.map(function (it) { return Date.parse(it.start); })
+          .concat(list.map(function (it) { return Date.parse(it.end || it.start); }));
+        var lo = Math.min.apply(null, times), hi = Math.max.apply(null, times);
+        var pad = Math.max((hi - lo) * 0.05, 30 * 86400000);
+        timeline.setWindow(new Date(lo - pad), new Date(hi + pad), {animation: false});
+      }
       status.textContent = list.length + " events" + (res.next ? " (the first 5000)" : "");
       status.setAttribute("data-items", String(list.length));
     }).catch(function (err) { status.textContent = "Error: " + err.message; });
