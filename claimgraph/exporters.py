@@ -75,7 +75,8 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
                ("place_ids", "list"), ("place_names", "list"), ("citations", "list"), ("evidence_start", "int"),
                ("evidence_end", "int"), ("evidence_text", "str"), ("event_key", "str"), ("rule", "str"),
                ("rules_version", "str")],
-    "quantities": [("claim_key", "str"), ("document_id", "str"), ("document_title", "str"), ("value", "float"),
+    "quantities": [("claim_key", "str"), ("claim_keys", "list"), ("document_id", "str"), ("document_title", "str"),
+                   ("value", "float"),
                    ("low", "float"), ("high", "float"), ("qualifier", "str"), ("unit", "str"), ("what", "str"),
                    ("whom", "str"), ("vague", "str"), ("text", "str"), ("char_start", "int"), ("char_end", "int"),
                    ("time_start", "date"), ("time_end", "date"), ("place_names", "list"), ("measure_key", "str"),
@@ -286,17 +287,29 @@ def quantity_table(store: Store, all_versions: bool = False) -> list[dict[str, A
         measure = {qid: (key, label, disagreement) for qid, key, label, disagreement in conn.execute(
             sa.select(mv.c.quantity_id, m.c.key, m.c.label, m.c.disagreement).join(m, m.c.id == mv.c.measure_id))}
     out = []
+    # one row per figure in the text: a figure attached to several claims (one sentence read as two events)
+    # is stored once per claim; the first claim keeps it, `claim_keys` lists them all
+    seen: dict[tuple[str, int, int], dict[str, Any]] = {}
     for r in sorted(rows, key=lambda r: (r.key, r.idx)):
+        first = seen.get((r.document_id, r.char_start, r.char_end))
+        if first is not None:
+            first["claim_keys"].append(r.key)
+            if first["measure_key"] is None and r.id in measure:
+                first["measure_key"], first["measure_label"], disputed = measure[r.id]
+                first["measure_disagreement"] = bool(disputed)
+            continue
         key, label, disputed = measure.get(r.id, (None, None, None))
         places = roles.get(r.claim_id, {}).get("place", [])
         out.append({
-            "claim_key": r.key, "document_id": r.document_id, "document_title": r.title, "value": r.value,
+            "claim_key": r.key, "claim_keys": [r.key], "document_id": r.document_id, "document_title": r.title,
+            "value": r.value,
             "low": r.low, "high": r.high, "qualifier": r.qualifier, "unit": r.unit, "what": r.what,
             "whom": r.whom, "vague": r.vague, "text": r.text, "char_start": r.char_start, "char_end": r.char_end,
             "time_start": r.time_start, "time_end": r.time_end,
             "place_names": [ents[p].name if p in ents else p for p in places], "measure_key": key,
             "measure_label": label, "measure_disagreement": None if disputed is None else bool(disputed),
         })
+        seen[(r.document_id, r.char_start, r.char_end)] = out[-1]
     return out
 
 
