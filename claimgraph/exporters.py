@@ -162,7 +162,7 @@ TYPE_COLOURS = {"state": (31, 119, 180), "government": (31, 119, 180), "military
 OTHER_COLOUR = (127, 127, 127)
 
 
-def _hex(rgb: tuple[int, int, int]) -> str:
+def hex_colour(rgb: tuple[int, int, int]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
@@ -187,7 +187,7 @@ def network(store: Store, all_versions: bool = False, fmt: str = "graphml"):
                 attrs["viz"]["size"] = size
         else:
             attrs.update(r=rgb[0], g=rgb[1], b=rgb[2])
-        attrs["color"] = _hex(rgb)
+        attrs["color"] = hex_colour(rgb)
 
     for n in nodes:
         attrs = {k: _scalar(v) for k, v in n.items() if k != "id"}

@@ -222,9 +222,25 @@ class KnowledgeBase:
         values of one filter are OR-ed (`actor=["TTP", "PAK"]`: either), different filters AND-ed. A predicate
         may carry a mode: "COERCE/deport".
         """
+        c, d = t.claims, t.documents
+        query = self._claims_select([c, d.c.title, d.c.source, d.c.outlet, d.c.published, d.c.published_start,
+                                     d.c.published_end], actor=actor, predicate=predicate, since=since,
+                                    until=until, place=place, modality=modality, source=source,
+                                    all_versions=all_versions)
+        # time order in SQL (undated last), so that a page of a large knowledge base reads only its rows
+        when = sa.func.coalesce(c.c.time_start, d.c.published_start)
+        query = query.order_by(sa.case((when.is_(None), 1), else_=0), when, c.c.document_id, c.c.evidence_start,
+                               c.c.key).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            return self._claim_dicts(conn, conn.execute(query).all())
+
+    def _claims_select(self, columns: list[Any], actor=None, predicate=None, since=None, until=None, place=None,
+                       modality=None, source=None, all_versions: bool = False) -> sa.Select:
+        """SELECT `columns` FROM claims JOIN documents WHERE every filter of `claims()` holds."""
         c, d, ce = t.claims, t.documents, t.claim_entities
-        query = sa.select(c, d.c.title, d.c.source, d.c.outlet, d.c.published, d.c.published_start,
-                          d.c.published_end).join(d, d.c.id == c.c.document_id)
+        query = sa.select(*columns).select_from(c.join(d, d.c.id == c.c.document_id))
         if not all_versions:
             query = query.where(d.c.is_latest)
         actors, places = _as_list(actor), _as_list(place)
@@ -258,12 +274,7 @@ class KnowledgeBase:
         if hi:
             query = query.where(sa.func.coalesce(c.c.time_start, d.c.published_start, c.c.time_end,
                                                  d.c.published_end) <= hi)
-        with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
-            rows.sort(key=lambda r: (_sort_date(_iso(r.time_start or r.published_start)), r.document_id,
-                                     r.evidence_start, r.key))
-            rows = rows[offset:offset + limit] if limit is not None else rows[offset:]
-            return self._claim_dicts(conn, rows)
+        return query
 
     def _claim_dicts(self, conn: sa.Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
         ce, q, cc, s, ec, ev = (t.claim_entities, t.quantities, t.claim_citations, t.sentences, t.event_claims,
@@ -662,28 +673,37 @@ class KnowledgeBase:
         `exporters.network_tables`, which this filters). since/until: dates the edge's claims overlap (a
         claim's time, else its document's date); predicate: PRED or PRED/mode, several OR-ed; min_sources:
         documents reporting the edge; actor: only edges touching it. max_edges keeps the most reported edges."""
-        from claimgraph.exporters import kind_of, quad_of
+        from claimgraph.exporters import KIND_COLOURS, OTHER_COLOUR, TYPE_COLOURS, hex_colour, kind_of, quad_of
 
-        claims = self.claims(actor=actor, predicate=predicate, since=since, until=until)
+        c, d, ce = t.claims, t.documents, t.claim_entities
+        # only what an edge needs (not the full claim dicts): one query for the claims, one for their roles
+        query = self._claims_select([c.c.id, c.c.predicate, c.c.document_id, c.c.time_start, d.c.published],
+                                    actor=actor, predicate=predicate, since=since, until=until) \
+            .where(sa.not_(c.c.negated))
+        with self.engine.connect() as conn:
+            claims = conn.execute(query).all()
+            roles: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"subject": [], "object": []})
+            for claim_id, role, eid in conn.execute(
+                    sa.select(ce.c.claim_id, ce.c.role, ce.c.entity_id)
+                    .where(ce.c.claim_id.in_(query.with_only_columns(c.c.id)), ce.c.role.in_(["subject", "object"]))
+                    .order_by(ce.c.claim_id, ce.c.role, ce.c.position)):
+                roles[claim_id][role].append(eid)
         edges: dict[tuple[str, str, str], dict[str, Any]] = {}
-        nodes: dict[str, dict[str, Any]] = {}
         for cl in claims:
-            if cl["negated"]:
-                continue
-            day = (cl["time"] or {}).get("start") or cl["document"]["published"]
-            for s in {x["id"]: x for x in cl["subject"]}.values():
-                for o in {x["id"]: x for x in cl["object"]}.values():
-                    if s["id"] == o["id"]:
+            day = _iso(cl.time_start) or cl.published
+            rl = roles.get(cl.id, {"subject": [], "object": []})
+            for s in dict.fromkeys(rl["subject"]):
+                for o in dict.fromkeys(rl["object"]):
+                    if s == o:
                         continue
-                    nodes.setdefault(s["id"], s)
-                    nodes.setdefault(o["id"], o)
-                    edge = edges.setdefault((s["id"], cl["predicate"], o["id"]), {
-                        "id": f"{s['id']}|{cl['predicate']}|{o['id']}", "source": s["id"], "target": o["id"],
-                        "predicate": cl["predicate"], "kind": kind_of(cl["predicate"]),
-                        "quad": quad_of(cl["predicate"]), "claims": 0, "_docs": set(), "first": None,
-                        "last": None})
+                    edge = edges.get((s, cl.predicate, o))
+                    if edge is None:
+                        edge = edges[(s, cl.predicate, o)] = {
+                            "id": f"{s}|{cl.predicate}|{o}", "source": s, "target": o, "predicate": cl.predicate,
+                            "kind": kind_of(cl.predicate), "quad": quad_of(cl.predicate), "claims": 0,
+                            "_docs": set(), "first": None, "last": None}
                     edge["claims"] += 1
-                    edge["_docs"].add(cl["document"]["id"])
+                    edge["_docs"].add(cl.document_id)
                     if day:
                         edge["first"] = min(edge["first"] or day, day)
                         edge["last"] = max(edge["last"] or day, day)
@@ -697,16 +717,20 @@ class KnowledgeBase:
         if max_edges is not None:
             out_edges = out_edges[:max_edges]
         used = {x for edge in out_edges for x in (edge["source"], edge["target"])}
+        e = t.entities
         with self.engine.connect() as conn:
-            counts = {}
+            nodes = {}
             for chunk in _chunks(sorted(used)):
-                counts.update({r.id: (r.mention_count, r.document_count) for r in conn.execute(
-                    sa.select(t.entities.c.id, t.entities.c.mention_count, t.entities.c.document_count)
-                    .where(t.entities.c.id.in_(chunk)))})
+                nodes.update({r.id: {"id": r.id, "name": r.name, "type": r.type, "mentions": r.mention_count,
+                                     "documents": r.document_count}
+                              for r in conn.execute(sa.select(e.c.id, e.c.name, e.c.type, e.c.mention_count,
+                                                              e.c.document_count).where(e.c.id.in_(chunk)))})
+        for i in used - set(nodes):  # an id no entity row has (never, unless the tables were edited by hand)
+            nodes[i] = {"id": i, "name": i, "type": "other", "mentions": 0, "documents": 0}
         return {
-            "nodes": [{**nodes[i], "mentions": counts.get(i, (0, 0))[0], "documents": counts.get(i, (0, 0))[1]}
+            "nodes": [{**nodes[i], "colour": hex_colour(TYPE_COLOURS.get(nodes[i]["type"], OTHER_COLOUR))}
                       for i in sorted(used)],
-            "edges": out_edges, "total_edges": total,
+            "edges": [{**e, "colour": hex_colour(KIND_COLOURS[e["kind"]])} for e in out_edges], "total_edges": total,
         }
 
     def edge_claims(self, source: str, predicate: str, target: str, limit: int | None = 200) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from conftest_pg import pg_url, postgres_server  # noqa: F401  (fixtures)
 from web_support import PROBE, build_kb, free_port, get_json, http, live_server, multipart
 
 from claimgraph.web import create_app
@@ -267,3 +268,33 @@ def test_serve_command(kb_path, tmp_path):
         proc.terminate()
         proc.wait(timeout=30)
         proc.stderr.close()
+
+
+@pytest.mark.postgres
+def test_serving_postgres_is_read_only_and_answers_like_sqlite(pg_url, kb_path):  # noqa: F811
+    from kb_support import doc_a, doc_b
+    from web_support import hostile_doc
+
+    from claimgraph.store import Store, document_rows
+    from claimgraph.web.app import open_store
+
+    with Store(pg_url) as store:
+        for doc in (doc_a(), doc_b(), hostile_doc()):
+            store.write(document_rows(doc))
+        store.regroup()
+    ro = open_store(pg_url)
+    try:
+        with pytest.raises(sa.exc.InternalError, match="read-only transaction"), ro.engine.begin() as conn:
+            conn.execute(sa.text("DELETE FROM kb_info"))
+    finally:
+        ro.close()
+    with live_server(create_app(pg_url)) as pg, live_server(create_app(str(kb_path))) as lite:
+        for path in ("/api/v1/claims?limit=500", "/api/v1/disagreements", "/api/v1/network",
+                     "/api/v1/actors/TTP", "/api/v1/timeline?actor=PAK"):
+            _, a = get_json(pg + path)
+            _, b = get_json(lite + path)
+            assert a == b, path
+        _, found = get_json(pg + "/api/v1/search?q=attacked")
+        assert found["sentences"] and found["claims"]
+        status, _, _ = http("GET", pg + "/")
+        assert status == 200

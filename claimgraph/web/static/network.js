@@ -15,7 +15,7 @@
     style: [
       {selector: "node", style: {
         "label": "data(name)", "width": "data(size)", "height": "data(size)", "font-size": 10,
-        "background-color": "#4a6fa5", "color": "#222", "text-valign": "bottom", "min-zoomed-font-size": 8}},
+        "background-color": "data(colour)", "color": "#222", "text-valign": "bottom", "min-zoomed-font-size": 8}},
       {selector: "edge", style: {
         "width": "data(width)", "line-color": "data(colour)", "target-arrow-color": "data(colour)",
         "target-arrow-shape": "triangle", "curve-style": "bezier", "opacity": 0.75, "arrow-scale": 0.7}},
@@ -33,18 +33,21 @@
       var els = [];
       net.nodes.forEach(function (n) {
         els.push({group: "nodes", data: {id: n.id, name: n.name, type: n.type, mentions: n.mentions,
-          size: 12 + Math.sqrt(n.mentions || 0) * 4}});
+          size: 12 + Math.sqrt(n.mentions || 0) * 4, colour: n.colour}});
       });
       net.edges.forEach(function (e) {
         els.push({group: "edges", data: {id: e.id, source: e.source, target: e.target, predicate: e.predicate,
-          kind: e.kind, sources: e.sources, claims: e.claims, colour: colours[e.kind] || "#808080",
+          kind: e.kind, sources: e.sources, claims: e.claims, colour: e.colour || colours[e.kind] || "#808080",
           width: 1 + Math.min(e.sources, 12)}});
       });
       cy.elements().remove();
       cy.add(els);
-      var big = net.nodes.length > 400;
-      cy.layout(big ? {name: "concentric", concentric: function (n) { return n.data("mentions"); },
-                       levelWidth: function () { return 5; }, animate: false}
+      // a force-directed layout reads best but costs O(nodes²) per step: above 150 nodes (measured in
+      // bench/web_load.py: seconds at 300 nodes on a 2-core machine) rings by mentions instead, the most
+      // mentioned in the middle
+      var big = net.nodes.length > 150;
+      cy.layout(big ? {name: "concentric", concentric: function (n) { return Math.log(1 + n.data("mentions")); },
+                       levelWidth: function () { return 0.5; }, minNodeSpacing: 4, animate: false}
                     : {name: "cose", animate: false, randomize: true, nodeRepulsion: 8000}).run();
       status.textContent = net.nodes.length + " nodes, " + net.edges.length + " edges" +
         (net.total_edges > net.edges.length ? " (the " + net.edges.length + " most reported of " + net.total_edges + ")" : "");

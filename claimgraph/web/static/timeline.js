@@ -43,7 +43,7 @@
         var times = list.map(function (it) { return Date.parse(it.start); })
           .concat(list.map(function (it) { return Date.parse(it.end || it.start); }));
         var lo = Math.min.apply(null, times), hi = Math.max.apply(null, times);
-        var pad = Math.max((hi - lo) * 0.05, 30 * 86400000);
+        var pad = Math.max((hi - lo) * 0.12, 30 * 86400000);
         timeline.setWindow(new Date(lo - pad), new Date(hi + pad), {animation: false});
       }
       status.textContent = list.length + " events" + (res.next ? " (the first 5000)" : "");
