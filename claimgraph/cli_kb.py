@@ -45,9 +45,14 @@ def _err() -> Console:
     return Console(stderr=True)
 
 
-def _fail(exc: ClaimgraphError) -> typer.Exit:
-    _err().print(f"[bold red]error[/]: {escape(exc.source + ': ' if exc.source else '')}{escape(exc.message)}",
-                 highlight=False)
+def _fail(exc: ClaimgraphError, json_out: bool = False) -> typer.Exit:
+    """Report the error and return the exit to raise. With --json the error is one JSON object on standard output,
+    in the shape the web API answers with: {"error": {"kind", "source", "message"}}."""
+    if json_out:
+        _print_json(exc.as_dict())
+    else:
+        _err().print(f"[bold red]error[/]: {escape(exc.source + ': ' if exc.source else '')}{escape(exc.message)}",
+                     highlight=False)
     return typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -204,7 +209,7 @@ def actors(
         with _kb(db) as kb:
             rows = kb.actors(types=type_ or None, limit=limit) if type_ else kb.actors(limit=limit)
     except ClaimgraphError as exc:
-        raise _fail(exc) from None
+        raise _fail(exc, json_out) from None
     if json_out:
         _print_json(rows)
         return
@@ -239,7 +244,7 @@ def claims(
             rows = kb.claims(actor=actor, predicate=predicate, since=since, until=until, place=place,
                              modality=modality, source=source, limit=limit)
     except ClaimgraphError as exc:
-        raise _fail(exc) from None
+        raise _fail(exc, json_out) from None
     if json_out:
         _print_json(rows)
         return
@@ -271,7 +276,7 @@ def timeline(
         with _kb(db) as kb:
             rows = kb.timeline(actor, with_=with_, predicate=predicate, limit=limit)
     except ClaimgraphError as exc:
-        raise _fail(exc) from None
+        raise _fail(exc, json_out) from None
     if json_out:
         _print_json(rows)
         return
@@ -300,7 +305,7 @@ def disagreements(
         with _kb(db) as kb:
             rows = kb.disagreements(what=what, contradictions_only=contradictions)
     except ClaimgraphError as exc:
-        raise _fail(exc) from None
+        raise _fail(exc, json_out) from None
     if json_out:
         _print_json(rows)
         return

@@ -142,3 +142,15 @@ def test_said_shows_a_name_and_narrow_tables_keep_words_whole(kb):
     for word in ("Tehreek", "Taliban", "Pakistan", "attacked", "shelled", "Peshawar", "killing"):
         assert word in words  # no word was cut at the edge of a column
     assert all(len(line) <= 80 for line in result.output.splitlines())
+
+
+def test_json_errors_of_the_cli_have_the_api_shape(kb):
+    from kb_support import kb_app
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(kb_app(), ["claims", "--predicate", "NOPE", "--json", "--db", str(kb)],
+                                env={"COLUMNS": "200"}, catch_exceptions=False)
+    assert result.exit_code == 2
+    error = json.loads(result.stdout)["error"]
+    assert error["kind"] == "bad_query" and "unknown predicate 'NOPE'" in error["message"]
+    assert set(error) == {"kind", "source", "message"}
