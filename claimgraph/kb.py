@@ -367,14 +367,20 @@ class KnowledgeBase:
             query = query.where(sa.func.coalesce(ev.c.time_end, ev.c.time_start, ev.c.last_reported) >= lo)
         if hi:
             query = query.where(sa.func.coalesce(ev.c.time_start, ev.c.time_end, ev.c.first_reported) <= hi)
+        # order and page on the sort keys alone, then read the page's whole rows (their JSON columns cost)
+        keys = [ev.c.id, ev.c.predicate, ev.c.time_start, ev.c.first_reported, ev.c.label, ev.c.key]
+        with_modes = any(mode for _, mode in wanted)
         with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
-            if any(mode for _, mode in wanted):  # modes are a JSON list on events: filtered here
+            rows = conn.execute(query.with_only_columns(*keys, *([ev.c.modes] if with_modes else []))).all()
+            if with_modes:  # modes are a JSON list on events: filtered here
                 rows = [r for r in rows if any(r.predicate == p and (mode is None or mode in (r.modes or []))
                                                for p, mode in wanted)]
             rows.sort(key=lambda r: (_sort_date(_iso(r.time_start or r.first_reported)), r.label, r.key))
-            rows = rows[offset:offset + limit] if limit is not None else rows[offset:]
-            return self._event_dicts(conn, rows)
+            ids = [r.id for r in (rows[offset:offset + limit] if limit is not None else rows[offset:])]
+            full: dict[int, Any] = {}
+            for chunk in _chunks(ids):
+                full.update((r.id, r) for r in conn.execute(sa.select(ev).where(ev.c.id.in_(chunk))))
+            return self._event_dicts(conn, [full[i] for i in ids])
 
     def _event_dicts(self, conn: sa.Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
         ec, c, d = t.event_claims, t.claims, t.documents
