@@ -103,9 +103,3 @@ class NotFound(QueryError):
     """A document, actor or other record asked for by id that the knowledge base does not hold (HTTP 404)."""
 
     kind = "not_found"
-
-
-class ReadOnly(ClaimgraphError):
-    """A write asked of a server started without `--allow-ingest` (HTTP 403)."""
-
-    kind = "read_only"

@@ -42,7 +42,7 @@ SECURITY_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "n
                     "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY"}
 
 #: HTTP status for each error kind of claimgraph.errors (anything else: 400)
-STATUS = {"not_found": 404, "bad_query": 400, "read_only": 403, "too_large": 413, "store": 503,
+STATUS = {"not_found": 404, "bad_query": 400, "too_large": 413, "store": 503,
           "model_unavailable": 503, "data_file": 500, "internal": 500}
 
 
