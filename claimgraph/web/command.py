@@ -36,7 +36,9 @@ def serve(
                   highlight=False)
         raise typer.Exit(2) from None
     shown = f"[{host}]" if ":" in host else host
-    err.print(f"claimgraph: serving {escape(app.state.web.store.url)} "
+    from claimgraph.store.engine import display_url, resolve_url
+
+    err.print(f"claimgraph: serving {escape(display_url(resolve_url(db)))} "
               f"({'read-write: uploads allowed' if allow_ingest else 'read-only'}) at http://{shown}:{port}/",
               highlight=False)
     uvicorn.run(app, host=host, port=port, log_level="warning")
