@@ -7,7 +7,8 @@ tables (and their triggers) with double quotes and rebuilds their index from the
 tsvector columns are untouched.
 
 Revision ID: 0003_web
-Revises: 0002
+Revises: 0004_sources (chained after it at the merge with main, so that a database already at 0004_sources
+still gets this revision; the lead may re-chain)
 Create Date: 2026-12-04
 """
 
@@ -18,7 +19,7 @@ import importlib
 from alembic import op
 
 revision = "0003_web"
-down_revision = "0002"
+down_revision = "0004_sources"
 branch_labels = None
 depends_on = None
 
