@@ -105,3 +105,9 @@ class QueryError(ClaimgraphError):
     """A question the knowledge base cannot answer as asked: an unknown actor, a malformed date (exit 2)."""
 
     kind = "bad_query"
+
+
+class NotFound(QueryError):
+    """A document, actor or other record asked for by id that the knowledge base does not hold (HTTP 404)."""
+
+    kind = "not_found"
