@@ -63,6 +63,16 @@ def _sort_date(value: str | None) -> tuple[int, str]:
     return (0, value) if value else (1, "")
 
 
+# The escape character for LIKE patterns, named in every LIKE (ESCAPE '\\'): SQLite has no default one.
+LIKE_ESCAPE = "\\"
+
+
+def like_escaped(text: str) -> str:
+    """`text` with LIKE's wildcards (`%`, `_`) and the escape character escaped: it then matches itself only
+    (a `--source %` that matched every document was a filter that filtered nothing)."""
+    return text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+
+
 class KnowledgeBase:
     """Questions over an open knowledge base (a `Store`, or a URL/path to open one)."""
 
@@ -177,9 +187,10 @@ class KnowledgeBase:
                 raise QueryError(f"unknown modality {modality!r} (one of {', '.join(MODALITIES)})")
             query = query.where(c.c.modality == modality.lower())
         if source:
-            like = f"%{source.lower()}%"
-            query = query.where(sa.or_(d.c.id == source, *(sa.func.lower(col).like(like) for col in
-                                                           (d.c.source, d.c.title, d.c.outlet, d.c.url))))
+            like = f"%{like_escaped(source.lower())}%"
+            query = query.where(sa.or_(d.c.id == source, *(sa.func.lower(col).like(like, escape=LIKE_ESCAPE)
+                                                           for col in (d.c.source, d.c.title, d.c.outlet,
+                                                                       d.c.url))))
         lo, hi = parse_date(since), parse_date(until, end=True)
         if lo:
             query = query.where(sa.func.coalesce(c.c.time_end, d.c.published_end, c.c.time_start,
