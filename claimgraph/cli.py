@@ -186,19 +186,35 @@ def eval_(
     json_out: Annotated[bool, typer.Option("--json", help="Print the scores as one JSON object.")] = False,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N records of each gold set.")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes (one model load each).")] = 1,
+    floors: Annotated[str | None, typer.Option(
+        "--floors", help="Gate the scores on this floors file (bench/floors.json): exit 1 when one is below.")] = None,
 ) -> None:
     """Score the pipeline on gold datasets and print the scores."""
     from claimgraph.evaluate import evaluate, render
+    from claimgraph.evaluate.gate import check, load_floors, render_gate
 
     try:
+        if floors is not None and limit is not None:
+            raise ClaimgraphError("--floors gates the scores of whole sets: leave out --limit")
+        pinned = load_floors(floors) if floors is not None else None  # a bad floors file fails before the run
         result = evaluate(path, limit, workers)
     except ClaimgraphError as exc:
         _report_error(exc)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    gate = check(result, pinned) if pinned is not None else None
     if json_out:
+        if gate is not None:
+            result["gate"] = gate.as_dict()
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     else:
         render(result, Console())
+        if gate is not None:
+            render_gate(gate, Console(), floors)
+    if gate is not None and not gate.passed:
+        if json_out:
+            Console(stderr=True).print(f"accuracy gate: {len(gate.failed)} score(s) below their floor or missing",
+                                       highlight=False)
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 cli_kb.register(app)
