@@ -132,3 +132,16 @@ def test_eval_floors_option_errors(tmp_path: Path) -> None:
     bad.write_text("{", encoding="utf-8")
     done = runner.invoke(app, ["eval", str(tmp_path), "--floors", str(bad)])
     assert done.exit_code == 2 and "not valid JSON" in " ".join(done.output.split())
+
+
+def test_the_readme_floors_are_the_files() -> None:
+    """Every floor the README shows is the one in bench/floors.json (the file is authoritative; a floor the
+    README does not show yet is fine, a stale one is not)."""
+    readme = (DEFAULT_FLOORS.parent.parent / "README.md").read_text(encoding="utf-8")
+    floors = {(f.set, f.metric): f for f in load_floors(DEFAULT_FLOORS)}
+    shown = [line.strip("| ").split(" | ") for line in readme.splitlines()
+             if line.startswith("| ") and line.rstrip().endswith(("|",)) and (" >= " in line or " <= " in line)]
+    assert len(shown) >= 20
+    for set_name, metric, _, bound in shown:
+        f = floors[(set_name, metric)]
+        assert bound == (f">= {f.low:.4f}" if f.low is not None else f"<= {f.high:g}"), (set_name, metric)
