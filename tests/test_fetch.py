@@ -239,3 +239,22 @@ def test_one_deadline_covers_the_headers() -> None:
     finally:
         server.close()
     assert len(sent) < lines  # the connection was closed before the server got to the end of its headers
+
+
+def test_the_deadline_covers_name_resolution(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A resolver that does not answer (getaddrinfo cannot be interrupted) is left behind at the deadline."""
+    release = threading.Event()
+    calls: list[str] = []
+
+    def stuck_resolver(host: str, port: int, **_: object) -> list:
+        calls.append(host)
+        release.wait(30)
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port))]
+
+    monkeypatch.setattr(fetch_module.socket, "getaddrinfo", stuck_resolver)
+    try:
+        with pytest.raises(FetchFailed, match="timed out after 0.5 s resolving the host slow.example") as err:
+            read("http://slow.example/page", ReadOptions(allow_private=True, timeout=0.5))
+        assert err.value.source == "http://slow.example/page" and calls == ["slow.example"]
+    finally:
+        release.set()  # let the abandoned resolver thread finish
