@@ -90,9 +90,10 @@ ALL_PIECES = [piece for family in PIECES.values() for piece in family]
 
 @pytest.fixture(scope="module")
 def warm(pipeline):
-    """The pipeline after one ordinary document: the gazetteer and rules load lazily on the first one (seconds),
-    which would otherwise be charged to whichever input comes first."""
-    pipeline.process(str(EXAMPLES / "clean-report.md"))
+    """The pipeline after the example articles: the gazetteer, the rules and dateparser's parser load lazily
+    on first use (seconds each), which would otherwise be charged to whichever input comes first."""
+    for name in ("clean-report.md", "op-ed-border-trade.md", "news-page.html"):
+        pipeline.process(str(EXAMPLES / name))
     return pipeline
 
 
