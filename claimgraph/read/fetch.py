@@ -15,7 +15,6 @@ in a helper thread that is abandoned at the deadline.
 
 from __future__ import annotations
 
-import codecs
 import ipaddress
 import socket
 import threading
@@ -28,6 +27,7 @@ import httpcore
 import httpx
 
 from claimgraph.errors import FetchFailed, FetchRefused
+from claimgraph.read.decode import resolve_charset
 from claimgraph.read.options import ReadOptions
 
 MAX_REDIRECTS = 5
@@ -252,29 +252,15 @@ def _body(response: httpx.Response, source: str, options: ReadOptions, deadline:
     return bytes(body)
 
 
-# Python codecs that are not character encodings a web page can be in: 'undefined' raises on every input, the
-# others would turn backslash sequences or ASCII into other text. A Content-Type naming one is ignored.
-_NOT_PAGE_ENCODINGS = {"undefined", "unicode_escape", "raw_unicode_escape", "punycode", "idna", "mbcs", "oem",
-                       "palmos"}
-
-
 def _charset(params: str) -> str | None:
-    """The charset a Content-Type declares, if Python knows it as a text encoding a page can be in. Anything
-    else ('undefined', 'x-unknown', 'rot13'...) is dropped, so that the body is sniffed as if none was given."""
+    """The charset a Content-Type declares, if it names a text encoding a page can be in (see
+    `decode.resolve_charset`). Anything else ('undefined', 'x-unknown', 'rot13'...) is dropped here, so that the
+    page's own <meta charset> or, failing that, sniffing decides, as if the header named none."""
     for param in params.split(";"):
         key, _, value = param.partition("=")
-        label = value.strip().strip("\"'").strip()
-        if key.strip().lower() == "charset" and label:
-            return label if _known_encoding(label) else None
+        if key.strip().lower() == "charset":
+            return resolve_charset(value)
     return None
-
-
-def _known_encoding(label: str) -> bool:
-    try:
-        info = codecs.lookup(label)
-    except (LookupError, ValueError):
-        return False
-    return getattr(info, "_is_text_encoding", True) and info.name.replace("-", "_") not in _NOT_PAGE_ENCODINGS
 
 
 # ------------------------------------------------------------------------------------------------ the deadline
