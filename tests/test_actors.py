@@ -118,6 +118,26 @@ def test_group_country_from_place_phrase_and_lone_title_from_the_one_state(pipel
     assert has(doc, "REJECT", ("rebel",))
 
 
+# sectors of persons from their title (PLOVER: heads of state/government -> government; officers -> military)
+
+
+@pytest.mark.model
+def test_person_sector_from_title_in_noun_phrase_or_apposition(pipeline):
+    doc = run(pipeline, "Prime Minister Edem Kodzo Lawson met General Kwame Boateng in the capital. "
+                        "Ama Serwaa, the foreign minister, criticised Kofi Mensah.")
+    ents = by_name(doc)
+    assert ents["Edem Kodzo Lawson"].sector == "government"
+    assert ents["Kwame Boateng"].sector == "military"
+    assert ents["Ama Serwaa"].sector == "government"  # the title in her apposition
+    assert ents["Kofi Mensah"].sector is None  # no title: no sector
+
+
+@pytest.mark.model
+def test_government_word_wins_in_a_mixed_title(pipeline):
+    doc = run(pipeline, "Secretary-General Edem Kodzo Lawson condemned the attack.")
+    assert by_name(doc)["Edem Kodzo Lawson"].sector == "government"
+
+
 @pytest.mark.model
 def test_lone_title_gets_no_country_when_two_states_are_named(pipeline):
     doc = run(pipeline, "President Edem Kodzo Lawson met the envoys of Ghana and Togo.")

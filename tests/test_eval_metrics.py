@@ -294,6 +294,21 @@ def test_plover_section_by_hand():
     assert (m["target_sector"]["num"], m["target_sector"]["den"]) == (1, 1)
 
 
+def test_plover_sector_from_person_sector_and_mention_facet_inside_the_evidence():
+    golds = [{"event": "ASSAULT", "source": [{"code": "ISR", "sector": "MIL"}],
+              "target": [{"code": "PSE", "sector": "GOV"}]}]
+    army = {"id": "ISR", "type": "state", "mentions": [{"start": 0, "end": 7, "facet": "military"},
+                                                       {"start": 50, "end": 57, "facet": "government"}]}
+    leader = {"id": "p1", "type": "person", "sector": "government", "mentions": [{"start": 20, "end": 30}]}
+    claim = {"predicate": "ASSAULT", "subject": ["ISR"], "object": ["p1"], "evidence": {"start": 0, "end": 40}}
+    m = plover.score(golds, [Outcome("1", json={"entities": [army, leader], "claims": [claim]})])["metrics"]
+    assert (m["source_sector"]["num"], m["target_sector"]["num"]) == (1, 1)
+    # the military facet is outside this claim's evidence: the state acts as itself (GOV), not MIL
+    claim2 = dict(claim, evidence={"start": 45, "end": 60})
+    m = plover.score(golds, [Outcome("1", json={"entities": [army, leader], "claims": [claim2]})])["metrics"]
+    assert m["source_sector"]["num"] == 0
+
+
 def test_plover_empty_predictions_and_empty_gold():
     m = plover.score([{"event": "AGREE", "source": [{"code": "USA", "sector": "GOV"}], "target": None}],
                      [Outcome("1", json={"claims": [], "entities": []})])["metrics"]
