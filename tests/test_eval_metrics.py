@@ -344,6 +344,20 @@ def test_re3d_entities_by_type_by_hand():
     assert c["untyped"] == [3, 5, 3, 4]
 
 
+def test_re3d_common_noun_population_is_a_group_not_a_nationality():
+    same = re3d.offset_mapper("x" * 60, "x" * 60)
+    system = {"entities": [{"id": "p", "type": "population", "mentions": [
+        {"start": 0, "end": 9, "how": "common"},  # "civilians"
+        {"start": 20, "end": 26, "how": "demonym"},  # "Xian" used of a people
+        {"start": 40, "end": 44, "how": "pronoun"}]}]}  # "they"
+    mentions = re3d.system_mentions(system, same)
+    assert [t for _, t in mentions] == [re3d.GROUP, "population", re3d.GROUP]
+    gold = [((0, 9), "Organisation"), ((20, 26), "Nationality")]
+    c = re3d.score_entities(gold, mentions)
+    assert c["Nationality"] == [1, 1, 1, 1]  # the demonym alone; "civilians" and "they" are no nationality
+    assert c["Organisation"] == [1, 2, 1, 1]  # a group of people is re3d's Organisation: hit, and "they" missed
+
+
 def test_re3d_entities_empty_cases():
     c = re3d.score_entities([((0, 3), "Person")], [])
     assert c["Person"] == [0, 0, 0, 1]
