@@ -331,3 +331,16 @@ def test_eval_half_option_accepts_a_or_b_only(tmp_path):
 
     result = CliRunner().invoke(app, ["eval", str(tmp_path), "--half", "c"])
     assert result.exit_code == 2 and "--half" in result.output
+
+
+# capture / seize of a place by its head noun (place_heads, partitive_heads)
+
+
+@pytest.mark.model
+def test_capturing_a_place_named_by_a_common_noun_is_assault_and_capturing_people_an_arrest(pipeline):
+    doc = run(pipeline, "Rebels captured part of an army base near the border.")
+    assert has(doc, "ASSAULT", ("rebel",)) and not has(doc, "COERCE")
+    doc = run(pipeline, "Rebels seized the town after heavy fighting.")
+    assert has(doc, "ASSAULT", ("rebel",))
+    doc = run(pipeline, "Togolese troops captured three rebel commanders.")
+    assert has(doc, "COERCE") and not has(doc, "ASSAULT")
