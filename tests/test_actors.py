@@ -333,7 +333,7 @@ def test_eval_half_option_accepts_a_or_b_only(tmp_path):
     assert result.exit_code == 2 and "--half" in result.output
 
 
-# capture / seize of a place by its head noun (place_heads, partitive_heads)
+# capture / seize of a place by its head noun (place_object_heads, partitive_heads)
 
 
 @pytest.mark.model

@@ -56,12 +56,12 @@ __all__ = ["extract_claims"]
 
 def _place_head(verb) -> bool:
     """Is the verb's direct object (or passive subject) a place by its head noun ("captured the town", "seized
-    part of a stronghold"): `place_heads`, looked through `partitive_heads` to their "of" noun."""
+    part of a stronghold"): `place_object_heads`, looked through `partitive_heads` to their "of" noun."""
     for obj in (c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")):
         if obj.lemma_.lower() in _words("partitive_heads"):
             obj = next((g for p in obj.children if p.dep_ == "prep" and p.lower_ == "of"
                         for g in p.children if g.dep_ == "pobj"), obj)
-        if obj.lemma_.lower() in _words("place_heads") or obj.lower_ in _words("place_heads"):
+        if obj.lemma_.lower() in _words("place_object_heads") or obj.lower_ in _words("place_object_heads"):
             return True
     return False
 
