@@ -12,7 +12,7 @@ from kb_support import ENTITIES, doc_a, doc_b, make_doc
 
 from claimgraph.kb import KnowledgeBase, QueryError
 from claimgraph.records import Span
-from claimgraph.store import ADDED, UNCHANGED, VERSION, Store, StoreError, document_rows, resolve_url
+from claimgraph.store import ADDED, UNCHANGED, VERSION, Store, StoreError, document_rows, loader, resolve_url
 from claimgraph.store import schema as t
 from claimgraph.store.grouping import _event_time, _event_window, _Item, cluster, value_range
 
@@ -49,7 +49,7 @@ def test_migrations_build_exactly_the_schema(store):
     with store.engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"include_name": include, "compare_type": True})
         assert compare_metadata(ctx, t.metadata) == []
-        assert ctx.get_current_revision() == "0002"
+        assert ctx.get_current_revision() == "0006_scale"
 
 
 def test_sqlite_file_is_datasette_ready(store, tmp_path):
@@ -98,7 +98,7 @@ def test_a_failed_write_leaves_nothing(store, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("killed mid-write")
 
-    monkeypatch.setattr(Store, "_claims", boom)
+    monkeypatch.setattr(loader, "_claims", boom)
     with pytest.raises(RuntimeError):
         store.write(rows)
     assert store.counts() == empty  # document, sentences, mentions, entity counts: all rolled back

@@ -175,6 +175,18 @@ claims = sa.Table(
     sa.Column("evidence_text", sa.Text, nullable=False),
     sa.Column("rule", sa.Text, nullable=False),
     sa.Column("rules_version", sa.Text, nullable=False),
+    # the claim's days for the time filters and the time order (0006): its time, else its document's date
+    sa.Column("first_day", sa.Date, comment="the claim's time, else its document's date: first day"),
+    sa.Column("last_day", sa.Date, comment="the claim's time, else its document's date: last day"),
+    sa.Column("undated", sa.Boolean, nullable=False, server_default=sa.false(),
+              comment="neither the claim nor its document has a date"),
+    sa.Index("ix_claims_undated_first_day_document_id_evidence_start_key", "undated", "first_day", "document_id",
+             "evidence_start", "key"),
+    sa.Index("ix_claims_predicate_undated_first_day_document_id_evidence_start_key", "predicate", "undated",
+             "first_day", "document_id", "evidence_start", "key"),
+    sa.Index("ix_claims_modality_undated_first_day_document_id_evidence_start_key", "modality", "undated",
+             "first_day", "document_id", "evidence_start", "key"),
+    sa.Index("ix_claims_last_day", "last_day"),
 )
 
 claim_entities = sa.Table(
@@ -183,6 +195,7 @@ claim_entities = sa.Table(
     sa.Column("role", sa.String(8), primary_key=True, comment="subject, object or place"),
     sa.Column("position", sa.Integer, primary_key=True),
     sa.Column("entity_id", sa.String(200), sa.ForeignKey("entities.id"), nullable=False, index=True),
+    sa.Index("ix_claim_entities_entity_id_role_claim_id", "entity_id", "role", "claim_id"),  # 0006
 )
 
 claim_citations = sa.Table(
@@ -213,6 +226,7 @@ quantities = sa.Table(
     # the figure this one restates (claims/tally.py), as offsets; null when it restates nothing (0002)
     sa.Column("restates_start", sa.Integer),
     sa.Column("restates_end", sa.Integer),
+    sa.Index("ix_quantities_what", "what"),  # 0006: incremental grouping finds a kind of figure's measures
 )
 
 findings = sa.Table(
@@ -267,6 +281,7 @@ event_entities = sa.Table(
     sa.Column("event_id", sa.Integer, sa.ForeignKey("events.id", **_CASCADE), primary_key=True),
     sa.Column("role", sa.String(8), primary_key=True),
     sa.Column("entity_id", sa.String(200), sa.ForeignKey("entities.id"), primary_key=True, index=True),
+    sa.Index("ix_event_entities_entity_id_role_event_id", "entity_id", "role", "event_id"),  # 0006
 )
 
 measures = sa.Table(
@@ -289,6 +304,7 @@ measures = sa.Table(
                   comment="exact values differ, or the ranges do not overlap"),
     sa.Column("compatible", sa.Boolean, nullable=False,
               comment="the reported ranges still overlap ('at least 14' and '21')"),
+    sa.Index("ix_measures_disagreement_period_start", "disagreement", "period_start"),  # 0006
 )
 
 measure_values = sa.Table(
