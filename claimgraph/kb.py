@@ -30,6 +30,7 @@ from claimgraph.errors import QueryError
 from claimgraph.records import PartialDate
 from claimgraph.store import Store
 from claimgraph.store import schema as t
+from claimgraph.store.loader import CLAIM_SPAN_KEY
 
 #: Entity types that act (the `actors` command lists these unless asked for others).
 ACTOR_TYPES = ("state", "government", "military", "agency", "armed_group", "political_org", "organization",
@@ -82,6 +83,10 @@ class KnowledgeBase:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _text(self, column):
+        """A text column compared by code point on both databases (PostgreSQL's default collation may not)."""
+        return column.collate("C") if self.store.dialect == "postgresql" else column
+
     # -- entities --------------------------------------------------------------------------------------------
 
     def resolve(self, term: str) -> list[str]:
@@ -121,11 +126,11 @@ class KnowledgeBase:
         query = sa.select(e).where(e.c.document_count >= min_documents)
         if types:
             query = query.where(e.c.type.in_(list(types)))
+        query = query.order_by(e.c.document_count.desc(), e.c.mention_count.desc(), self._text(e.c.id))
+        if limit is not None:
+            query = query.limit(limit)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-            rows.sort(key=lambda r: (-r.document_count, -r.mention_count, r.id))
-            if limit is not None:
-                rows = rows[:limit]
             ids = [r.id for r in rows]
             aliases: dict[str, list[tuple[str, int]]] = defaultdict(list)
             roles: dict[tuple[str, str], int] = {}
@@ -181,18 +186,21 @@ class KnowledgeBase:
             query = query.where(sa.or_(d.c.id == source, *(sa.func.lower(col).like(like) for col in
                                                            (d.c.source, d.c.title, d.c.outlet, d.c.url))))
         lo, hi = parse_date(since), parse_date(until, end=True)
+        # first_day/last_day: the claim's time, else its document's date (kept on the claim, 0006_scale)
         if lo:
-            query = query.where(sa.func.coalesce(c.c.time_end, d.c.published_end, c.c.time_start,
-                                                 d.c.published_start) >= lo)
+            query = query.where(c.c.last_day >= lo)
+            span = self.store.info(CLAIM_SPAN_KEY)
+            if span is not None:  # the same claims, bounded on the index's first_day: no claim spans longer
+                query = query.where(c.c.first_day >= lo - dt.timedelta(days=int(span)))
         if hi:
-            query = query.where(sa.func.coalesce(c.c.time_start, d.c.published_start, c.c.time_end,
-                                                 d.c.published_end) <= hi)
+            query = query.where(c.c.first_day <= hi)
+        # in SQL, so that a page of a million claims is read off an index (ix_claims_..._first_day_...)
+        query = query.order_by(c.c.undated, c.c.first_day, self._text(c.c.document_id), c.c.evidence_start,
+                               self._text(c.c.key))
+        if limit is not None:
+            query = query.limit(limit)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-            rows.sort(key=lambda r: (_sort_date(_iso(r.time_start or r.published_start)), r.document_id,
-                                     r.evidence_start, r.key))
-            if limit is not None:
-                rows = rows[:limit]
             return self._claim_dicts(conn, rows)
 
     def _claim_dicts(self, conn: sa.Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
@@ -273,11 +281,12 @@ class KnowledgeBase:
                 ee.c.entity_id.in_(theirs), ee.c.role.in_(["subject", "object"]))))
         if predicate:
             query = query.where(ev.c.predicate == predicate.strip().upper())
+        when = sa.func.coalesce(ev.c.time_start, ev.c.first_reported)
+        query = query.order_by(when.is_(None), when, self._text(ev.c.label), self._text(ev.c.key))
+        if limit is not None:
+            query = query.limit(limit)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-            rows.sort(key=lambda r: (_sort_date(_iso(r.time_start or r.first_reported)), r.label, r.key))
-            if limit is not None:
-                rows = rows[:limit]
             return self._event_dicts(conn, rows)
 
     def _event_dicts(self, conn: sa.Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
@@ -310,18 +319,23 @@ class KnowledgeBase:
 
     # -- measures --------------------------------------------------------------------------------------------
 
-    def disagreements(self, what: str | None = None, contradictions_only: bool = False) -> list[dict[str, Any]]:
+    def disagreements(self, what: str | None = None, contradictions_only: bool = False,
+                      limit: int | None = None) -> list[dict[str, Any]]:
         """Figures reported differently: each measure with every value, its document and its sentence.
-        contradictions_only: leave out measures whose ranges still overlap ('at least 14' beside '21')."""
+        contradictions_only: leave out measures whose ranges still overlap ('at least 14' beside '21').
+        limit: the first so many, in period order."""
         m = t.measures
         query = sa.select(m).where(m.c.disagreement)
         if what:
             query = query.where(sa.func.lower(m.c.what) == what.lower())
         if contradictions_only:
             query = query.where(sa.not_(m.c.compatible))
+        query = query.order_by(m.c.period_start.is_(None), m.c.period_start, self._text(m.c.label),
+                               self._text(m.c.key))
+        if limit is not None:
+            query = query.limit(limit)
         with self.engine.connect() as conn:
-            rows = sorted(conn.execute(query).all(), key=lambda r: (_sort_date(_iso(r.period_start)), r.label, r.key))
-            return self._measure_dicts(conn, rows)
+            return self._measure_dicts(conn, conn.execute(query).all())
 
     def measures(self) -> list[dict[str, Any]]:
         """Every measure (figures grouped across documents), agreeing or not."""

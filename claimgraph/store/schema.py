@@ -180,12 +180,12 @@ claims = sa.Table(
     sa.Column("last_day", sa.Date, comment="the claim's time, else its document's date: last day"),
     sa.Column("undated", sa.Boolean, nullable=False, server_default=sa.false(),
               comment="neither the claim nor its document has a date"),
-    sa.Index("ix_claims_undated_first_day_document_id_evidence_start_key", "undated", "first_day", "document_id",
-             "evidence_start", "key"),
-    sa.Index("ix_claims_predicate_undated_first_day_document_id_evidence_start_key", "predicate", "undated",
-             "first_day", "document_id", "evidence_start", "key"),
-    sa.Index("ix_claims_modality_undated_first_day_document_id_evidence_start_key", "modality", "undated",
-             "first_day", "document_id", "evidence_start", "key"),
+    sa.Index("ix_claims_order", "undated", "first_day", "document_id",
+             "evidence_start", "key", "last_day"),
+    sa.Index("ix_claims_predicate_order", "predicate", "undated",
+             "first_day", "document_id", "evidence_start", "key", "last_day"),
+    sa.Index("ix_claims_modality_order", "modality", "undated",
+             "first_day", "document_id", "evidence_start", "key", "last_day"),
     sa.Index("ix_claims_last_day", "last_day"),
 )
 

@@ -16,13 +16,14 @@ down_revision = "0002"
 branch_labels = None
 depends_on = None
 
-#: the order every claims question returns: undated last, then by first day, document, position, key
-_ORDER = ["undated", "first_day", "document_id", "evidence_start", "key"]
+#: the order every claims question returns: undated last, then by first day, document, position, key; and the
+#: last day, so that a time filter is checked in the index
+_ORDER = ["undated", "first_day", "document_id", "evidence_start", "key", "last_day"]
 
 INDEXES = {
-    "ix_claims_undated_first_day_document_id_evidence_start_key": ("claims", _ORDER),
-    "ix_claims_predicate_undated_first_day_document_id_evidence_start_key": ("claims", ["predicate", *_ORDER]),
-    "ix_claims_modality_undated_first_day_document_id_evidence_start_key": ("claims", ["modality", *_ORDER]),
+    "ix_claims_order": ("claims", _ORDER),
+    "ix_claims_predicate_order": ("claims", ["predicate", *_ORDER]),
+    "ix_claims_modality_order": ("claims", ["modality", *_ORDER]),
     "ix_claims_last_day": ("claims", ["last_day"]),
     "ix_claim_entities_entity_id_role_claim_id": ("claim_entities", ["entity_id", "role", "claim_id"]),
     "ix_event_entities_entity_id_role_event_id": ("event_entities", ["entity_id", "role", "event_id"]),
@@ -47,11 +48,19 @@ def upgrade() -> None:
         f"last_day = coalesce(time_end, {doc.format('d.published_end')}, time_start, "
         f"{doc.format('d.published_start')})")
     op.execute("UPDATE claims SET undated = (first_day IS NULL)")
+    # the longest claim span, kept up to date by the writer (claimgraph.store.loader.widen_claim_span)
+    bind = op.get_bind()
+    days = "max(last_day - first_day)" if bind.dialect.name == "postgresql" else \
+        "CAST(max(julianday(last_day) - julianday(first_day)) AS INTEGER)"
+    span = bind.exec_driver_sql(f"SELECT {days} FROM claims").scalar()
+    if span is not None:
+        bind.execute(sa.text("INSERT INTO kb_info (key, value) VALUES ('claim_span_days', :v)"), {"v": str(span)})
     for name, (table, columns) in INDEXES.items():
         op.create_index(name, table, columns)
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM kb_info WHERE key = 'claim_span_days'")
     for name, (table, _columns) in INDEXES.items():
         op.drop_index(name, table_name=table)
     with op.batch_alter_table("claims") as batch:
