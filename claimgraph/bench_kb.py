@@ -267,6 +267,23 @@ def _document(rng: random.Random, world: World, n: int, published: dt.date, outl
         mentions=mentions, claims=claims)
 
 
+def more_documents(claims: int, seed: int, n: int = 10, nonce: int = 0) -> list[DocumentRows]:
+    """`n` further reports about the same world as `generate(claims, seed)` (its actors and places), on
+    random days of its years: what a day's ingest adds to a large base."""
+    from claimgraph import __version__
+    from claimgraph.store.rows import full_rules_version
+
+    world = World(claims, seed)
+    rng = random.Random(f"more:{seed}:{nonce}")
+    out = []
+    for i in range(n):
+        published = START + dt.timedelta(days=rng.randrange(YEARS * 365))
+        outlet = world.outlets[_zipf_index(rng, len(world.outlets), 0.8)]
+        out.append(_document(rng, world, 10**9 + nonce * 1000 + i, published, outlet, 10, [],
+                             full_rules_version(), __version__))
+    return out
+
+
 def fill(store, claims: int, seed: int = 7, batch: int = 500, progress: Callable[[int], None] | None = None) -> int:
     """Write a synthetic knowledge base of about `claims` claims into `store` and group it; documents written."""
     pending: list[DocumentRows] = []
@@ -410,6 +427,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-generate", action="store_true", help="only time the questions on --db")
     parser.add_argument("--repeat", type=int, default=20, help="askings of each question (default 20)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--add", type=int, default=10, help="then ingest this many more documents and regroup "
+                        "incrementally, timed (default 10; 0: skip)")
     parser.add_argument("--json", action="store_true", help="print the timings as JSON")
     args = parser.parse_args(argv)
     if args.postgres:
@@ -437,7 +456,9 @@ def _run(url: str, args) -> int:
                         progress=lambda n: say(f"  {n:,} claims, {time.perf_counter() - started:.0f} s")
                         if n % 100_000 < 5_000 else None)
             written = time.perf_counter() - started
-            say(f"wrote {docs:,} documents in {written:.1f} s; grouping ...")
+            say(f"wrote {docs:,} documents in {written:.1f} s")
+        if store.grouping_marker() is None:
+            say("grouping ...")
             started = time.perf_counter()
             grouping = store.regroup()
             say(f"grouped in {time.perf_counter() - started:.1f} s: {grouping}")
@@ -448,8 +469,20 @@ def _run(url: str, args) -> int:
         say(", ".join(f"{k} {v:,}" for k, v in counts.items() if v))
         with KnowledgeBase(store) as kb:
             timings = time_questions(kb, args.repeat)
+        incremental = None
+        if args.add:
+            from claimgraph.store.loader import Loader
+
+            started = time.perf_counter()
+            load = Loader(store)
+            for rows in more_documents(args.claims, args.seed, args.add, nonce=int(time.time())):
+                load.add(rows.source, rows)
+            _, grouping = load.finish()
+            incremental = {"documents": args.add, "seconds": time.perf_counter() - started, **grouping}
+            say(f"{args.add} more documents written and regrouped in {incremental['seconds']:.2f} s: {grouping}")
     if args.json:
-        print(json.dumps({"db": store.url, "counts": counts, "questions": timings}, indent=2))
+        print(json.dumps({"db": store.url, "counts": counts, "questions": timings, "incremental": incremental},
+                         indent=2))
     else:
         print(f"{'question':<40} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
         for name, t in timings.items():

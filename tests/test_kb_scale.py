@@ -208,3 +208,19 @@ def test_questions_on_a_generated_base_are_right(tmp_path):
 
             for ask in questions(kb).values():
                 ask(random.Random(1))
+
+
+def test_pruned_clustering_gives_the_same_groups(corpus, tmp_path, monkeypatch):
+    """cluster() skips groups that can no longer fit (grouping._DEAD): the same events and measures as
+    comparing every item with every group."""
+    import functools
+
+    from claimgraph.store import grouping
+
+    with Store(str(tmp_path / "pruned.db")) as pruned, Store(str(tmp_path / "plain.db")) as plain:
+        pruned.write_many(corpus)
+        plain.write_many(corpus)
+        pruned.regroup()
+        monkeypatch.setattr(grouping, "cluster", functools.partial(grouping.cluster, prune=False))
+        plain.regroup()
+        assert _grouping(pruned) == _grouping(plain)

@@ -151,9 +151,28 @@ def _measure_window(g: _Group, item: _Item) -> bool:
     return g.w_lo <= hi and g.w_hi >= lo
 
 
+# Pruning (speed only, same groups): items are visited in time order, so a group can stop fitting for good —
+# each of the conditions above needs the item to start no later than some bound of the group, and that bound
+# never grows. `_DEAD[condition](g, item)` says the bound is passed: the group cannot take this item or any
+# later one and leaves the list `cluster` searches (a block of 10,000 figures otherwise compares each one
+# with every group: minutes per block). Whoever changes a condition above changes its entry here;
+# tests/test_kb_scale.py checks that pruned and unpruned clustering agree on generated data.
+_DEAD: dict[Callable, Callable[[_Group, _Item], bool]] = {
+    _event_time: lambda g, item: item.lo > g.min_hi + WINDOW_DAYS,
+    _measure_time: lambda g, item: item.lo - WINDOW_DAYS > g.min_lo,
+    _event_window: lambda g, item: item.window[0] > (g.min_hi if g.exact else g.w_hi),
+    _measure_window: lambda g, item: item.window[0] > (g.min_lo if g.exact else g.w_hi),
+}
+
+
+def _never(_g: _Group, _item: _Item) -> bool:
+    return False
+
+
 def cluster(items: Iterable[_Item], exact_ok: Callable, window_ok: Callable, measures: bool = False,
-            timeless: bool = False) -> list[list[_Item]]:
-    """Groups of items whose times and places agree (see the module docstring)."""
+            timeless: bool = False, prune: bool = True) -> list[list[_Item]]:
+    """Groups of items whose times and places agree (see the module docstring). prune: skip groups that can
+    no longer fit (`_DEAD`; the result is the same)."""
     items = sorted(items, key=lambda i: (i.lo, i.hi, i.id))
     groups: list[_Group] = []
 
@@ -170,20 +189,30 @@ def cluster(items: Iterable[_Item], exact_ok: Callable, window_ok: Callable, mea
             else:
                 new(item)
         return [g.items for g in groups]
+    dead = _DEAD.get(exact_ok, _never) if prune else _never
+    live: list[_Group] = []  # the groups that may still fit, in creation order
     for item in (i for i in items if i.kind == "exact"):
-        fitting = [g for g in groups if g.fits(item, measures) and exact_ok(g, item)]
+        live = [g for g in live if not dead(g, item)]
+        fitting = [g for g in live if g.fits(item, measures) and exact_ok(g, item)]
         if fitting:
             fitting[0].add(item)
         else:
             new(item)
+            live.append(groups[-1])
+    dead = _DEAD.get(window_ok, _never) if prune else _never
+    live = [g for g in groups if g.exact or g.w_lo > _NEG]
     for item in sorted((i for i in items if i.kind == "approx"), key=lambda i: (i.window, i.id)):
-        fitting = [g for g in groups if g.fits(item, measures) and (g.exact or g.w_lo > _NEG)
-                   and window_ok(g, item)]
+        live = [g for g in live if not dead(g, item)]
+        fitting = [g for g in live if g.fits(item, measures) and window_ok(g, item)]
         if fitting:
             max(fitting, key=lambda g: g.recency).add(item)
         else:
             new(item)
+            live.append(groups[-1])
     for item in (i for i in items if i.kind == "none"):
+        if measures:  # a figure with no time is never grouped
+            new(item)
+            continue
         fitting = [g for g in groups if g.fits(item, measures)]
         if not measures and len(fitting) == 1:
             fitting[0].add(item)
