@@ -311,7 +311,8 @@ measure_values = sa.Table(
     "measure_values", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("measure_id", sa.Integer, sa.ForeignKey("measures.id", **_CASCADE), nullable=False, index=True),
-    sa.Column("quantity_id", sa.Integer, sa.ForeignKey("quantities.id", **_CASCADE), nullable=False),
+    sa.Column("quantity_id", sa.Integer, sa.ForeignKey("quantities.id", **_CASCADE), nullable=False,
+              index=True),  # 0006: incremental grouping finds the measures of a figure
     sa.Column("claim_id", sa.Integer, sa.ForeignKey("claims.id", **_CASCADE), nullable=False),
     sa.Column("document_id", sa.String(32), sa.ForeignKey("documents.id", **_CASCADE), nullable=False),
     sa.Column("sentence_id", sa.Integer, sa.ForeignKey("sentences.id", **_CASCADE), nullable=True),

@@ -29,6 +29,7 @@ INDEXES = {
     "ix_event_entities_entity_id_role_event_id": ("event_entities", ["entity_id", "role", "event_id"]),
     "ix_measures_disagreement_period_start": ("measures", ["disagreement", "period_start"]),
     "ix_quantities_what": ("quantities", ["what"]),
+    "ix_measure_values_quantity_id": ("measure_values", ["quantity_id"]),
 }
 
 
