@@ -118,6 +118,8 @@ class Store:
         with self.engine.connect() as raw:
             conn = writing(raw)
             with conn.begin():
+                if self.dialect == "sqlite":  # a page cache the size of the indexes it reads (see loader)
+                    conn.exec_driver_sql(f"PRAGMA cache_size = -{loader.SQLITE_CACHE_KB}")
                 if documents is not None and before is not None:
                     done = regroup_documents(conn, documents, before)
                     if done is not None:

@@ -623,10 +623,14 @@ def rebuild_entity_counts(conn: sa.Connection) -> None:
                                     for k, n in sorted(counts.items())])
     stats = {eid: (docs, mentions) for eid, docs, mentions in conn.execute(
         sa.select(de.c.entity_id, sa.func.count(), sa.func.sum(de.c.mention_count)).group_by(de.c.entity_id))}
+    ce = t.claim_entities
+    roles = {(eid, role): n for eid, role, n in conn.execute(
+        sa.select(ce.c.entity_id, ce.c.role, sa.func.count()).group_by(ce.c.entity_id, ce.c.role))}
     for eid in list(conn.scalars(sa.select(e.c.id))):
         if eid not in stats:
             conn.execute(sa.delete(e).where(e.c.id == eid))
         else:
             docs, mentions = stats[eid]
-            conn.execute(sa.update(e).where(e.c.id == eid).values(document_count=docs,
-                                                                  mention_count=int(mentions or 0)))
+            conn.execute(sa.update(e).where(e.c.id == eid).values(
+                document_count=docs, mention_count=int(mentions or 0),
+                subject_claims=roles.get((eid, "subject"), 0), object_claims=roles.get((eid, "object"), 0)))

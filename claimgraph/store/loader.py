@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -205,16 +206,22 @@ def _entities(conn: sa.Connection, docs: list[DocumentRows]) -> None:
     aliases: dict[tuple[str, str], dict[str, Any]] = {}
     links = []
     for rows in docs:
+        roles = {"subject": Counter(e for c in rows.claims for e in c["subjects"]),
+                 "object": Counter(e for c in rows.claims for e in c["objects"])}
         for r in rows.entities:
             row = entities.get(r["entity_id"])
             if row is None:
                 entities[r["entity_id"]] = {
                     "id": r["entity_id"], "name": r["name"], "type": r["type"], "wikidata": r["wikidata"],
                     "country": r["country"], "parent": r["parent"], "is_local": r["is_local"],
-                    "mention_count": r["mention_count"], "document_count": 1}
+                    "mention_count": r["mention_count"], "document_count": 1,
+                    "subject_claims": roles["subject"][r["entity_id"]],
+                    "object_claims": roles["object"][r["entity_id"]]}
             else:  # as one document after another would: counts add, what was unknown gets filled
                 row["mention_count"] += r["mention_count"]
                 row["document_count"] += 1
+                row["subject_claims"] += roles["subject"][r["entity_id"]]
+                row["object_claims"] += roles["object"][r["entity_id"]]
                 for col in ("wikidata", "country", "parent"):
                     if row[col] is None:
                         row[col] = r[col]
@@ -226,7 +233,8 @@ def _entities(conn: sa.Connection, docs: list[DocumentRows]) -> None:
                 aliases[key]["mention_count"] += a["mention_count"]
             else:
                 aliases[key] = {"entity_id": a["entity_id"], "alias": a["alias"], "mention_count": a["mention_count"]}
-    _upsert_sums(conn, t.entities, ["id"], list(entities.values()), add=("mention_count", "document_count"),
+    _upsert_sums(conn, t.entities, ["id"], list(entities.values()),
+                 add=("mention_count", "document_count", "subject_claims", "object_claims"),
                  fill=("wikidata", "country", "parent"))
     bulk_insert(conn, t.document_entities, links)
     _upsert_sums(conn, t.entity_aliases, ["entity_id", "alias"], list(aliases.values()), add=("mention_count",))

@@ -87,6 +87,9 @@ entities = sa.Table(
     sa.Column("is_local", sa.Boolean, nullable=False),
     sa.Column("mention_count", sa.Integer, nullable=False),
     sa.Column("document_count", sa.Integer, nullable=False),
+    # claims naming the entity as subject / object (rows of claim_entities), kept by the writer (0006)
+    sa.Column("subject_claims", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("object_claims", sa.Integer, nullable=False, server_default="0"),
 )
 
 entity_aliases = sa.Table(

@@ -58,12 +58,20 @@ def upgrade() -> None:
         bind.execute(sa.text("INSERT INTO kb_info (key, value) VALUES ('claim_span_days', :v)"), {"v": str(span)})
     for name, (table, columns) in INDEXES.items():
         op.create_index(name, table, columns)
+    # the actors question's counts, kept by the writer instead of counted per question
+    for column, role in (("subject_claims", "subject"), ("object_claims", "object")):
+        op.add_column("entities", sa.Column(column, sa.Integer, nullable=False, server_default="0"))
+        op.execute(f"UPDATE entities SET {column} = (SELECT count(*) FROM claim_entities ce "
+                   f"WHERE ce.entity_id = entities.id AND ce.role = '{role}')")
 
 
 def downgrade() -> None:
     op.execute("DELETE FROM kb_info WHERE key = 'claim_span_days'")
     for name, (table, _columns) in INDEXES.items():
         op.drop_index(name, table_name=table)
+    with op.batch_alter_table("entities") as batch:
+        batch.drop_column("object_claims")
+        batch.drop_column("subject_claims")
     with op.batch_alter_table("claims") as batch:
         batch.drop_column("undated")
         batch.drop_column("last_day")
