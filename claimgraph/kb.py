@@ -159,10 +159,12 @@ class KnowledgeBase:
         a piece of its path/URL, title or outlet.
         """
         c, d, ce = t.claims, t.documents, t.claim_entities
-        query = sa.select(c, d.c.title, d.c.source, d.c.outlet, d.c.published, d.c.published_start,
-                          d.c.published_end).join(d, d.c.id == c.c.document_id)
+        # The page's claim ids first, from claims alone: documents are asked per claim (EXISTS), not joined —
+        # a join makes SQLite scan the whole documents table (texts and all) for a Bloom filter first (0.3 s
+        # for 46,000 documents, against 0.1 ms for a page read off the claims index).
+        query = sa.select(c.c.id)
         if not all_versions:
-            query = query.where(d.c.is_latest)
+            query = query.where(sa.exists(sa.select(d.c.id).where(d.c.id == c.c.document_id, d.c.is_latest)))
         if actor:
             ids = self.resolve(actor)
             query = query.where(c.c.id.in_(sa.select(ce.c.claim_id).where(
@@ -179,8 +181,9 @@ class KnowledgeBase:
             query = query.where(c.c.modality == modality.lower())
         if source:
             like = f"%{source.lower()}%"
-            query = query.where(sa.or_(d.c.id == source, *(sa.func.lower(col).like(like) for col in
-                                                           (d.c.source, d.c.title, d.c.outlet, d.c.url))))
+            query = query.where(c.c.document_id.in_(sa.select(d.c.id).where(sa.or_(
+                d.c.id == source, *(sa.func.lower(col).like(like) for col in
+                                    (d.c.source, d.c.title, d.c.outlet, d.c.url))))))
         lo, hi = parse_date(since), parse_date(until, end=True)
         # first_day/last_day: the claim's time, else its document's date (kept on the claim, 0006_scale)
         if lo:
@@ -196,7 +199,14 @@ class KnowledgeBase:
         if limit is not None:
             query = query.limit(limit)
         with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
+            ids = list(conn.scalars(query))
+            rows = []
+            for chunk in _chunks(ids):
+                rows += conn.execute(sa.select(c, d.c.title, d.c.source, d.c.outlet, d.c.published,
+                                               d.c.published_start, d.c.published_end)
+                                     .join(d, d.c.id == c.c.document_id).where(c.c.id.in_(chunk))).all()
+            position = {claim_id: i for i, claim_id in enumerate(ids)}
+            rows.sort(key=lambda r: position[r.id])  # the order the index gave
             return self._claim_dicts(conn, rows)
 
     def _claim_dicts(self, conn: sa.Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
