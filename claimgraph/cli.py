@@ -39,6 +39,11 @@ class ReportFormat(StrEnum):
     html = "html"
 
 
+class Half(StrEnum):
+    a = "a"
+    b = "b"
+
+
 class FailOn(StrEnum):
     never = "never"
     error = "error"
@@ -52,10 +57,21 @@ AllowPrivate = Annotated[
 ]
 
 
-def _pipeline(allow_private: bool):
+def _pipeline(allow_private: bool, sources=None):
     from claimgraph.core import Pipeline  # the model loads here, after the arguments are known to be good
 
-    return Pipeline(read_options=ReadOptions(allow_private=allow_private))
+    return Pipeline(read_options=ReadOptions(allow_private=allow_private), sources=sources)
+
+
+def _source_library(folder: Path | None, fetch: bool, db: str | None, allow_private: bool):
+    """The library of cited documents for `audit --sources/--fetch-sources/--db`, or None (titles only).
+    Sources read are kept in the knowledge base (--db, else $CLAIMGRAPH_DB, else ./claimgraph.db)."""
+    if folder is None and not fetch and db is None:
+        return None
+    from claimgraph.sources.get import SourceLibrary
+    from claimgraph.store.database import Store
+
+    return SourceLibrary(folder, fetch, Store(db), ReadOptions(allow_private=allow_private))
 
 
 def _report_error(exc: ClaimgraphError) -> None:
@@ -106,13 +122,27 @@ def audit(
         bool, typer.Option("--claims", help="Also list the claims found, paragraph by paragraph.")
     ] = False,
     allow_private: AllowPrivate = False,
+    sources: Annotated[Path | None, typer.Option(
+        "--sources", help="A folder of saved copies of the cited documents (matched by URL: its manifest.json, "
+                          "or a saved page's canonical URL): check each citation against its document.")] = None,
+    fetch_sources: Annotated[bool, typer.Option(
+        "--fetch-sources", help="Fetch cited documents not found in the knowledge base or --sources, and check "
+                                "each citation against its document.")] = False,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="Knowledge base that keeps cited documents between checks (default: $CLAIMGRAPH_DB, else "
+                     "./claimgraph.db; used with --sources/--fetch-sources, or alone to check offline).")] = None,
 ) -> None:
     """Report on one document: its references and what is wrong with its sourcing."""
     from claimgraph import report
     from claimgraph.export import document_json
 
     try:
-        doc = _pipeline(allow_private).process(source)
+        library = _source_library(sources, fetch_sources, db, allow_private)
+        try:
+            doc = _pipeline(allow_private, library).process(source)
+        finally:
+            if library is not None:
+                library.store.close()
     except ClaimgraphError as exc:
         _report_error(exc)
         raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -186,15 +216,28 @@ def eval_(
     json_out: Annotated[bool, typer.Option("--json", help="Print the scores as one JSON object.")] = False,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N records of each gold set.")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes (one model load each).")] = 1,
+    half: Annotated[Half | None, typer.Option("--half", help="Score only half 'a' or 'b' of each set (split by a "
+                                                            "hash of the record id).")] = None,
+    predictions: Annotated[Path | None, typer.Option(
+        "--predictions", help="Write the source-support predictions of WiCE sets here: one JSON line per "
+                              "record, {\"index\", \"label\", \"score\"}.")] = None,
 ) -> None:
     """Score the pipeline on gold datasets and print the scores."""
-    from claimgraph.evaluate import evaluate, render
+    from claimgraph.evaluate import evaluate, render, wice
 
     try:
-        result = evaluate(path, limit, workers)
+        result = evaluate(path, limit, workers, half=half.value if half is not None else None)
     except ClaimgraphError as exc:
         _report_error(exc)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    if predictions is not None:
+        try:
+            wice.write_predictions(predictions, result)
+        except OSError as exc:
+            _report_error(ClaimgraphError(f"cannot write the predictions: {exc.strerror}", str(predictions)))
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+    for s in result["sections"]:
+        s.pop("predictions", None)  # written with --predictions; too long for the table or --json
     if json_out:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     else:

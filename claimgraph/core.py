@@ -37,16 +37,18 @@ class Pipeline:
     benchmark reads it.
     """
 
-    def __init__(self, nlp=None, read_options: ReadOptions | None = None) -> None:
+    def __init__(self, nlp=None, read_options: ReadOptions | None = None, sources=None) -> None:
         self.nlp = nlp or nlp_stage.load()
         self.read_options = read_options or ReadOptions()
+        #: a claimgraph.sources.get.SourceLibrary: when set, the audit reads the cited documents
+        self.sources = sources
         self.timings: Counter[str] = Counter()
         self.stages: list[tuple[str, Callable[[Document], None]]] = [
             ("structure", structure),
             ("nlp", lambda doc: nlp_stage.parse(doc, self.nlp)),
             ("entities", link),
             ("claims", extract_claims),
-            ("audit", lambda doc: audit(doc, self.nlp)),
+            ("audit", lambda doc: audit(doc, self.nlp, self.sources)),
         ]
 
     def process_reading(self, reading: Reading) -> Document:
