@@ -19,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from claimgraph import __version__, cli_kb
 from claimgraph.errors import ClaimgraphError
 from claimgraph.read import ReadOptions
+from claimgraph.web import command as web_command
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -245,6 +246,7 @@ def eval_(
 
 
 cli_kb.register(app)
+app.command()(web_command.serve)
 
 
 def main() -> None:

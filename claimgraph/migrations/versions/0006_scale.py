@@ -2,7 +2,7 @@
 the indexes the questions need on a knowledge base of a million claims (`python -m claimgraph.bench_kb`).
 
 Revision ID: 0006_scale
-Revises: 0004_sources
+Revises: 0003_web
 Create Date: 2026-12-04
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_scale"
-down_revision = "0004_sources"  # "0002" on branch kbscale; re-chained after 0004_sources from main
+down_revision = "0003_web"  # "0002" on branch kbscale; re-chained after main's 0004_sources and 0003_web
 branch_labels = None
 depends_on = None
 
