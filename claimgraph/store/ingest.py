@@ -3,9 +3,11 @@
 Extraction runs in a pool of worker processes (one `Pipeline`, i.e. one model load, per worker; `workers=1`
 runs in this process). Each worker reads a source, hashes its text, and skips it at once when the knowledge
 base already holds that text (so a rerun after a crash only processes what is missing), else processes it and
-sends back plain rows. This process writes each document in its own transaction as results arrive: killing an
-ingest loses at most the documents in flight, never half of one. Bad inputs are collected with their reasons
-and the batch goes on. At the end, events and measures are regrouped once.
+sends back plain rows. This process writes the documents through a `loader.Loader`: a few dozen documents (or
+2 seconds' worth) per transaction, so killing an ingest loses at most the documents in flight and in the
+unwritten batch, never half of one. Bad inputs are collected with their reasons
+and the batch goes on. At the end, events and measures are regrouped once (only
+those the new documents touch, when the grouping was current before).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from claimgraph.records import Reading
 from claimgraph.store import schema as t
 from claimgraph.store.database import ADDED, UNCHANGED, VERSION, Store
 from claimgraph.store.engine import make_engine
+from claimgraph.store.loader import Loader
 from claimgraph.store.rows import DocumentRows, document_rows
 
 FAILED = "failed"
@@ -141,21 +144,27 @@ def _fail(result: IngestResult, failed: Failed, on_document: OnDocument | None) 
         on_document(failed.source, FAILED)
 
 
-def _handle(store: Store, result: IngestResult, source: str, outcome: tuple[str, Any],
+def _handle(loader: Loader, result: IngestResult, source: str, outcome: tuple[str, Any],
             on_document: OnDocument | None) -> None:
     kind, value = outcome
     if kind == FAILED:
         _fail(result, value, on_document)
         return
-    status = store.write(value) if isinstance(value, DocumentRows) else UNCHANGED
-    if status == ADDED:
-        result.added += 1
-    elif status == VERSION:
-        result.new_versions += 1
-    else:
-        result.unchanged += 1
-    if on_document:
-        on_document(source, status)
+    # the loader writes documents in batches (one transaction each) and reports them when it has
+    _count(result, loader.add(source, value) if isinstance(value, DocumentRows) else [(source, UNCHANGED)],
+           on_document)
+
+
+def _count(result: IngestResult, done: list[tuple[str, str]], on_document: OnDocument | None) -> None:
+    for source, status in done:
+        if status == ADDED:
+            result.added += 1
+        elif status == VERSION:
+            result.new_versions += 1
+        else:
+            result.unchanged += 1
+        if on_document:
+            on_document(source, status)
 
 
 def ingest(
@@ -178,18 +187,20 @@ def ingest(
     tasks = _tasks(sources, read_options, result, on_document)
     if on_start:
         on_start(len(tasks) + len(result.failed))
+    loader = Loader(store)
     if workers <= 1 or len(tasks) <= 1:
         if pipeline is None and tasks:
             from claimgraph.core import Pipeline
 
             pipeline = Pipeline(read_options=read_options)
         for source, reading in tasks:
-            _handle(store, result, source, _extract(pipeline, store.engine, source, reading), on_document)
+            _handle(loader, result, source, _extract(pipeline, store.engine, source, reading), on_document)
     else:
         url = store.engine.url.render_as_string(hide_password=False)
         for source, outcome in _pool(tasks, workers, read_options, url):
-            _handle(store, result, source, outcome, on_document)
-    result.grouping = store.regroup()
+            _handle(loader, result, source, outcome, on_document)
+    done, result.grouping = loader.finish()  # the last batch, then events and measures (incrementally)
+    _count(result, done, on_document)
     result.seconds = time.perf_counter() - started
     return result
 
