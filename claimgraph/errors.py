@@ -97,3 +97,15 @@ class QueryError(ClaimgraphError):
     """A question the knowledge base cannot answer as asked: an unknown actor, a malformed date (exit 2)."""
 
     kind = "bad_query"
+
+
+class DocumentTooSlow(InputError):
+    """A document that took longer than the wall-clock budget per document (the batch goes on without it)."""
+
+    kind = "too_slow"
+
+
+class WorkersUnavailable(ClaimgraphError):
+    """The worker processes could not start (the model failed to load in them) or keep dying: the batch stops."""
+
+    kind = "workers_unavailable"
