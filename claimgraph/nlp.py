@@ -80,10 +80,11 @@ def parse_texts(nlp, texts: list[str]) -> list:
     joined back into one Doc with the same characters (so every offset into it holds)."""
     from spacy.tokens import Doc
 
+    limit = min(PIECE_CHARS, nlp.max_length)
     pieces: list[str] = []
     counts: list[int] = []
     for text in texts:
-        cut = split_long(text)
+        cut = split_long(text, limit)
         pieces.extend(cut)
         counts.append(len(cut))
     docs = iter(nlp.pipe(pieces, batch_size=BATCH_SIZE))

@@ -220,8 +220,12 @@ def _alarm(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-_set_async_exc = ctypes.pythonapi.PyThreadState_SetAsyncExc
-_set_async_exc.argtypes = (ctypes.c_ulong, ctypes.py_object)
+# Our own prototypes of PyThreadState_SetAsyncExc (not `ctypes.pythonapi`'s shared one): set an exception, and
+# clear a pending one (NULL).
+_set_async_exc = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_ulong, ctypes.py_object)(
+    ("PyThreadState_SetAsyncExc", ctypes.pythonapi))
+_clear_async_exc = ctypes.PYFUNCTYPE(ctypes.c_int, ctypes.c_ulong, ctypes.c_void_p)(
+    ("PyThreadState_SetAsyncExc", ctypes.pythonapi))
 
 
 @contextlib.contextmanager
@@ -248,7 +252,7 @@ def _watchdog(seconds: float) -> Iterator[None]:
             state["armed"] = False
             timer.cancel()
             if state["fired"]:
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(target), None)  # clear it if pending
+                _clear_async_exc(target, None)  # if still pending (the block ended first), it never lands
 
 
 def process_task(pipeline: Any, job: Job, task: Task, budget: float | None) -> Any:
