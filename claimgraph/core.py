@@ -51,8 +51,9 @@ class Pipeline:
             ("audit", lambda doc: audit(doc, self.nlp)),
         ]
         start = time.perf_counter()
-        warm()
-        self.timings["warm"] += time.perf_counter() - start
+        warm(self)
+        self.timings.clear()  # the stages' seconds count real documents only
+        self.timings["warm"] = time.perf_counter() - start
 
     def _run(self, name: str, stage: Callable[[Document], None], doc: Document) -> None:
         self.stage = name
@@ -103,10 +104,41 @@ class Pipeline:
             yield result
 
 
-def warm() -> None:
-    """Load every lexicon, rule file, index and compiled pattern the stages use (each is cached per process)."""
-    from claimgraph.entities.gazetteer import load as load_gazetteer
-    from claimgraph.rules import rules_version
+#: A small made-up article run once through every stage when a pipeline is built: it takes every first-call
+#: cost (lazy imports, spaCy's first batch, lexicons and patterns compiled on first use) out of the first real
+#: document. Generic on purpose: no place, outlet or person of any gold set.
+WARM_UP = """# Warm-up report
 
-    load_gazetteer()
-    rules_version()
+By A. Writer. 3 May 2021.
+
+On Monday, officials said that 12 people were killed and 30 wounded in an attack on a market [1]. The army
+rejected the claim and said it would cooperate with the investigation, according to a spokesman [2].
+
+## References
+
+1. Example News (4 May 2021). "Attack on market kills 12". https://example.org/2021/05/04/attack
+2. Example Wire (5 May 2021). "Army rejects claim". https://example.org/2021/05/05/army
+"""
+
+
+def warm(pipeline: Pipeline | None = None) -> None:
+    """Load every lexicon, rule file, index and compiled pattern the stages use (each is cached per process),
+    then, with a pipeline, run `WARM_UP` through it."""
+    from claimgraph.audit import dating, figures, fit, quotes, spelling, statements
+    from claimgraph.claims import extract as claims_extract
+    from claimgraph.claims import modality, patterns, quantities, roles, timex
+    from claimgraph.entities import linker
+    from claimgraph.entities.gazetteer import load as load_gazetteer
+    from claimgraph.figures import _nouns
+    from claimgraph.periods import _future_cue
+    from claimgraph.rules import rules_version
+    from claimgraph.store.rows import full_rules_version
+
+    for loader in (load_gazetteer, rules_version, full_rules_version, linker._rules, patterns.patterns,
+                   timex._rules, quantities.lexicon, modality._lex, roles._agent_heads,
+                   claims_extract._figure_events, fit._topics, quotes._patterns, quotes._settings,
+                   statements._weak, spelling._families, dating._recency, figures._attribution, _nouns,
+                   _future_cue):
+        loader()
+    if pipeline is not None:
+        pipeline.process_reading(pipeline.read_text(WARM_UP, "warm-up.md", "markdown"))
