@@ -67,6 +67,31 @@ class Pipeline:
             self._run(name, stage, doc)
         return doc
 
+    # A batch of documents shares one parse: `begin` each, `parse_batch` them together, `end` each.
+
+    def begin(self, reading: Reading) -> Document:
+        """A Document through the stages before the nlp stage."""
+        doc = Document(reading)
+        for name, stage in self.stages[: self._nlp_at()]:
+            self._run(name, stage, doc)
+        return doc
+
+    def parse_batch(self, docs: list[Document]) -> None:
+        """The nlp stage over several documents in one `nlp.pipe` stream (each as `parse` would have it)."""
+        self.stage = "nlp"
+        start = time.perf_counter()
+        nlp_stage.parse_batch(docs, self.nlp)
+        self.timings["nlp"] += time.perf_counter() - start
+
+    def end(self, doc: Document) -> Document:
+        """A parsed Document through the stages after the nlp stage."""
+        for name, stage in self.stages[self._nlp_at() + 1 :]:
+            self._run(name, stage, doc)
+        return doc
+
+    def _nlp_at(self) -> int:
+        return next(i for i, (name, _stage) in enumerate(self.stages) if name == "nlp")
+
     def read(self, source: str, stdin: BinaryIO | None = None) -> Reading:
         self.stage = "read"
         start = time.perf_counter()
@@ -140,5 +165,6 @@ def warm(pipeline: Pipeline | None = None) -> None:
                    statements._weak, spelling._families, dating._recency, figures._attribution, _nouns,
                    _future_cue):
         loader()
+    linker.name_prefixes(load_gazetteer())
     if pipeline is not None:
         pipeline.process_reading(pipeline.read_text(WARM_UP, "warm-up.md", "markdown"))

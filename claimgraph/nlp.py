@@ -61,18 +61,34 @@ def masked_text(doc: Document) -> str:
 def parse(doc: Document, nlp=None) -> None:
     """Parse every block; set `doc.parsed` (paragraphs), `doc.parsed_other` (the rest), `doc.sentences` and
     each citation's sentence."""
+    parse_batch([doc], nlp)
+
+
+def parse_batch(docs: list[Document], nlp=None) -> None:
+    """`parse` for several documents at once: the blocks of all of them go through one `nlp.pipe` stream
+    (spaCy batches across documents; order kept), then each document gets its own Docs back."""
     nlp = nlp or load()
+    plans = [_plan(doc) for doc in docs]
+    parsed = iter(parse_texts(nlp, [s.of(masked) for masked, spans, _n in plans for s in spans]))
+    for doc, (masked, spans, n_paragraphs) in zip(docs, plans, strict=True):
+        _apply(doc, masked, spans, n_paragraphs, [next(parsed) for _ in spans])
+
+
+def _plan(doc: Document) -> tuple[str, list[Span], int]:
+    """The masked text, the spans to parse (paragraphs first, then the other blocks) and how many paragraphs."""
     masked = masked_text(doc)
     others = [b.span for b in doc.reading.blocks
               if b.kind != "code" and not any(b.span.overlaps(p) for p in doc.paragraphs)]
-    spans = doc.paragraphs + others
-    parsed = parse_texts(nlp, [s.of(masked) for s in spans])
-    sentences = _sentences(doc, masked, parsed[: len(doc.paragraphs)])
+    return masked, doc.paragraphs + others, len(doc.paragraphs)
+
+
+def _apply(doc: Document, masked: str, spans: list[Span], n_paragraphs: int, parsed: list) -> None:
+    sentences = _sentences(doc, masked, parsed[:n_paragraphs])
     citations = [
         type(c)(c.marker, c.label, c.reference, _sentence_of(sentences, c.marker)) for c in doc.citations
     ]
-    doc.parsed, doc.sentences, doc.citations = parsed[: len(doc.paragraphs)], sentences, citations
-    doc.parsed_other = list(zip(others, parsed[len(doc.paragraphs) :], strict=True))
+    doc.parsed, doc.sentences, doc.citations = parsed[:n_paragraphs], sentences, citations
+    doc.parsed_other = list(zip(spans[n_paragraphs:], parsed[n_paragraphs:], strict=True))
 
 
 def parse_texts(nlp, texts: list[str]) -> list:

@@ -35,6 +35,7 @@ import os
 import signal
 import sys
 import threading
+import time
 import traceback
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -186,8 +187,9 @@ class _Overrun(BaseException):  # noqa: N818 - not an error of the document's: t
 
 
 @contextlib.contextmanager
-def time_limit(seconds: float | None, source: str) -> Iterator[None]:
-    """Raise DocumentTooSlow naming `source` when the block runs longer than `seconds` (None or 0: no limit)."""
+def time_limit(seconds: float | None, source: str, budget: float | None = None) -> Iterator[None]:
+    """Raise DocumentTooSlow naming `source` when the block runs longer than `seconds` (None or 0: no limit);
+    the message names `budget` (the whole budget, when `seconds` is what is left of it)."""
     if not seconds:
         yield
         return
@@ -199,7 +201,8 @@ def time_limit(seconds: float | None, source: str) -> Iterator[None]:
         with guard:
             yield
     except _Overrun:
-        raise DocumentTooSlow(f"took longer than the {seconds:g} s budget per document (--budget)", source) from None
+        raise DocumentTooSlow(f"took longer than the {budget or seconds:g} s budget per document (--budget)",
+                              source) from None
 
 
 @contextlib.contextmanager
@@ -257,18 +260,52 @@ def _watchdog(seconds: float) -> Iterator[None]:
 
 def process_task(pipeline: Any, job: Job, task: Task, budget: float | None) -> Any:
     """The job's result for one task, or a Failure; never raises for anything the document does."""
-    pipeline.stage = "read"
-    try:
-        with time_limit(budget, task.source):
-            reading = pipeline.read_task(task)
-            skipped = job.skip(reading)
-            if skipped is not None:
-                return skipped
-            doc = pipeline.process_reading(reading)
-            pipeline.stage = "output"
-            return job.finish(doc)
-    except Exception as exc:
-        return failure_of(exc, task.source, pipeline.stage)
+    return process_chunk(pipeline, job, [task], budget)[0]
+
+
+def process_chunk(pipeline: Any, job: Job, tasks: list[Task], budget: float | None) -> list[Any]:
+    """The job's result or a Failure for each task, in order. The documents are read and structured one by
+    one, parsed together (one `nlp.pipe` stream: batched parsing), then finished one by one. Each document's
+    own stages run under its budget; the shared parse runs under the chunk's budgets together, and when it
+    fails (or runs over) each document is parsed again on its own, so that only the culprit fails."""
+    results: list[Any] = [None] * len(tasks)
+    begun: dict[int, Any] = {}
+    spent: dict[int, float] = {}
+    for k, task in enumerate(tasks):
+        pipeline.stage = "read"
+        start = time.monotonic()
+        try:
+            with time_limit(budget, task.source):
+                reading = pipeline.read_task(task)
+                skipped = job.skip(reading)
+                if skipped is not None:
+                    results[k] = skipped
+                    continue
+                begun[k] = pipeline.begin(reading)
+        except Exception as exc:
+            results[k] = failure_of(exc, task.source, pipeline.stage)
+        spent[k] = time.monotonic() - start
+    parsed = False
+    if len(begun) > 1:
+        try:
+            with time_limit(budget * len(begun) if budget else None, "a batch of documents", budget):
+                pipeline.parse_batch(list(begun.values()))
+            parsed = True
+        except Exception:
+            parsed = False  # retried document by document below
+    for k, doc in begun.items():
+        left = max(budget - spent[k], 0.001) if budget else None
+        try:
+            with time_limit(left, tasks[k].source, budget):
+                if not parsed:
+                    pipeline.parse_batch([doc])
+                pipeline.end(doc)
+                pipeline.stage = "output"
+                results[k] = job.finish(doc)
+        except Exception as exc:
+            results[k] = failure_of(exc, tasks[k].source, pipeline.stage)
+        begun[k] = None  # the spaCy Docs go as soon as the document is done
+    return results
 
 
 # -- worker processes ----------------------------------------------------------------------------------------
@@ -320,7 +357,7 @@ def _init_worker(parent: int, read_options: Any, job: Job, budget: float | None,
 def _work(chunk: list[Task]) -> list[Any]:
     if "error" in _WORKER:
         raise _StartFailed(*_WORKER["error"])
-    return [process_task(_WORKER["pipeline"], _WORKER["job"], task, _WORKER["budget"]) for task in chunk]
+    return process_chunk(_WORKER["pipeline"], _WORKER["job"], chunk, _WORKER["budget"])
 
 
 def run_batch(
@@ -346,26 +383,36 @@ def run_batch(
     job = job or DocumentJob()
     items = list(tasks)
     if workers <= 1 or sum(isinstance(t, Task) for t in items) <= 1:
-        yield from _in_process(items, job, budget, read_options, pipeline, model)
+        yield from _in_process(items, job, budget, read_options, pipeline, model, chunk)
     else:
         yield from _pooled(items, job, workers, budget, read_options, model, chunk)
 
 
 def _in_process(items: list[Task | Failure], job: Job, budget: float | None, read_options: Any, pipeline: Any,
-                model: str | None) -> Iterator[tuple[Task | Failure, Any]]:
+                model: str | None, chunk: int | None) -> Iterator[tuple[Task | Failure, Any]]:
+    size = chunk or CHUNK_DOCS
     started = False
-    for item in items:
-        if isinstance(item, Failure):
-            yield item, item
-            continue
-        if pipeline is None:
-            from claimgraph.core import Pipeline
+    waiting: list[Task | Failure] = []
+    tasks: list[Task] = []
+    for item in [*items, None]:
+        if item is not None:
+            waiting.append(item)
+            if isinstance(item, Task):
+                tasks.append(item)
+        if tasks and (item is None or len(tasks) >= size):
+            if pipeline is None:
+                from claimgraph.core import Pipeline
 
-            pipeline = Pipeline(read_options=read_options, model=model)
-        if not started:
-            job.start(pipeline)
-            started = True
-        yield item, process_task(pipeline, job, item, budget)
+                pipeline = Pipeline(read_options=read_options, model=model)
+            if not started:
+                job.start(pipeline)
+                started = True
+            done = iter(process_chunk(pipeline, job, tasks, budget))
+            for waited in waiting:
+                yield waited, (waited if isinstance(waited, Failure) else next(done))
+            waiting, tasks = [], []
+    for waited in waiting:  # only Failures are left
+        yield waited, waited
 
 
 def _pooled(items: list[Task | Failure], job: Job, workers: int, budget: float | None, read_options: Any,

@@ -141,9 +141,10 @@ def test_an_unexpected_error_in_a_stage_fails_only_that_document(nlp):
 
 @pytest.mark.model
 def test_a_document_over_budget_fails_and_the_next_one_goes_on(nlp):
-    pipeline = _pipeline_with(nlp, "claims", lambda doc: _spin(30) if "Border" in doc.text[:200] else None)
-    slow = process_task(pipeline, JsonLineJob(), Task(OP_ED), budget=0.5)
+    pipeline = _pipeline_with(nlp, "claims", lambda doc: _spin(120) if "Border" in doc.text[:200] else None)
+    slow = process_task(pipeline, JsonLineJob(), Task(OP_ED), budget=10)
     assert isinstance(slow, Failure) and (slow.kind, slow.stage, slow.source) == ("too_slow", "claims", OP_ED)
+    assert "10 s budget" in slow.message
     fine = process_task(pipeline, JsonLineJob(), Task(CLEAN), budget=60)
     assert json.loads(fine)["document"]["source"] == CLEAN
 
