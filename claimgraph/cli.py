@@ -189,6 +189,9 @@ def extract(
     workers: Workers = 1,
     budget: Budget = DEFAULT_BUDGET,
     debug: Debug = False,
+    dask: Annotated[str | None, typer.Option(
+        "--dask", metavar="ADDRESS|local:N", help="Extract on a Dask cluster (a scheduler address, or local:N "
+                                                  "to start N local worker processes).")] = None,
 ) -> None:
     """Extract each document as one JSON object per line (the JSON contract of PRODUCT.md)."""
     from claimgraph.runner import JsonLineJob, run_batch, tasks_of
@@ -215,8 +218,14 @@ def extract(
     try:
         with progress:
             bar = progress.add_task("extracting", total=len(tasks))
-            for _task, result in run_batch(tasks, JsonLineJob(), workers=workers, budget=budget or None,
-                                           read_options=read_options):
+            if dask:
+                from claimgraph.cluster import run_dask
+
+                batch = run_dask(tasks, JsonLineJob(), dask, budget=budget or None, read_options=read_options)
+            else:
+                batch = run_batch(tasks, JsonLineJob(), workers=workers, budget=budget or None,
+                                  read_options=read_options)
+            for _task, result in batch:
                 if isinstance(result, Failure):
                     failures += 1
                     report_failure(err, result, debug)

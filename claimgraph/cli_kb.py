@@ -110,6 +110,10 @@ def ingest(
                                 f"default {DEFAULT_BUDGET:g}).")] = DEFAULT_BUDGET,
     debug: Annotated[bool, typer.Option("--debug", help="Show the Python traceback of unexpected failures.")]
     = False,
+    dask: Annotated[str | None, typer.Option(
+        "--dask", metavar="ADDRESS|local:N", help="Extract on a Dask cluster (a scheduler address, or local:N "
+                                                  "to start N local worker processes); this process writes.")]
+    = None,
 ) -> None:
     """Extract documents into the knowledge base (one transaction per document; reruns skip stored ones)."""
     from claimgraph.read import ReadOptions
@@ -139,7 +143,8 @@ def ingest(
                     f"{tally['failed']} failed"))
 
             result = run_ingest(sources, store, workers=workers, read_options=ReadOptions(allow_private=allow_private),
-                                on_start=on_start, on_document=on_document, budget=budget or None)
+                                on_start=on_start, on_document=on_document, budget=budget or None,
+                                dask=dask)
     except ClaimgraphError as exc:
         raise _fail(exc) from None
     finally:

@@ -124,12 +124,15 @@ def ingest(
     on_start: Callable[[int], None] | None = None,
     on_document: OnDocument | None = None,
     budget: float | None = DEFAULT_BUDGET,
+    dask: str | None = None,
 ) -> IngestResult:
     """Extract `sources` and store each document; regroup events and measures at the end.
 
     pipeline: a loaded Pipeline to use in this process when workers == 1 (tests reuse one).
     on_start: called with the number of documents once the sources are expanded.
     budget: seconds allowed per document (see `claimgraph.runner`).
+    dask: a Dask scheduler address, or 'local:N' for a local cluster of N processes (`claimgraph.cluster`);
+        extraction then runs there, and this process still writes every document.
     Raises WorkersUnavailable when the worker processes cannot start.
     """
     started = time.perf_counter()
@@ -139,9 +142,14 @@ def ingest(
     if on_start:
         on_start(len(tasks))
     url = store.engine.url.render_as_string(hide_password=False)
-    job = RowsJob(url, engine=store.engine if workers <= 1 else None)
-    for task, outcome in run_batch(tasks, job, workers=workers, budget=budget, read_options=read_options,
-                                   pipeline=pipeline):
+    if dask:
+        from claimgraph.cluster import run_dask
+
+        batch = run_dask(tasks, RowsJob(url), dask, budget=budget, read_options=read_options)
+    else:
+        batch = run_batch(tasks, RowsJob(url, engine=store.engine if workers <= 1 else None), workers=workers,
+                          budget=budget, read_options=read_options, pipeline=pipeline)
+    for task, outcome in batch:
         _handle(store, result, task.source, outcome, on_document)
     result.grouping = store.regroup()
     result.seconds = time.perf_counter() - started
