@@ -44,7 +44,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from claimgraph.errors import ClaimgraphError, DocumentTooSlow, InputError, WorkersUnavailable
+from claimgraph.errors import ClaimgraphError, DocumentTooSlow, InputError, InputTooLarge, WorkersUnavailable
 
 #: Seconds one document may take, read to output, before it fails as `too_slow` (`--budget`). Generous: the
 #: slowest document of every shared gold set takes under 3 s on one core of the 2-core development machine, and
@@ -160,7 +160,6 @@ def tasks_of(sources: Iterable[str], read_options: Any = None, stdin: BinaryIO |
     """SOURCE arguments expanded (folders, globs) to Tasks; names that match nothing become Failures in place.
     Standard input ('-') is read here, once, so that a worker process can be given its bytes."""
     from claimgraph.read import DEFAULT_OPTIONS, expand_sources
-    from claimgraph.read.reader import _read_limited
 
     options = read_options or DEFAULT_OPTIONS
     out: list[Task | Failure] = []
@@ -170,7 +169,10 @@ def tasks_of(sources: Iterable[str], read_options: Any = None, stdin: BinaryIO |
         elif item == "-":
             try:
                 stream = stdin if stdin is not None else sys.stdin.buffer
-                out.append(Task("-", _read_limited(stream, "-", options.max_bytes), None))
+                data = stream.read(options.max_bytes + 1)  # one byte more tells that it is over the limit
+                if len(data) > options.max_bytes:
+                    raise InputTooLarge(f"the input is over the {options.max_bytes:,} byte limit", "-")
+                out.append(Task("-", data, None))
             except InputError as exc:
                 out.append(failure_of(exc, "-", "read"))
         else:
@@ -268,6 +270,8 @@ def process_chunk(pipeline: Any, job: Job, tasks: list[Task], budget: float | No
     one, parsed together (one `nlp.pipe` stream: batched parsing), then finished one by one. Each document's
     own stages run under its budget; the shared parse runs under the chunk's budgets together, and when it
     fails (or runs over) each document is parsed again on its own, so that only the culprit fails."""
+    if not hasattr(pipeline, "begin"):  # any object with `process_reading` will do (stand-ins in tests)
+        return [_one_by_one(pipeline, job, task, budget) for task in tasks]
     results: list[Any] = [None] * len(tasks)
     begun: dict[int, Any] = {}
     spent: dict[int, float] = {}
@@ -306,6 +310,24 @@ def process_chunk(pipeline: Any, job: Job, tasks: list[Task], budget: float | No
             results[k] = failure_of(exc, tasks[k].source, pipeline.stage)
         begun[k] = None  # the spaCy Docs go as soon as the document is done
     return results
+
+
+def _one_by_one(pipeline: Any, job: Job, task: Task, budget: float | None) -> Any:
+    from claimgraph.read import read, read_bytes
+
+    stage = "read"
+    try:
+        with time_limit(budget, task.source):
+            reading = read(task.source) if task.data is None else read_bytes(task.data, task.source, task.fmt)
+            skipped = job.skip(reading)
+            if skipped is not None:
+                return skipped
+            stage = "process"
+            doc = pipeline.process_reading(reading)
+            stage = "output"
+            return job.finish(doc)
+    except Exception as exc:
+        return failure_of(exc, task.source, stage)
 
 
 # -- worker processes ----------------------------------------------------------------------------------------

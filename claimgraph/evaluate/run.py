@@ -57,7 +57,7 @@ def _task(item: Item) -> Task:
 
 def _outcome(item: Item, result: Any) -> Outcome:
     if isinstance(result, Failure):
-        return Outcome(item.id, error=f"{result.kind} in {result.stage}: {result.message}",
+        return Outcome(item.id, error=f"{result.message} ({result.kind}, {result.stage})",
                        traceback=result.traceback)
     return Outcome(item.id, json=result)
 
