@@ -52,10 +52,16 @@ def _load(model: str):
 
 def masked_text(doc: Document) -> str:
     """The document text with every citation marker replaced by spaces (same length, same offsets)."""
-    chars = list(doc.text)
-    for marker in doc.markers:
-        chars[marker.span.start : marker.span.end] = " " * len(marker.span)
-    return "".join(chars)
+    text = doc.text
+    parts: list[str] = []
+    pos = 0  # built from slices, not a list of characters: a 20 MB text stays one copy, not 20M objects
+    for span in sorted(m.span for m in doc.markers):
+        start, end = max(span.start, pos), max(span.end, pos)
+        parts.append(text[pos:start])
+        parts.append(" " * (end - start))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def parse(doc: Document, nlp=None) -> None:

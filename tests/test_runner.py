@@ -307,3 +307,23 @@ def test_killing_an_ingest_leaves_no_worker_behind(tmp_path):
     for pid in left:  # clean up before failing
         os.kill(pid, signal.SIGKILL)
     assert not left, f"processes left running after their parent was killed: {left}"
+
+
+def test_masking_markers_by_slices_equals_masking_character_by_character():
+    import random
+    from types import SimpleNamespace
+
+    from claimgraph.records import Span
+
+    rng = random.Random(7)
+    for _ in range(200):
+        text = "".join(rng.choice("ab [1]\n") for _ in range(rng.randrange(0, 60)))
+        spans = []
+        for _ in range(rng.randrange(0, 6)):
+            start = rng.randrange(0, len(text) + 1)
+            spans.append(Span(start, min(len(text), start + rng.randrange(0, 6))))
+        doc = SimpleNamespace(text=text, markers=[SimpleNamespace(span=s) for s in spans])
+        chars = list(text)
+        for s in spans:
+            chars[s.start : s.end] = " " * (s.end - s.start)
+        assert nlp_stage.masked_text(doc) == "".join(chars)
