@@ -83,8 +83,8 @@ class Failure:
     source: the input (path, URL, record id).
     kind: the error's kind (`claimgraph.errors`), or 'internal' for an unexpected exception.
     message: what went wrong, for the person running the batch.
-    stage: the stage it went wrong in ('expand', 'read', 'structure', 'nlp', 'entities', 'claims', 'audit',
-        'output', 'worker').
+    stage: the stage it went wrong in ('expand', 'read', 'store', 'structure', 'nlp', 'entities', 'claims',
+        'audit', 'output', 'worker').
     traceback: the Python traceback for an unexpected exception (shown with `--debug`), else None.
     """
 
@@ -281,6 +281,7 @@ def process_chunk(pipeline: Any, job: Job, tasks: list[Task], budget: float | No
         try:
             with time_limit(budget, task.source):
                 reading = pipeline.read_task(task)
+                pipeline.stage = "store"  # ingest asks the knowledge base whether it holds this text already
                 skipped = job.skip(reading)
                 if skipped is not None:
                     results[k] = skipped
@@ -467,39 +468,43 @@ def _pooled(items: list[Task | Failure], job: Job, workers: int, budget: float |
         initargs = (os.getpid(), read_options or DEFAULT_OPTIONS, job, budget, model, started)
         with ProcessPoolExecutor(min(workers, len(queue) + len(suspects)), mp_context=ctx,
                                  initializer=_init_worker, initargs=initargs) as pool:
-            pending: dict[Future, list[int]] = {}
-            alone: Future | None = None
-            broken = False
-            while (queue or suspects or pending) and not broken:
-                if suspects:
-                    if not pending:
-                        i = suspects.popleft()
-                        alone = pool.submit(_work, [items[i]])
-                        pending[alone] = [i]
-                else:
-                    while queue and len(pending) < workers * 2:
-                        ids = queue.popleft()
-                        pending[pool.submit(_work, [items[i] for i in ids])] = ids
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    ids = pending.pop(future)
-                    try:
-                        results.update(zip(ids, future.result(), strict=True))
-                    except _StartFailed as exc:
-                        pool.shutdown(wait=False, cancel_futures=True)
-                        raise WorkersUnavailable(f"the worker processes could not start: {exc.args[1]}") from None
-                    except BrokenProcessPool:
-                        broken = True
-                        if future is alone and started.value:  # it ran alone in a started worker: the culprit
-                            results[ids[0]] = Failure(items[ids[0]].source, "internal", _DIED, "worker")
-                        else:
+            try:
+                pending: dict[Future, list[int]] = {}
+                alone: Future | None = None
+                broken = False
+                while (queue or suspects or pending) and not broken:
+                    if suspects:
+                        if not pending:
+                            i = suspects.popleft()
+                            alone = pool.submit(_work, [items[i]])
+                            pending[alone] = [i]
+                    else:
+                        while queue and len(pending) < workers * 2:
+                            ids = queue.popleft()
+                            pending[pool.submit(_work, [items[i] for i in ids])] = ids
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        ids = pending.pop(future)
+                        try:
+                            results.update(zip(ids, future.result(), strict=True))
+                        except _StartFailed as exc:
+                            pool.shutdown(wait=False, cancel_futures=True)
+                            raise WorkersUnavailable(f"the worker processes could not start: {exc.args[1]}") from None
+                        except BrokenProcessPool:
+                            broken = True
+                            if future is alone and started.value:  # it ran alone in a started worker: the culprit
+                                results[ids[0]] = Failure(items[ids[0]].source, "internal", _DIED, "worker")
+                            else:
+                                suspects.extend(ids)
+                    if broken:
+                        for ids in pending.values():
                             suspects.extend(ids)
-                if broken:
-                    for ids in pending.values():
-                        suspects.extend(ids)
-                    pending.clear()
-                    pool.shutdown(wait=False, cancel_futures=True)
-                yield from ready()
+                        pending.clear()
+                        pool.shutdown(wait=False, cancel_futures=True)
+                    yield from ready()
+            except GeneratorExit:  # the caller stopped reading: start nothing more, leave at once
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
         unborn = 0 if started.value else unborn + 1
         if unborn >= MAX_DEAD_POOLS:
             raise WorkersUnavailable(f"the worker processes died while starting ({unborn} times in a row)")
