@@ -214,7 +214,11 @@ def extract(
         disable=not err.is_terminal,
     )
     tmp = out.with_name(out.name + ".part") if out is not None else None
-    sink = tmp.open("w", encoding="utf-8") if tmp is not None else sys.stdout
+    try:
+        sink = tmp.open("w", encoding="utf-8") if tmp is not None else sys.stdout
+    except OSError as exc:
+        _report_error(InputError(f"cannot write there: {exc.strerror or exc}", str(out)))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
     try:
         with progress:
             bar = progress.add_task("extracting", total=len(tasks))
