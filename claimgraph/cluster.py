@@ -124,9 +124,10 @@ def client_for(address: str) -> Iterator[Any]:
             n = 0
         if n < 1:
             raise InputError("--dask local:N needs a number of workers N >= 1", address)
+        # The workers' own logs are silenced below CRITICAL: their failures come back to us and are reported
+        # once, without tracebacks (`--debug` shows a failed document's).
         with LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                          silence_logs=logging.ERROR) as cluster, \
-                Client(cluster) as client:
+                          silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
             yield client
         return
     try:

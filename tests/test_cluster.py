@@ -64,3 +64,16 @@ def test_ingest_on_a_local_dask_cluster_equals_two_worker_processes(tmp_path):
     assert _kb(dask) == _kb(local)
     again = _cli("ingest", str(docs), "--db", str(dask), "--dask", "local:2", "--json")  # resumable, idempotent
     assert json.loads(again.stdout)["unchanged"] == 10 and _kb(dask) == _kb(local)
+
+
+@pytest.mark.model
+@pytest.mark.dask
+def test_dask_workers_whose_model_does_not_load_stop_the_batch_with_one_clear_line():
+    examples = ROOT / "examples"
+    done = subprocess.run([sys.executable, "-m", "claimgraph.cli", "extract", str(examples / "clean-report.md"),
+                           str(examples / "op-ed-border-trade.md"), "--dask", "local:2"], capture_output=True,
+                          text=True, cwd=ROOT, timeout=900,
+                          env={**os.environ, "COLUMNS": "300", "CLAIMGRAPH_MODEL": "no_such_model"})
+    assert done.returncode == 2 and done.stdout == ""
+    assert "Dask workers could not start" in done.stderr and "no_such_model" in done.stderr
+    assert "Traceback" not in done.stderr
