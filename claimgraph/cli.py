@@ -41,6 +41,11 @@ class ReportFormat(StrEnum):
     html = "html"
 
 
+class Half(StrEnum):
+    a = "a"
+    b = "b"
+
+
 class FailOn(StrEnum):
     never = "never"
     error = "error"
@@ -265,12 +270,14 @@ def eval_(
     json_out: Annotated[bool, typer.Option("--json", help="Print the scores as one JSON object.")] = False,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="At most N records of each gold set.")] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes (one model load each).")] = 1,
+    half: Annotated[Half | None, typer.Option("--half", help="Score only half 'a' or 'b' of each set (split by a "
+                                                            "hash of the record id).")] = None,
 ) -> None:
     """Score the pipeline on gold datasets and print the scores."""
     from claimgraph.evaluate import evaluate, render
 
     try:
-        result = evaluate(path, limit, workers)
+        result = evaluate(path, limit, workers, half=half.value if half is not None else None)
     except ClaimgraphError as exc:
         _report_error(exc)
         raise typer.Exit(EXIT_BAD_INPUT) from None

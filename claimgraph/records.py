@@ -359,7 +359,8 @@ class Mention:
 
     span: the mention's characters.
     entity: id of the entity it refers to.
-    how: how it was linked: 'gazetteer', 'demonym', 'metonym', 'ner', 'coreference'.
+    how: how it was linked: 'gazetteer', 'demonym', 'metonym', 'ner', 'coreference', 'generic', 'rule', 'url',
+        'common' (a common-noun phrase: "the militants"), 'pronoun' ("we", "they").
     facet: for a state, the organ acting in this mention ('government', 'military', 'population'), or None.
     """
 

@@ -35,8 +35,24 @@ def load(name: str) -> dict[str, Any]:
     return data
 
 
+@functools.cache
+def words(name: str, key: str) -> frozenset[str]:
+    """A word list of a rule file: `key` of `claimgraph/data/<name>.yaml`, a list of strings, as a frozenset.
+
+    The one typed accessor for word lists, so that every list lives in one file and one place. Raises
+    DataFileError naming the file and the key when the key is missing or is not a list of strings (YAML 1.1
+    reads an unquoted `on`/`no` as a boolean: such an entry is reported, not silently dropped)."""
+    data = load(name)
+    value = data.get(key)
+    if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+        raise DataFileError(f"'{key}' must be a list of non-empty strings (got {type(value).__name__})",
+                            source=f"claimgraph/data/{name}.yaml")
+    return frozenset(value)
+
+
 #: The rule files whose versions identify a run of the pipeline.
-RULE_FILES = ("audit", "entities", "events", "modality", "quantities", "structure", "timex")
+RULE_FILES = ("audit", "entities", "events", "modality", "quantities", "roles", "scripture", "structure",
+              "timex")
 
 
 def rules_version() -> str:

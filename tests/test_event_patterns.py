@@ -236,9 +236,13 @@ def test_retype_rules(data):
     assert isinstance(retype, list) and retype
     known = {p["id"] for _kind, p in _patterns(data)}
     for rule in retype:
-        assert set(rule) <= {"id", "markers", "from", "to", "note"} and {"id", "markers", "from", "to"} <= set(rule)
+        assert set(rule) <= {"id", "markers", "from", "to", "note", "conditions", "negated"}
+        assert {"id", "from", "to"} <= set(rule)
         assert ID.match(rule["id"]) and rule["id"] not in known, rule["id"]
-        assert rule["markers"] and all(WORD.match(m) for m in rule["markers"]), rule["id"]
+        # a rule needs markers unless it is a negation rule (any negated event of its types)
+        assert rule.get("markers") or rule.get("negated") is True, rule["id"]
+        assert all(WORD.match(m) for m in rule.get("markers") or []), rule["id"]
+        assert all(isinstance(c, str) and WORD.match(c) for c in rule.get("conditions") or []), rule["id"]
         assert rule["to"] in PLOVER and rule["to"] not in rule["from"], rule["id"]
         assert set(rule["from"]) <= set(PLOVER), rule["id"]
     assert len({r["id"] for r in retype}) == len(retype)

@@ -47,30 +47,30 @@ from dataclasses import dataclass, field, replace
 from claimgraph import rules
 from claimgraph.claims import modality, quantities, tally, timex
 from claimgraph.claims.patterns import Match, Pattern, attached, matches, patterns, requirements_met
-from claimgraph.claims.roles import Mentions, Resolved, conjuncts, naming, role_tokens, subject_of
+from claimgraph.claims.roles import Mentions, Resolved, conjuncts, naming, role_tokens, subject_of, temporal
 from claimgraph.document import Document
 from claimgraph.records import Claim, Span, TimeExpression
 
 __all__ = ["extract_claims"]
 
-#: Entity types that are where, not who.
-PLACE_TYPES = frozenset({"place", "border", "infrastructure"})
-#: Prepositions that say where something happens.
-LOCATIVE = frozenset({"in", "at", "near", "inside", "across", "along", "within", "throughout"})
+
+def _words(key: str) -> frozenset[str]:
+    """A word list of data/roles.yaml (place_types, locative_preps, counted_events, reflexives,
+    aspectual_verbs, noun_actor_preps, co_participant_predicates, alongside_preps, unrealised_predicates)."""
+    return rules.words("roles", key)
+
+
 NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "NUM", "X", "ADJ"})
 VERBAL = frozenset({"VERB", "AUX"})
-#: Casualty events that stand as claims without a named actor when they count their victims (subject []):
-#: the toll is what an analyst needs ("14 killed", "two suspects detained"). False: no claim without a subject.
+#: Casualty events (`counted_events` in data/roles.yaml) stand as claims without a named actor when they count
+#: their victims (subject []): the toll is what an analyst needs ("14 killed", "two suspects detained"). False:
+#: no claim without a subject.
 SUBJECTLESS_COUNTS = True
-COUNTED_EVENTS = frozenset({"ASSAULT", "COERCE"})
-#: Reflexive pronouns: an object that is the subject itself.
-REFLEXIVE = frozenset({"itself", "themselves", "himself", "herself", "ourselves", "myself", "yourself"})
-#: Verbs that begin, continue, speed up, complete or voice an event named by their object: the event's actor
-#: is theirs ("the US speeded up the withdrawal", "Pakistan expressed willingness to negotiate").
-ASPECTUAL = frozenset({"begin", "start", "continue", "resume", "complete", "finish", "speed", "accelerate",
-                       "step", "escalate", "expand", "pursue", "renew", "undertake", "initiate", "announce",
-                       "order", "authorize", "authorise", "approve", "end", "halt", "stop", "suspend", "express",
-                       "voice", "reiterate", "reaffirm", "signal", "declare", "show"})
+#: Dependencies `_nested_object` walks down from a trigger looking for a target inside its object's phrases.
+NESTED_DEPS = frozenset({"dobj", "prep", "pobj", "dative", "acl", "ccomp", "xcomp", "oprd", "attr"})
+#: How many dependencies deep it looks: "agreed to [lift] [restrictions] [on] [exports] [to] [X]" is six from
+#: the verb. Set by hand on sentences written for tests/test_actors.py, not tuned on a dev set.
+NESTED_DEPTH = 6
 #: The pattern of a claim made by retype.obligation alone: "X said Y must V" is a demand by X on Y whatever V.
 _OBLIGATION = Pattern(id="retype.obligation", kind="verb", predicate="DEMAND", mode=None, subject=(), object=(),
                       lemmas=frozenset())
@@ -85,6 +85,7 @@ class _Fill:
     tokens: list = field(default_factory=list)
     via: Match | None = None
     excluded: bool = False
+    own: bool = False  # found by a mechanism that names the event's own actor (aspectual verb, by-phrase ...)
 
 
 @dataclass
@@ -144,10 +145,10 @@ class _Sentence:
         return (m.token.i, group, m.noun.i if m.noun is not None else -1)
 
     def _in_name(self, tok) -> bool:
-        """Is the word part of an entity's name ("Coalition forces")? Demonym and coreference mentions
-        ("Pakistani military", "its") are not names."""
+        """Is the word part of an entity's name ("Coalition forces")? Demonym, coreference, common-noun and
+        pronoun mentions ("Pakistani military", "its", "the fighters") are not names."""
         row = self.mentions.token(tok, self.base)
-        return row is not None and row[3] not in ("demonym", "coreference")
+        return row is not None and row[3] not in ("demonym", "coreference", "common", "pronoun")
 
     # -- 2. roles ---------------------------------------------------------------------------------------
 
@@ -175,8 +176,12 @@ class _Sentence:
                 out.found, out.tokens = found, tokens
                 out.via = used[0] if role == "xcomp" and used else None
                 return out
-            if any(not r.inferred for r in resolved) or any(t.lower_ in REFLEXIVE for t in tokens):
-                out.excluded = True  # the role names the subject itself (not merely "its ..."): "defended itself"
+            if any(t.lower_ in _words("reflexives") for t in tokens) or any(
+                    (row := self.mentions.token(t, self.base)) is not None and exclude and row[2] in exclude
+                    for t in tokens):
+                # the role names the subject itself ("defended itself"), not merely something of its own
+                # ("reneged on his commitment to ...": the object is in the commitment's phrase)
+                out.excluded = True
         return out
 
     def resolve(self, tokens: list) -> list[Resolved]:
@@ -196,14 +201,19 @@ class _Sentence:
         filled = self.fill(m, p.subject)
         if not filled.found and m.kind == "noun":
             filled = self._aspect_subject(m.token)
-        subject = [r for r in filled.found if types.get(r.entity) not in PLACE_TYPES]
+        if not filled.found and m.kind == "noun":
+            filled = self._noun_actor(m.token)
+        if not filled.found and m.kind in ("verb", "light_verb"):
+            filled = self._event_subject(m.token)
+        subject = [r for r in filled.found if types.get(r.entity) not in _words("place_types")]
         if not subject and filled.found:
             # a place does not act: "In Balkh district, Balkh province, a combined Afghan and coalition force
             # captured ..." (the actor parsed as the place's apposition)
             appos = [c for t in filled.tokens for c in t.children if c.dep_ == "appos"]
-            subject = [r for r in self.resolve(appos) if types.get(r.entity) not in PLACE_TYPES]
+            subject = [r for r in self.resolve(appos) if types.get(r.entity) not in _words("place_types")]
         if not subject:
-            if SUBJECTLESS_COUNTS and p.predicate in COUNTED_EVENTS and m.kind in ("verb", "noun") and self._counted(m):
+            if (SUBJECTLESS_COUNTS and p.predicate in _words("counted_events") and m.kind in ("verb", "noun")
+                    and self._counted(m)):
                 # "A bomb exploded in the market, killing 14 people", "two suspects were detained", "the
                 # operation resulted in the death of one insurgent": the toll is the claim even when no one is
                 # named as its author
@@ -211,16 +221,54 @@ class _Sentence:
                 return _Cand(m, [], obj.found, obj.via)
             return None
         if not p.object:
-            return _Cand(m, subject, [])
+            return _Cand(m, subject, self._nested_object(m, {r.entity for r in subject}))
         obj = self.fill(m, p.object, exclude={r.entity for r in subject})
         found = obj.found
-        if p.symmetric and not found and len(subject) > 1:
+        if p.symmetric and not found and len(subject) > 1 and not [
+                c for c in _children_of(m.token, "dobj") if m.noun is None or c.i != m.noun.i]:
+            # "Ghana and Togo clashed": each is the other's party; not when the act has an object of its own
+            # ("worked together to fight smuggling")
             subject, found = subject[:1], subject[1:]
         if not found and p.predicate == "AID":
             found = self._beneficiary(m.token, {r.entity for r in subject})
-        if not found and (obj.excluded or not (_own_subject(m, filled.tokens) or self._counted(m))):
+        if not found and (obj.excluded or not (filled.own or _own_subject(m, filled.tokens) or self._counted(m))):
             return None  # the object is the subject itself, or the subject is only borrowed: too weak
+        if not found and not p.relation:
+            found = self._nested_object(m, {r.entity for r in subject})
         return _Cand(m, subject, found, obj.via)
+
+    def _nested_object(self, m: Match, exclude: set[str]) -> list[Resolved]:
+        """The target inside a phrase of the object when no role names one: "lifted embargoes on sales to
+        Iran", "conceded to demands from UNITA", "offered its troops to Lebanon's president", "reiterated its
+        demand that Israel ease ...", "lifted the curfew imposed in Sudan". Breadth first from the trigger
+        (a light verb's noun too) down object, prepositional and clausal dependencies, never into the
+        subject, nor into a locative phrase of the trigger itself (that is the claim's place); the nearest
+        phrase that names an entity other than the subject wins (NESTED_DEPTH steps)."""
+        starts = [m.token] + ([m.noun] if m.noun is not None else [])
+        seen = {t.i for t in starts}
+        frontier = list(starts)
+        for _ in range(NESTED_DEPTH):
+            nxt = []
+            for t in frontier:
+                for c in t.children:
+                    if c.i in seen or c.dep_ not in NESTED_DEPS or temporal(c):
+                        continue
+                    if t in starts and c.dep_ == "prep" and c.lower_ in _words("locative_preps"):
+                        continue  # "blocked roads in the capital": where it happened (the claim's place)
+                    seen.add(c.i)
+                    if c.dep_ == "ccomp" or (c.dep_ == "acl" and c.pos_ in VERBAL and c.tag_ != "VBN"):
+                        # "its demand that Israel ease ...": the clause's subject is whom it is about
+                        found = [r for r in self.resolve(_children_of(c, "nsubj", "nsubjpass"))
+                                 if r.entity not in exclude]
+                        if found:
+                            return found
+                    nxt.append(c)
+            found = [r for t in nxt if t.pos_ in NOMINAL and t.pos_ != "ADJ"
+                     for r in self.resolve([t]) if r.entity not in exclude]
+            if found:
+                return list({r.entity: r for r in found}.values())
+            frontier = nxt
+        return []
 
     def _counted(self, m: Match) -> bool:
         """Is the object a number of people ("killing one", "arresting 12")? Then the count is the object."""
@@ -254,10 +302,50 @@ class _Sentence:
         United States speeded up the withdrawal")."""
         out = _Fill()
         head = noun.head
-        if noun.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in ASPECTUAL and head.pos_ in VERBAL:
+        if (noun.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in _words("aspectual_verbs")
+                and head.pos_ in VERBAL):
             tokens = subject_of(head) if noun.dep_ == "dobj" else [
                 g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
-            out.found, out.tokens = self.resolve(tokens), tokens
+            out.found, out.tokens, out.own = self.resolve(tokens), tokens, True
+        return out
+
+    def _event_subject(self, verb) -> _Fill:
+        """A verb whose subject is an event ("a raid conducted by X killed ten", "the strikes destroyed ...")
+        is done by that event's actor."""
+        out = _Fill()
+        for subj in [c for c in verb.children if c.dep_ == "nsubj"]:
+            for inner in self.by_token.get(subj.i, ()):
+                if inner.kind != "noun":
+                    continue
+                found = self.fill(inner, inner.pattern.subject)
+                if not found.found:
+                    found = self._noun_actor(subj)
+                if found.found:
+                    found.own = True
+                    return found
+        return out
+
+    def _noun_actor(self, noun) -> _Fill:
+        """An event noun's actor named outside its own phrase: a reduced relative with a by-phrase ("a raid
+        conducted by X", "the barbarity carried out by the regime"), else the subject of the clause whose
+        adverbial phrase the noun heads ("conducted strikes in support of X": the strikers support X;
+        "joined the fight against X")."""
+        out = _Fill()
+        for c in noun.children:
+            if c.dep_ == "acl" and c.tag_ == "VBN":
+                tokens = [g for a in c.children if a.dep_ == "agent" for g in a.children if g.dep_ == "pobj"]
+                found = self.resolve(tokens)
+                if found:
+                    out.found, out.tokens, out.own = found, tokens, True
+                    return out
+        prep = noun.head
+        host = prep.head
+        if host.pos_ in ("NOUN", "PROPN") and host.dep_ == "dobj":
+            host = host.head  # "carried out strikes in support of X": the phrase hangs off the verb's object
+        if noun.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ in _words("noun_actor_preps") \
+                and host.pos_ in VERBAL:
+            tokens = subject_of(host)
+            out.found, out.tokens, out.own = self.resolve(tokens), tokens, True
         return out
 
     def _beneficiary(self, verb, exclude: set[str]) -> list[Resolved]:
@@ -296,7 +384,9 @@ class _Sentence:
         # abandon his policy") has not happened
         heads = {m.token.i for m in found}
         demands = {m.token.i for m in found if m.pattern.predicate == "DEMAND"}
-        cands = [c for c in cands if not _complement_of(c.match, heads) and not _demanded(c.match, demands)]
+        unreal = {m.token.i for m in found if m.pattern.predicate in _words("unrealised_predicates")}
+        cands = [c for c in cands if not _complement_of(c.match, heads) and not _demanded(c.match, demands)
+                 and not _unrealised(c.match, unreal) and not _requested(c.match)]
         cands += self._obligations({m.token.i for m in found})
         self.owned = [(c.match.token.i, self._own_span(c.match.token)) for c in cands if c.match.kind == "noun"]
         out: list[Claim] = []
@@ -326,16 +416,21 @@ class _Sentence:
         predicate, mode = p.predicate, p.mode
         if m.kind == "light_verb" and mode is None:
             mode = _noun_mode(m.noun, predicate)
-        if p.place_object and obj and all(types.get(r.entity) in PLACE_TYPES for r in obj):
+        if p.place_object and obj and all(types.get(r.entity) in _words("place_types") for r in obj):
             predicate, mode = p.place_object
+        if predicate == "THREATEN" and m.token.lemma_.lower() in ps.promise_verbs:
+            vowed = [c.xcomp] if c.xcomp is not None else [
+                inner for x in m.token.children if x.dep_ == "xcomp" for inner in self.by_token.get(x.i, ())]
+            if vowed and vowed[0].pattern.predicate in _cooperative():
+                predicate, mode = "AGREE", None  # "vowed to cooperate with X": a promise, not a threat
         if predicate == "THREATEN" and mode is None and c.xcomp is not None:
             mode = ps.threat_mode(c.xcomp.pattern.predicate, c.xcomp.pattern.mode)
         subject, stated = c.subject, obj  # the participants as stated, before any retyping
+        negated = p.negatable and _negated(m)
         if not p.relation:
-            predicate, mode, subject, obj = self.retype(m, predicate, mode, subject, obj)
+            predicate, mode, subject, obj, negated = self.retype(m, predicate, mode, subject, obj, negated)
         if {r.entity for r in subject} == {r.entity for r in obj} and obj:
             return []
-        negated = p.negatable and _negated(m)
         trigger = self._trigger_span(m)
         evidence = self.evidence(m, subject + obj + place)
         clause = self.clause(m)
@@ -361,26 +456,56 @@ class _Sentence:
         if stated:  # a standing relation needs both ends ("waging war against X" asserts hostility to X)
             out += [replace(base, predicate=rel, mode=None, subject=tuple(r.entity for r in c.subject),
                             object=tuple(r.entity for r in stated)) for rel in p.implies]
+        if base.predicate in _words("co_participant_predicates") and not negated:
+            out += self._co_participants(m, base, c.subject, stated)
         return out
 
-    def retype(self, m: Match, predicate: str, mode: str | None, subject: list[Resolved], obj: list[Resolved]):
+    def _co_participants(self, m: Match, base: Claim, subject: list[Resolved], target: list[Resolved]) -> list[Claim]:
+        """ALLIED_WITH between the co-authors of a hostile act ("A and B attacked C") and with a partner
+        named by "alongside"/"beside" ("fought C alongside B"); rule `allied-with.co-participants`."""
+        partners = [r for t in (m.token, m.noun) if t is not None for c in t.children
+                    if c.dep_ == "prep" and c.lower_ in _words("alongside_preps") for r in self.resolve(
+                        [g for g in c.children if g.dep_ == "pobj"])]
+        enemies = {r.entity for r in target}
+        actors = [r for r in subject if self.mentions.types.get(r.entity) not in _words("place_types")]
+        out = []
+        first = actors[:1]
+        for other in actors[1:] + partners:
+            if not first or other.entity == first[0].entity or other.entity in enemies:
+                continue
+            out.append(replace(base, predicate="ALLIED_WITH", mode=None, subject=(first[0].entity,),
+                               object=(other.entity,), quantities=(), rule="allied-with.co-participants"))
+        return out
+
+    def retype(self, m: Match, predicate: str, mode: str | None, subject: list[Resolved], obj: list[Resolved],
+               negated: bool):
+        """The PLOVER retyping rules (`retype` in events.yaml), first that applies: (predicate, mode,
+        subject, object, negated)."""
         ps = patterns()
         verb = m.token
         marks = _markers(verb)
-        if not marks:
-            return predicate, mode, subject, obj
+        conditions = _conditions(verb)
         for rule in ps.retype:
-            if predicate not in rule.sources or not marks & rule.markers:
+            if predicate not in rule.sources:
+                continue
+            if rule.negated != negated and rule.negated:
+                continue
+            if rule.markers and not marks & rule.markers:
+                continue
+            if not rule.markers and not rule.negated:
+                continue
+            if rule.conditions and not conditions & rule.conditions:
                 continue
             if rule.to == "DEMAND":
                 speaker = self._speaker_of(verb)
                 if not speaker:
                     continue  # the author's own "must": an opinion, kept as the event
-                return "DEMAND", None, speaker, subject
+                return "DEMAND", None, speaker, subject, negated
+            still = negated and not rule.negated
             if rule.to == "THREATEN":
-                return "THREATEN", ps.threat_mode(predicate, mode), subject, obj
-            return rule.to, None, subject, obj
-        return predicate, mode, subject, obj
+                return "THREATEN", ps.threat_mode(predicate, mode), subject, obj, still
+            return rule.to, None, subject, obj, still
+        return predicate, mode, subject, obj, negated
 
     def _speaker_of(self, verb) -> list[Resolved]:
         """The speaker of the clause a verb is in ("X said / declared / concluded that Y must ..."), resolved."""
@@ -407,12 +532,15 @@ class _Sentence:
                 t = types.get(r.entity)
                 if r.entity in taken or any(o.entity == r.entity for o in out):
                     continue
-                if t in PLACE_TYPES or (kinds is None and t == "state"):
+                row = self.mentions.at(r.span.start, r.span.end)
+                if row is not None and row[3] == "common":
+                    continue  # "in a crowded market": a description, no place to group or query by
+                if t in _words("place_types") or (kinds is None and t == "state"):
                     out.append(r)
 
         for host in hosts:
             for c in attached(host):
-                if c.dep_ == "prep" and c.lower_ in LOCATIVE:
+                if c.dep_ == "prep" and c.lower_ in _words("locative_preps"):
                     take(c, None)
         # "against the Pakistani army in Baluchistan": a place named inside an argument's phrase
         for host in hosts:
@@ -421,8 +549,8 @@ class _Sentence:
                     for arg in ([c] if c.dep_ in ("dobj", "nsubj", "nsubjpass")
                                 else [g for g in c.children if g.dep_ == "pobj"]):
                         for prep in arg.children:
-                            if prep.dep_ == "prep" and prep.lower_ in LOCATIVE:
-                                take(prep, PLACE_TYPES)
+                            if prep.dep_ == "prep" and prep.lower_ in _words("locative_preps"):
+                                take(prep, _words("place_types"))
         return out
 
     # -- spans ------------------------------------------------------------------------------------------
@@ -531,8 +659,44 @@ def _own_subject(m: Match, tokens: list) -> bool:
     return any(tok.head.i in heads or tok.i == word.head.i for tok in tokens)
 
 
+def _children_of(tok, *deps: str) -> list:
+    return [c for c in tok.children if c.dep_ in deps]
+
+
 def _kind(m: Match) -> str:
     return m.kind
+
+
+def _unrealised(m: Match, heads: set[int]) -> bool:
+    """Is the event noun what a refusal, demand or threat is about ("dismissed an appeal", "reneged on his
+    commitment", "rejected an invitation to attend a meeting")? It has not happened: the verb's object, not a
+    claim of its own. Followed through one "of"/"to" phrase ("rejected an invitation to the meeting")."""
+    tok = m.token
+    if m.kind != "noun":
+        return False
+    for _ in range(3):
+        if tok.dep_ in ("dobj", "nsubjpass") and tok.head.i in heads:
+            return True
+        if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.head.i in heads:
+            return True
+        if tok.dep_ not in ("pobj", "prep", "acl", "xcomp", "dobj") or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
+@functools.cache
+def _cooperative() -> frozenset[str]:
+    """AGREE and the types `retype.future-cooperation` turns into AGREE: what a promise can promise."""
+    rule = next((r for r in patterns().retype if r.id == "retype.future-cooperation"), None)
+    return frozenset({"AGREE"} | (rule.sources if rule else frozenset()))
+
+
+def _requested(m: Match) -> bool:
+    """Is the event what a verb of asking asks for ("asked Togo to extradite the suspects")?"""
+    tok = m.token
+    return (tok.dep_ in ("xcomp", "ccomp") and tok.head.i != tok.i
+            and tok.head.lemma_.lower() in patterns().request_verbs)
 
 
 def _demanded(m: Match, demands: set[int]) -> bool:
@@ -594,6 +758,20 @@ def _markers(verb) -> set[str]:
         if head.dep_ == "acomp":
             aux_of(head.head)
     return out
+
+
+def _conditions(verb) -> set[str]:
+    """The subordinators of the conditional clauses on the event verb or on the verb or adjective whose
+    complement it is ("will withdraw its force unless ...", "is prepared to impose sanctions if ...")."""
+    hosts = [verb]
+    t = verb
+    for _ in range(2):
+        if t.dep_ not in ("xcomp", "acomp", "ccomp") or t.head.i == t.i:
+            break
+        t = t.head
+        hosts.append(t)
+    return {g.lower_ for h in hosts for c in h.children if c.dep_ == "advcl"
+            for g in c.children if g.dep_ == "mark"}
 
 
 def _sentence_spans(doc: Document):

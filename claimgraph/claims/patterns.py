@@ -80,12 +80,20 @@ class Pattern:
 
 @dataclass(frozen=True)
 class Retype:
-    """A PLOVER retyping rule: an event of a type in `sources` said with one of `markers` becomes `to`."""
+    """A PLOVER retyping rule: an event of a type in `sources` said with one of `markers` becomes `to`.
+
+    conditions: when not empty, the rule applies only to an event under a condition marked by one of these
+    subordinators ("will withdraw unless ...", "prepared to impose sanctions if ...").
+    negated: the rule applies only to a negated event, and consumes the negation ("will not accept" is a
+    REJECT, not a negated AGREE). Such a rule may have no markers: any negated event of `sources` qualifies.
+    """
 
     id: str
     markers: frozenset[str]
     sources: frozenset[str]
     to: str
+    conditions: frozenset[str] = frozenset()
+    negated: bool = False
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,8 @@ class PatternSet:
     light: verb lemma -> light-verb patterns.
     retype: the retyping rules, in file order.
     threat_modes: 'PREDICATE' or 'PREDICATE/mode' of a threatened act -> THREATEN mode.
+    request_verbs: lemmas of verbs of asking, whose complement is no event of its own.
+    promise_verbs: lemmas of vows, an AGREE when what is vowed is cooperative.
     """
 
     version: str
@@ -106,6 +116,8 @@ class PatternSet:
     light: dict[str, tuple[Pattern, ...]]
     retype: tuple[Retype, ...]
     threat_modes: dict[str, str]
+    request_verbs: frozenset[str] = frozenset()
+    promise_verbs: frozenset[str] = frozenset()
 
     def threat_mode(self, predicate: str, mode: str | None) -> str | None:
         if mode and f"{predicate}/{mode}" in self.threat_modes:
@@ -155,7 +167,8 @@ def patterns() -> PatternSet:
         group = {"verb": "verbs", "adjective": "verbs", "noun": "nouns", "light_verb": "light"}[p.kind]
         for lemma in p.lemmas:
             index[group][lemma].append(p)
-    retype = tuple(Retype(r["id"], frozenset(r["markers"]), frozenset(r["from"]), r["to"])
+    retype = tuple(Retype(r["id"], frozenset(r.get("markers") or ()), frozenset(r["from"]), r["to"],
+                          frozenset(r.get("conditions") or ()), bool(r.get("negated", False)))
                    for r in data.get("retype") or [])
     return PatternSet(
         version=str(data["version"]),
@@ -164,6 +177,8 @@ def patterns() -> PatternSet:
         light={k: tuple(v) for k, v in index["light"].items()},
         retype=retype,
         threat_modes={str(k): str(v) for k, v in (data.get("threat_modes") or {}).items()},
+        request_verbs=frozenset(str(w) for w in data.get("request_verbs") or ()),
+        promise_verbs=frozenset(str(w) for w in data.get("promise_verbs") or ()),
     )
 
 

@@ -761,9 +761,6 @@ def _quantity(doc, sent, off: int, n: Number, lex: Lexicon):
     return (Span(off + n.start, end), n.value, n.low, n.high, n.qualifier, unit, what, whom, n.vague)
 
 
-_PERSON_PRONOUNS = frozenset({"him", "her", "he", "she"})
-
-
 def _named_counts(doc, sent, base: int, taken, lex: Lexicon) -> list[Quantity]:
     """One person taken by a casualty verb as its object, or as the subject of its passive: a pronoun
     ("killing him"), a name ("killed Rostum and his associate" -> 2), a definite person noun ("killing the
@@ -786,7 +783,7 @@ def _named_counts(doc, sent, base: int, taken, lex: Lexicon) -> list[Quantity]:
         definite = any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an") for c in dets)
         person_noun = t.pos_ == "NOUN" and t.tag_ == "NN" and (
             t.lower_ in lex.people_nouns or t.lemma_.lower() in lex.whom)
-        person = (t.lower_ in _PERSON_PRONOUNS
+        person = (t.lower_ in rules.words("quantities", "person_pronouns")
                   or (t.pos_ == "PROPN" and t.ent_type_ not in lex.not_person_entities)
                   or (person_noun and (definite or not dets))
                   # "killed Rostum and his associate": whoever is coordinated with a person counted

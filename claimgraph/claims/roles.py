@@ -31,46 +31,28 @@ from claimgraph import rules
 from claimgraph.claims.patterns import attached
 from claimgraph.records import Span
 
-__all__ = ["Mentions", "Resolved", "conjuncts", "role_tokens", "subject_of"]
+__all__ = ["Mentions", "Resolved", "conjuncts", "role_tokens", "subject_of", "temporal"]
 
 #: Dependencies that make up a noun phrase's core (no prepositional phrases, no clauses).
 CORE_DEPS = frozenset({"compound", "amod", "poss", "det", "nummod", "appos", "nmod"})
-#: Relative pronouns: a relative clause's subject that stands for the noun the clause modifies.
-RELATIVE = frozenset({"that", "which", "who", "whom", "whose"})
-#: Verbs that give a thing its name in "X known as Y", "X called Y", "X dubbed Y".
-NAMING = frozenset({"know", "call", "name", "dub", "term", "label", "style"})
 NOMINAL = frozenset({"NOUN", "PROPN", "PRON", "NUM", "X"})
 VERBAL = frozenset({"VERB", "AUX"})
 #: How far up the tree a subject is looked for (conjunctions, complements, participles).
 MAX_DEPTH = 5
 #: How many references (pronoun to speaker, "of" phrase, ...) one resolution may follow.
 MAX_RESOLVE_DEPTH = 8
-#: Personal pronouns that, as the subject of a reported clause, are its speaker ("Iraq said it would ...").
-PERSONAL = frozenset({"it", "they", "he", "she", "we", "its", "their", "his", "her", "our"})
-#: Nouns for what an actor issues: a participle on them is the issuer's act ("issued a declaration
-#: demanding that ...", "released a statement condemning ...").
-COMMUNICATION = frozenset({"statement", "declaration", "communique", "communiqué", "letter", "resolution",
-                           "message", "note", "video", "appeal", "ultimatum", "report", "decree", "order"})
-#: Nouns that count or pick out part of a group: "thousands of Iraqi Kurds", "a group of deputies".
-PARTITIVES = frozenset({"thousand", "hundred", "dozen", "ten", "score", "million", "number", "majority", "group",
-                        "some", "many", "most", "all", "few", "several", "one", "two", "rest", "part", "batch",
-                        "patch", "contingent", "band", "unit"})
-#: Kinds of place whose "of" phrase names the place: "the town of Gorazde", "the province of Helmand".
-PLACE_HEADS = frozenset({"town", "city", "village", "province", "district", "region", "port", "enclave",
-                         "county", "valley", "island", "state", "capital", "territory", "area", "border",
-                         "market", "bazaar", "neighbourhood", "neighborhood", "suburb", "outskirts", "centre",
-                         "center", "heart"})
-#: People who act for a group, besides the linker's organ and movement heads (data/entities.yaml):
-#: "leaders of Romania's new government", "members of the TTP".
-AGENTS = frozenset({"leader", "leaders", "member", "members", "representative", "representatives", "delegate",
-                    "delegates", "supporter", "supporters", "fighter", "fighters", "head", "chief", "envoys"})
 
+
+def _words(key: str) -> frozenset[str]:
+    """A word list of data/roles.yaml (relative_pronouns, naming_verbs, personal_pronouns, communication_nouns,
+    partitives, place_heads, agents: each documented there)."""
+    return rules.words("roles", key)
 
 @functools.cache
 def _agent_heads() -> frozenset[str]:
     """Nouns whose "of"/"from" phrase names the group they act for ("officials of", "troops from")."""
     data = rules.load("entities")
-    words = set(AGENTS)
+    words = set(_words("agents"))
     for key in ("military_heads", "government_heads", "armed_heads", "movement_heads"):
         words.update(w.lower() for w in data.get(key) or [] if " " not in w)
     return frozenset(words)
@@ -94,7 +76,7 @@ def _relative(tokens: list, verb) -> list:
     """A relative pronoun subject ("movements that are waging") stands for the noun the clause modifies."""
     out = []
     for t in tokens:
-        if t.lower_ in RELATIVE and t.tag_ in ("WDT", "WP", "WP$") and verb.dep_ == "relcl":
+        if t.lower_ in _words("relative_pronouns") and t.tag_ in ("WDT", "WP", "WP$") and verb.dep_ == "relcl":
             out.append(verb.head)
         else:
             out.append(t)
@@ -132,7 +114,7 @@ def subject_of(tok, depth: int = 0) -> list:
         controller = [c for c in _children(verb, "dobj") if c.i < tok.i]
         return controller or subject_of(verb, depth + 1)
     if dep in ("acl", "relcl") and tok.tag_ == "VBG" and head.pos_ in NOMINAL:
-        if head.lemma_.lower() in COMMUNICATION and head.dep_ == "dobj" and head.head.i != head.i:
+        if head.lemma_.lower() in _words("communication_nouns") and head.dep_ == "dobj" and head.head.i != head.i:
             return subject_of(head.head, depth + 1)
         return [head]
     if dep == "advcl" and head.pos_ in VERBAL and (
@@ -346,12 +328,14 @@ class Mentions:
             row = self.token(tok.head, base)
             if row is not None:
                 return [Resolved(row[2], Span(row[0], row[1]))]
-        if tok.lemma_.lower() in PLACE_HEADS:  # "the besieged Bosnian town of Gorazde" is Gorazde
+        if tok.lemma_.lower() in _words("place_heads"):  # "the besieged Bosnian town of Gorazde" is Gorazde
             named = self._of_phrase(tok, base, names, ("of",))
             if named:
                 return named
         row = self.token(tok, base)
-        if row is not None and row[3] == "coreference" and tok.pos_ == "NOUN":
+        if row is not None and row[3] == "common" and tok.i in names:
+            row = None  # "its border ... known as the Durand Line": the name it is given wins over the description
+        if row is not None and row[3] in ("coreference", "common") and tok.pos_ == "NOUN":
             # "the president of Armenia" names whom it is about: not a reference back
             named = self._of_phrase(tok, base, names)
             if named:
@@ -366,10 +350,10 @@ class Mentions:
         found = self._core(tok, base, names)
         if found:
             return found
-        if tok.pos_ == "PRON" and tok.lower_ in PERSONAL:
+        if tok.pos_ == "PRON" and tok.lower_ in _words("personal_pronouns"):
             return self._speaker(tok, base, names)
         if (tok.lower_ in _agent_heads() or tok.lemma_.lower() in _agent_heads() or tok.like_num
-                or tok.lemma_.lower() in PARTITIVES):
+                or tok.lemma_.lower() in _words("partitives")):
             return self._of_phrase(tok, base, names)
         return []
 
@@ -410,7 +394,7 @@ class Mentions:
         for _ in range(3):
             if verb.dep_ == "ccomp" and verb.head.i != verb.i:
                 for subj in subject_of(verb.head):
-                    if subj.pos_ != "PRON" or subj.lower_ not in PERSONAL:
+                    if subj.pos_ != "PRON" or subj.lower_ not in _words("personal_pronouns"):
                         return self.resolve(subj, base, names)
                 return []
             if verb.dep_ in ("conj", "xcomp") and verb.head.i != verb.i:
@@ -427,7 +411,7 @@ class Mentions:
             row = self.token(t, base)
             if row is not None:
                 found = [Resolved(row[2], Span(row[0], row[1]))]
-            elif t.dep_ == "poss" and t.lower_ in PERSONAL:
+            elif t.dep_ == "poss" and t.lower_ in _words("personal_pronouns"):
                 found = self._speaker(t, base, names) or self._owner(t, base, names)
             else:
                 stack.extend(c for c in t.children if c.dep_ in CORE_DEPS)
@@ -439,12 +423,13 @@ class Mentions:
 
     def _misparsed_coordination(self, tok, base: int, row) -> list[Resolved]:
         """"the TTP and Pakistan's Balouch separatist movements" parsed as one noun phrase whose modifier
-        "TTP" has the conjunct "Pakistan's": the modifier is coordinated with the whole phrase."""
+        "TTP" has the conjunct "Pakistan's": the modifier is coordinated with the whole phrase. Two demonyms
+        on one head ("Ghanaian and Togolese troops") are two actors, not one."""
         out = []
-        stack = [c for c in tok.children if c.dep_ in ("nmod", "compound") and c.i < tok.i]
+        stack = [c for c in tok.children if c.dep_ in ("nmod", "compound", "amod") and c.i < tok.i]
         while stack:
             c = stack.pop()
-            stack.extend(g for g in c.children if g.dep_ in ("nmod", "compound") and g.i < c.i)
+            stack.extend(g for g in c.children if g.dep_ in ("nmod", "compound", "amod") and g.i < c.i)
             conj = [g for g in c.children if g.dep_ == "conj"]
             if not conj or not any(g.dep_ == "cc" for g in c.children):
                 continue
@@ -468,7 +453,7 @@ def naming(sent) -> dict[int, object]:
     participle higher up: "fortification of its border ... known as the Durand Line")."""
     out: dict[int, object] = {}
     for t in sent:
-        if t.dep_ != "acl" or t.lemma_.lower() not in NAMING or t.tag_ != "VBN":
+        if t.dep_ != "acl" or t.lemma_.lower() not in _words("naming_verbs") or t.tag_ != "VBN":
             continue
         name = None
         for c in t.children:

@@ -6,7 +6,16 @@ In order, over every parsed block (title, body, references):
    "Afghans" (a plural noun) the Afghan people, "Baloch separatist movements" an armed movement;
 3. a capital is its government (metonymy) unless it is the place where something physical happens;
 4. names spaCy's NER finds and the gazetteer does not know become document-local entities;
-5. "the group", "the country", "its fighters" refer back to the nearest compatible entity.
+5. "the group", "the country", "its fighters" refer back to the nearest compatible entity;
+6. mentions beyond names (`beyond_names` in entities.yaml, on by default): a common-noun phrase whose head
+   names an actor or a kind of place ("militants", "the two leaders", "a petrol station") is a mention of
+   its own document-local entity (one per head word; how 'common'), or, when definite, refers back to the
+   nearest compatible entity ("the city"); a personal pronoun ("we", "they", "I") refers back to the
+   nearest compatible entity (how 'pronoun');
+7. a person, group or population the gazetteer gives no country takes one from its noun phrase: a demonym,
+   possessive or state name before it ("Israeli Prime Minister Ehud Barak", "Lebanon's President X", "Iraqi
+   Kurds"), a place in its "in/of/from" phrase ("rebels in the Ivory Coast"), or, for a head of state or
+   government named by title alone ("President X"), the one state the document names.
 Text in other scripts is foreign text, never an entity; citation markers are blanked before parsing.
 """
 
@@ -23,6 +32,9 @@ from claimgraph.document import Document
 from claimgraph.entities.gazetteer import GazEntry, Gazetteer, Name, boundaries, fold, is_acronym, load
 from claimgraph.records import Entity, Mention, Span
 
+#: The key prefix of a local entity made from a common-noun description ("the militants"): such an entity is
+#: one document's, never merged across documents by its name (store/rows.py).
+DESCRIPTION_PREFIX = "description-"
 #: The longest name, in tokens (hyphens split words into three tokens).
 MAX_TOKENS = 14
 
@@ -76,6 +88,14 @@ def _rules() -> dict:
         "platforms": frozenset(data["platform_prefixes"]),
         "anaphors": {tuple(k.lower().split()): tuple(v) for k, v in data["anaphors"].items()},
         "possessive": {t: frozenset(ws) for t, ws in data["possessive_heads"].items()},
+        "country_titles": heads("country_titles"),
+        "beyond_names": bool(data["beyond_names"]),
+        "common_heads": {w.lower(): t for t, ws in data["common_heads"].items() for w in ws},
+        "pronouns": {w.lower(): tuple(ts) for w, ts in data["pronouns"].items()},
+        "definite_refers_to": {t: tuple(ts) for t, ts in data["definite_refers_to"].items()},
+        "definite_determiners": heads("definite_determiners"),
+        "country_types": frozenset(data["country_types"]),
+        "country_preps": heads("country_preps"),
     }
 
 
@@ -115,6 +135,7 @@ class Linker:
         self.day = doc.anchor_date()
         self.links: list[_Link] = []
         self.locals: dict[str, _Local] = {}
+        self.countries: dict[str, str] = {}  # entity id -> country found by the country pass
         self.r = _rules()
 
     # -- helpers --------------------------------------------------------------------------------------------
@@ -467,18 +488,138 @@ class Linker:
         entry = self._entry(eid)
         return entry.type if entry else None
 
-    def _corefer(self, span: Span, allowed: tuple[str, ...], window: int) -> None:
-        if self._taken(span):
-            return
+    def _corefer(self, span: Span, allowed: tuple[str, ...], window: int, how: str = "coreference",
+                 names_only: bool = False) -> bool:
+        """Link `span` to the nearest earlier entity of an allowed type within `window` sentences; True when
+        it did. names_only: only a named mention is an antecedent (a definite description refers to a
+        name, not to another description: "a checkpoint near the city")."""
+        if self._taken(span) or not allowed:
+            return False
         here = self.doc.sentence_at(span.start)
         if here is None:
-            return
+            return False
         earliest = self.doc.sentences[max(0, here - window)].span.start
         candidates = [link for link in self.links
                       if earliest <= link.span.start and link.span.end <= span.start
-                      and link.how != "coreference" and self._type_of(link.entity) in allowed and link.facet is None]
+                      and link.how not in ("coreference", "pronoun") and self._type_of(link.entity) in allowed
+                      and not (names_only and link.how == "common")
+                      and link.facet is None]
         if candidates:
-            self.links.append(_Link(span, max(candidates, key=lambda c: c.span.start).entity, "coreference"))
+            self.links.append(_Link(span, max(candidates, key=lambda c: c.span.start).entity, how))
+            return True
+        return False
+
+    # -- 6: mentions beyond names ----------------------------------------------------------------------------
+
+    def beyond_names_pass(self) -> None:
+        """Common-noun phrases and personal pronouns as mentions (step 6 of the module docstring)."""
+        if not self.r["beyond_names"]:
+            return
+        heads, pronouns, refer = self.r["common_heads"], self.r["pronouns"], self.r["definite_refers_to"]
+        window = int(self.r["coreference_window"])
+        for base, sdoc in zip(self.doc.paragraphs, self.doc.parsed, strict=True):
+            for tok in sdoc:
+                if tok.pos_ == "PRON" and tok.lower_ in pronouns:
+                    if tok.i > 0 and sdoc[tok.i - 1].lemma_.lower() == "let":
+                        continue  # "let us see", "let me say": no one is referred to
+                    span = Span(base.start + tok.idx, base.start + tok.idx + len(tok))
+                    self._corefer(span, pronouns[tok.lower_], window, how="pronoun")
+                    continue
+                etype = heads.get(tok.lemma_.lower()) if tok.pos_ == "NOUN" else None
+                if etype is None or tok.dep_ == "compound":
+                    continue  # the head of its phrase only: "civilian casualties" is no mention of civilians
+                left = tok
+                for c in reversed([c for c in tok.children if c.i < tok.i]):
+                    if c.dep_ not in ("det", "amod", "compound", "nummod", "quantmod", "nmod") or c.i != left.i - 1:
+                        break
+                    left = c.left_edge if c.left_edge.i == c.i - (c.i - c.left_edge.i) else c
+                span = Span(base.start + left.idx, base.start + tok.idx + len(tok))
+                if self._taken(span):
+                    continue
+                definite = any(c.dep_ == "det" and c.lower_ in self.r["definite_determiners"] for c in tok.children)
+                if etype == "place" and any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+                    continue  # "the city of Mosul": the name in the "of" phrase is the mention
+                if definite and self._corefer(span, tuple(refer.get(etype, ())), window, how="coreference",
+                                              names_only=True):
+                    continue
+                name = tok.lemma_.lower()
+                eid = self._local(name, etype, key=f"{DESCRIPTION_PREFIX}{slug(name)}")
+                self.links.append(_Link(span, eid, "common"))
+
+    # -- 7: countries from the noun phrase --------------------------------------------------------------------
+
+    def _country_of(self, eid: str) -> str | None:
+        if eid in self.locals:
+            return self.locals[eid].country or self.countries.get(eid)
+        entry = self._entry(eid)
+        if entry is None:
+            return None
+        return self.gaz.state_of(eid) or self.countries.get(eid)
+
+    def _link_at(self, start: int, end: int) -> _Link | None:
+        return next((lk for lk in self.links if lk.span.start < end and start < lk.span.end), None)
+
+    def country_pass(self) -> None:
+        """Countries for actors the gazetteer cannot place (step 6 of the module docstring). Only an entity
+        with no country gets one, and the first mention that shows one decides."""
+        states = {lk.entity for lk in self.links if lk.how != "url" and self._type_of(lk.entity) == "state"}
+        titled: list[str] = []
+        for base, sdoc in zip(self.doc.paragraphs, self.doc.parsed, strict=True):
+            for link in [lk for lk in self.links if base.start <= lk.span.start and lk.span.end <= base.end]:
+                eid = link.entity
+                etype = self._type_of(eid)
+                if etype not in self.r["country_types"] or self._country_of(eid):
+                    continue
+                span = sdoc.char_span(link.span.start - base.start, link.span.end - base.start,
+                                      alignment_mode="expand")
+                if span is None or not len(span):
+                    continue
+                found, title = self._np_country(span, etype, base.start)
+                if found:
+                    self.countries[eid] = found
+                elif title and etype == "person":
+                    titled.append(eid)
+        if len(states) == 1:
+            for eid in titled:
+                if not self._country_of(eid):
+                    self.countries[eid] = next(iter(states))
+
+    def _np_country(self, span, etype: str, base: int) -> tuple[str | None, bool]:
+        """(the country the noun phrase around `span` names, whether a title word stands before it)."""
+        sdoc = span.doc
+        sent_start = span.sent.start
+        title = False
+        k = span.start - 1
+        # leftwards over the words of the same noun phrase: titles, adjectives, names, possessive 's
+        while k >= sent_start and span.start - k <= 6:
+            tok = sdoc[k]
+            if tok.pos_ not in ("PROPN", "NOUN", "ADJ", "PART") and tok.tag_ != "POS" and tok.text not in ("-",):
+                break
+            title = title or tok.lower_ in self.r["country_titles"]
+            link = self._link_at(base + tok.idx, base + tok.idx + len(tok))
+            if link is not None and self._type_of(link.entity) not in ("person", None):
+                country = self._country_of(link.entity) or (
+                    link.entity if self._type_of(link.entity) == "state" else None)
+                if country:
+                    return country, title
+            k -= 1
+        # "rebels in the Ivory Coast", "the president of Angola": a place in the head's own phrase
+        root = span.root
+        for prep in root.children:
+            if prep.dep_ != "prep" or prep.lower_ not in self.r["country_preps"]:
+                continue
+            if etype == "person" and prep.lower_ != "of":
+                continue  # "a journalist in Beirut" may be a visitor; "the president of X" is X's
+            for obj in prep.children:
+                if obj.dep_ != "pobj":
+                    continue
+                link = self._link_at(base + obj.idx, base + obj.idx + len(obj))
+                if link is not None:
+                    country = self._country_of(link.entity) or (
+                        link.entity if self._type_of(link.entity) == "state" else None)
+                    if country:
+                        return country, title
+        return None, title
 
     # -- assembly -------------------------------------------------------------------------------------------
 
@@ -488,6 +629,8 @@ class Linker:
         self.url_pass()
         self.ner_pass()
         self.coreference_pass()
+        self.beyond_names_pass()
+        self.country_pass()
         by_entity: dict[str, list[Mention]] = defaultdict(list)
         for link in sorted(self.links, key=lambda lk: lk.span):
             by_entity[link.entity].append(Mention(link.span, link.entity, link.how, link.facet))
@@ -495,14 +638,15 @@ class Linker:
         for eid, mentions in by_entity.items():
             if eid in self.locals:
                 loc = self.locals[eid]
-                out.append(Entity(eid, loc.name, loc.type, None, loc.country, tuple(mentions)))
+                out.append(Entity(eid, loc.name, loc.type, None, loc.country or self.countries.get(eid),
+                                  tuple(mentions)))
             else:
                 e = self.gaz.entries[eid]
                 called_government = any(
                     w in m.span.of(self.doc.text).lower().split() for m in mentions for w in self.r["government"])
                 etype = e.type_on(self.day, called_government)
-                out.append(Entity(eid, e.name, etype, e.wikidata,
-                                  self.gaz.state_of(eid) if e.type != "state" else None, tuple(mentions)))
+                country = (self.gaz.state_of(eid) or self.countries.get(eid)) if e.type != "state" else None
+                out.append(Entity(eid, e.name, etype, e.wikidata, country, tuple(mentions)))
         return sorted(out, key=lambda e: e.mentions[0].span)
 
 

@@ -1,6 +1,7 @@
 """`claimgraph eval`: score the pipeline on gold sets (the seed's gold, ISAF, PLOVER, re3d).
 
     result = evaluate(path, limit, workers)     # a JSON-able dict (what `--json` prints)
+    result = evaluate(path, half="a")           # only the records whose id hashes to half A (see `in_half`)
     render(result, console)                     # Rich tables, one per gold set
 
 `evaluate` recognises every gold set at `path` (detect.py), runs the pipeline once over all their texts
@@ -8,7 +9,7 @@
 isaf.py, plover.py, re3d.py) on the documents' JSON. Metric definitions: docs/metrics.md.
 
 Result shape:
-    {"path", "limit", "workers", "seconds", "claimgraph_version", "rules_version",
+    {"path", "limit", "half", "workers", "seconds", "claimgraph_version", "rules_version",
      "records", "failed",
      "sections": [{"kind", "name", "path", "records", "failed",
                    "failures": [{"id", "error", "traceback"}],
@@ -22,6 +23,7 @@ Undefined scores (nothing to score) are null; see metrics.py for the empty-case 
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from typing import Any
@@ -41,15 +43,32 @@ __all__ = ["SCORERS", "detect", "evaluate", "render"]
 SCORERS = {"seed": seed, "isaf": isaf, "plover": plover, "re3d": re3d}
 
 TITLES = {"seed": "seed gold", "isaf": "ISAF", "plover": "PLOVER", "re3d": "re3d"}
+#: The two halves of a gold set: a record is in half "a" when the SHA-1 of its id is even, else in "b".
+HALVES = ("a", "b")
+
+
+def record_key(item: Item, gold: dict[str, Any]) -> str:
+    """The id a record is split on: the gold record's own `id` when it has one (PLOVER, ISAF), else the item's
+    id (re3d: folder and document id; seeds: the gold file)."""
+    rid = gold.get("id") if isinstance(gold, dict) else None
+    return str(rid) if rid else item.id
+
+
+def in_half(key: str, half: str) -> bool:
+    """Is the record with this id in `half`? `int(sha1(id)) % 2 == 0` is half "a". A fixed hash, so the split
+    is the same on every machine and run: develop on one half, check the other (docs/metrics.md)."""
+    return HALVES[int(hashlib.sha1(key.encode("utf-8")).hexdigest(), 16) % 2] == half
 
 
 def evaluate(path: str, limit: int | None = None, workers: int = 1, *, pipeline: Any = None,
-             progress: Callable[[int, int], None] | None = None, keep_outputs: bool = False) -> dict[str, Any]:
+             progress: Callable[[int, int], None] | None = None, keep_outputs: bool = False,
+             half: str | None = None) -> dict[str, Any]:
     """Score every gold set found at `path`.
 
     limit: at most this many records (documents) of each gold set. workers: processes (1 = in-process,
     reusing `pipeline` when given). progress(done, total) is called as records finish. keep_outputs: add each
-    section's system JSON documents (None for a failed record) under "outputs".
+    section's system JSON documents (None for a failed record) under "outputs". half: "a" or "b" scores only
+    that half of each set (`in_half` on `record_key`), after `limit`; None scores every record.
     Raises SourceNotFound / UnsupportedFormat when `path` holds no gold set, ModelUnavailable when the
     spaCy pipeline is missing.
     """
@@ -61,6 +80,9 @@ def evaluate(path: str, limit: int | None = None, workers: int = 1, *, pipeline:
     loaded: list[tuple[GoldSource, list[Item], list[dict[str, Any]]]] = []
     for src in sources:
         items, golds = SCORERS[src.kind].load(src, limit)
+        if half is not None:
+            kept = [(it, g) for it, g in zip(items, golds, strict=True) if in_half(record_key(it, g), half)]
+            items, golds = [it for it, _ in kept], [g for _, g in kept]
         loaded.append((src, items, golds))
     every = [it for _, items, _ in loaded for it in items]
     outcomes = run(every, workers=workers, pipeline=pipeline, progress=progress)
@@ -77,7 +99,7 @@ def evaluate(path: str, limit: int | None = None, workers: int = 1, *, pipeline:
             section["outputs"] = [o.json for o in mine]
         sections.append(section)
     return {
-        "path": str(path), "limit": limit, "workers": workers,
+        "path": str(path), "limit": limit, "half": half, "workers": workers,
         "seconds": round(time.perf_counter() - began, 2),
         "claimgraph_version": __version__, "rules_version": rules_version(),
         "records": len(every), "failed": sum(s["failed"] for s in sections),
@@ -119,6 +141,7 @@ def render(result: dict[str, Any], console: Console) -> None:
         if s["failed"] > 10:
             console.print(f"... and {s['failed'] - 10} more failures (see --json)", highlight=False)
         console.print()
-    console.print(f"{result['records']} records, {result['failed']} failed, {result['seconds']} s, "
+    half = f"half {result['half']} only; " if result.get("half") else ""
+    console.print(f"{half}{result['records']} records, {result['failed']} failed, {result['seconds']} s, "
                   f"{result['workers']} worker(s); claimgraph {result['claimgraph_version']}, "
                   f"rules {result['rules_version']}", highlight=False)

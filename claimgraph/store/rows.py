@@ -22,13 +22,14 @@ from urllib.parse import urlparse
 from claimgraph import __version__
 from claimgraph.document import Document
 from claimgraph.entities import gazetteer
-from claimgraph.entities.linker import slug
+from claimgraph.entities.linker import DESCRIPTION_PREFIX, slug
 from claimgraph.read.sources import is_url
 from claimgraph.records import Claim, PartialDate, Span
 from claimgraph.rules import rules_version
 
-#: Mentions that refer back ("the group", "its") rather than name: counted as mentions, not kept as aliases.
-NOT_NAMES = frozenset({"coreference"})
+#: Mentions that refer back ("the group", "its", "they") or describe ("the militants") rather than name: counted
+#: as mentions, not kept as aliases.
+NOT_NAMES = frozenset({"coreference", "pronoun", "common"})
 
 
 @functools.cache
@@ -37,10 +38,14 @@ def full_rules_version() -> str:
     return f"{rules_version()}+gazetteer@{gazetteer.load().version}"
 
 
-def canonical_entity_id(eid: str, name: str, etype: str) -> str:
-    """The knowledge base's id of an entity: gazetteer ids as they are, local ones by normalised name and type."""
+def canonical_entity_id(eid: str, name: str, etype: str, scope: str | None = None) -> str:
+    """The knowledge base's id of an entity: gazetteer ids as they are, local ones by normalised name and type.
+    A description ("the militants", linker's DESCRIPTION_PREFIX) names no one in particular: it stays the
+    document's own (`scope`, the document id), so that two reports' "militants" are not one actor."""
     if not eid.startswith("local:"):
         return eid
+    if scope and eid.rsplit(":", 1)[-1].startswith(DESCRIPTION_PREFIX):
+        return f"{eid}@{scope[:16]}"
     key = slug(" ".join(name.split())) or eid.rsplit(":", 1)[-1]
     return f"local:{etype}:{key}"
 
@@ -161,7 +166,7 @@ def document_rows(doc: Document) -> DocumentRows:
     aliases: Counter[tuple[str, str]] = Counter()
     gaz = gazetteer.load()
     for e in doc.entities:
-        cid = canonical_entity_id(e.id, e.name, e.type)
+        cid = canonical_entity_id(e.id, e.name, e.type, doc.id)
         local_to_canonical[e.id] = cid
         entry = gaz.entries.get(cid)
         row = merged.setdefault(cid, {
@@ -186,7 +191,7 @@ def document_rows(doc: Document) -> DocumentRows:
         name = entry.name if entry else eid.rsplit(":", 1)[-1].replace("-", " ")
         etype = entry.type if entry else (eid.split(":")[1] if eid.startswith("local:") and eid.count(":") >= 2
                                           else "other")
-        cid = canonical_entity_id(eid, name, etype)
+        cid = canonical_entity_id(eid, name, etype, doc.id)
         local_to_canonical[eid] = cid
         merged.setdefault(cid, {
             "entity_id": cid, "local_id": eid, "name": name, "type": etype,
