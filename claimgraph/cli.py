@@ -66,10 +66,21 @@ Budget = Annotated[float, typer.Option(
 Debug = Annotated[bool, typer.Option("--debug", help="Show the Python traceback of unexpected failures.")]
 
 
-def _pipeline(allow_private: bool):
+def _pipeline(allow_private: bool, sources=None):
     from claimgraph.core import Pipeline  # the model loads here, after the arguments are known to be good
 
-    return Pipeline(read_options=ReadOptions(allow_private=allow_private))
+    return Pipeline(read_options=ReadOptions(allow_private=allow_private), sources=sources)
+
+
+def _source_library(folder: Path | None, fetch: bool, db: str | None, allow_private: bool):
+    """The library of cited documents for `audit --sources/--fetch-sources/--db`, or None (titles only).
+    Sources read are kept in the knowledge base (--db, else $CLAIMGRAPH_DB, else ./claimgraph.db)."""
+    if folder is None and not fetch and db is None:
+        return None
+    from claimgraph.sources.get import SourceLibrary
+    from claimgraph.store.database import Store
+
+    return SourceLibrary(folder, fetch, Store(db), ReadOptions(allow_private=allow_private))
 
 
 def report_error(console: Console, exc: ClaimgraphError) -> None:
@@ -142,6 +153,15 @@ def audit(
         bool, typer.Option("--claims", help="Also list the claims found, paragraph by paragraph.")
     ] = False,
     allow_private: AllowPrivate = False,
+    sources: Annotated[Path | None, typer.Option(
+        "--sources", help="A folder of saved copies of the cited documents (matched by URL: its manifest.json, "
+                          "or a saved page's canonical URL): check each citation against its document.")] = None,
+    fetch_sources: Annotated[bool, typer.Option(
+        "--fetch-sources", help="Fetch cited documents not found in the knowledge base or --sources, and check "
+                                "each citation against its document.")] = False,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="Knowledge base that keeps cited documents between checks (default: $CLAIMGRAPH_DB, else "
+                     "./claimgraph.db; used with --sources/--fetch-sources, or alone to check offline).")] = None,
     budget: Budget = DEFAULT_BUDGET,
     debug: Debug = False,
 ) -> None:
@@ -157,8 +177,14 @@ def audit(
         if len(tasks) != 1:
             raise InputError(f"audit reads one document; this names {len(tasks)} (use `claimgraph extract` "
                              "for many)", source)
-        results = [result for _task, result in run_batch(tasks, DocumentJob(), budget=budget or None,
-                                                         read_options=read_options)]
+        library = _source_library(sources, fetch_sources, db, allow_private)
+        try:
+            pipeline = _pipeline(allow_private, library) if not isinstance(tasks[0], Failure) else None
+            results = [result for _task, result in run_batch(tasks, DocumentJob(), budget=budget or None,
+                                                             read_options=read_options, pipeline=pipeline)]
+        finally:
+            if library is not None:
+                library.store.close()
     except ClaimgraphError as exc:
         _report_error(exc)
         raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -272,15 +298,26 @@ def eval_(
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes (one model load each).")] = 1,
     half: Annotated[Half | None, typer.Option("--half", help="Score only half 'a' or 'b' of each set (split by a "
                                                             "hash of the record id).")] = None,
+    predictions: Annotated[Path | None, typer.Option(
+        "--predictions", help="Write the source-support predictions of WiCE sets here: one JSON line per "
+                              "record, {\"index\", \"label\", \"score\"}.")] = None,
 ) -> None:
     """Score the pipeline on gold datasets and print the scores."""
-    from claimgraph.evaluate import evaluate, render
+    from claimgraph.evaluate import evaluate, render, wice
 
     try:
         result = evaluate(path, limit, workers, half=half.value if half is not None else None)
     except ClaimgraphError as exc:
         _report_error(exc)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    if predictions is not None:
+        try:
+            wice.write_predictions(predictions, result)
+        except OSError as exc:
+            _report_error(ClaimgraphError(f"cannot write the predictions: {exc.strerror}", str(predictions)))
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+    for s in result["sections"]:
+        s.pop("predictions", None)  # written with --predictions; too long for the table or --json
     if json_out:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     else:

@@ -38,9 +38,12 @@ class Pipeline:
     when a document fails.
     """
 
-    def __init__(self, nlp=None, read_options: ReadOptions | None = None, model: str | None = None) -> None:
+    def __init__(self, nlp=None, read_options: ReadOptions | None = None, sources=None,
+                 model: str | None = None) -> None:
         self.nlp = nlp or nlp_stage.load(model)
         self.read_options = read_options or ReadOptions()
+        #: a claimgraph.sources.get.SourceLibrary: when set, the audit reads the cited documents
+        self.sources = sources
         self.timings: Counter[str] = Counter()
         self.stage = "start"
         self.stages: list[tuple[str, Callable[[Document], None]]] = [
@@ -48,7 +51,7 @@ class Pipeline:
             ("nlp", lambda doc: nlp_stage.parse(doc, self.nlp)),
             ("entities", link),
             ("claims", extract_claims),
-            ("audit", lambda doc: audit(doc, self.nlp)),
+            ("audit", lambda doc: audit(doc, self.nlp, self.sources)),
         ]
         start = time.perf_counter()
         warm(self)
@@ -167,4 +170,8 @@ def warm(pipeline: Pipeline | None = None) -> None:
         loader()
     linker.name_prefixes(load_gazetteer())
     if pipeline is not None:
-        pipeline.process_reading(pipeline.read_text(WARM_UP, "warm-up.md", "markdown"))
+        sources, pipeline.sources = pipeline.sources, None  # the warm-up's made-up citations are never looked up
+        try:
+            pipeline.process_reading(pipeline.read_text(WARM_UP, "warm-up.md", "markdown"))
+        finally:
+            pipeline.sources = sources

@@ -87,6 +87,9 @@ def _finding(doc: Document, f: Finding) -> dict[str, Any]:
         "evidence": _evidence(doc, f.evidence),
         "references": list(f.references),
         "suggestion": suggestion,
+        **({"source": {"reference": f.source.reference, "url": f.source.url, "document": f.source.document,
+                       "start": f.source.span.start, "end": f.source.span.end, "text": f.source.text}}
+           if f.source else {}),
     }
 
 

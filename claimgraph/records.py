@@ -317,6 +317,24 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class SourcePassage:
+    """The passage of a cited document that a finding quotes (claimgraph/sources/).
+
+    reference: the label of the reference whose document it is.
+    url: the reference's URL.
+    document: the content hash of the cited document's text (as `Document.id`; the knowledge base keeps it).
+    span: the passage's characters in that text.
+    text: the passage.
+    """
+
+    reference: str
+    url: str
+    document: str
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True)
 class Finding:
     """A problem (or a noteworthy fact) about the document's sourcing.
 
@@ -326,6 +344,7 @@ class Finding:
     evidence: the span the finding is about.
     references: labels of the references involved.
     suggestion: what to do instead, when there is a proposal.
+    source: the passage of the cited document the finding quotes (source-support findings).
     """
 
     code: str
@@ -334,6 +353,7 @@ class Finding:
     evidence: Span
     references: tuple[str, ...] = ()
     suggestion: Suggestion | None = None
+    source: SourcePassage | None = None
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:

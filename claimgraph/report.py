@@ -27,6 +27,17 @@ def _quote(doc: Document, f: Finding) -> str:
     return doc.excerpt(f.evidence, _QUOTE_CHARS)
 
 
+def _passage(f: Finding) -> str:
+    text = " ".join(f.source.text.split()) if f.source else ""
+    return text if len(text) <= _QUOTE_CHARS else text[: _QUOTE_CHARS - 1].rstrip() + "\u2026"
+
+
+def _where(f: Finding) -> str:
+    """Where the quoted passage is: the cited document's id and the passage's offsets in its text."""
+    s = f.source
+    return f"document {s.document}, characters {s.span.start}\u2013{s.span.end}" if s else ""
+
+
 def _by_severity(doc: Document) -> dict[str, list[Finding]]:
     return {sev: [f for f in doc.findings if f.severity == sev] for sev in SEVERITIES}
 
@@ -96,6 +107,9 @@ def render_console(doc: Document, console: Console) -> None:
                         )
                     )
                 body.append(Text("References: " + "; ".join(shown), style="dim"))
+            if f.source:
+                body.append(Text(f"Source [{f.source.reference}] says ({_where(f)}): \u201c"
+                                 + _passage(f) + "\u201d", style="blue"))
             if f.suggestion:
                 body.append(Text("Suggestion: " + f.suggestion.message, style="green"))
             console.print(Panel(Group(*body), title=f"[{_STYLE[sev]}]{sev}[/] {f.code}", title_align="left"))
@@ -189,6 +203,9 @@ def render_markdown(doc: Document) -> str:
             lines.append(f"> {_md(_quote(doc, f))}")
             if f.references:
                 lines += ["", "References: " + ", ".join(f"\\[{_md(r)}\\]" for r in f.references)]
+            if f.source:
+                lines += ["", f"Source \\[{_md(f.source.reference)}\\] says ({_md(_where(f))}):", "",
+                          f"> {_md(_passage(f))}"]
             if f.suggestion:
                 lines += ["", f"Suggestion: {_md(f.suggestion.message)}"]
             lines.append("")
@@ -206,6 +223,8 @@ def render_html(doc: Document) -> str:
     items = "".join(
         f'<li class="{e(f.severity)}"><strong>{e(f.severity)}</strong> <code>{e(f.code)}</code>: {e(f.message)}'
         f"<blockquote>{e(_quote(doc, f))}</blockquote>"
+        + (f'<p class="source">Source [{e(f.source.reference)}] says ({e(_where(f))}):</p>'
+           f'<blockquote class="source">{e(_passage(f))}</blockquote>' if f.source else "")
         + (f"<p>Suggestion: {e(f.suggestion.message)}</p>" if f.suggestion else "")
         + "</li>"
         for sev in SEVERITIES

@@ -52,7 +52,7 @@ def words(name: str, key: str) -> frozenset[str]:
 
 #: The rule files whose versions identify a run of the pipeline.
 RULE_FILES = ("audit", "entities", "events", "modality", "quantities", "roles", "scripture", "structure",
-              "timex")
+              "support", "timex")
 
 
 def rules_version() -> str:

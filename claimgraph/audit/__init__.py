@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claimgraph.audit import citations, dating, figures, quotes, spelling, statements, totals
+from claimgraph.audit import citations, dating, figures, quotes, spelling, statements, support, totals
 from claimgraph.audit.context import AuditContext
 from claimgraph.document import Document
 
@@ -20,12 +20,17 @@ CHECKS = (
     totals.totals,
     spelling.spelling_variant,
     quotes.quote_mismatch,
+    support.source_unavailable,
+    support.support,
 )
 
 
-def audit(doc: Document, nlp) -> None:
-    """Run every check; set `doc.findings` (sorted by position, then severity) and `doc.published_inferred`."""
-    ctx = AuditContext(doc, nlp)
+def audit(doc: Document, nlp, sources=None) -> None:
+    """Run every check; set `doc.findings` (sorted by position, then severity) and `doc.published_inferred`.
+
+    sources: a `claimgraph.sources.get.SourceLibrary`; when given, the cited documents are read and the
+    citations checked against them (audit/support.py), and the fits of references use their text."""
+    ctx = AuditContext(doc, nlp, sources)
     found = [f for check in CHECKS for f in check(ctx)]
     bounds, dated = dating.date_inferred(ctx)
     found.extend(dated)

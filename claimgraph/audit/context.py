@@ -28,9 +28,10 @@ QUOTE_CHARS = 90
 class AuditContext:
     """Lazily computed views of one document for the checks."""
 
-    def __init__(self, doc: Document, nlp) -> None:
+    def __init__(self, doc: Document, nlp, sources=None) -> None:
         self.doc = doc
         self.nlp = nlp
+        self.sources = sources  # a claimgraph.sources.get.SourceLibrary, or None: titles only
 
     @functools.cached_property
     def _tokens_by_sentence(self) -> list[list]:
@@ -87,7 +88,59 @@ class AuditContext:
 
     @functools.cache  # noqa: B019 - the context lives as long as one audit of one document
     def fit(self, sentence: int, reference: int) -> Fit:
-        return fit(self.sentence_profiles[sentence], self.reference_profiles[reference])
+        """How well a reference fits a sentence: by its title, URL and date, and, when its document could be
+        read, also by the passage of that document that bears most on the sentence."""
+        profile = self.reference_profiles[reference]
+        passage = self._passage_profile(sentence, reference)
+        if passage is not None:
+            profile = Profile(profile.words | passage.words, profile.names | passage.names,
+                              profile.numbers + passage.numbers, (), profile.date)
+        return fit(self.sentence_profiles[sentence], profile)
+
+    # -- the cited documents (only when the audit was given a source library) ----------------------------------
+
+    @functools.cache  # noqa: B019
+    def cited_source(self, reference: int):
+        """The reference's document (CitedSource), why it is unavailable (Unavailable), or None (no library
+        or no URL)."""
+        ref = self.doc.references[reference]
+        if self.sources is None or not ref.url:
+            return None
+        return self.sources.get(ref.url)
+
+    @functools.cache  # noqa: B019
+    def source_text(self, reference: int):
+        """The reference's document read for support (a SourceText), or None."""
+        from claimgraph.sources.get import CitedSource
+        from claimgraph.sources.support import SourceText
+
+        got = self.cited_source(reference)
+        return SourceText.of(got.text) if isinstance(got, CitedSource) else None
+
+    def claim_text(self, sentence: int) -> str:
+        """A sentence as a claim: its text with citation markers blanked."""
+        return self.doc.sentences[sentence].span.of(self.masked)
+
+    @functools.cache  # noqa: B019
+    def support(self, sentence: int, reference: int):
+        """The Support of a sentence by a reference's document, or None when it could not be read."""
+        from claimgraph.sources.support import judge
+
+        source = self.source_text(reference)
+        return judge(self.claim_text(sentence), source) if source is not None else None
+
+    @functools.cache  # noqa: B019
+    def _parsed_passage(self, text: str):
+        return self.nlp(text)
+
+    def _passage_profile(self, sentence: int, reference: int) -> Profile | None:
+        sup = self.support(sentence, reference)
+        if sup is None or not sup.passages:
+            return None
+        source = self.source_text(reference)
+        text = " ".join(p.of(source.text) for p in sup.passages)
+        numbers = tuple(f.value for f in find_figures(text)) + bare_numbers(text)
+        return tokens_profile(self._parsed_passage(text), numbers)
 
     def quote(self, span: Span) -> str:
         return self.doc.excerpt(span, QUOTE_CHARS)

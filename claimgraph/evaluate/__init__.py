@@ -16,7 +16,8 @@ Result shape:
                    "metrics": {key: {"kind": "ratio", "label", "value", "num", "den"}
                                   | {"kind": "prf", "label", "precision", "recall", "f1",
                                      "matched_sys", "n_sys", "matched_gold", "n_gold"}
-                                  | {"kind": "count", "label", "value", "detail"}},
+                                  | {"kind": "count", "label", "value", "detail"}
+                                  | {"kind": "score", "label", "value", "detail"}},
                    ...scorer extras (seed: "summary", "documents")}]}
 Undefined scores (nothing to score) are null; see metrics.py for the empty-case conventions.
 """
@@ -32,7 +33,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from claimgraph.evaluate import isaf, plover, re3d, seed
+from claimgraph.evaluate import isaf, plover, re3d, seed, wice
 from claimgraph.evaluate.detect import GoldSource, detect
 from claimgraph.evaluate.metrics import fmt
 from claimgraph.evaluate.run import Item, Outcome, run
@@ -40,9 +41,9 @@ from claimgraph.evaluate.run import Item, Outcome, run
 __all__ = ["SCORERS", "detect", "evaluate", "render"]
 
 #: gold kind -> module with load(source, limit) -> (items, golds) and score(golds, outcomes) -> dict
-SCORERS = {"seed": seed, "isaf": isaf, "plover": plover, "re3d": re3d}
+SCORERS = {"seed": seed, "isaf": isaf, "plover": plover, "re3d": re3d, "wice": wice}
 
-TITLES = {"seed": "seed gold", "isaf": "ISAF", "plover": "PLOVER", "re3d": "re3d"}
+TITLES = {"seed": "seed gold", "isaf": "ISAF", "plover": "PLOVER", "re3d": "re3d", "wice": "WiCE"}
 #: The two halves of a gold set: a record is in half "a" when the SHA-1 of its id is even, else in "b".
 HALVES = ("a", "b")
 
@@ -102,7 +103,7 @@ def evaluate(path: str, limit: int | None = None, workers: int = 1, *, pipeline:
         "path": str(path), "limit": limit, "half": half, "workers": workers,
         "seconds": round(time.perf_counter() - began, 2),
         "claimgraph_version": __version__, "rules_version": rules_version(),
-        "records": len(every), "failed": sum(s["failed"] for s in sections),
+        "records": sum(s["records"] for s in sections), "failed": sum(s["failed"] for s in sections),
         "sections": sections,
     }
 
@@ -112,6 +113,8 @@ def _cells(m: dict[str, Any]) -> tuple[str, str, str, str]:
     if m["kind"] == "prf":
         counts = f"P {m['matched_sys']}/{m['n_sys']}  R {m['matched_gold']}/{m['n_gold']}"
         return fmt(m["f1"]), fmt(m["precision"]), fmt(m["recall"]), counts
+    if m["kind"] == "score":  # a score that is no count ratio (balanced accuracy)
+        return fmt(m["value"]), "", "", str(m.get("detail") or "")
     if m["kind"] == "ratio":
         return fmt(m["value"]), "", "", f"{m['num']}/{m['den']}"
     return str(m["value"]), "", "", str(m.get("detail") or "")

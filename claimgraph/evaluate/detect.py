@@ -3,6 +3,7 @@
 - seed: a `*.gold.json` file, a text (`.txt`/`.md`) with a sibling `<stem>.gold.json`, or a folder of them;
 - isaf: a `isaf*.jsonl` file (or any .jsonl whose first record has `gold.min_killed`);
 - plover: a `plover*.jsonl` file (or any .jsonl whose first record has `event` and `textInfo`);
+- wice: a `wice*.jsonl` file (or any .jsonl whose first record has `claim` and an `evidence` list);
 - re3d: a folder with documents.json + entities.json + relations.json, or a folder whose subfolders are;
 - a folder holding several of these (at any depth up to `MAX_DEPTH`): each is evaluated.
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from claimgraph.errors import SourceNotFound, UnsupportedFormat
 
-KINDS = ("seed", "isaf", "plover", "re3d")
+KINDS = ("seed", "isaf", "plover", "re3d", "wice")
 RE3D_FILES = ("documents.json", "entities.json", "relations.json")
 GOLD_SUFFIX = ".gold.json"
 TEXT_SUFFIXES = (".txt", ".md")
@@ -58,6 +59,8 @@ def _jsonl_kind(path: Path) -> str | None:
         return "isaf"
     if name.startswith("plover"):
         return "plover"
+    if name.startswith("wice"):
+        return "wice"
     try:
         with path.open(encoding="utf-8-sig") as f:
             first = json.loads(next((line for line in f if line.strip()), "{}"))
@@ -69,6 +72,8 @@ def _jsonl_kind(path: Path) -> str | None:
         return "isaf"
     if "event" in first and "textInfo" in first:
         return "plover"
+    if "claim" in first and isinstance(first.get("evidence"), list):
+        return "wice"
     return None
 
 

@@ -306,6 +306,27 @@ measure_values = sa.Table(
     sa.Column("text", sa.Text, nullable=False),
 )
 
+source_documents = sa.Table(
+    "source_documents", metadata,
+    sa.Column("id", sa.String(32), primary_key=True, comment="hash of the normalised text (as documents.id)"),
+    sa.Column("format", sa.String(16), nullable=False),
+    sa.Column("title", sa.Text),
+    sa.Column("char_count", sa.Integer, nullable=False),
+    sa.Column("text", sa.Text, nullable=False, comment="the plain text the reader recovered"),
+    sa.Column("stored_at", sa.DateTime(timezone=True), nullable=False),
+    comment="the documents that articles cite, kept so that checking a citation again needs no fetch",
+)
+
+source_urls = sa.Table(
+    "source_urls", metadata,
+    sa.Column("url", sa.Text, primary_key=True, comment="the cited URL, normalised (claimgraph.sources.get)"),
+    sa.Column("source_document_id", sa.String(32), sa.ForeignKey("source_documents.id", **_CASCADE),
+              nullable=False, index=True),
+    sa.Column("origin", sa.String(16), nullable=False, comment="'folder' (--sources) or 'fetched'"),
+    sa.Column("location", sa.Text, nullable=False, comment="the file read, or the URL fetched after redirects"),
+    sa.Column("stored_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 kb_info = sa.Table(
     "kb_info", metadata,
     sa.Column("key", sa.String(64), primary_key=True),
