@@ -47,8 +47,8 @@ from typing import Any, BinaryIO
 from claimgraph.errors import ClaimgraphError, DocumentTooSlow, InputError, InputTooLarge, WorkersUnavailable
 
 #: Seconds one document may take, read to output, before it fails as `too_slow` (`--budget`). Generous: the
-#: slowest document of every shared gold set takes under 3 s on one core of the 2-core development machine, and
-#: a 1 MB article about 20 s; what takes longer is a pathological input (the blow-ups of issue #10 took minutes).
+#: bench corpus (the shared gold texts, 134 documents) took about 0.3 s a document on the busy 2-core development
+#: machine; what takes a minute is a pathological input (the blow-ups of issue #10 took minutes).
 DEFAULT_BUDGET = 60.0
 
 #: Documents per task sent to a worker: fewer round trips, and a chunk shares one batched parse. Small enough
