@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT := demo-output
 
-.PHONY: demo test lint bench eval lock clean postgres
+.PHONY: demo test lint bench eval lock clean postgres chromium
 
 $(STAMP): requirements/bootstrap.txt requirements/lock.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,13 +35,22 @@ demo: $(STAMP)
 	@echo "  $(OUT)/claimgraph.db     the knowledge base: try .venv/bin/claimgraph actors --db $(OUT)/claimgraph.db"
 	@echo "  $(OUT)/actors.graphml    the actor network, for networkx or Gephi"
 	@echo "  $(BIN)/claimgraph --help all commands; README.md for the walk-through"
+	@echo
+	@echo "See it in a browser:  $(BIN)/claimgraph serve --db $(OUT)/claimgraph.db"
+	@echo "  then open http://127.0.0.1:8000/ (the articles with their evidence lit up; /network, /timeline,"
+	@echo "  /disagreements; the JSON API at /api/v1/, documented at /api/docs). Ctrl-C stops it."
 
 # The PostgreSQL tests start a throwaway server from Debian's binaries; install them when missing (CI runs as root).
 postgres:
 	@command -v /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
 		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql; }
 
-test: $(STAMP) postgres
+# The browser tests drive Debian's chromium (Playwright, executable_path=/usr/bin/chromium); install it when missing.
+chromium:
+	@test -x /usr/bin/chromium || \
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }
+
+test: $(STAMP) postgres chromium
 	$(BIN)/python -m pytest
 
 # Throughput beside bare spaCy (a few minutes on 2 cores); the result is kept in bench/results/latest.json.

@@ -21,6 +21,7 @@ from claimgraph import __version__, cli_kb
 from claimgraph.errors import ClaimgraphError, InputError
 from claimgraph.read import ReadOptions
 from claimgraph.runner import DEFAULT_BUDGET, Failure
+from claimgraph.web import command as web_command
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -325,6 +326,7 @@ def eval_(
 
 
 cli_kb.register(app)
+app.command()(web_command.serve)
 
 
 def main() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from claimgraph.errors import ClaimgraphError
 from claimgraph.runner import DEFAULT_BUDGET
@@ -30,6 +31,7 @@ Db = Annotated[str | None, typer.Option(
     "--db", help="Database: a SQLite file path or postgresql://... (default: $CLAIMGRAPH_DB, else ./claimgraph.db).")]
 JsonOut = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Limit = Annotated[int | None, typer.Option("--limit", min=1, help="At most N rows.")]
+Many = list[str] | None  # a repeatable option: its values are OR-ed, never silently dropped (README)
 
 
 class ExportFormat(StrEnum):
@@ -44,9 +46,14 @@ def _err() -> Console:
     return Console(stderr=True)
 
 
-def _fail(exc: ClaimgraphError) -> typer.Exit:
-    _err().print(f"[bold red]error[/]: {escape(exc.source + ': ' if exc.source else '')}{escape(exc.message)}",
-                 highlight=False)
+def _fail(exc: ClaimgraphError, json_out: bool = False) -> typer.Exit:
+    """Report the error and return the exit to raise. With --json the error is one JSON object on standard output,
+    in the shape the web API answers with: {"error": {"kind", "source", "message"}}."""
+    if json_out:
+        _print_json(exc.as_dict())
+    else:
+        _err().print(f"[bold red]error[/]: {escape(exc.source + ': ' if exc.source else '')}{escape(exc.message)}",
+                     highlight=False)
     return typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -93,6 +100,33 @@ def _number(value: float | None) -> str:
     if value is None:
         return ""
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+#: below this many columns a table of many columns would break words; rows are printed as blocks instead
+WIDE_ENOUGH = 120
+
+
+def _print_rows(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    """A table on a wide terminal; on a narrow one (or a pipe of 80 columns), each row as a block of
+    "column: value" lines, wrapped at spaces, so that no word is cut in two."""
+    console = Console()
+    if console.width >= WIDE_ENOUGH:
+        table = Table(title=escape(title), title_justify="left", show_lines=True)
+        for col in columns:
+            table.add_column(col, overflow="fold")
+        for row in rows:
+            table.add_row(*(escape(v) for v in row))
+        console.print(table)
+        return
+    console.print(f"[bold]{escape(title)}[/]", highlight=False)
+    width = max(len(c) for c in columns)
+    for row in rows:
+        console.print(Text("─" * min(console.width, 40), style="dim"))
+        for col, value in zip(columns, row, strict=True):
+            if value:
+                line = Text(f"{col:>{width}}  ", style="bold")
+                line.append(value)  # Text, not markup: the value is shown as it is
+                console.print(line, highlight=False, overflow="fold", soft_wrap=False)
 
 
 # -- commands ----------------------------------------------------------------------------------------------------
@@ -191,34 +225,32 @@ def actors(
         with _kb(db) as kb:
             rows = kb.actors(types=type_ or None, limit=limit) if type_ else kb.actors(limit=limit)
     except ClaimgraphError as exc:
-        raise _fail(exc) from None
+        raise _fail(exc, json_out) from None
     if json_out:
         _print_json(rows)
         return
-    table = Table(title=f"Actors ({len(rows)})", title_justify="left")
-    for col, just in (("id", "left"), ("name", "left"), ("type", "left"), ("docs", "right"), ("mentions", "right"),
-                      ("as subject", "right"), ("as object", "right"), ("also called", "left")):
-        table.add_column(col, justify=just, overflow="fold")
+    records = []
     for r in rows:
         aliases = ", ".join(a["alias"] for a in r["aliases"] if a["alias"] != r["name"])
-        table.add_row(escape(r["id"]), escape(r["name"]), r["type"], str(r["documents"]), str(r["mentions"]),
-                      str(r["claims_as_subject"]), str(r["claims_as_object"]), escape(aliases))
-    Console().print(table)
+        records.append((r["id"], r["name"], r["type"], str(r["documents"]), str(r["mentions"]),
+                        str(r["claims_as_subject"]), str(r["claims_as_object"]), aliases))
+    _print_rows(f"Actors ({len(rows)})", ("id", "name", "type", "docs", "mentions", "as subject", "as object",
+                                          "also called"), records)
 
 
 def claims(
     db: Db = None,
-    actor: Annotated[str | None, typer.Option("--actor", help="An actor (id, name or alias) as subject or object.")]
-    = None,
-    predicate: Annotated[str | None, typer.Option("--predicate", help="PLOVER type or relation, e.g. ASSAULT.")]
-    = None,
+    actor: Annotated[Many, typer.Option("--actor", help="An actor (id, name or alias, the gazetteer's too) as "
+                                                        "subject or object; repeat for any of several.")] = None,
+    predicate: Annotated[Many, typer.Option("--predicate", help="PLOVER type or relation, e.g. ASSAULT, or with a "
+                                                                "mode: COERCE/deport; repeatable.")] = None,
     since: Annotated[str | None, typer.Option("--since", help="From this date (YYYY, YYYY-MM or YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Up to this date (inclusive).")] = None,
-    place: Annotated[str | None, typer.Option("--place", help="Where (an entity id, name or alias).")] = None,
-    modality: Annotated[str | None, typer.Option("--modality",
-                                                 help="asserted, reported, quoted, speculative or opinion.")] = None,
-    source: Annotated[str | None, typer.Option("--source", help="A document id, or part of its path, URL, title "
-                                                                "or outlet.")] = None,
+    place: Annotated[Many, typer.Option("--place", help="Where (an entity id, name or alias); repeatable.")] = None,
+    modality: Annotated[Many, typer.Option("--modality", help="asserted, reported, quoted, speculative or "
+                                                              "opinion; repeatable.")] = None,
+    source: Annotated[Many, typer.Option("--source", help="A document id, or part of its path, URL, title or "
+                                                          "outlet; repeatable.")] = None,
     limit: Limit = None,
     json_out: JsonOut = False,
 ) -> None:
@@ -228,27 +260,29 @@ def claims(
             rows = kb.claims(actor=actor, predicate=predicate, since=since, until=until, place=place,
                              modality=modality, source=source, limit=limit)
     except ClaimgraphError as exc:
-        raise _fail(exc) from None
+        raise _fail(exc, json_out) from None
     if json_out:
         _print_json(rows)
         return
-    table = Table(title=f"Claims ({len(rows)})", title_justify="left", show_lines=True)
-    for col in ("when", "who", "did", "to whom", "where", "how many", "said", "source", "evidence"):
-        table.add_column(col, overflow="fold")
+    columns = ("when", "who", "did", "to whom", "where", "how many", "said", "source", "evidence")
+    records = []
     for c in rows:
         when = (c["time"] or {}).get("start") or c["document"]["published"] or ""
         did = ("NOT " if c["negated"] else "") + c["predicate"] + (f"/{c['mode']}" if c["mode"] else "")
-        said = c["modality"] + (f" ({c['attributed_to']})" if c["attributed_to"] else "")
-        table.add_row(when, escape(_names(c["subject"])), did, escape(_names(c["object"])), escape(_names(c["place"])),
-                      escape(", ".join(q["text"] for q in c["quantities"])), escape(said),
-                      escape(_doc_label(c["document"])), escape(c["evidence"]["text"]))
-    Console().print(table)
+        said = c["modality"] + (f" ({c['attributed_to']})" if c["attributed_to"] else "")  # a name, not an id
+        records.append((when, _names(c["subject"]), did, _names(c["object"]), _names(c["place"]),
+                        ", ".join(q["text"] for q in c["quantities"]), said, _doc_label(c["document"]),
+                        c["evidence"]["text"]))
+    _print_rows(f"Claims ({len(rows)})", columns, records)
 
 
 def timeline(
-    actor: Annotated[str, typer.Option("--actor", help="The actor (id, name or alias).")],
-    with_: Annotated[str | None, typer.Option("--with", help="Only events shared with this other actor.")] = None,
-    predicate: Annotated[str | None, typer.Option("--predicate", help="Only this PLOVER type or relation.")] = None,
+    actor: Annotated[list[str], typer.Option("--actor", help="The actor (id, name or alias); repeat for any of "
+                                                             "several.")],
+    with_: Annotated[Many, typer.Option("--with", help="Only events shared with this other actor; repeatable.")]
+    = None,
+    predicate: Annotated[Many, typer.Option("--predicate", help="Only this PLOVER type or relation (PRED or "
+                                                                "PRED/mode); repeatable.")] = None,
     db: Db = None,
     limit: Limit = None,
     json_out: JsonOut = False,
@@ -258,27 +292,26 @@ def timeline(
         with _kb(db) as kb:
             rows = kb.timeline(actor, with_=with_, predicate=predicate, limit=limit)
     except ClaimgraphError as exc:
-        raise _fail(exc) from None
+        raise _fail(exc, json_out) from None
     if json_out:
         _print_json(rows)
         return
-    title = f"Timeline of {actor}" + (f" with {with_}" if with_ else "") + f" ({len(rows)} events)"
-    table = Table(title=escape(title), title_justify="left", show_lines=True)
-    for col in ("when", "event", "claims", "reported by"):
-        table.add_column(col, overflow="fold")
+    title = f"Timeline of {' or '.join(actor)}" + (f" with {' or '.join(with_)}" if with_ else "") + \
+        f" ({len(rows)} events)"
+    records = []
     for e in rows:
         start, end = e["time"]["start"], e["time"]["end"]
         when = (start if start == end or not end else f"{start or '…'} – {end}") if (start or end) else \
             (f"reported {e['first_reported']}" if e["first_reported"] else "undated")
         sources = "\n".join(f"{_doc_label(s['document'])} [{s['modality']}]" for s in e["sources"])
-        table.add_row(when, escape(e["label"]), str(e["claims"]), escape(sources))
-    Console().print(table)
+        records.append((when, e["label"], str(e["claims"]), sources))
+    _print_rows(title, ("when", "event", "claims", "reported by"), records)
 
 
 def disagreements(
     db: Db = None,
-    what: Annotated[str | None, typer.Option("--what", help="Only figures of this kind (killed, injured, ...).")]
-    = None,
+    what: Annotated[Many, typer.Option("--what", help="Only figures of this kind (killed, injured, ...); "
+                                                      "repeatable.")] = None,
     contradictions: Annotated[bool, typer.Option("--contradictions",
                                                  help="Only values that cannot all be true.")] = False,
     json_out: JsonOut = False,
@@ -288,7 +321,7 @@ def disagreements(
         with _kb(db) as kb:
             rows = kb.disagreements(what=what, contradictions_only=contradictions)
     except ClaimgraphError as exc:
-        raise _fail(exc) from None
+        raise _fail(exc, json_out) from None
     if json_out:
         _print_json(rows)
         return
@@ -298,14 +331,10 @@ def disagreements(
         return
     for m in rows:
         verdict = "ranges overlap" if m["compatible"] else "contradiction"
-        table = Table(title=f"{escape(m['label'])} — {m['distinct_values']} values, {m['documents']} documents, "
-                            f"{verdict}", title_justify="left", show_lines=True)
-        for col in ("value", "as reported", "source", "sentence"):
-            table.add_column(col, overflow="fold")
-        for v in m["values"]:
-            table.add_row(_number(v["value"]), escape(v["text"]), escape(_doc_label(v["document"])),
-                          escape(v["sentence"] or ""))
-        console.print(table)
+        _print_rows(f"{m['label']} — {m['distinct_values']} values, {m['documents']} documents, {verdict}",
+                    ("value", "as reported", "source", "said by", "sentence"),
+                    [(_number(v["value"]), v["text"], _doc_label(v["document"]), v["attributed_to"] or "",
+                      v["sentence"] or "") for v in m["values"]])
 
 
 def export(

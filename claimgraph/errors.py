@@ -57,6 +57,14 @@ class InputTooLarge(InputError):
     kind = "too_large"
 
 
+class InputTooComplex(InputError):
+    """An input over the complexity budget (`claimgraph/budget.py`): too many attributes on one tag, markup
+    nested too deep, too many reference entries. Such input is generated, not written, and would cost
+    minutes or gigabytes."""
+
+    kind = "too_complex"
+
+
 class DecodeFailure(InputError):
     """Text whose encoding could not be determined, or a malformed HTML/PDF file."""
 
@@ -109,3 +117,9 @@ class WorkersUnavailable(ClaimgraphError):
     """The worker processes could not start (the model failed to load in them) or keep dying: the batch stops."""
 
     kind = "workers_unavailable"
+
+
+class NotFound(QueryError):
+    """A document, actor or other record asked for by id that the knowledge base does not hold (HTTP 404)."""
+
+    kind = "not_found"

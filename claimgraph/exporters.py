@@ -75,7 +75,8 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
                ("place_ids", "list"), ("place_names", "list"), ("citations", "list"), ("evidence_start", "int"),
                ("evidence_end", "int"), ("evidence_text", "str"), ("event_key", "str"), ("rule", "str"),
                ("rules_version", "str")],
-    "quantities": [("claim_key", "str"), ("document_id", "str"), ("document_title", "str"), ("value", "float"),
+    "quantities": [("claim_key", "str"), ("claim_keys", "list"), ("document_id", "str"), ("document_title", "str"),
+                   ("value", "float"),
                    ("low", "float"), ("high", "float"), ("qualifier", "str"), ("unit", "str"), ("what", "str"),
                    ("whom", "str"), ("vague", "str"), ("text", "str"), ("char_start", "int"), ("char_end", "int"),
                    ("time_start", "date"), ("time_end", "date"), ("place_names", "list"), ("measure_key", "str"),
@@ -153,20 +154,82 @@ def network_tables(store: Store, all_versions: bool = False) -> tuple[list[dict]
     return node_rows, edge_rows
 
 
-def network(store: Store, all_versions: bool = False):
+#: Colours (RGB) for Gephi and the web page: edges by PLOVER kind, nodes by entity type.
+KIND_COLOURS = {"cooperation": (46, 139, 87), "conflict": (200, 40, 40), "neutral": (128, 128, 128)}
+TYPE_COLOURS = {"state": (31, 119, 180), "government": (31, 119, 180), "military": (84, 39, 143),
+                "agency": (84, 39, 143), "armed_group": (214, 39, 40), "political_org": (255, 127, 14),
+                "organization": (255, 127, 14), "person": (44, 160, 44), "population": (140, 86, 75)}
+OTHER_COLOUR = (127, 127, 127)
+
+
+def hex_colour(rgb: tuple[int, int, int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def network(store: Store, all_versions: bool = False, fmt: str = "graphml"):
     """The actor network as a networkx MultiDiGraph (edge keys 'SUBJECT|PREDICATE|OBJECT', unique, so they serve
-    as GraphML edge ids); attribute values are scalars
-    (lists joined with '; ', missing values ''), so it writes to GraphML and GEXF as it is."""
+    as GraphML and GEXF edge ids); attribute values are scalars (lists joined with '; ', missing values ''), so it
+    writes to GraphML and GEXF as it is.
+
+    What Gephi reads: every node's `label` is its name (its id stays the node id); every edge has `label` (the
+    predicate), `weight` (the number of documents reporting it) and, where dated, `start` and `end` (its first and
+    last date, for Gephi's timeline). Colours: `fmt="gexf"` gives GEXF's `viz` colours (and node sizes by mentions);
+    GraphML gets `r`, `g`, `b` attributes (Gephi's GraphML importer reads them) and a `color` hex string."""
     import networkx as nx
 
     nodes, edges = network_tables(store, all_versions)
     g = nx.MultiDiGraph(name="claimgraph actor network")
+
+    def paint(attrs: dict[str, Any], rgb: tuple[int, int, int], size: float | None = None) -> None:
+        if fmt == "gexf":
+            attrs["viz"] = {"color": {"r": rgb[0], "g": rgb[1], "b": rgb[2], "a": 1.0}}
+            if size is not None:
+                attrs["viz"]["size"] = size
+        else:
+            attrs.update(r=rgb[0], g=rgb[1], b=rgb[2])
+        attrs["color"] = hex_colour(rgb)
+
     for n in nodes:
-        g.add_node(n["id"], **{k: _scalar(v) for k, v in n.items() if k != "id"})
+        attrs = {k: _scalar(v) for k, v in n.items() if k != "id"}
+        attrs["label"] = n["name"]
+        paint(attrs, TYPE_COLOURS.get(n["type"], OTHER_COLOUR), size=float(5 + min(n["mentions"], 400) ** 0.5 * 2))
+        g.add_node(n["id"], **attrs)
     for e in edges:
+        key = f"{e['source']}|{e['predicate']}|{e['target']}"
         attrs = {k: _scalar(v) for k, v in e.items() if k not in ("source", "target")}
-        g.add_edge(e["source"], e["target"], key=f"{e['source']}|{e['predicate']}|{e['target']}", **attrs)
+        attrs.update(label=e["predicate"], weight=e["documents"])
+        if fmt == "gexf":
+            attrs["id"] = key
+        first, last = e["first_date"], e["last_date"]
+        if first or last:
+            attrs["start"] = (first or last).isoformat()
+            attrs["end"] = (last or first).isoformat()
+        paint(attrs, KIND_COLOURS[e["kind"]])
+        g.add_edge(e["source"], e["target"], key=key, **attrs)
     return g
+
+
+def _gexf_writer():
+    """networkx's GEXF writer without the `networkx_key` attribute it adds to every multigraph edge (our key is
+    already the edge's GEXF id)."""
+    from networkx.readwrite.gexf import GEXFWriter
+
+    class Writer(GEXFWriter):
+        def add_attributes(self, node_or_edge, xml_obj, data, default):
+            return super().add_attributes(node_or_edge, xml_obj, {k: v for k, v in data.items() if k != "key"},
+                                          default)
+
+    return Writer
+
+
+def write_gexf(graph, path_or_buffer) -> None:
+    writer = _gexf_writer()(encoding="utf-8", prettyprint=True, version="1.2draft")
+    writer.add_graph(graph)
+    if isinstance(path_or_buffer, str | Path):
+        with open(path_or_buffer, "wb") as f:
+            writer.write(f)
+    else:
+        writer.write(path_or_buffer)
 
 
 def _scalar(value: Any) -> Any:
@@ -201,7 +264,8 @@ def claim_table(store: Store, all_versions: bool = False) -> list[dict[str, Any]
             "document_outlet": r.outlet, "document_published": r.published, "subject_ids": rl["subject"],
             "subject_names": names(rl["subject"]), "predicate": r.predicate, "kind": kind_of(r.predicate),
             "mode": r.mode, "object_ids": rl["object"], "object_names": names(rl["object"]),
-            "negated": bool(r.negated), "modality": r.modality, "attributed_to": r.attributed_to,
+            "negated": bool(r.negated), "modality": r.modality,
+            "attributed_to": ents[r.attributed_entity_id].name if r.attributed_entity_id in ents else r.attributed_to,
             "time_text": r.time_text, "time_start": r.time_start, "time_end": r.time_end,
             "place_ids": rl["place"], "place_names": names(rl["place"]), "citations": cites.get(r.id, []),
             "evidence_start": r.evidence_start, "evidence_end": r.evidence_end, "evidence_text": r.evidence_text,
@@ -223,17 +287,29 @@ def quantity_table(store: Store, all_versions: bool = False) -> list[dict[str, A
         measure = {qid: (key, label, disagreement) for qid, key, label, disagreement in conn.execute(
             sa.select(mv.c.quantity_id, m.c.key, m.c.label, m.c.disagreement).join(m, m.c.id == mv.c.measure_id))}
     out = []
+    # one row per figure in the text: a figure attached to several claims (one sentence read as two events)
+    # is stored once per claim; the first claim keeps it, `claim_keys` lists them all
+    seen: dict[tuple[str, int, int], dict[str, Any]] = {}
     for r in sorted(rows, key=lambda r: (r.key, r.idx)):
+        first = seen.get((r.document_id, r.char_start, r.char_end))
+        if first is not None:
+            first["claim_keys"].append(r.key)
+            if first["measure_key"] is None and r.id in measure:
+                first["measure_key"], first["measure_label"], disputed = measure[r.id]
+                first["measure_disagreement"] = bool(disputed)
+            continue
         key, label, disputed = measure.get(r.id, (None, None, None))
         places = roles.get(r.claim_id, {}).get("place", [])
         out.append({
-            "claim_key": r.key, "document_id": r.document_id, "document_title": r.title, "value": r.value,
+            "claim_key": r.key, "claim_keys": [r.key], "document_id": r.document_id, "document_title": r.title,
+            "value": r.value,
             "low": r.low, "high": r.high, "qualifier": r.qualifier, "unit": r.unit, "what": r.what,
             "whom": r.whom, "vague": r.vague, "text": r.text, "char_start": r.char_start, "char_end": r.char_end,
             "time_start": r.time_start, "time_end": r.time_end,
             "place_names": [ents[p].name if p in ents else p for p in places], "measure_key": key,
             "measure_label": label, "measure_disagreement": None if disputed is None else bool(disputed),
         })
+        seen[(r.document_id, r.char_start, r.char_end)] = out[-1]
     return out
 
 
@@ -341,8 +417,8 @@ def export(store: Store, fmt: str, out: str | Path | None = None, stdout: io.Tex
 
         _atomic_write(path, _jsonl)
         return [path]
-    graph = network(store, all_versions)
-    write = nx.write_graphml if fmt == "graphml" else nx.write_gexf
+    graph = network(store, all_versions, fmt)
+    write = nx.write_graphml if fmt == "graphml" else write_gexf
     if out is None:
         buffer = io.BytesIO()
         write(graph, buffer)

@@ -26,7 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from claimgraph.entities.gazetteer import fold
-from claimgraph.errors import QueryError
+from claimgraph.errors import NotFound, QueryError
 from claimgraph.records import PartialDate
 from claimgraph.store import Store
 from claimgraph.store import schema as t
@@ -36,7 +36,62 @@ ACTOR_TYPES = ("state", "government", "military", "agency", "armed_group", "poli
                "person", "population")
 ENTITY_TYPES = (*ACTOR_TYPES, "place", "border", "infrastructure", "other")
 MODALITIES = ("asserted", "reported", "quoted", "speculative", "opinion")
+SEVERITIES = ("error", "warning", "info")
 _CHUNK = 500
+
+
+def _predicates() -> tuple[str, ...]:
+    from claimgraph.exporters import QUAD
+
+    return tuple(QUAD)
+
+
+#: Every predicate a claim can carry: PLOVER 0.8's event types and the standing relations (exporters.QUAD).
+PREDICATES = _predicates()
+
+
+def parse_predicate(value: str) -> tuple[str, str | None]:
+    """'ASSAULT', 'assault' or 'COERCE/deport' as (PREDICATE, mode or None); an unknown predicate is a
+    QueryError listing the valid ones (a typo must not silently answer nothing)."""
+    pred, _, mode = value.strip().partition("/")
+    pred = pred.strip().upper()
+    if pred not in PREDICATES:
+        raise QueryError(f"unknown predicate {value!r} (one of {', '.join(PREDICATES)}; a mode as PRED/mode)")
+    return pred, (mode.strip().lower() or None)
+
+
+def what_values() -> tuple[str, ...]:
+    """The kinds of figure (`quantities.what`) the rules can give: the categories of data/quantities.yaml."""
+    from claimgraph.rules import load
+
+    return tuple(load("quantities")["categories"])
+
+
+def parse_what(value: str) -> str:
+    what = value.strip().lower()
+    valid = what_values()
+    if what not in valid:
+        raise QueryError(f"unknown kind of figure {value!r} (one of {', '.join(valid)})")
+    return what
+
+
+def _predicate_filter(column_pred, column_mode, values: Sequence[str] | str | None):
+    """A WHERE clause for one or several predicates (OR-ed), each PRED or PRED/mode; None when no filter."""
+    if not values:
+        return None
+    if isinstance(values, str):
+        values = [values]
+    parts = []
+    for v in values:
+        pred, mode = parse_predicate(v)
+        parts.append(sa.and_(column_pred == pred, sa.func.lower(column_mode) == mode) if mode else column_pred == pred)
+    return sa.or_(*parts)
+
+
+def _as_list(value: Sequence[str] | str | None) -> list[str]:
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else [v for v in value if v]
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -95,6 +150,14 @@ class KnowledgeBase:
             ids = set(conn.scalars(sa.select(e.c.id).where(sa.or_(sa.func.lower(e.c.id) == low,
                                                                       sa.func.lower(e.c.name) == low))))
             ids |= set(conn.scalars(sa.select(a.c.entity_id).where(sa.func.lower(a.c.alias) == low)))
+            # the gazetteer's names for the same entities, even those no stored document used ("Pakistani
+            # Taliban" finds TTP when the articles only wrote "Tehreek-e-Taliban"); metonyms are left out (a
+            # capital names its government only in some years)
+            from claimgraph.entities import gazetteer
+
+            gaz_ids = sorted({n.entity for n in gazetteer.load().lookup(term.strip()) if n.kind != "metonym"})
+            if gaz_ids:
+                ids |= set(conn.scalars(sa.select(e.c.id).where(e.c.id.in_(gaz_ids))))
             if not ids:  # diacritics, hyphens, spacing: compare folded names (one pass over names and aliases)
                 key = fold(term)
                 ids = {eid for eid, name in conn.execute(sa.select(e.c.id, e.c.name)) if fold(name) == key}
@@ -146,40 +209,64 @@ class KnowledgeBase:
 
     # -- claims ----------------------------------------------------------------------------------------------
 
-    def claims(self, actor: str | None = None, predicate: str | None = None, since: str | None = None,
-               until: str | None = None, place: str | None = None, modality: str | None = None,
-               source: str | None = None, limit: int | None = None,
-               all_versions: bool = False) -> list[dict[str, Any]]:
+    def claims(self, actor: Sequence[str] | str | None = None, predicate: Sequence[str] | str | None = None,
+               since: str | None = None, until: str | None = None, place: Sequence[str] | str | None = None,
+               modality: Sequence[str] | str | None = None, source: Sequence[str] | str | None = None,
+               limit: int | None = None, all_versions: bool = False, offset: int = 0) -> list[dict[str, Any]]:
         """Claims matching every filter given, in time order (the claim's time, else its document's date).
 
         actor: as subject or object. predicate: a PLOVER type or relation (case-insensitive). since/until: ISO
         dates; a claim matches when its time (else its document's date) overlaps. place: an entity named as the
         claim's place. modality: asserted, reported, quoted, speculative or opinion. source: a document id, or
-        a piece of its path/URL, title or outlet.
+        a piece of its path/URL, title or outlet. Each filter but the dates takes one value or several: several
+        values of one filter are OR-ed (`actor=["TTP", "PAK"]`: either), different filters AND-ed. A predicate
+        may carry a mode: "COERCE/deport".
         """
+        c, d = t.claims, t.documents
+        query = self._claims_select([c, d.c.title, d.c.source, d.c.outlet, d.c.published, d.c.published_start,
+                                     d.c.published_end], actor=actor, predicate=predicate, since=since,
+                                    until=until, place=place, modality=modality, source=source,
+                                    all_versions=all_versions)
+        # time order in SQL (undated last), so that a page of a large knowledge base reads only its rows
+        when = sa.func.coalesce(c.c.time_start, d.c.published_start)
+        query = query.order_by(sa.case((when.is_(None), 1), else_=0), when, c.c.document_id, c.c.evidence_start,
+                               c.c.key).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as conn:
+            return self._claim_dicts(conn, conn.execute(query).all())
+
+    def _claims_select(self, columns: list[Any], actor=None, predicate=None, since=None, until=None, place=None,
+                       modality=None, source=None, all_versions: bool = False) -> sa.Select:
+        """SELECT `columns` FROM claims JOIN documents WHERE every filter of `claims()` holds."""
         c, d, ce = t.claims, t.documents, t.claim_entities
-        query = sa.select(c, d.c.title, d.c.source, d.c.outlet, d.c.published, d.c.published_start,
-                          d.c.published_end).join(d, d.c.id == c.c.document_id)
+        query = sa.select(*columns).select_from(c.join(d, d.c.id == c.c.document_id))
         if not all_versions:
             query = query.where(d.c.is_latest)
-        if actor:
-            ids = self.resolve(actor)
+        actors, places = _as_list(actor), _as_list(place)
+        if actors:
+            ids = sorted({i for a in actors for i in self.resolve(a)})
             query = query.where(c.c.id.in_(sa.select(ce.c.claim_id).where(
                 ce.c.entity_id.in_(ids), ce.c.role.in_(["subject", "object"]))))
-        if place:
-            ids = self.resolve(place)
+        if places:
+            ids = sorted({i for p in places for i in self.resolve(p)})
             query = query.where(c.c.id.in_(sa.select(ce.c.claim_id).where(ce.c.entity_id.in_(ids),
                                                                           ce.c.role == "place")))
-        if predicate:
-            query = query.where(c.c.predicate == predicate.strip().upper())
-        if modality:
-            if modality.lower() not in MODALITIES:
-                raise QueryError(f"unknown modality {modality!r} (one of {', '.join(MODALITIES)})")
-            query = query.where(c.c.modality == modality.lower())
-        if source:
-            like = f"%{source.lower()}%"
-            query = query.where(sa.or_(d.c.id == source, *(sa.func.lower(col).like(like) for col in
-                                                           (d.c.source, d.c.title, d.c.outlet, d.c.url))))
+        pred = _predicate_filter(c.c.predicate, c.c.mode, predicate)
+        if pred is not None:
+            query = query.where(pred)
+        modalities = [m.lower() for m in _as_list(modality)]
+        for m in modalities:
+            if m not in MODALITIES:
+                raise QueryError(f"unknown modality {m!r} (one of {', '.join(MODALITIES)})")
+        if modalities:
+            query = query.where(c.c.modality.in_(modalities))
+        sources = _as_list(source)
+        if sources:
+            query = query.where(sa.or_(*(sa.or_(d.c.id == src, *(sa.func.lower(col).like(f"%{src.lower()}%")
+                                                                   for col in (d.c.source, d.c.title, d.c.outlet,
+                                                                               d.c.url)))
+                                         for src in sources)))
         lo, hi = parse_date(since), parse_date(until, end=True)
         if lo:
             query = query.where(sa.func.coalesce(c.c.time_end, d.c.published_end, c.c.time_start,
@@ -187,13 +274,7 @@ class KnowledgeBase:
         if hi:
             query = query.where(sa.func.coalesce(c.c.time_start, d.c.published_start, c.c.time_end,
                                                  d.c.published_end) <= hi)
-        with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
-            rows.sort(key=lambda r: (_sort_date(_iso(r.time_start or r.published_start)), r.document_id,
-                                     r.evidence_start, r.key))
-            if limit is not None:
-                rows = rows[:limit]
-            return self._claim_dicts(conn, rows)
+        return query
 
     def _claim_dicts(self, conn: sa.Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
         ce, q, cc, s, ec, ev = (t.claim_entities, t.quantities, t.claim_citations, t.sentences, t.event_claims,
@@ -225,7 +306,8 @@ class KnowledgeBase:
         sentence_ids = sorted({r.sentence_id for r in rows if r.sentence_id is not None})
         for chunk in _chunks(sentence_ids):
             sentences.update(conn.execute(sa.select(s.c.id, s.c.text).where(s.c.id.in_(chunk))).all())
-        names = self._names(conn, (e for r in roles.values() for es in r.values() for e in es))
+        names = self._names(conn, [*(e for r in roles.values() for es in r.values() for e in es),
+                                   *(r.attributed_entity_id for r in rows if r.attributed_entity_id)])
 
         def ents(eids: list[str]) -> list[dict[str, Any]]:
             return [names.get(e, {"id": e, "name": e, "type": "other"}) for e in eids]
@@ -243,7 +325,10 @@ class KnowledgeBase:
                 "object": ents(rl.get("object", [])),
                 "negated": bool(r.negated),
                 "modality": r.modality,
-                "attributed_to": r.attributed_to,
+                # the speaker's name where the claim links an entity (the stored value may be its id)
+                "attributed_to": names[r.attributed_entity_id]["name"] if r.attributed_entity_id in names
+                else r.attributed_to,
+                "attributed_to_id": r.attributed_entity_id,
                 "time": {"text": r.time_text, "start": _iso(r.time_start), "end": _iso(r.time_end)}
                 if (r.time_text or r.time_start or r.time_end) else None,
                 "place": ents(rl.get("place", [])),
@@ -259,26 +344,43 @@ class KnowledgeBase:
 
     # -- events ----------------------------------------------------------------------------------------------
 
-    def timeline(self, actor: str, with_: str | None = None, predicate: str | None = None,
-                 limit: int | None = None) -> list[dict[str, Any]]:
+    def timeline(self, actor: Sequence[str] | str | None = None, with_: Sequence[str] | str | None = None,
+                 predicate: Sequence[str] | str | None = None, limit: int | None = None,
+                 place: Sequence[str] | str | None = None, since: str | None = None, until: str | None = None,
+                 offset: int = 0) -> list[dict[str, Any]]:
         """The events an actor (and, with `with_`, another actor too) took part in, in time order, each with
-        every document that reports it."""
+        every document that reports it. Without an actor: every event. place: where; since/until: ISO dates
+        the event's time (else its first report) overlaps. Several values of one filter are OR-ed."""
         ev, ee = t.events, t.event_entities
-        mine = self.resolve(actor)
-        query = sa.select(ev).where(ev.c.id.in_(sa.select(ee.c.event_id).where(
-            ee.c.entity_id.in_(mine), ee.c.role.in_(["subject", "object"]))))
-        if with_:
-            theirs = self.resolve(with_)
-            query = query.where(ev.c.id.in_(sa.select(ee.c.event_id).where(
-                ee.c.entity_id.in_(theirs), ee.c.role.in_(["subject", "object"]))))
-        if predicate:
-            query = query.where(ev.c.predicate == predicate.strip().upper())
+        query = sa.select(ev)
+        for names, roles in ((actor, ["subject", "object"]), (with_, ["subject", "object"]), (place, ["place"])):
+            terms = _as_list(names)
+            if terms:
+                ids = sorted({i for term in terms for i in self.resolve(term)})
+                query = query.where(ev.c.id.in_(sa.select(ee.c.event_id).where(
+                    ee.c.entity_id.in_(ids), ee.c.role.in_(roles))))
+        wanted = [parse_predicate(p) for p in _as_list(predicate)]
+        if wanted:
+            query = query.where(ev.c.predicate.in_(sorted({p for p, _ in wanted})))
+        lo, hi = parse_date(since), parse_date(until, end=True)
+        if lo:
+            query = query.where(sa.func.coalesce(ev.c.time_end, ev.c.time_start, ev.c.last_reported) >= lo)
+        if hi:
+            query = query.where(sa.func.coalesce(ev.c.time_start, ev.c.time_end, ev.c.first_reported) <= hi)
+        # order and page on the sort keys alone, then read the page's whole rows (their JSON columns cost)
+        keys = [ev.c.id, ev.c.predicate, ev.c.time_start, ev.c.first_reported, ev.c.label, ev.c.key]
+        with_modes = any(mode for _, mode in wanted)
         with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
+            rows = conn.execute(query.with_only_columns(*keys, *([ev.c.modes] if with_modes else []))).all()
+            if with_modes:  # modes are a JSON list on events: filtered here
+                rows = [r for r in rows if any(r.predicate == p and (mode is None or mode in (r.modes or []))
+                                               for p, mode in wanted)]
             rows.sort(key=lambda r: (_sort_date(_iso(r.time_start or r.first_reported)), r.label, r.key))
-            if limit is not None:
-                rows = rows[:limit]
-            return self._event_dicts(conn, rows)
+            ids = [r.id for r in (rows[offset:offset + limit] if limit is not None else rows[offset:])]
+            full: dict[int, Any] = {}
+            for chunk in _chunks(ids):
+                full.update((r.id, r) for r in conn.execute(sa.select(ev).where(ev.c.id.in_(chunk))))
+            return self._event_dicts(conn, [full[i] for i in ids])
 
     def _event_dicts(self, conn: sa.Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
         ec, c, d = t.event_claims, t.claims, t.documents
@@ -310,13 +412,15 @@ class KnowledgeBase:
 
     # -- measures --------------------------------------------------------------------------------------------
 
-    def disagreements(self, what: str | None = None, contradictions_only: bool = False) -> list[dict[str, Any]]:
+    def disagreements(self, what: Sequence[str] | str | None = None,
+                      contradictions_only: bool = False) -> list[dict[str, Any]]:
         """Figures reported differently: each measure with every value, its document and its sentence.
         contradictions_only: leave out measures whose ranges still overlap ('at least 14' beside '21')."""
         m = t.measures
         query = sa.select(m).where(m.c.disagreement)
-        if what:
-            query = query.where(sa.func.lower(m.c.what) == what.lower())
+        whats = [parse_what(w) for w in _as_list(what)]
+        if whats:
+            query = query.where(sa.func.lower(m.c.what).in_(whats))
         if contradictions_only:
             query = query.where(sa.not_(m.c.compatible))
         with self.engine.connect() as conn:
@@ -335,18 +439,25 @@ class KnowledgeBase:
         values: dict[int, list[dict]] = defaultdict(list)
         for chunk in _chunks([r.id for r in rows]):
             for v in conn.execute(
-                sa.select(mv, c.c.key, c.c.modality, c.c.attributed_to, d.c.title, d.c.source, d.c.outlet,
-                          d.c.published, s.c.text.label("sentence"))
+                sa.select(mv, c.c.key, c.c.modality, c.c.attributed_to, c.c.attributed_entity_id, d.c.title,
+                          d.c.source, d.c.outlet, d.c.published, s.c.text.label("sentence"))
                 .join(c, c.c.id == mv.c.claim_id).join(d, d.c.id == mv.c.document_id)
                 .outerjoin(s, s.c.id == mv.c.sentence_id).where(mv.c.measure_id.in_(chunk))
             ):
                 values[v.measure_id].append({
                     "value": v.value, "low": v.low, "high": v.high, "qualifier": v.qualifier, "text": v.text,
                     "claim": v.key, "modality": v.modality, "attributed_to": v.attributed_to,
+                    "attributed_to_id": v.attributed_entity_id,
                     "sentence": v.sentence,
                     "document": {"id": v.document_id, "title": v.title, "source": v.source, "outlet": v.outlet,
                                  "published": v.published}})
-        names = self._names(conn, (p for r in rows for p in r.place_ids))
+        names = self._names(conn, [*(p for r in rows for p in r.place_ids),
+                                   *(v["attributed_to_id"] for vs in values.values() for v in vs
+                                     if v["attributed_to_id"])])
+        for vs in values.values():  # the speaker's name, not its id
+            for v in vs:
+                if v["attributed_to_id"] in names:
+                    v["attributed_to"] = names[v["attributed_to_id"]]["name"]
         return [{
             "key": r.key, "label": r.label, "what": r.what, "whom": r.whom, "unit": r.unit,
             "period": {"start": _iso(r.period_start), "end": _iso(r.period_end)},
@@ -393,3 +504,284 @@ class KnowledgeBase:
         keep = ("documents", "sentences", "entities", "mentions", "claims", "quantities", "findings", "events",
                 "measures")
         return {**{k: counts[k] for k in keep}, "latest_documents": latest, "disagreements": disagreements}
+
+    # -- documents -------------------------------------------------------------------------------------------
+
+    def documents(self, limit: int | None = None, offset: int = 0, all_versions: bool = False,
+                  source: str | None = None) -> list[dict[str, Any]]:
+        """Stored documents, newest ingested first, with how many claims and findings (by severity) each has.
+        source: a document id, or a piece of its path/URL, title or outlet."""
+        d, c, f = t.documents, t.claims, t.findings
+        query = sa.select(d.c.id, d.c.source, d.c.url, d.c.outlet, d.c.title, d.c.published, d.c.version,
+                          d.c.is_latest, d.c.char_count, d.c.ingested_at)
+        if not all_versions:
+            query = query.where(d.c.is_latest)
+        if source:
+            like = f"%{source.lower()}%"
+            query = query.where(sa.or_(d.c.id == source, *(sa.func.lower(col).like(like) for col in
+                                                           (d.c.source, d.c.title, d.c.outlet, d.c.url))))
+        with self.engine.connect() as conn:
+            rows = sorted(conn.execute(query).all(), key=lambda r: (r.ingested_at, r.id), reverse=True)
+            rows = rows[offset:offset + limit] if limit is not None else rows[offset:]
+            ids = [r.id for r in rows]
+            claims: dict[str, int] = {}
+            findings: dict[str, dict[str, int]] = defaultdict(dict)
+            for chunk in _chunks(ids):
+                claims.update(conn.execute(sa.select(c.c.document_id, sa.func.count()).where(
+                    c.c.document_id.in_(chunk)).group_by(c.c.document_id)).all())
+                for doc_id, severity, n in conn.execute(sa.select(f.c.document_id, f.c.severity, sa.func.count())
+                                                        .where(f.c.document_id.in_(chunk))
+                                                        .group_by(f.c.document_id, f.c.severity)):
+                    findings[doc_id][severity] = n
+        return [{"id": r.id, "source": r.source, "url": r.url, "outlet": r.outlet, "title": r.title,
+                 "published": r.published, "version": r.version, "latest": bool(r.is_latest),
+                 "characters": r.char_count, "claims": claims.get(r.id, 0),
+                 "findings": {s: findings[r.id].get(s, 0) for s in SEVERITIES}} for r in rows]
+
+    def document(self, doc_id: str) -> dict[str, Any]:
+        """One stored document as the JSON contract of `extract` (README, "The JSON contract"), rebuilt from the
+        tables: entity ids are the knowledge base's (a local entity's `local:type:slug`), and `dispatches`,
+        which are not stored, are empty. Raises NotFound for an unknown id."""
+        d, s, m, e = t.documents, t.sentences, t.mentions, t.entities
+        r, cit, f, c = t.reference_entries, t.citations, t.findings, t.claims
+        with self.engine.connect() as conn:
+            doc = conn.execute(sa.select(d).where(d.c.id == doc_id)).first()
+            if doc is None:
+                raise NotFound(f"no document {doc_id!r} in the knowledge base")
+            sentences = [{"start": x.char_start, "end": x.char_end, "paragraph": x.paragraph}
+                         for x in conn.execute(sa.select(s).where(s.c.document_id == doc_id).order_by(s.c.idx))]
+            mentions: dict[str, list[dict]] = defaultdict(list)
+            for x in conn.execute(sa.select(m).where(m.c.document_id == doc_id).order_by(m.c.char_start, m.c.id)):
+                mention = {"start": x.char_start, "end": x.char_end, "text": x.text, "how": x.how}
+                if x.facet:
+                    mention["facet"] = x.facet
+                mentions[x.entity_id].append(mention)
+            claim_rows = conn.execute(sa.select(c, d.c.title, d.c.source, d.c.outlet, d.c.published)
+                                      .join(d, d.c.id == c.c.document_id).where(c.c.document_id == doc_id)
+                                      .order_by(c.c.id)).all()
+            claim_dicts = self._claim_dicts(conn, claim_rows)
+            ent_ids = set(mentions) | {x["id"] for cl in claim_dicts for role in ("subject", "object", "place")
+                                       for x in cl[role]}
+            ents = {x.id: x for chunk in _chunks(sorted(ent_ids))
+                    for x in conn.execute(sa.select(e).where(e.c.id.in_(chunk)))}
+            cited: dict[int, list[dict]] = defaultdict(list)
+            for x in conn.execute(sa.select(cit).where(cit.c.document_id == doc_id).order_by(cit.c.marker_start)):
+                if x.reference_id is not None:
+                    cited[x.reference_id].append({"start": x.marker_start, "end": x.marker_end})
+            markers = [{"label": x.label, "start": x.marker_start, "end": x.marker_end, "text": x.marker_text,
+                        "resolved": x.reference_id is not None}
+                       for x in conn.execute(sa.select(cit).where(cit.c.document_id == doc_id)
+                                             .order_by(cit.c.marker_start, cit.c.id))]
+            references = [{
+                "label": x.label, "publisher": x.publisher, "date": x.published, "title": x.title, "url": x.url,
+                "url_date": x.url_date, "authors": list(x.authors or []), "accessed": x.accessed,
+                "start": x.char_start, "end": x.char_end, "cited_at": cited.get(x.id, [])}
+                for x in conn.execute(sa.select(r).where(r.c.document_id == doc_id).order_by(r.c.idx))]
+            findings = []
+            for x in conn.execute(sa.select(f).where(f.c.document_id == doc_id).order_by(f.c.idx)):
+                suggestion = None
+                if x.suggestion_message is not None:
+                    suggestion = {"message": x.suggestion_message, "references": list(x.suggestion_references or [])}
+                    if x.suggestion_start is not None:
+                        suggestion["evidence"] = {"start": x.suggestion_start, "end": x.suggestion_end,
+                                                  "text": doc.text[x.suggestion_start:x.suggestion_end]}
+                findings.append({"code": x.code, "severity": x.severity, "message": x.message,
+                                 "evidence": {"start": x.evidence_start, "end": x.evidence_end,
+                                              "text": x.evidence_text},
+                                 "references": list(x.reference_labels or []), "suggestion": suggestion})
+        inferred = None
+        if doc.published_not_before or doc.published_not_after or doc.published_why:
+            inferred = {"not_before": doc.published_not_before, "not_after": doc.published_not_after,
+                        "why": doc.published_why}
+        return {
+            "document": {"id": doc.id, "source": doc.source, "url": doc.url, "outlet": doc.outlet,
+                         "format": doc.format, "title": doc.title, "authors": list(doc.authors or []),
+                         "published": doc.published, "published_inferred": inferred, "dispatches": [],
+                         "language": doc.language, "text": doc.text, "rules_version": doc.rules_version,
+                         "claimgraph_version": doc.claimgraph_version, "version": doc.version,
+                         "latest": bool(doc.is_latest)},
+            "entities": [{"id": x.id, "name": x.name, "type": x.type, "wikidata": x.wikidata, "country": x.country,
+                          "mentions": mentions.get(x.id, [])} for x in (ents[i] for i in sorted(ents))],
+            "claims": [{
+                "id": cl["key"].rsplit(":", 1)[-1], "key": cl["key"],
+                "subject": [x["id"] for x in cl["subject"]], "predicate": cl["predicate"],
+                "object": [x["id"] for x in cl["object"]], "mode": cl["mode"], "negated": cl["negated"],
+                "modality": cl["modality"], "attributed_to": cl["attributed_to"], "time": cl["time"],
+                "place": [x["id"] for x in cl["place"]], "quantities": cl["quantities"],
+                "citations": cl["citations"], "evidence": cl["evidence"], "rule": cl["rule"],
+                "rules_version": cl["rules_version"], "sentence": row.sentence_id and _sentence_idx(
+                    sentences, cl["evidence"]["start"]), "event": cl["event"]}
+                for cl, row in zip(claim_dicts, claim_rows, strict=True)],
+            "references": references,
+            "citations": markers,
+            "sentences": sentences,
+            "findings": findings,
+        }
+
+    # -- actors ----------------------------------------------------------------------------------------------
+
+    def actor(self, term: str, top: int = 15) -> dict[str, Any]:
+        """One entity's profile: names and aliases with counts, its claims as actor and as target by month, the
+        actors it is most often linked with (by claims, either direction), the documents that mention it."""
+        ids = self.resolve(term)
+        eid = ids[0] if len(ids) == 1 or term not in ids else term
+        e, a, ce, c, d, de = (t.entities, t.entity_aliases, t.claim_entities, t.claims, t.documents,
+                              t.document_entities)
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(e).where(e.c.id == eid)).first()
+            if row is None:
+                raise NotFound(f"no entity {eid!r} in the knowledge base")
+            aliases = sorted(conn.execute(sa.select(a.c.alias, a.c.mention_count).where(a.c.entity_id == eid)).all(),
+                             key=lambda x: (-x[1], x[0]))
+            by_month: dict[tuple[str, str], int] = defaultdict(int)
+            claim_ids: dict[str, set[int]] = {"subject": set(), "object": set()}
+            for claim_id, role, start, published in conn.execute(
+                    sa.select(c.c.id, ce.c.role, c.c.time_start, d.c.published_start)
+                    .join(c, c.c.id == ce.c.claim_id).join(d, d.c.id == c.c.document_id)
+                    .where(ce.c.entity_id == eid, ce.c.role.in_(["subject", "object"]), d.c.is_latest)):
+                day = start or published
+                by_month[(day.strftime("%Y-%m") if day else "undated", role)] += 1
+                claim_ids[role].add(claim_id)
+            mine = sorted(claim_ids["subject"] | claim_ids["object"])
+            linked: dict[str, int] = defaultdict(int)
+            for chunk in _chunks(mine):
+                for other, n in conn.execute(sa.select(ce.c.entity_id, sa.func.count(sa.distinct(ce.c.claim_id)))
+                                             .where(ce.c.claim_id.in_(chunk), ce.c.role.in_(["subject", "object"]),
+                                                    ce.c.entity_id != eid).group_by(ce.c.entity_id)):
+                    linked[other] += n
+            top_linked = sorted(linked.items(), key=lambda x: (-x[1], x[0]))[:top]
+            names = self._names(conn, (x for x, _ in top_linked))
+            docs = conn.execute(sa.select(d.c.id, d.c.title, d.c.source, d.c.outlet, d.c.published,
+                                          de.c.mention_count).join(de, de.c.document_id == d.c.id)
+                                .where(de.c.entity_id == eid, d.c.is_latest)).all()
+        docs = sorted(docs, key=lambda x: (-x.mention_count, _sort_date(x.published), x.id))
+        months = sorted({m for m, _ in by_month})
+        return {
+            "id": row.id, "name": row.name, "type": row.type, "wikidata": row.wikidata, "country": row.country,
+            "parent": row.parent, "local": bool(row.is_local), "mentions": row.mention_count,
+            "documents": row.document_count, "also": [i for i in ids if i != eid],
+            "aliases": [{"alias": x, "count": n} for x, n in aliases],
+            "claims_as_subject": len(claim_ids["subject"]), "claims_as_object": len(claim_ids["object"]),
+            "over_time": [{"month": mo, "as_subject": by_month.get((mo, "subject"), 0),
+                           "as_object": by_month.get((mo, "object"), 0)} for mo in months],
+            "linked": [{**names.get(x, {"id": x, "name": x, "type": "other"}), "claims": n} for x, n in top_linked],
+            "mentioned_in": [{"id": x.id, "title": x.title, "source": x.source, "outlet": x.outlet,
+                              "published": x.published, "mentions": x.mention_count} for x in docs],
+        }
+
+    # -- the network -----------------------------------------------------------------------------------------
+
+    def network(self, since: str | None = None, until: str | None = None,
+                predicate: Sequence[str] | str | None = None, min_sources: int = 1,
+                actor: Sequence[str] | str | None = None, max_edges: int | None = None) -> dict[str, Any]:
+        """The actor network for the web page: nodes are entities (with mention counts), one edge per (subject,
+        predicate, object) with its claim and source counts, its PLOVER `kind` and first and last date (see
+        `exporters.network_tables`, which this filters). since/until: dates the edge's claims overlap (a
+        claim's time, else its document's date); predicate: PRED or PRED/mode, several OR-ed; min_sources:
+        documents reporting the edge; actor: only edges touching it. max_edges keeps the most reported edges."""
+        from claimgraph.exporters import KIND_COLOURS, OTHER_COLOUR, TYPE_COLOURS, hex_colour, kind_of, quad_of
+
+        c, d, ce = t.claims, t.documents, t.claim_entities
+        # only what an edge needs (not the full claim dicts): one query for the claims, one for their roles
+        query = self._claims_select([c.c.id, c.c.predicate, c.c.document_id, c.c.time_start, d.c.published],
+                                    actor=actor, predicate=predicate, since=since, until=until) \
+            .where(sa.not_(c.c.negated))
+        with self.engine.connect() as conn:
+            claims = conn.execute(query).all()
+            roles: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"subject": [], "object": []})
+            for claim_id, role, eid in conn.execute(
+                    sa.select(ce.c.claim_id, ce.c.role, ce.c.entity_id)
+                    .where(ce.c.claim_id.in_(query.with_only_columns(c.c.id)), ce.c.role.in_(["subject", "object"]))
+                    .order_by(ce.c.claim_id, ce.c.role, ce.c.position)):
+                roles[claim_id][role].append(eid)
+        edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for cl in claims:
+            day = _iso(cl.time_start) or cl.published
+            rl = roles.get(cl.id, {"subject": [], "object": []})
+            for s in dict.fromkeys(rl["subject"]):
+                for o in dict.fromkeys(rl["object"]):
+                    if s == o:
+                        continue
+                    edge = edges.get((s, cl.predicate, o))
+                    if edge is None:
+                        edge = edges[(s, cl.predicate, o)] = {
+                            "id": f"{s}|{cl.predicate}|{o}", "source": s, "target": o, "predicate": cl.predicate,
+                            "kind": kind_of(cl.predicate), "quad": quad_of(cl.predicate), "claims": 0,
+                            "_docs": set(), "first": None, "last": None}
+                    edge["claims"] += 1
+                    edge["_docs"].add(cl.document_id)
+                    if day:
+                        edge["first"] = min(edge["first"] or day, day)
+                        edge["last"] = max(edge["last"] or day, day)
+        out_edges = []
+        for edge in edges.values():
+            edge["sources"] = len(edge.pop("_docs"))
+            if edge["sources"] >= min_sources:
+                out_edges.append(edge)
+        out_edges.sort(key=lambda x: (-x["sources"], -x["claims"], x["id"]))
+        total = len(out_edges)
+        if max_edges is not None:
+            out_edges = out_edges[:max_edges]
+        used = {x for edge in out_edges for x in (edge["source"], edge["target"])}
+        e = t.entities
+        with self.engine.connect() as conn:
+            nodes = {}
+            for chunk in _chunks(sorted(used)):
+                nodes.update({r.id: {"id": r.id, "name": r.name, "type": r.type, "mentions": r.mention_count,
+                                     "documents": r.document_count}
+                              for r in conn.execute(sa.select(e.c.id, e.c.name, e.c.type, e.c.mention_count,
+                                                              e.c.document_count).where(e.c.id.in_(chunk)))})
+        for i in used - set(nodes):  # an id no entity row has (never, unless the tables were edited by hand)
+            nodes[i] = {"id": i, "name": i, "type": "other", "mentions": 0, "documents": 0}
+        return {
+            "nodes": [{**nodes[i], "colour": hex_colour(TYPE_COLOURS.get(nodes[i]["type"], OTHER_COLOUR))}
+                      for i in sorted(used)],
+            "edges": [{**e, "colour": hex_colour(KIND_COLOURS[e["kind"]])} for e in out_edges], "total_edges": total,
+        }
+
+    def edge_claims(self, source: str, predicate: str, target: str, limit: int | None = 200) -> list[dict[str, Any]]:
+        """The claims behind one network edge (subject `source`, `predicate`, object `target`; ids)."""
+        pred, _ = parse_predicate(predicate)
+        c, ce, d = t.claims, t.claim_entities, t.documents
+        subj = sa.select(ce.c.claim_id).where(ce.c.entity_id == source, ce.c.role == "subject")
+        obj = sa.select(ce.c.claim_id).where(ce.c.entity_id == target, ce.c.role == "object")
+        query = (sa.select(c, d.c.title, d.c.source, d.c.outlet, d.c.published, d.c.published_start)
+                 .join(d, d.c.id == c.c.document_id)
+                 .where(d.c.is_latest, c.c.predicate == pred, sa.not_(c.c.negated), c.c.id.in_(subj),
+                        c.c.id.in_(obj)))
+        with self.engine.connect() as conn:
+            rows = sorted(conn.execute(query).all(),
+                          key=lambda r: (_sort_date(_iso(r.time_start or r.published_start)), r.key))
+            return self._claim_dicts(conn, rows[:limit] if limit is not None else rows)
+
+    def search_claims(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Claims whose evidence (or predicate) matches words of `text`, best first (FTS5 / tsvector)."""
+        words = re.findall(r"\w+", text)
+        if not words:
+            return []
+        c, d = t.claims, t.documents
+        with self.engine.connect() as conn:
+            if self.store.dialect == "sqlite":
+                match = " ".join('"' + w.replace('"', "") + '"' for w in words)
+                ids = list(conn.scalars(sa.text(
+                    "SELECT claims_fts.rowid FROM claims_fts JOIN claims c ON c.id = claims_fts.rowid "
+                    "JOIN documents d ON d.id = c.document_id WHERE claims_fts MATCH :q AND d.is_latest "
+                    "ORDER BY claims_fts.rank, c.id LIMIT :n"), {"q": match, "n": limit}))
+            else:
+                ids = list(conn.scalars(sa.text(
+                    "SELECT c.id FROM claims c JOIN documents d ON d.id = c.document_id "
+                    "WHERE c.search_vector @@ plainto_tsquery('english', :q) AND d.is_latest "
+                    "ORDER BY ts_rank(c.search_vector, plainto_tsquery('english', :q)) DESC, c.id LIMIT :n"),
+                    {"q": " ".join(words), "n": limit}))
+            rank = {cid: i for i, cid in enumerate(ids)}
+            rows = conn.execute(sa.select(c, d.c.title, d.c.source, d.c.outlet, d.c.published)
+                                .join(d, d.c.id == c.c.document_id).where(c.c.id.in_(ids))).all()
+            rows.sort(key=lambda r: rank[r.id])
+            return self._claim_dicts(conn, rows)
+
+
+def _sentence_idx(sentences: list[dict[str, Any]], offset: int) -> int | None:
+    for i, s in enumerate(sentences):
+        if s["start"] <= offset < s["end"]:
+            return i
+    return None

@@ -10,11 +10,11 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from claimgraph import rules
 from claimgraph.figures import find_figures
 from claimgraph.records import PartialDate, Period, Reference
+from claimgraph.structure.references import url_path
 
 # Weights of the parts of the score. Calibrated by hand on the bundled examples (examples/*.md, the HTML
 # page, the PDF) and the seed article: one shared topic word is weak evidence, a shared proper name
@@ -91,7 +91,7 @@ def reference_text(ref: Reference) -> str:
     """The words a reference is matched on: its title and the words of its URL path."""
     parts = [ref.title or ""]
     if ref.url:
-        path = urlsplit(ref.url).path
+        path = url_path(ref.url)
         noise = set(rules.load("audit")["url_noise_words"])
         slug = " ".join(
             w for w in _SLUG_SPLIT.split(path) if w.isalpha() and len(w) > 2 and w.lower() not in noise
@@ -111,13 +111,19 @@ def reference_profile(ref: Reference, parsed) -> Profile:
 
 
 _NUM = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?![\d])|(?<![\w.,])\d+(?![\w,])")
+#: Digits a title's number may have to count (a trillion has 13): a longer run is an id or noise, and past
+#: 308 digits it is no float at all.
+_MAX_DIGITS = 15
 
 
 def bare_numbers(text: str) -> tuple[float, ...]:
     """Numbers in a title that are not years (titles often give a total: 'kills 1,600')."""
     out = []
     for m in _NUM.finditer(text):
-        value = int(m.group().replace(",", ""))
+        digits = m.group().replace(",", "")
+        if len(digits) > _MAX_DIGITS:
+            continue
+        value = int(digits)
         if "," in m.group() or not 1800 <= value <= 2099:
             out.append(float(value))
     return tuple(out)

@@ -43,7 +43,9 @@ Choices (the word lists are data, `data/quantities.yaml`):
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -286,10 +288,15 @@ class _Raw:
 
 def _digit_candidates(text: str, lex: Lexicon, dates: list[Span]) -> list[_Raw]:
     out: list[_Raw] = []
+    # dates, by start, with the furthest end reached so far: "is s inside a date" by bisection (a scan of
+    # every date for every number was quadratic on a long run of bracketed years)
+    dates = sorted(dates, key=lambda d: d.start)
+    date_starts = [d.start for d in dates]
+    reach = list(itertools.accumulate((d.end for d in dates), max))
     for m in lex.re_digits.finditer(text):
         s, e = m.span()
-        before = text[:s]
-        cur = lex.re_currency_before.search(before[-6:])
+        before = text[max(0, s - 6) : s]  # the currency symbol's window (never the whole text before)
+        cur = lex.re_currency_before.search(before)
         prev = text[s - 1] if s else " "
         after_dash = prev in "-–" and s >= 2 and text[s - 2].isdigit()  # "10-15": kept only as a range's end
         if cur is None and not after_dash and (prev.isalnum() or prev in ".,/:#@_-–'’"):
@@ -300,14 +307,15 @@ def _digit_candidates(text: str, lex: Lexicon, dates: list[Span]) -> list[_Raw]:
         nxt = text[e2:e2 + 2]
         if nxt and (nxt[0].isalnum() or nxt[0] in "%°'’_" or re.match(r"[:/.,]\d", nxt)):
             continue  # "3rd", "10km", "40%", "10:30", "9/11"
-        if any(d.start <= s < d.end for d in dates) or (scale == 1.0 and _month_adjacent(text, s, e)):
+        k = bisect.bisect_right(date_starts, s)
+        if (k and reach[k - 1] > s) or (scale == 1.0 and _month_adjacent(text, s, e)):
             continue
         value = float(m.group().replace(",", "")) * scale
         raw = _Raw(s, e2, value, scale, True, after_dash=after_dash)
         if cur is not None:
             symbol = cur.group().strip()
             raw.currency = lex.currency_symbols.get(symbol) or lex.currency_symbols.get(symbol.upper())
-            raw.currency_start = s - len(before[-6:]) + cur.start()
+            raw.currency_start = s - len(before) + cur.start()
         out.append(raw)
     return out
 

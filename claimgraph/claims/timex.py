@@ -181,13 +181,31 @@ def _latest_month_day(anchor: dt.date, month: int, day: int) -> dt.date | None:
 
 # ------------------------------------------------------------------------------------------ candidates
 
+#: How far before a time the words that change it (cues, parts, datelines) are looked for. Each pattern
+#: ends at the time ('$'); searching the whole text before every time was quadratic on a run of bracketed
+#: years ("[2001][2002]…"). A cue, part word or dateline is a few words long: 300 characters hold any.
+_WINDOW = 300
+
+
+def _ends_with(pattern: re.Pattern, text: str, end: int) -> re.Match | None:
+    """`pattern.search(text[:end])` (patterns here end in '$'), looking back at most `_WINDOW` characters;
+    offsets stay those of `text`, and look-behinds still see the text before the window."""
+    return pattern.search(text, max(0, end - _WINDOW), end)
+
+
+def _rstrip(text: str, end: int, chars: str) -> int:
+    """The end of `text[:end].rstrip(chars)`."""
+    while end > 0 and text[end - 1] in chars:
+        end -= 1
+    return end
+
 
 def _explicit(text: str, R: _Rules) -> list[_Cand]:
     out = []
     for p in find_periods(text):
-        if p.span.start and R.re_dateline.search(text[: p.span.start].rstrip("( ")):
+        if p.span.start and _ends_with(R.re_dateline, text, _rstrip(text, p.span.start, "( ")):
             continue
-        if text[p.span.start - 1 : p.span.start] == "(" and R.re_dateline.search(text[: p.span.start]):
+        if text[p.span.start - 1 : p.span.start] == "(" and _ends_with(R.re_dateline, text, p.span.start):
             continue
         out.append(_Cand(p.span.start, p.span.end, p.start, p.end, False, "date"))
     return out
@@ -204,8 +222,7 @@ def _month_days(text: str, anchor: dt.date | None, R: _Rules) -> list[_Cand]:
             month, day = month_number(m["mon"]), int(m["day"])
             if not month or not 1 <= day <= 31:
                 continue
-            prefix = text[: m.start()]
-            if R.re_dateline.search(prefix.rstrip("( ")):
+            if _ends_with(R.re_dateline, text, _rstrip(text, m.start(), "( ")):
                 continue  # "KABUL, Afghanistan (June 14) —": the release's own date
             date = _latest_month_day(anchor, month, day) if anchor else None
             if anchor and date is None:
@@ -219,7 +236,7 @@ def _months(text: str, anchor: dt.date | None, R: _Rules) -> list[_Cand]:
     pattern = re.compile(r"(?:(?P<mod>\b(?:last|next|this))\s+)?" + _MON + r"(?!\s*[0-3]?\d\b)(?!\s*,?\s*[12]\d{3})")
     for m in pattern.finditer(text):
         mod = (m["mod"] or "").lower()
-        if not mod and not R.re_month_cue.search(text[: m.start()]):
+        if not mod and not _ends_with(R.re_month_cue, text, m.start()):
             continue
         month = month_number(m["mon"])
         if not month:
@@ -301,11 +318,13 @@ def _choose(cands: list[_Cand]) -> list[_Cand]:
     order = {"event": 0, "date": 1, "month_day": 2, "relative": 3, "month": 4, "weekday": 5}
     cands = sorted(cands, key=lambda c: (c.start, -(c.end - c.start), order[c.kind]))
     out: list[_Cand] = []
+    reach = -1  # the furthest end taken: candidates come by start, so overlap is start < reach
     for c in cands:
-        if any(c.start < o.end and o.start < c.end for o in out):
+        if c.start < reach:
             continue
         out.append(c)
-    return sorted(out, key=lambda c: c.start)
+        reach = max(reach, c.end)
+    return out
 
 
 def _merge_ranges(text: str, cands: list[_Cand], R: _Rules) -> list[_Cand]:
@@ -317,7 +336,7 @@ def _merge_ranges(text: str, cands: list[_Cand], R: _Rules) -> list[_Cand]:
         b = cands[i + 1] if i + 1 < len(cands) else None
         if b is not None and a.kind not in ("event",) and b.kind not in ("event",):
             join = R.re_range_join.fullmatch(text[a.end : b.start])
-            opener = R.re_range_open.search(text[: a.start])
+            opener = _ends_with(R.re_range_open, text, a.start)
             word = text[a.end : b.start].strip().lower()
             if join and (word != "and" or (opener and opener["open"].lower() == "between")):
                 start = opener.start() if opener else a.start
@@ -348,12 +367,12 @@ def _part(c: _Cand, index: int) -> tuple[dt.date, dt.date] | None:
 
 def _apply_words_before(text: str, c: _Cand, R: _Rules) -> _Cand | None:
     """Parts ('early 2020') then cues ('since', 'before', 'by') right before a time."""
-    m = R.re_part.search(text[: c.start])
+    m = _ends_with(R.re_part, text, c.start)
     if m and c.kind in ("date", "month", "month_day"):
         part = _part(c, R.parts[m["part"].lower().replace("  ", " ")])
         if part:
             c = replace(c, start=m.start(), first=part[0], last=part[1])
-    m = R.re_cue.search(text[: c.start])
+    m = _ends_with(R.re_cue, text, c.start)
     kind = R.cue_kinds.get(re.sub(r"\s+", " ", m["cue"].lower())) if m else None
     if c.kind == "event" and (kind is None or (c.after_cue_only and kind not in ("since", "after", "before", "until"))):
         return None  # an event name is a time only after a cue word

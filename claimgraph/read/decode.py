@@ -40,6 +40,10 @@ _MAGIC = (
 
 # WHATWG: documents labelled Latin-1 or ASCII are decoded as windows-1252 by every browser.
 _ALIASES = dict.fromkeys(("iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii"), "cp1252")
+# Labels Python knows but no page may use: 'undefined' always fails, UTF-7 is refused by the WHATWG Encoding
+# standard (it smuggles markup past filters), and the others are byte transforms rather than text encodings.
+_REFUSED = {"undefined", "utf-7", "mbcs", "oem", "idna", "punycode", "raw-unicode-escape", "unicode-escape",
+            "charmap"}
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.I)
 _HTML_START = re.compile(
     r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])", re.I | re.S
@@ -73,6 +77,27 @@ def meta_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii").lower() if m else None
 
 
+def resolve_charset(label: str | None) -> str | None:
+    """The Python codec for a declared charset label (HTTP header or <meta>), or None when the label is
+    missing, unknown, or names no usable text encoding ('undefined', 'x-user-defined', 'base64', 'utf-7').
+
+    Any string may come in (it is the page's word); None means "ignore the declaration and detect".
+    """
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    if not label or len(label) > 40:
+        return None
+    label = _ALIASES.get(label, label)
+    try:
+        info = codecs.lookup(label)
+    except (LookupError, ValueError):  # ValueError: a label with a NUL byte
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _REFUSED:
+        return None
+    return info.name
+
+
 def decode_text(data: bytes, source: str, declared: str | None = None) -> str:
     """Decode `data` to str, or raise EmptyInput, BinaryInput or DecodeFailure naming `source`."""
     if not data:
@@ -91,12 +116,12 @@ def decode_text(data: bytes, source: str, declared: str | None = None) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    if declared:
-        encoding = _ALIASES.get(declared.lower(), declared)
+    encoding = resolve_charset(declared)
+    if encoding:
         try:
             return data.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            pass  # a wrong or unknown declaration is common; fall through to detection
+        except (LookupError, UnicodeError, ValueError):
+            pass  # a wrong declaration is common; fall through to detection
     matches = charset_normalizer.from_bytes(data)
     best = matches.best()
     if best is not None:

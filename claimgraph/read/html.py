@@ -21,6 +21,7 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
+from claimgraph.budget import check_depth, check_markup
 from claimgraph.errors import DecodeFailure
 from claimgraph.read.builder import Builder
 from claimgraph.records import Anchor, Link, Reading, SourceMeta, Span
@@ -40,6 +41,8 @@ _UNSAFE_SCHEMES = re.compile(r"^\s*(?:javascript|vbscript|data):", re.I)
 _MARKER_TEXT = re.compile(r"\s*[\[(]?\s*(?:\d{1,3}|[a-z]|[ivx]{1,4}|[*†‡§¶]{1,3})\s*[\])]?\s*", re.I)
 _LABELLED = re.compile(r"\s*(?:\[\d+\]|\(\d+\)|\d+[.)])")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+_CHARACTER_REFERENCE = re.compile(r"&#([xX][0-9A-Fa-f]+|[0-9]+);?")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _HEADINGS = {f"h{k}": k for k in range(1, 7)}
 _NOTE_MAX_CHARS = 2000
 _REFERENCE_WORDS = re.compile(
@@ -70,8 +73,27 @@ class _RawBlock:
 
 
 def read_html(text: str, source: str, url: str | None = None) -> Reading:
-    """Read an HTML page; `url` is where it was fetched from (for metadata and relative links)."""
+    """Read an HTML page; `url` is where it was fetched from (for metadata and relative links).
+
+    Raises DecodeFailure (naming `source`) for a page lxml or trafilatura cannot handle, InputTooComplex
+    for one over the markup budget (see `claimgraph.budget`)."""
+    check_markup(text, source)
+    try:
+        return _read_html(text, source, url)
+    except (ValueError, lxml.etree.LxmlError) as exc:
+        # lxml refuses some strings the parser let through (e.g. a control character written as an entity);
+        # the page is then unreadable as a whole, which the caller reports for this file and goes on
+        raise DecodeFailure(f"the HTML could not be processed ({_short(exc)})", source) from exc
+
+
+def _short(exc: Exception) -> str:
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return message[:200]
+
+
+def _read_html(text: str, source: str, url: str | None) -> Reading:
     root, fatal = _parse(text, source)
+    check_depth(_depth(root), source)  # libxml2 stops at depth 256 and drops the rest: say so
     meta = _metadata(copy.deepcopy(root), url)
     base = url or meta.url
     for bad in list(root.iter(*_DROP)):
@@ -97,6 +119,10 @@ def _parse(text: str, source: str) -> tuple[lxml.html.HtmlElement, str | None]:
     """The parsed page, and the parser's fatal error if it gave up part way (e.g. on absurdly deep
     nesting, a resource limit that protects us); anything after that point is lost."""
     text = _XML_DECLARATION.sub("", text).translate(_STRIP)  # lxml refuses str with an encoding declaration
+    # Characters XML cannot hold make lxml refuse any later edit of the node holding them: browsers show
+    # form feed and vertical tab as white space and drop the others.
+    text = _NOT_XML.sub(lambda m: " " if m.group() in "\x0b\x0c" else "", text)
+    text = _CHARACTER_REFERENCE.sub(_xml_reference, text)
     parser = lxml.html.HTMLParser()
     try:
         root = lxml.html.document_fromstring(text, parser=parser)
@@ -104,6 +130,29 @@ def _parse(text: str, source: str) -> tuple[lxml.html.HtmlElement, str | None]:
         raise DecodeFailure(f"could not parse the HTML ({exc})", source) from exc
     fatal = next((e.message for e in parser.error_log if e.level_name == "FATAL"), None)
     return root, fatal
+
+
+def _xml_reference(m: re.Match[str]) -> str:
+    """A numeric character reference left as it is, unless it names a character XML cannot hold."""
+    digits = m.group(1)
+    if len(digits) > 8:
+        return "\ufffd"  # past U+10FFFF whatever it says: what a browser shows
+    code = int(digits[1:], 16) if digits[:1] in "xX" else int(digits)
+    if code > 0x10FFFF or code == 0:
+        return "\ufffd"
+    if code in (0x0B, 0x0C):
+        return " "
+    return "" if _NOT_XML.match(chr(code)) else m.group()
+
+
+def _depth(root: lxml.html.HtmlElement) -> int:
+    """How deep the elements nest (the root is 1), without recursion."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        el, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in el)
+    return deepest
 
 
 def _metadata(root: lxml.html.HtmlElement, url: str | None) -> SourceMeta:
@@ -180,7 +229,10 @@ def _number(ol: lxml.html.HtmlElement) -> None:
 
 
 def _int(value: str | None, default: int) -> int:
-    return int(value) if value and value.strip().isdigit() else default
+    # ASCII digits only ('²'.isdigit() is true), and no more than a list can hold: '<ol start="999...">'
+    # with thousands of digits is refused by int() itself
+    value = (value or "").strip()
+    return int(value) if re.fullmatch(r"[0-9]{1,9}", value) else default
 
 
 # ------------------------------------------------------------------------------------------------ blocks

@@ -10,9 +10,11 @@ deliberate difference: a `*` run between two letters or digits is never emphasis
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass, field
 
 _ASCII_PUNCT = set("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
@@ -87,7 +89,7 @@ class _Parser:
     def parse(self, s: str) -> list[_Node]:
         nodes: list[_Node] = []
         i, n = 0, len(s)
-        pairs = _bracket_pairs(s)
+        pairs = _Source(s)
         while i < n:
             m = _PLAIN.match(s, i)
             if m:
@@ -98,7 +100,7 @@ class _Parser:
         _resolve_emphasis(nodes)
         return nodes
 
-    def _special(self, s: str, i: int, nodes: list[_Node], pairs: dict[int, int]) -> int:
+    def _special(self, s: str, i: int, nodes: list[_Node], pairs: _Source) -> int:
         """Handle the markup character at s[i]; return the index after what was consumed."""
         c = s[i]
         if c == "\\":
@@ -158,7 +160,7 @@ class _Parser:
         nodes.append(content)
         return k + run
 
-    def _bracket(self, s: str, i: int, nodes: list[_Node], pairs: dict[int, int]) -> int:
+    def _bracket(self, s: str, i: int, nodes: list[_Node], pairs: _Source) -> int:
         m = _FOOTNOTE_REF.match(s, i)
         if m:
             label = m.group(1)
@@ -170,25 +172,26 @@ class _Parser:
             return i + 1
         inner, end, target = link
         self.depth += 1
-        nodes += [_Open("link", target), *self.parse(inner), _Close("link")]
+        nodes += [_Open("link", target), *self.parse(s[inner[0] : inner[1]]), _Close("link")]
         self.depth -= 1
         return end
 
-    def _link(self, s: str, i: int, pairs: dict[int, int]) -> tuple[str, int, str] | None:
-        """Parse `[text](dest "title")` or `[text][label]` at s[i] == '['; (text, end, target) or None."""
-        j = pairs.get(i, -1)
+    def _link(self, s: str, i: int, pairs: _Source) -> tuple[tuple[int, int], int, str] | None:
+        """Parse `[text](dest "title")` or `[text][label]` at s[i] == '['; ((start, end) of the text,
+        end, target) or None. The text is not sliced here: nested brackets would make that quadratic."""
+        j = pairs.pairs.get(i, -1)
         if j < 0:
             return None
-        inner = s[i + 1 : j]
+        inner = (i + 1, j)
         if s.startswith("(", j + 1):
-            dest = _destination(s, j + 2)
+            dest = pairs.destination(j + 2)
             if dest:
                 return inner, dest[1], dest[0]
         elif s.startswith("[", j + 1):
-            k = s.find("]", j + 2)
-            label = (s[j + 2 : k] or inner).strip().lower() if k > 0 else ""
+            k = pairs.find("]", j + 2)
+            label = (s[j + 2 : k] if k > j + 2 else s[i + 1 : j] if k > 0 else "").strip().lower()
             # "[1][2]" is two citation markers, not a link, even when a definition is labelled 2
-            if label in self.definitions and not _CITATION_TEXT.fullmatch(inner):
+            if label in self.definitions and not _CITATION_TEXT.fullmatch(s, i + 1, j):
                 return inner, k + 1, self.definitions[label]
         return None
 
@@ -243,56 +246,96 @@ class _Parser:
         return j
 
 
-def _bracket_pairs(s: str) -> dict[int, int]:
-    """The index of the matching ']' for every '[' that has one (escaped brackets do not count)."""
-    pairs: dict[int, int] = {}
-    stack: list[int] = []
-    for m in re.finditer(r"\\.|[\[\]]", s, re.S):
-        if m.group() == "[":
-            stack.append(m.start())
-        elif m.group() == "]" and stack:
-            pairs[stack.pop()] = m.start()
-    return pairs
+class _Source:
+    """One string being parsed, with what makes its link parsing linear.
 
+    pairs: the index of the matching ']' for every '[' that has one (escaped brackets do not count).
+    A link destination runs to the first white space or to the ')' that closes it; scanning for it from
+    every '[' is quadratic on input such as '[[[[...](((('. So the unescaped parentheses and white space
+    are indexed once, and each destination is found by bisection.
+    """
 
-def _destination(s: str, i: int) -> tuple[str, int] | None:
-    """Parse a link destination and optional title after '('; return (url, index after ')')."""
-    n = len(s)
-    while i < n and s[i] in " \t\n":
-        i += 1
-    if i < n and s[i] == "<":
-        k = s.find(">", i)
-        if k < 0:
-            return None
-        url, i = s[i + 1 : k], k + 1
-    else:
-        start, depth = i, 0
-        while i < n and not s[i].isspace():
-            if s[i] == "\\":
-                i += 2
-                continue
-            if s[i] == "(":
+    def __init__(self, s: str) -> None:
+        self.s = s
+        self.pairs: dict[int, int] = {}
+        stack: list[int] = []
+        for m in re.finditer(r"\\.|[\[\]]", s, re.S):
+            if m.group() == "[":
+                stack.append(m.start())
+            elif m.group() == "]" and stack:
+                self.pairs[stack.pop()] = m.start()
+        self._indexed = False
+        self._found: dict[tuple[str, int], int] = {}
+
+    def _index(self) -> None:
+        # An escape takes the next character whatever it is (white space or a parenthesis included), as the
+        # destination scan always did; a destination starts after '(' or white space, never inside an escape.
+        self._parens = array("l")  # positions of unescaped '(' and ')'
+        self._depths = array("l")  # nesting depth after each of them
+        self._closers: dict[int, array] = {}  # depth before a ')' -> positions of such ')'
+        self._spaces = array("l")  # positions of unescaped white space
+        depth = 0
+        for m in re.finditer(r"\\.|[()]|\s", self.s, re.S):
+            c = m.group()
+            if c == "(":
                 depth += 1
-            elif s[i] == ")":
-                if depth == 0:
-                    break
+            elif c == ")":
+                self._closers.setdefault(depth, array("l")).append(m.start())
                 depth -= 1
-            i += 1
-        url = s[start:i]
-    while i < n and s[i] in " \t\n":
-        i += 1
-    if i < n and s[i] in "\"'(":
-        close = ")" if s[i] == "(" else s[i]
-        k = s.find(close, i + 1)
-        if k < 0:
-            return None
-        i = k + 1
+            elif c.isspace():
+                self._spaces.append(m.start())
+                continue
+            else:
+                continue
+            self._parens.append(m.start())
+            self._depths.append(depth)
+        self._indexed = True
+
+    def find(self, char: str, start: int) -> int:
+        """`s.find(char, start)`, remembered: several brackets may ask from the same place."""
+        key = (char, start)
+        if key not in self._found:
+            self._found[key] = self.s.find(char, start)
+        return self._found[key]
+
+    def destination(self, i: int) -> tuple[str, int] | None:
+        """Parse a link destination and optional title after '('; return (url, index after ')')."""
+        s, n = self.s, len(self.s)
         while i < n and s[i] in " \t\n":
             i += 1
-    if i >= n or s[i] != ")":
-        return None
-    url = html.unescape(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", url))
-    return url, i + 1
+        if i < n and s[i] == "<":
+            k = self.find(">", i)
+            if k < 0:
+                return None
+            url, i = s[i + 1 : k], k + 1
+        else:
+            if not self._indexed:
+                self._index()
+            start = i
+            before = bisect.bisect_left(self._parens, i)
+            depth = self._depths[before - 1] if before else 0
+            space = bisect.bisect_left(self._spaces, i)
+            i = self._spaces[space] if space < len(self._spaces) else n
+            closers = self._closers.get(depth)
+            if closers is not None:
+                k = bisect.bisect_left(closers, start)
+                if k < len(closers) and closers[k] < i:
+                    i = closers[k]  # the ')' that brings the depth back below where it started
+            url = s[start:i]
+        while i < n and s[i] in " \t\n":
+            i += 1
+        if i < n and s[i] in "\"'(":
+            close = ")" if s[i] == "(" else s[i]
+            k = self.find(close, i + 1)
+            if k < 0:
+                return None
+            i = k + 1
+            while i < n and s[i] in " \t\n":
+                i += 1
+        if i >= n or s[i] != ")":
+            return None
+        url = html.unescape(re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", url))
+        return url, i + 1
 
 
 def _resolve_emphasis(nodes: list[_Node]) -> None:

@@ -260,16 +260,44 @@ def _quote(lines: list[str], i: int, out: list[_Block], depth: int) -> int:
     return i
 
 
+# Front matter is the page's word, so bounded: at most this many lines and characters, and YAML's
+# anchors and aliases (which can make a few lines stand for a huge tree) never reach str().
+_FRONT_MATTER_LINES = 200
+_FRONT_MATTER_CHARS = 20_000
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """SafeLoader, except that a timestamp that is no real date ("2023-02-30") stays a string."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
+def _scalar(value: object) -> bool:
+    return isinstance(value, str | int | float)
+
+
 def _front_matter(lines: list[str]) -> tuple[SourceMeta, list[str]]:
     """YAML front matter ('---' ... '---' at the top) gives title, author, date, url and site."""
     if not lines or lines[0].strip() != "---":
         return SourceMeta(), lines
-    end = next((k for k in range(1, len(lines)) if lines[k].strip() in ("---", "...")), None)
+    end = next((k for k in range(1, min(len(lines), _FRONT_MATTER_LINES)) if lines[k].strip() in ("---", "...")),
+               None)
     if end is None:
         return SourceMeta(), lines
+    block = "\n".join(lines[1:end])
+    if len(block) > _FRONT_MATTER_CHARS:
+        return SourceMeta(), lines  # no article's metadata is this long: read it as text
     try:
-        data = yaml.safe_load("\n".join(lines[1:end]))
-    except yaml.YAMLError:
+        data = yaml.load(block, Loader=_FrontMatterLoader)  # noqa: S506 - a SafeLoader subclass
+    except (yaml.YAMLError, ValueError, RecursionError):
         return SourceMeta(), lines
     if not isinstance(data, dict):
         return SourceMeta(), lines
@@ -279,13 +307,15 @@ def _front_matter(lines: list[str]) -> tuple[SourceMeta, list[str]]:
             value = data.get(key)
             if isinstance(value, dt.date | dt.datetime):
                 return value.isoformat()
-            if value not in (None, ""):
+            if _scalar(value) and value != "":
                 return str(value)
         return None
 
     authors = data.get("authors", data.get("author"))
     if isinstance(authors, str):
         authors = [a.strip() for a in re.split(r";|\band\b", authors) if a.strip()]
+    if isinstance(authors, list):
+        authors = [a for a in authors if _scalar(a)]  # a nested list (or an alias bomb) is no author
     meta = SourceMeta(
         title=field_("title"),
         authors=tuple(str(a) for a in authors) if isinstance(authors, list) else (),

@@ -10,6 +10,7 @@ Rules (reference headings, outlet domains, byline and date-line words...) live i
 
 from __future__ import annotations
 
+from claimgraph.budget import MAX_MARKERS
 from claimgraph.document import Document
 from claimgraph.records import Span
 from claimgraph.structure._rules import version
@@ -55,6 +56,7 @@ def structure(doc: Document) -> None:
 
     references = list(section.references) if section is not None else []
     markers = find_markers(reading, body, references, exclude=[s for s in (lay.title, lay.byline) if s])
+    del markers[MAX_MARKERS:]  # over budget: the rest stay plain text (see claimgraph/budget.py)
     citations = resolve(markers, references)
 
     doc.title = lay.title

@@ -60,6 +60,18 @@ def blocks_of(reading: Reading) -> list[Block]:
 
 
 
+#: The most of a block the header checks (title, byline, date line, section headings) read: each of them
+#: wants a short block, and copying a 19 MB one-paragraph text through `plain` a dozen times cost seconds
+#: and hundreds of megabytes.
+HEADER_CHARS = 2_000
+
+
+def head(text: str, span: Span) -> str:
+    """The start of a block's text, at most `HEADER_CHARS` characters (a longer block is no header line;
+    its start still says what a title or heading needs)."""
+    return text[span.start : min(span.end, span.start + HEADER_CHARS)]
+
+
 def plain(s: str) -> str:
     """A block's text without Markdown emphasis/heading marks, white space collapsed."""
     s = re.sub(r"^\s*#{1,6}\s+", "", s)
@@ -149,13 +161,13 @@ def _title(reading: Reading, top: list[tuple[int, Block]]) -> tuple[Span | None,
         if found is not None:
             return found
     for i, b in top:
-        s = plain(b.span.of(text))
+        s = plain(head(text, b.span))
         if b.kind == "heading" and not is_reference_heading(s) and not is_section_ender(s):
             return b.span, i
         if len(s) > MAX_TITLE or s.endswith("."):
             break  # running text started: a later heading is a section heading
     for i, b in top:
-        s = plain(b.span.of(text))
+        s = plain(head(text, b.span))
         if (
             b.kind in ("paragraph", "heading")
             and not is_reference_heading(s)
@@ -164,6 +176,7 @@ def _title(reading: Reading, top: list[tuple[int, Block]]) -> tuple[Span | None,
             and not s.endswith((".", ":", ";", ","))
             and _byline(s) is None
             and _date_line(s) is None
+            and len(b.span) <= HEADER_CHARS
             and "\n" not in b.span.of(text).strip()
         ):
             return b.span, i
@@ -181,7 +194,7 @@ def _find_meta_title(text: str, title: str, top: list[tuple[int, Block]]) -> tup
         if len(key) < 4:
             continue
         for i, b in top:
-            if plain(b.span.of(text)).lower() == key:
+            if len(b.span) <= HEADER_CHARS and plain(b.span.of(text)).lower() == key:
                 return b.span, i
     return None
 
@@ -244,6 +257,8 @@ def split_names(s: str) -> list[str]:
 
 def _byline(block: str) -> tuple[tuple[str, ...], PartialDate | None] | None:
     """(names, date stated in the byline) when the block is a byline."""
+    if len(block) > HEADER_CHARS:
+        return None
     s = plain(block)
     if not s or len(s) > MAX_BYLINE or "\n" in block.strip():
         return None
@@ -292,6 +307,8 @@ _LEFTOVER_OK = re.compile(
 
 def _date_line(block: str) -> tuple[PartialDate, bool] | None:
     """(date, is_update) when the block is a short date line ("Published 3 March 2024", "2024-03-03")."""
+    if len(block) > HEADER_CHARS:
+        return None
     s = plain(block)
     if not s or len(s) > MAX_DATE_LINE:
         return None
@@ -398,10 +415,14 @@ def _first_date(s: str) -> PartialDate | None:
 
 def is_reference_heading(s: str) -> bool:
     """Whether a short block names a reference section ("References", "**Sources:**", "## Notes")."""
+    if len(s) > HEADER_CHARS:
+        return False
     key = plain(s).rstrip(":： ").strip().lower()
     return key in word_set("reference_headings")
 
 
 def is_section_ender(s: str) -> bool:
+    if len(s) > HEADER_CHARS:
+        return False
     key = plain(s).rstrip(":： ").strip().lower()
     return key in word_set("section_enders")

@@ -32,7 +32,9 @@ _SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUP_TABLE = str.maketrans(_SUP + "⁻˒", "0123456789-,")
 _BRACKET = re.compile(r"\[(?P<fn>\^)?\s*(?P<body>[0-9]{1,4}(?:\s*[-–—,]\s*[0-9]{1,4})*)\s*\]")
 _UNICODE_SUP = re.compile(r"(?<=\S)[" + _SUP + r"]+(?:[-–,⁻˒][" + _SUP + r"]+)*")
-_URLISH = re.compile(r"(?:https?://|www\.)[^\s<>\"]+|\]\([^)\s]+\)", re.I)
+# A Markdown link target left in plain text is bounded: unbounded, every '](' of a long run without ')' or
+# white space would scan to its end (quadratic); no URL is longer than 2,048 characters in practice.
+_URLISH = re.compile(r"(?:https?://|www\.)[^\s<>\"]+|\]\([^)\s]{1,2048}\)", re.I)
 _NUMBERS_ONLY = re.compile(r"\[?\s*(?P<body>[0-9]{1,4}(?:\s*[-–—,]\s*[0-9]{1,4})*)\s*\]?")
 
 _PARENS = re.compile(r"\(([^()]{4,300})\)")
@@ -217,6 +219,8 @@ def _other_script(letters: list[str]) -> bool:
 def _inside_other_script(text: str, span: Span) -> bool:
     """A number standing inside text of another script (a verse number in an Arabic quotation):
     the five letters nearest on each side, on the same line, are mostly not Latin."""
+    if text[max(0, span.start - 60) : span.end + 60].isascii():
+        return False  # the common case, decided in C: no letter nearby is of another script
     before = text[max(0, span.start - 60) : span.start].split("\n")[-1]
     after = text[span.end : span.end + 60].split("\n")[0]
     near_before = [c for c in before if c.isalpha()][-5:]

@@ -19,8 +19,9 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from functools import cache
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
+from claimgraph.budget import check_references
 from claimgraph.records import Anchor, Block, PartialDate, Reading, Reference, Span
 from claimgraph.structure._rules import rules, word_set
 from claimgraph.structure.dates import find_dates, parse_date, url_date
@@ -190,7 +191,9 @@ def find_references(reading: Reading, blocks: list[Block], body_start: int = 0) 
     """
     text = reading.text
     last = None
-    for i, head, more in _heading_candidates(text, blocks):
+    # each candidate's list is read to its end: a document of thousands of "Sources" headings would make
+    # that quadratic, and no article has more than a handful
+    for i, head, more in _heading_candidates(text, blocks)[:MAX_HEADINGS]:
         if head.start < body_start:
             continue
         entries, to_end = _entries(text, blocks, i if more else i + 1, more)
@@ -201,13 +204,13 @@ def find_references(reading: Reading, blocks: list[Block], body_start: int = 0) 
             break  # the first list that nothing but entries follows
     if last is not None:
         head, entries = last
-        return ReferenceSection(head.start, head, _parse_all(text, entries))
+        return ReferenceSection(head.start, head, _parse_all(text, entries, reading.source))
     entries = _trailing_run(text, blocks, body_start)
     if entries:
-        return ReferenceSection(entries[0].span.start, None, _parse_all(text, entries))
+        return ReferenceSection(entries[0].span.start, None, _parse_all(text, entries, reading.source))
     entries = _anchor_entries(reading, blocks, body_start)
     if entries:
-        return ReferenceSection(entries[0].span.start, None, _parse_all(text, entries))
+        return ReferenceSection(entries[0].span.start, None, _parse_all(text, entries, reading.source))
     return None
 
 
@@ -291,7 +294,8 @@ _AUTHOR_DATE = re.compile(
 )
 
 
-def _parse_all(text: str, entries: list[_Entry]) -> tuple[Reference, ...]:
+def _parse_all(text: str, entries: list[_Entry], source: str) -> tuple[Reference, ...]:
+    check_references(len(entries), source)  # before the entries are parsed, linked and fitted
     unlabelled = [e for e in entries if e.label is None]
     author_date = bool(unlabelled) and sum(
         1 for e in unlabelled if _AUTHOR_DATE.match(_strip_md(e.content.of(text)))
@@ -458,9 +462,17 @@ def _segments(s: str) -> list[str]:
     return [x.strip() for x in out if x.strip(" .;,")]
 
 
+#: How many reference headings are tried, and how much of one entry is parsed. A real entry, quotation
+#: included, runs to a few hundred characters; its parts (URL, access date) are cut out one at a time, which
+#: is quadratic in the entry's length, so a megabyte "entry" must not reach it.
+MAX_HEADINGS = 20
+MAX_ENTRY_CHARS = 4_000
+
+
 def parse_entry(content: str, label: str, span: Span) -> Reference:
-    """Parse one entry (label removed) into a Reference with the given label and span."""
-    s = _strip_md(content.strip())
+    """Parse one entry (label removed) into a Reference with the given label and span. Only the first
+    `MAX_ENTRY_CHARS` characters are read."""
+    s = _strip_md(content.strip()[:MAX_ENTRY_CHARS])
     if s.startswith("^"):
         s = s[_BACKLINKS.match(s).end() :]  # type: ignore[union-attr]  # always matches at "^"
     s, url = _cut_url(s)
@@ -584,7 +596,7 @@ def _names_the_outlet(lead: str, publisher: str | None, url: str | None) -> bool
         return False
     if publisher and _squash(name) == _squash(publisher):
         return True
-    host = _squash(urlsplit(url).hostname or "") if url else ""
+    host = _squash(url_host(url)) if url else ""
     return bool(host) and any(len(w) >= 5 and w.lower() in host for w in re.findall(r"[A-Za-z]+", name))
 
 
@@ -594,7 +606,7 @@ def _squash(x: str) -> str:
 
 def _same_outlet(name: str, url: str) -> bool:
     pub = publisher_from_url(url) or ""
-    host = _squash(urlsplit(url).hostname or "")
+    host = _squash(url_host(url))
     return bool(_squash(name)) and (_squash(name) == _squash(pub) or _squash(name) in host)
 
 
@@ -693,13 +705,32 @@ def registrable_domain(host: str) -> str:
     return ".".join(labels[-2:])
 
 
-def publisher_from_url(url: str) -> str | None:
-    """The outlet a URL belongs to: the rules' domain map (host, then its parents), else its domain."""
+def split_url(url: str) -> SplitResult | None:
+    """`urlsplit(url)`, or None for a string that only looks like a URL ("http://[fe80::1/...": an
+    unclosed or invalid IPv6 host, which urlsplit refuses with ValueError)."""
     try:
-        host = urlsplit(url).hostname or ""
+        parts = urlsplit(url.strip())
+        parts.hostname  # noqa: B018 - also validates the bracketed host on some Python versions
+        return parts
     except ValueError:
         return None
-    host = host.lower()
+
+
+def url_host(url: str) -> str:
+    """The URL's host name, lower case; '' when it has none or is no URL."""
+    parts = split_url(url)
+    return (parts.hostname or "") if parts is not None else ""
+
+
+def url_path(url: str) -> str:
+    """The URL's path; '' when it is no URL."""
+    parts = split_url(url)
+    return parts.path if parts is not None else ""
+
+
+def publisher_from_url(url: str) -> str | None:
+    """The outlet a URL belongs to: the rules' domain map (host, then its parents), else its domain."""
+    host = url_host(url).lower()
     if not host:
         return None
     outlets = rules()["outlets"]
@@ -714,9 +745,8 @@ def publisher_from_url(url: str) -> str | None:
 
 def normalise_url(url: str) -> str:
     """A URL compared loosely: no scheme, 'www.', fragment, tracking parameters or trailing slash."""
-    try:
-        p = urlsplit(url.strip())
-    except ValueError:
+    p = split_url(url)
+    if p is None:
         return url.strip().lower()
     host = (p.hostname or "").lower()
     host = host[4:] if host.startswith("www.") else host
