@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT := demo-output
 
-.PHONY: demo test lint bench eval lock clean postgres chromium
+.PHONY: demo test lint bench eval gate lock clean postgres chromium
 
 $(STAMP): requirements/bootstrap.txt requirements/lock.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ bench: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/claimgraph eval ../shared --workers 2
 	$(BIN)/claimgraph eval ../shared --workers 2 --json > bench/results/eval-latest.json
+
+# The accuracy gate (CI): every gold set in ../shared scored once, each score compared with its floor in
+# bench/floors.json; fails (exit 1) when one is below. See docs/metrics.md, "The accuracy gate".
+gate: $(STAMP)
+	$(BIN)/claimgraph eval ../shared --workers 2 --floors bench/floors.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check claimgraph tests

@@ -302,11 +302,17 @@ def eval_(
     predictions: Annotated[Path | None, typer.Option(
         "--predictions", help="Write the source-support predictions of WiCE sets here: one JSON line per "
                               "record, {\"index\", \"label\", \"score\"}.")] = None,
+    floors: Annotated[str | None, typer.Option(
+        "--floors", help="Gate the scores on this floors file (bench/floors.json): exit 1 when one is below.")] = None,
 ) -> None:
     """Score the pipeline on gold datasets and print the scores."""
     from claimgraph.evaluate import evaluate, render, wice
+    from claimgraph.evaluate.gate import check, load_floors, render_gate
 
     try:
+        if floors is not None and (limit is not None or half is not None):
+            raise ClaimgraphError("--floors gates the scores of whole sets: leave out --limit and --half")
+        pinned = load_floors(floors) if floors is not None else None  # a bad floors file fails before the run
         result = evaluate(path, limit, workers, half=half.value if half is not None else None)
     except ClaimgraphError as exc:
         _report_error(exc)
@@ -319,10 +325,20 @@ def eval_(
             raise typer.Exit(EXIT_BAD_INPUT) from None
     for s in result["sections"]:
         s.pop("predictions", None)  # written with --predictions; too long for the table or --json
+    gate = check(result, pinned) if pinned is not None else None
     if json_out:
+        if gate is not None:
+            result["gate"] = gate.as_dict()
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
     else:
         render(result, Console())
+        if gate is not None:
+            render_gate(gate, Console(), floors)
+    if gate is not None and not gate.passed:
+        if json_out:
+            Console(stderr=True).print(f"accuracy gate: {len(gate.failed)} score(s) below their floor or missing",
+                                       highlight=False)
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 cli_kb.register(app)

@@ -125,7 +125,7 @@ def document_json(doc: Document) -> dict[str, Any]:
         },
         "entities": [
             {"id": e.id, "name": e.name, "type": e.type, "wikidata": e.wikidata, "country": e.country,
-             "mentions": [_mention(doc, m) for m in e.mentions]}
+             "sector": e.sector, "mentions": [_mention(doc, m) for m in e.mentions]}
             for e in doc.entities
         ],
         "claims": [_claim(doc, c, version) for c in doc.claims],

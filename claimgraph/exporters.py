@@ -14,6 +14,11 @@ Formats (`export(store, fmt, out)`): `graphml` and `gexf` write the network to o
 table to one file, one object per line tagged with `"table"`; `csv` and `parquet` write one file per table into
 a folder. Lists are lists in JSON Lines and Parquet, `; `-joined text in CSV, GraphML and GEXF (which allow
 scalars only); missing values are empty strings there.
+
+CSV cells are neutralised against formula injection as OWASP recommends (the "CSV Injection" page): a text cell
+that starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a `'` in front, so that a spreadsheet shows
+it as text instead of running it (a document title `=HYPERLINK(...)` would otherwise be a live formula). Numbers
+are written as numbers; only text is changed, and only in CSV (JSON Lines and Parquet keep the exact text).
 """
 
 from __future__ import annotations
@@ -328,14 +333,25 @@ def _json_value(value: Any) -> Any:
     return value
 
 
+# The characters a spreadsheet reads as the start of a formula (OWASP, CSV Injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _csv_value(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
+        return neutralise_cell("; ".join(str(v) for v in value))
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, str):
+        return neutralise_cell(value)
     return value
+
+
+def neutralise_cell(text: str) -> str:
+    """`text` with a `'` in front when a spreadsheet would take it for a formula."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _arrow_schema(name: str):

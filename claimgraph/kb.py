@@ -118,6 +118,16 @@ def _sort_date(value: str | None) -> tuple[int, str]:
     return (0, value) if value else (1, "")
 
 
+# The escape character for LIKE patterns, named in every LIKE (ESCAPE '\\'): SQLite has no default one.
+LIKE_ESCAPE = "\\"
+
+
+def like_escaped(text: str) -> str:
+    """`text` with LIKE's wildcards (`%`, `_`) and the escape character escaped: it then matches itself only
+    (a `--source %` that matched every document was a filter that filtered nothing)."""
+    return text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
+
+
 class KnowledgeBase:
     """Questions over an open knowledge base (a `Store`, or a URL/path to open one)."""
 
@@ -263,10 +273,10 @@ class KnowledgeBase:
             query = query.where(c.c.modality.in_(modalities))
         sources = _as_list(source)
         if sources:
-            query = query.where(sa.or_(*(sa.or_(d.c.id == src, *(sa.func.lower(col).like(f"%{src.lower()}%")
-                                                                   for col in (d.c.source, d.c.title, d.c.outlet,
-                                                                               d.c.url)))
-                                         for src in sources)))
+            # each value is matched literally: LIKE's wildcards in it are escaped (see like_escaped)
+            query = query.where(sa.or_(*(sa.or_(d.c.id == src, *(
+                sa.func.lower(col).like(f"%{like_escaped(src.lower())}%", escape=LIKE_ESCAPE)
+                for col in (d.c.source, d.c.title, d.c.outlet, d.c.url))) for src in sources)))
         lo, hi = parse_date(since), parse_date(until, end=True)
         if lo:
             query = query.where(sa.func.coalesce(c.c.time_end, d.c.published_end, c.c.time_start,

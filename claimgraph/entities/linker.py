@@ -89,6 +89,7 @@ def _rules() -> dict:
         "anaphors": {tuple(k.lower().split()): tuple(v) for k, v in data["anaphors"].items()},
         "possessive": {t: frozenset(ws) for t, ws in data["possessive_heads"].items()},
         "country_titles": heads("country_titles"),
+        "title_sectors": {s: frozenset(w.lower() for w in ws) for s, ws in data["title_sectors"].items()},
         "beyond_names": bool(data["beyond_names"]),
         "common_heads": {w.lower(): t for t, ws in data["common_heads"].items() for w in ws},
         "pronouns": {w.lower(): tuple(ts) for w, ts in data["pronouns"].items()},
@@ -136,6 +137,7 @@ class Linker:
         self.links: list[_Link] = []
         self.locals: dict[str, _Local] = {}
         self.countries: dict[str, str] = {}  # entity id -> country found by the country pass
+        self.sectors: dict[str, str] = {}  # person id -> sector a title shows (sector_pass)
         self.r = _rules()
 
     # -- helpers --------------------------------------------------------------------------------------------
@@ -584,6 +586,44 @@ class Linker:
                 if not self._country_of(eid):
                     self.countries[eid] = next(iter(states))
 
+    def sector_pass(self) -> None:
+        """Sectors of persons from a title in their noun phrase or apposition (entities.yaml `title_sectors`):
+        "President X", "X, the prime minister", "General X". The first mention that shows a title decides."""
+        for base, sdoc in zip(self.doc.paragraphs, self.doc.parsed, strict=True):
+            for link in [lk for lk in self.links if base.start <= lk.span.start and lk.span.end <= base.end]:
+                eid = link.entity
+                if eid in self.sectors or self._type_of(eid) != "person":
+                    continue
+                span = sdoc.char_span(link.span.start - base.start, link.span.end - base.start,
+                                      alignment_mode="expand")
+                if span is not None and len(span) and (sector := self._title_sector(span)):
+                    self.sectors[eid] = sector
+
+    def _title_sector(self, span) -> str | None:
+        """The sector a title word around the person mention `span` names, or None."""
+        sdoc = span.doc
+        words: list[str] = []
+        k = span.start - 1
+        # leftwards over the words of the same noun phrase ("former Prime Minister X", "UN Secretary-General X")
+        while k >= span.sent.start and span.start - k <= 6:
+            tok = sdoc[k]
+            if tok.pos_ not in ("PROPN", "NOUN", "ADJ") and tok.text != "-":
+                break
+            words.append(tok.lower_)
+            k -= 1
+        # the title in an apposition either way: "X, the prime minister" / "the prime minister, X"
+        root = span.root
+        titles = [c for c in root.children if c.dep_ == "appos"]
+        if root.dep_ == "appos":
+            titles.append(root.head)
+        for head in titles:
+            if head.i < span.start or head.i >= span.end:
+                words += [t.lower_ for t in head.subtree if t.dep_ in ("compound", "amod", "punct") or t is head]
+        for sector in ("government", "military"):  # a government word wins: "secretary-general"
+            if any(w in self.r["title_sectors"][sector] for w in words):
+                return sector
+        return None
+
     def _np_country(self, span, etype: str, base: int) -> tuple[str | None, bool]:
         """(the country the noun phrase around `span` names, whether a title word stands before it)."""
         sdoc = span.doc
@@ -631,6 +671,7 @@ class Linker:
         self.coreference_pass()
         self.beyond_names_pass()
         self.country_pass()
+        self.sector_pass()
         by_entity: dict[str, list[Mention]] = defaultdict(list)
         for link in sorted(self.links, key=lambda lk: lk.span):
             by_entity[link.entity].append(Mention(link.span, link.entity, link.how, link.facet))
@@ -639,14 +680,14 @@ class Linker:
             if eid in self.locals:
                 loc = self.locals[eid]
                 out.append(Entity(eid, loc.name, loc.type, None, loc.country or self.countries.get(eid),
-                                  tuple(mentions)))
+                                  tuple(mentions), self.sectors.get(eid)))
             else:
                 e = self.gaz.entries[eid]
                 called_government = any(
                     w in m.span.of(self.doc.text).lower().split() for m in mentions for w in self.r["government"])
                 etype = e.type_on(self.day, called_government)
                 country = (self.gaz.state_of(eid) or self.countries.get(eid)) if e.type != "state" else None
-                out.append(Entity(eid, e.name, etype, e.wikidata, country, tuple(mentions)))
+                out.append(Entity(eid, e.name, etype, e.wikidata, country, tuple(mentions), self.sectors.get(eid)))
         return sorted(out, key=lambda e: e.mentions[0].span)
 
 

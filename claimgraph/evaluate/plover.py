@@ -13,7 +13,9 @@ Definitions (docs/metrics.md has them with examples):
   of those codes.
 - source / target sector: over records whose gold actor list holds an actor whose `sector` (first three
   letters, e.g. REBkur -> REB) is in SECTOR_TYPES. Matched when some claim's subject (resp. object) ids
-  resolve to an entity whose type is among the sector's types.
+  resolve to an entity that acts in one of the sector's types there: its `type`, its `sector` (a person's
+  title: "President X" -> government), or the `facet` of one of its mentions inside the claim's evidence
+  ("the Israeli army" -> Israel, facet military: the state acting through its military).
 
 A record whose processing failed scores as an empty system output.
 """
@@ -88,13 +90,25 @@ def gold_sectors(side: Any) -> set[str]:
 
 
 def _side_entities(system: dict[str, Any], field: str) -> list[dict[str, Any]]:
+    return [e for e, _ in _side_roles(system, field)]
+
+
+def _side_roles(system: dict[str, Any], field: str) -> list[tuple[dict[str, Any], set[str]]]:
+    """(entity, the types it acts as in the claim) for every entity on one side of every claim: its type, its
+    sector, and the facets of its mentions within the claim's evidence."""
     by_id = {e.get("id"): e for e in system.get("entities", [])}
     out = []
     for c in system.get("claims", []):
         ids = c.get(field) or []
+        ev = c.get("evidence") or {}
+        lo, hi = ev.get("start", 0), ev.get("end", 0)
         for i in ids if isinstance(ids, list) else [ids]:
             if i in by_id:
-                out.append(by_id[i])
+                e = by_id[i]
+                acts = {e.get("type"), e.get("sector")} | {
+                    m.get("facet") for m in e.get("mentions", [])
+                    if lo <= m.get("start", -1) and m.get("end", hi + 1) <= hi}
+                out.append((e, {a for a in acts if a}))
     return out
 
 
@@ -102,9 +116,9 @@ def country_match(codes: set[str], entities: list[dict[str, Any]]) -> bool:
     return any(e.get("country") in codes or e.get("id") in codes for e in entities)
 
 
-def sector_match(sectors: set[str], entities: list[dict[str, Any]]) -> bool:
+def sector_match(sectors: set[str], roles: list[tuple[dict[str, Any], set[str]]]) -> bool:
     types = set().union(*(SECTOR_TYPES[s] for s in sectors)) if sectors else set()
-    return any(e.get("type") in types for e in entities)
+    return any(acts & types for _, acts in roles)
 
 
 def load(source: GoldSource, limit: int | None = None) -> tuple[list[Item], list[dict[str, Any]]]:
@@ -127,14 +141,15 @@ def score(golds: list[dict[str, Any]], outcomes: list[Outcome]) -> dict[str, Any
         among += want in preds
         first += bool(preds) and preds[0] == want
         for gold_side, field in (("source", "subject"), ("target", "object")):
-            ents = _side_entities(system, field)
+            roles = _side_roles(system, field)
+            ents = [e for e, _ in roles]
             codes, sectors = gold_countries(g.get(gold_side)), gold_sectors(g.get(gold_side))
             if codes:
                 side[f"{gold_side}_country"][1] += 1
                 side[f"{gold_side}_country"][0] += country_match(codes, ents)
             if sectors:
                 side[f"{gold_side}_sector"][1] += 1
-                side[f"{gold_side}_sector"][0] += sector_match(sectors, ents)
+                side[f"{gold_side}_sector"][0] += sector_match(sectors, roles)
     n = len(golds)
     metrics = {
         "event_among_claims": m_ratio("event type among claims", among, n),

@@ -47,9 +47,14 @@ MIN_CONFIDENCE = 0.5
 # re3d's Organisation is "a named or unnamed group of people", which takes in a state acting as a polity
 # ("France said", "the UK supports") and groups of people ("Syrians", "civilians"): so a state or a population
 # mention may realise it, as a state may realise a Location and a population a Nationality.
+#: A population mention named by a common noun or pronoun, not a demonym (see `system_mentions`).
+GROUP = "population:group"
+#: Mention `how`s that do not name a people (a common-noun phrase, a pronoun): such a population mention
+#: cannot be a re3d Nationality; a demonym or a people's name from the gazetteer can.
+GROUP_HOWS = frozenset({"common", "pronoun"})
 ENTITY_TYPES: dict[str, set[str]] = {
     "Organisation": {"organization", "government", "military", "agency", "armed_group", "political_org", "state",
-                     "population"},
+                     "population", GROUP},
     "Person": {"person"},
     "Location": {"place", "state", "border", "infrastructure"},
     "Nationality": {"population", "state"},  # a demonym mention ("Syrian") links to the state or a people
@@ -60,6 +65,9 @@ HOME: dict[str, str] = {
 }
 HOME["state"] = "Location"
 HOME["population"] = "Nationality"
+# a group of people named by a common noun ("civilians") is not a nationality: re3d annotates such groups as
+# Organisation ("a named or unnamed group of people"), so its false positives count there
+HOME[GROUP] = "Organisation"
 
 #: re3d relation type -> our predicates that express it.
 RELATION_PREDICATES: dict[str, set[str]] = {
@@ -116,13 +124,18 @@ def offset_mapper(system_text: str, gold_text: str) -> Mapper:
 
 def system_mentions(system: dict[str, Any], to_gold: Mapper) -> list[tuple[Span, str]]:
     """(span in gold text, type) of every mention of every system entity. A mention of a state through one of
-    its organs ("Iraqi security forces": facet military) has that organ's type."""
+    its organs ("Iraqi security forces": facet military) has that organ's type. A population mention by a
+    common noun or pronoun ("civilians", "the refugees", "they") is a GROUP of people: re3d's Nationality is a
+    demonym ("Iraqi", "Syrian"), and its Organisation takes in unnamed groups of people."""
     out = []
     for e in system.get("entities", []):
         for m in e.get("mentions", []):
             sp = to_gold(m["start"], m["end"])
             if sp:
-                out.append((sp, m.get("facet") or e.get("type") or "other"))
+                mtype = m.get("facet") or e.get("type") or "other"
+                if mtype == "population" and m.get("how") in GROUP_HOWS:
+                    mtype = GROUP
+                out.append((sp, mtype))
     return out
 
 
