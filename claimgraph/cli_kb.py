@@ -314,12 +314,13 @@ def disagreements(
                                                       "repeatable.")] = None,
     contradictions: Annotated[bool, typer.Option("--contradictions",
                                                  help="Only values that cannot all be true.")] = False,
+    limit: Limit = None,
     json_out: JsonOut = False,
 ) -> None:
     """Figures reported differently by different sources, side by side."""
     try:
         with _kb(db) as kb:
-            rows = kb.disagreements(what=what, contradictions_only=contradictions)
+            rows = kb.disagreements(what=what, contradictions_only=contradictions, limit=limit)
     except ClaimgraphError as exc:
         raise _fail(exc, json_out) from None
     if json_out:

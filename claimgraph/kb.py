@@ -30,6 +30,7 @@ from claimgraph.errors import NotFound, QueryError
 from claimgraph.records import PartialDate
 from claimgraph.store import Store
 from claimgraph.store import schema as t
+from claimgraph.store.loader import CLAIM_SPAN_KEY
 
 #: Entity types that act (the `actors` command lists these unless asked for others).
 ACTOR_TYPES = ("state", "government", "military", "agency", "armed_group", "political_org", "organization",
@@ -38,6 +39,10 @@ ENTITY_TYPES = (*ACTOR_TYPES, "place", "border", "infrastructure", "other")
 MODALITIES = ("asserted", "reported", "quoted", "speculative", "opinion")
 SEVERITIES = ("error", "warning", "info")
 _CHUNK = 500
+#: Claims of one entity up to which kb.claims() fetches them by id rather than walking the time-order index
+#: (calibrated on the 434k-claim bench_kb base: 10,000 ids fetch and sort in tens of ms; SQLite binds up to
+#: 32,766 parameters, PostgreSQL 65,535).
+FEW_CLAIMS = 10_000
 
 
 def _predicates() -> tuple[str, ...]:
@@ -147,6 +152,10 @@ class KnowledgeBase:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _text(self, column):
+        """A text column compared by code point on both databases (PostgreSQL's default collation may not)."""
+        return column.collate("C") if self.store.dialect == "postgresql" else column
+
     # -- entities --------------------------------------------------------------------------------------------
 
     def resolve(self, term: str) -> list[str]:
@@ -190,30 +199,26 @@ class KnowledgeBase:
                min_documents: int = 1) -> list[dict[str, Any]]:
         """Entities (of `types`; None: every type) with their counts and their most frequent names, the most
         widely reported first."""
-        e, a, ce = t.entities, t.entity_aliases, t.claim_entities
+        e, a = t.entities, t.entity_aliases
         query = sa.select(e).where(e.c.document_count >= min_documents)
         if types:
             query = query.where(e.c.type.in_(list(types)))
+        query = query.order_by(e.c.document_count.desc(), e.c.mention_count.desc(), self._text(e.c.id))
+        if limit is not None:
+            query = query.limit(limit)
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
-            rows.sort(key=lambda r: (-r.document_count, -r.mention_count, r.id))
-            if limit is not None:
-                rows = rows[:limit]
             ids = [r.id for r in rows]
             aliases: dict[str, list[tuple[str, int]]] = defaultdict(list)
-            roles: dict[tuple[str, str], int] = {}
             for chunk in _chunks(ids):
                 for eid, alias, n in conn.execute(sa.select(a.c.entity_id, a.c.alias, a.c.mention_count)
                                                   .where(a.c.entity_id.in_(chunk))):
                     aliases[eid].append((alias, n))
-                for eid, role, n in conn.execute(sa.select(ce.c.entity_id, ce.c.role, sa.func.count())
-                                                 .where(ce.c.entity_id.in_(chunk))
-                                                 .group_by(ce.c.entity_id, ce.c.role)):
-                    roles[(eid, role)] = n
         return [{
             "id": r.id, "name": r.name, "type": r.type, "wikidata": r.wikidata, "country": r.country,
             "local": bool(r.is_local), "mentions": r.mention_count, "documents": r.document_count,
-            "claims_as_subject": roles.get((r.id, "subject"), 0), "claims_as_object": roles.get((r.id, "object"), 0),
+            # kept on the entity by the writer (0006_scale): counting claim_entities per question is too slow
+            "claims_as_subject": r.subject_claims, "claims_as_object": r.object_claims,
             "aliases": [{"alias": al, "count": n} for al, n in sorted(aliases[r.id], key=lambda x: (-x[1], x[0]))],
         } for r in rows]
 
@@ -237,10 +242,10 @@ class KnowledgeBase:
                                      d.c.published_end], actor=actor, predicate=predicate, since=since,
                                     until=until, place=place, modality=modality, source=source,
                                     all_versions=all_versions)
-        # time order in SQL (undated last), so that a page of a large knowledge base reads only its rows
-        when = sa.func.coalesce(c.c.time_start, d.c.published_start)
-        query = query.order_by(sa.case((when.is_(None), 1), else_=0), when, c.c.document_id, c.c.evidence_start,
-                               c.c.key).offset(offset)
+        # time order in SQL (undated last), so that a page of a large knowledge base reads only its rows: off
+        # the index on the claim's kept days (0006_scale)
+        query = query.order_by(c.c.undated, c.c.first_day, self._text(c.c.document_id), c.c.evidence_start,
+                               self._text(c.c.key)).offset(offset)
         if limit is not None:
             query = query.limit(limit)
         with self.engine.connect() as conn:
@@ -256,12 +261,12 @@ class KnowledgeBase:
         actors, places = _as_list(actor), _as_list(place)
         if actors:
             ids = sorted({i for a in actors for i in self.resolve(a)})
-            query = query.where(c.c.id.in_(sa.select(ce.c.claim_id).where(
+            query = query.where(self._named(sa.select(ce.c.claim_id).where(
                 ce.c.entity_id.in_(ids), ce.c.role.in_(["subject", "object"]))))
         if places:
             ids = sorted({i for p in places for i in self.resolve(p)})
-            query = query.where(c.c.id.in_(sa.select(ce.c.claim_id).where(ce.c.entity_id.in_(ids),
-                                                                          ce.c.role == "place")))
+            query = query.where(self._named(sa.select(ce.c.claim_id).where(ce.c.entity_id.in_(ids),
+                                                                           ce.c.role == "place")))
         pred = _predicate_filter(c.c.predicate, c.c.mode, predicate)
         if pred is not None:
             query = query.where(pred)
@@ -278,13 +283,32 @@ class KnowledgeBase:
                 sa.func.lower(col).like(f"%{like_escaped(src.lower())}%", escape=LIKE_ESCAPE)
                 for col in (d.c.source, d.c.title, d.c.outlet, d.c.url))) for src in sources)))
         lo, hi = parse_date(since), parse_date(until, end=True)
+        # first_day/last_day: the claim's time, else its document's date (kept on the claim, 0006_scale)
         if lo:
-            query = query.where(sa.func.coalesce(c.c.time_end, d.c.published_end, c.c.time_start,
-                                                 d.c.published_start) >= lo)
+            query = query.where(c.c.last_day >= lo)
+            span = self.store.info(CLAIM_SPAN_KEY)
+            if span is not None:  # the same claims, bounded on the index's first_day: no claim spans longer
+                query = query.where(c.c.first_day >= lo - dt.timedelta(days=int(span)))
         if hi:
-            query = query.where(sa.func.coalesce(c.c.time_start, d.c.published_start, c.c.time_end,
-                                                 d.c.published_end) <= hi)
+            query = query.where(c.c.first_day <= hi)
         return query
+
+    def _named(self, members: sa.Select):
+        """The condition "the claim is one of `members`" (claim ids from claim_entities), see `_few`."""
+        c, ce = t.claims, t.claim_entities
+        with self.engine.connect() as conn:
+            few = self._few(conn, members)
+        return c.c.id.in_(few) if few is not None else sa.exists(members.where(ce.c.claim_id == c.c.id))
+
+    @staticmethod
+    def _few(conn: sa.Connection, members: sa.Select) -> list[int] | None:
+        """The claim ids of `members` when there are at most FEW_CLAIMS of them (read off the claim_entities
+        index), else None. A rarely named entity's claims are then fetched and sorted (milliseconds); left as a
+        subquery, the planner walks the whole time-order index looking for them (seconds on 400,000 claims).
+        A frequent one is checked per claim (EXISTS) while walking that index: its first page is near the start.
+        (Planners given `IN (subquery)` for a frequent one fetched and sorted all its claims: seconds.)"""
+        ids = list(conn.scalars(members.limit(FEW_CLAIMS + 1)))
+        return ids if len(ids) <= FEW_CLAIMS else None
 
     def _claim_dicts(self, conn: sa.Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
         ce, q, cc, s, ec, ev = (t.claim_entities, t.quantities, t.claim_citations, t.sentences, t.event_claims,
@@ -422,10 +446,11 @@ class KnowledgeBase:
 
     # -- measures --------------------------------------------------------------------------------------------
 
-    def disagreements(self, what: Sequence[str] | str | None = None,
-                      contradictions_only: bool = False) -> list[dict[str, Any]]:
+    def disagreements(self, what: Sequence[str] | str | None = None, contradictions_only: bool = False,
+                      limit: int | None = None) -> list[dict[str, Any]]:
         """Figures reported differently: each measure with every value, its document and its sentence.
-        contradictions_only: leave out measures whose ranges still overlap ('at least 14' beside '21')."""
+        contradictions_only: leave out measures whose ranges still overlap ('at least 14' beside '21').
+        limit: the first so many, in period order."""
         m = t.measures
         query = sa.select(m).where(m.c.disagreement)
         whats = [parse_what(w) for w in _as_list(what)]
@@ -433,9 +458,12 @@ class KnowledgeBase:
             query = query.where(sa.func.lower(m.c.what).in_(whats))
         if contradictions_only:
             query = query.where(sa.not_(m.c.compatible))
+        query = query.order_by(m.c.period_start.is_(None), m.c.period_start, self._text(m.c.label),
+                               self._text(m.c.key))
+        if limit is not None:
+            query = query.limit(limit)
         with self.engine.connect() as conn:
-            rows = sorted(conn.execute(query).all(), key=lambda r: (_sort_date(_iso(r.period_start)), r.label, r.key))
-            return self._measure_dicts(conn, rows)
+            return self._measure_dicts(conn, conn.execute(query).all())
 
     def measures(self) -> list[dict[str, Any]]:
         """Every measure (figures grouped across documents), agreeing or not."""

@@ -12,7 +12,7 @@ from kb_support import ENTITIES, doc_a, doc_b, make_doc
 
 from claimgraph.kb import KnowledgeBase, QueryError
 from claimgraph.records import Span
-from claimgraph.store import ADDED, UNCHANGED, VERSION, Store, StoreError, document_rows, resolve_url
+from claimgraph.store import ADDED, UNCHANGED, VERSION, Store, StoreError, document_rows, loader, resolve_url
 from claimgraph.store import schema as t
 from claimgraph.store.grouping import _event_time, _event_window, _Item, cluster, value_range
 
@@ -103,7 +103,7 @@ def test_a_failed_write_leaves_nothing(store, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("killed mid-write")
 
-    monkeypatch.setattr(Store, "_claims", boom)
+    monkeypatch.setattr(loader, "_claims", boom)
     with pytest.raises(RuntimeError):
         store.write(rows)
     assert store.counts() == empty  # document, sentences, mentions, entity counts: all rolled back

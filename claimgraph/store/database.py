@@ -1,4 +1,5 @@
-"""The knowledge base's storage: one transaction per document, so a document is stored whole or not at all.
+"""The knowledge base's storage: documents are written in transactions of one or more whole documents
+(`write`, `write_batch`, and ingest's `loader.Loader`), so a document is stored whole or not at all.
 
 - A document already stored (same content hash) is not written again: `write()` answers "unchanged".
 - A document whose source (URL or absolute path) is already stored with other text becomes a new version:
@@ -9,18 +10,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
+from claimgraph.store import loader
 from claimgraph.store import schema as t
 from claimgraph.store.engine import display_url, open_engine, writing
+from claimgraph.store.loader import ADDED, UNCHANGED, VERSION
 from claimgraph.store.rows import DocumentRows
 
-ADDED, VERSION, UNCHANGED = "added", "new_version", "unchanged"
+__all__ = ["ADDED", "UNCHANGED", "VERSION", "Store"]
 
 
 class Store:
@@ -82,139 +82,56 @@ class Store:
     def write(self, rows: DocumentRows) -> str:
         """Store one document in one transaction: ADDED, VERSION (a new version of a stored source) or
         UNCHANGED (already stored: nothing written)."""
+        return self.write_batch([rows])[0]
+
+    def write_batch(self, batch: Sequence[DocumentRows]) -> list[str]:
+        """Store several documents in one transaction (see `loader.write_batch`): all of them or, if it fails
+        or is killed, none. The status of each, in order."""
+        if not batch:
+            return []
         with self.engine.connect() as raw:
             conn = writing(raw)
             with conn.begin():
-                return self._write(conn, rows)
+                return loader.write_batch(conn, batch)
 
-    def write_many(self, many: Iterable[DocumentRows]) -> list[str]:
-        return [self.write(rows) for rows in many]
-
-    def _insert(self, table: sa.Table):
-        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
-
-    def _write(self, conn: sa.Connection, rows: DocumentRows) -> str:
-        d = t.documents
-        if conn.scalar(sa.select(d.c.id).where(d.c.id == rows.id)) is not None:
-            return UNCHANGED
-        previous = conn.execute(
-            sa.select(d.c.id, d.c.version).where(d.c.source_key == rows.source_key)
-            .order_by(d.c.version.desc()).limit(1)
-        ).first()
-        if previous is not None:
-            conn.execute(sa.update(d).where(d.c.source_key == rows.source_key).values(is_latest=False))
-        conn.execute(sa.insert(d).values(
-            **rows.document,
-            source_key=rows.source_key,
-            version=previous.version + 1 if previous else 1,
-            is_latest=True,
-            previous_version_id=previous.id if previous else None,
-            ingested_at=dt.datetime.now(dt.UTC),
-        ))
-        self._entities(conn, rows)
-        sentence_ids = self._insert_returning(conn, t.sentences, [
-            {**s, "document_id": rows.id} for s in rows.sentences])
-
-        def sid(idx: int | None) -> int | None:
-            return sentence_ids[idx] if idx is not None and 0 <= idx < len(sentence_ids) else None
-
-        if rows.mentions:
-            conn.execute(sa.insert(t.mentions), [
-                {**{k: v for k, v in m.items() if k != "sentence_idx"}, "document_id": rows.id,
-                 "sentence_id": sid(m["sentence_idx"])}
-                for m in rows.mentions
-            ])
-        ref_ids = self._insert_returning(conn, t.reference_entries, [
-            {**r, "document_id": rows.id} for r in rows.references])
-
-        def rid(idx: int | None) -> int | None:
-            return ref_ids[idx] if idx is not None and 0 <= idx < len(ref_ids) else None
-
-        if rows.citations:
-            conn.execute(sa.insert(t.citations), [
-                {"document_id": rows.id, "reference_id": rid(c["reference_idx"]), "label": c["label"],
-                 "sentence_id": sid(c["sentence_idx"]), "marker_start": c["marker_start"],
-                 "marker_end": c["marker_end"], "marker_text": c["marker_text"]}
-                for c in rows.citations
-            ])
-        self._claims(conn, rows, sid, rid)
-        if rows.findings:
-            conn.execute(sa.insert(t.findings), [
-                {**{k: v for k, v in f.items() if k != "sentence_idx"}, "document_id": rows.id,
-                 "sentence_id": sid(f["sentence_idx"])}
-                for f in rows.findings
-            ])
-        return VERSION if previous else ADDED
-
-    def _insert_returning(self, conn: sa.Connection, table: sa.Table, values: list[dict[str, Any]]) -> list[int]:
-        if not values:
-            return []
-        stmt = sa.insert(table).returning(table.c.id, sort_by_parameter_order=True)
-        return list(conn.scalars(stmt, values))
-
-    def _entities(self, conn: sa.Connection, rows: DocumentRows) -> None:
-        if not rows.entities:
-            return
-        e = t.entities
-        ins = self._insert(e)
-        conn.execute(
-            ins.on_conflict_do_update(index_elements=[e.c.id], set_={
-                "mention_count": e.c.mention_count + ins.excluded.mention_count,
-                "document_count": e.c.document_count + 1,
-                # fill what an earlier document did not know (a stub made from a claim, say)
-                "wikidata": sa.func.coalesce(e.c.wikidata, ins.excluded.wikidata),
-                "country": sa.func.coalesce(e.c.country, ins.excluded.country),
-                "parent": sa.func.coalesce(e.c.parent, ins.excluded.parent),
-            }),
-            [{"id": r["entity_id"], "name": r["name"], "type": r["type"], "wikidata": r["wikidata"],
-              "country": r["country"], "parent": r["parent"], "is_local": r["is_local"],
-              "mention_count": r["mention_count"], "document_count": 1} for r in rows.entities],
-        )
-        conn.execute(sa.insert(t.document_entities), [
-            {"document_id": rows.id, "entity_id": r["entity_id"], "local_id": r["local_id"], "name": r["name"],
-             "type": r["type"], "mention_count": r["mention_count"]}
-            for r in rows.entities
-        ])
-        if rows.aliases:
-            a = t.entity_aliases
-            ins = self._insert(a)
-            conn.execute(
-                ins.on_conflict_do_update(index_elements=[a.c.entity_id, a.c.alias], set_={
-                    "mention_count": a.c.mention_count + ins.excluded.mention_count}),
-                rows.aliases,
-            )
-
-    def _claims(self, conn: sa.Connection, rows: DocumentRows, sid, rid) -> None:
-        if not rows.claims:
-            return
-        columns = set(t.claims.c.keys())
-        claim_ids = self._insert_returning(conn, t.claims, [
-            {**{k: v for k, v in c.items() if k in columns}, "document_id": rows.id,
-             "sentence_id": sid(c["sentence_idx"])}
-            for c in rows.claims
-        ])
-        roles, cites, quantities = [], [], []
-        for claim_id, c in zip(claim_ids, rows.claims, strict=True):
-            for role, key in (("subject", "subjects"), ("object", "objects"), ("place", "places")):
-                roles += [{"claim_id": claim_id, "role": role, "position": i, "entity_id": eid}
-                          for i, eid in enumerate(c[key])]
-            cites += [{"claim_id": claim_id, "position": i, "label": label, "reference_id": rid(ref)}
-                      for i, (label, ref) in enumerate(c["citations"])]
-            quantities += [{**q, "claim_id": claim_id, "document_id": rows.id} for q in c["quantities"]]
-        for table, values in ((t.claim_entities, roles), (t.claim_citations, cites), (t.quantities, quantities)):
-            if values:
-                conn.execute(sa.insert(table), values)
+    def write_many(self, many: Iterable[DocumentRows], batch: int = loader.BATCH_DOCUMENTS) -> list[str]:
+        """Store documents `batch` at a time (one transaction each)."""
+        out: list[str] = []
+        pending: list[DocumentRows] = []
+        for rows in many:
+            pending.append(rows)
+            if len(pending) >= batch:
+                out += self.write_batch(pending)
+                pending = []
+        return out + self.write_batch(pending)
 
     # -- across documents ------------------------------------------------------------------------------------
 
-    def regroup(self) -> dict[str, int]:
-        """Rebuild events and measures from the claims, in one transaction (see `grouping`)."""
-        from claimgraph.store.grouping import regroup
+    def regroup(self, documents: Sequence[str] | None = None, before: str | None = None) -> dict[str, int]:
+        """Rebuild events and measures from the claims, in one transaction (see `grouping`).
+
+        documents, before: the ids of documents written since the grouping was `before` (`grouping_marker()`
+        taken before writing them): only the events and measures they touch are rebuilt, when the knowledge
+        base holds exactly that grouping plus those documents; otherwise (or without them) everything is."""
+        from claimgraph.store.grouping import regroup, regroup_documents
 
         with self.engine.connect() as raw:
             conn = writing(raw)
             with conn.begin():
+                if self.dialect == "sqlite":  # a page cache the size of the indexes it reads (see loader)
+                    conn.exec_driver_sql(f"PRAGMA cache_size = -{loader.SQLITE_CACHE_KB}")
+                if documents is not None and before is not None:
+                    done = regroup_documents(conn, documents, before)
+                    if done is not None:
+                        return done
                 return regroup(conn)
+
+    def grouping_marker(self) -> str | None:
+        """The grouping's marker when events and measures are current, else None (see `regroup`)."""
+        from claimgraph.store.grouping import current_marker
+
+        with self.engine.connect() as conn:
+            return current_marker(conn)
 
     def ensure_grouped(self) -> bool:
         """Regroup when the claims changed since the last grouping (a killed ingest); True when it did."""

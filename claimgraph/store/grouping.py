@@ -151,9 +151,28 @@ def _measure_window(g: _Group, item: _Item) -> bool:
     return g.w_lo <= hi and g.w_hi >= lo
 
 
+# Pruning (speed only, same groups): items are visited in time order, so a group can stop fitting for good —
+# each of the conditions above needs the item to start no later than some bound of the group, and that bound
+# never grows. `_DEAD[condition](g, item)` says the bound is passed: the group cannot take this item or any
+# later one and leaves the list `cluster` searches (a block of 10,000 figures otherwise compares each one
+# with every group: minutes per block). Whoever changes a condition above changes its entry here;
+# tests/test_kb_scale.py checks that pruned and unpruned clustering agree on generated data.
+_DEAD: dict[Callable, Callable[[_Group, _Item], bool]] = {
+    _event_time: lambda g, item: item.lo > g.min_hi + WINDOW_DAYS,
+    _measure_time: lambda g, item: item.lo - WINDOW_DAYS > g.min_lo,
+    _event_window: lambda g, item: item.window[0] > (g.min_hi if g.exact else g.w_hi),
+    _measure_window: lambda g, item: item.window[0] > (g.min_lo if g.exact else g.w_hi),
+}
+
+
+def _never(_g: _Group, _item: _Item) -> bool:
+    return False
+
+
 def cluster(items: Iterable[_Item], exact_ok: Callable, window_ok: Callable, measures: bool = False,
-            timeless: bool = False) -> list[list[_Item]]:
-    """Groups of items whose times and places agree (see the module docstring)."""
+            timeless: bool = False, prune: bool = True) -> list[list[_Item]]:
+    """Groups of items whose times and places agree (see the module docstring). prune: skip groups that can
+    no longer fit (`_DEAD`; the result is the same)."""
     items = sorted(items, key=lambda i: (i.lo, i.hi, i.id))
     groups: list[_Group] = []
 
@@ -170,20 +189,30 @@ def cluster(items: Iterable[_Item], exact_ok: Callable, window_ok: Callable, mea
             else:
                 new(item)
         return [g.items for g in groups]
+    dead = _DEAD.get(exact_ok, _never) if prune else _never
+    live: list[_Group] = []  # the groups that may still fit, in creation order
     for item in (i for i in items if i.kind == "exact"):
-        fitting = [g for g in groups if g.fits(item, measures) and exact_ok(g, item)]
+        live = [g for g in live if not dead(g, item)]
+        fitting = [g for g in live if g.fits(item, measures) and exact_ok(g, item)]
         if fitting:
             fitting[0].add(item)
         else:
             new(item)
+            live.append(groups[-1])
+    dead = _DEAD.get(window_ok, _never) if prune else _never
+    live = [g for g in groups if g.exact or g.w_lo > _NEG]
     for item in sorted((i for i in items if i.kind == "approx"), key=lambda i: (i.window, i.id)):
-        fitting = [g for g in groups if g.fits(item, measures) and (g.exact or g.w_lo > _NEG)
-                   and window_ok(g, item)]
+        live = [g for g in live if not dead(g, item)]
+        fitting = [g for g in live if g.fits(item, measures) and window_ok(g, item)]
         if fitting:
             max(fitting, key=lambda g: g.recency).add(item)
         else:
             new(item)
+            live.append(groups[-1])
     for item in (i for i in items if i.kind == "none"):
+        if measures:  # a figure with no time is never grouped
+            new(item)
+            continue
         fitting = [g for g in groups if g.fits(item, measures)]
         if not measures and len(fitting) == 1:
             fitting[0].add(item)
@@ -221,18 +250,31 @@ def _names(conn: sa.Connection) -> dict[str, str]:
     return dict(conn.execute(sa.select(t.entities.c.id, t.entities.c.name)).all())
 
 
+def _marker(n_claims: int, max_claim: int | None, latest: int, n_quantities: int) -> str:
+    return f"{GROUPING_VERSION};claims={n_claims}:{max_claim};latest={latest};quantities={n_quantities}"
+
+
 def marker(conn: sa.Connection) -> str:
     """What the grouping was computed from: changes whenever claims or latest versions change."""
     c, d, q = t.claims, t.documents, t.quantities
     n_claims, max_claim = conn.execute(sa.select(sa.func.count(), sa.func.max(c.c.id))).one()
     latest = conn.scalar(sa.select(sa.func.count()).select_from(d).where(d.c.is_latest))
     n_quantities = conn.scalar(sa.select(sa.func.count()).select_from(q))
-    return f"{GROUPING_VERSION};claims={n_claims}:{max_claim};latest={latest};quantities={n_quantities}"
+    return _marker(n_claims, max_claim, latest, n_quantities)
+
+
+def _stored_marker(conn: sa.Connection) -> str | None:
+    return conn.scalar(sa.select(t.kb_info.c.value).where(t.kb_info.c.key == _MARKER_KEY))
 
 
 def is_stale(conn: sa.Connection) -> bool:
-    stored = conn.scalar(sa.select(t.kb_info.c.value).where(t.kb_info.c.key == _MARKER_KEY))
-    return stored != marker(conn)
+    return _stored_marker(conn) != marker(conn)
+
+
+def current_marker(conn: sa.Connection) -> str | None:
+    """The stored marker when the grouping is current, else None."""
+    stored = _stored_marker(conn)
+    return stored if stored == marker(conn) else None
 
 
 def regroup(conn: sa.Connection) -> dict[str, int]:
@@ -257,11 +299,179 @@ def regroup(conn: sa.Connection) -> dict[str, int]:
 
     n_events = _events(conn, claim_rows, roles, names)
     n_measures, n_disagreements = _measures(conn, claim_rows, roles, names)
-    mark = marker(conn)
+    _store_marker(conn)
+    return {"events": n_events, "measures": n_measures, "disagreements": n_disagreements}
+
+
+def _store_marker(conn: sa.Connection) -> None:
     info = t.kb_info
     conn.execute(sa.delete(info).where(info.c.key == _MARKER_KEY))
-    conn.execute(sa.insert(info).values(key=_MARKER_KEY, value=mark))
-    return {"events": n_events, "measures": n_measures, "disagreements": n_disagreements}
+    conn.execute(sa.insert(info).values(key=_MARKER_KEY, value=marker(conn)))
+
+
+# -- incremental --------------------------------------------------------------------------------------------
+#
+# Events are clustered within blocks of claims that share `event_block()`, measures within blocks of figures
+# that share `measure_block()`, and nothing crosses a block. So after new documents arrive only the blocks that
+# their claims (and the claims of the versions they replace) fall in can change: those blocks' events and
+# measures are deleted and the blocks clustered again from all their current members, which gives exactly
+# what a full regroup gives (the ids of the rebuilt rows differ; their keys and contents do not).
+
+_CLAIM_COLUMNS = ("id", "key", "document_id", "sentence_id", "predicate", "mode", "negated", "time_start",
+                  "time_end")
+
+
+def _claim_select():
+    c, d = t.claims, t.documents
+    return (sa.select(*(c.c[k] for k in _CLAIM_COLUMNS), d.c.published_start, d.c.published_end)
+            .join(d, d.c.id == c.c.document_id))
+
+
+def _roles_of(conn: sa.Connection, claim_ids, roles: dict) -> None:
+    ce = t.claim_entities
+    for chunk in _chunked(sorted(claim_ids)):
+        for claim_id, role, eid in conn.execute(
+                sa.select(ce.c.claim_id, ce.c.role, ce.c.entity_id).where(ce.c.claim_id.in_(chunk))
+                .order_by(ce.c.claim_id, ce.c.role, ce.c.position)):
+            if eid not in roles[claim_id][role]:
+                roles[claim_id][role].append(eid)
+
+
+def _chunked(values, size: int = 500):
+    values = list(values)
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
+
+
+def regroup_documents(conn: sa.Connection, doc_ids, before: str) -> dict[str, int] | None:
+    """Regroup only the blocks that the documents `doc_ids` (written since the grouping was `before`) touch.
+    None when the knowledge base is not exactly `before` plus those documents (a regroup or another writer in
+    between, a deleted document): then only a full `regroup()` is right."""
+    c, d, q = t.claims, t.documents, t.quantities
+    doc_ids = sorted(set(doc_ids))
+    if _stored_marker(conn) != before:
+        return None
+    n_claims = n_quantities = new_latest = 0
+    max_claim: int | None = None
+    previous: set[str] = set()
+    for chunk in _chunked(doc_ids):
+        n, top = conn.execute(sa.select(sa.func.count(), sa.func.max(c.c.id)).where(c.c.document_id.in_(chunk))).one()
+        n_claims += n
+        max_claim = top if max_claim is None or (top is not None and top > max_claim) else max_claim
+        n_quantities += conn.scalar(sa.select(sa.func.count()).select_from(q).where(q.c.document_id.in_(chunk)))
+        for _doc_id, prev in conn.execute(sa.select(d.c.id, d.c.previous_version_id).where(d.c.id.in_(chunk))):
+            if prev is None:
+                new_latest += 1
+            else:
+                previous.add(prev)
+    fields = dict(part.split("=", 1) for part in before.split(";")[1:])
+    old_n, old_max = fields["claims"].split(":")
+    old_max_id = None if old_max == "None" else int(old_max)
+    if old_max_id is not None and (max_claim is None or old_max_id > max_claim):
+        max_claim = old_max_id
+    expected = _marker(int(old_n) + n_claims, max_claim, int(fields["latest"]) + new_latest,
+                       int(fields["quantities"]) + n_quantities)
+    if expected != marker(conn) or not before.startswith(GROUPING_VERSION + ";"):
+        return None
+    touched = sorted(set(doc_ids) | previous)
+    names = _names(conn)
+    roles: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"subject": [], "object": [], "place": []})
+
+    # events: the blocks of the touched documents' claims, with all their current members
+    touched_claims = [r for chunk in _chunked(touched)
+                      for r in conn.execute(_claim_select().where(c.c.document_id.in_(chunk))).all()]
+    _roles_of(conn, [r.id for r in touched_claims], roles)
+    keys = {event_block(r, roles[r.id]) for r in touched_claims}
+    members = _event_members(conn, keys, roles)
+    stale_events = _linked(conn, t.event_claims, "event_id", "claim_id",
+                           {r.id for r in touched_claims} | {r.id for r in members})
+    _delete_rows(conn, stale_events, (t.event_entities, t.event_claims), t.events, "event_id")
+    _events(conn, members, roles, names)
+
+    # measures: the blocks of the touched documents' figures, with all their current members
+    touched_q = [r for chunk in _chunked(touched)
+                 for r in conn.execute(sa.select(q).where(q.c.document_id.in_(chunk))).all()]
+    mkeys = {measure_block(x) for x in touched_q}
+    figures = _measure_members(conn, mkeys)
+    claim_rows = [r for chunk in _chunked(sorted({x.claim_id for x in figures}))
+                  for r in conn.execute(_claim_select().where(c.c.id.in_(chunk))).all()]
+    _roles_of(conn, [r.id for r in claim_rows if r.id not in roles], roles)
+    stale_measures = _linked(conn, t.measure_values, "measure_id", "quantity_id",
+                             {x.id for x in touched_q} | {x.id for x in figures})
+    _delete_rows(conn, stale_measures, (t.measure_values,), t.measures, "measure_id")
+    _measures(conn, claim_rows, roles, names, figures)
+    _store_marker(conn)
+    ev, m = t.events, t.measures
+    return {"events": conn.scalar(sa.select(sa.func.count()).select_from(ev)),
+            "measures": conn.scalar(sa.select(sa.func.count()).select_from(m)),
+            "disagreements": conn.scalar(sa.select(sa.func.count()).select_from(m).where(m.c.disagreement)),
+            "regrouped_events": len(stale_events), "regrouped_claims": len(members)}
+
+
+def _linked(conn: sa.Connection, table: sa.Table, owner: str, member: str, ids) -> set[int]:
+    out: set[int] = set()
+    for chunk in _chunked(sorted(ids)):
+        out |= set(conn.scalars(sa.select(table.c[owner]).where(table.c[member].in_(chunk)).distinct()))
+    return out
+
+
+def _delete_rows(conn: sa.Connection, ids: set[int], children, parent: sa.Table, fk: str) -> None:
+    for chunk in _chunked(sorted(ids)):
+        for child in children:
+            conn.execute(sa.delete(child).where(child.c[fk].in_(chunk)))
+        conn.execute(sa.delete(parent).where(parent.c.id.in_(chunk)))
+
+
+def _event_members(conn: sa.Connection, keys: set[tuple], roles: dict) -> list:
+    """The current (latest-version) claims whose event block is one of `keys`: found through one of each
+    block's actors (the claim_entities index), or by predicate for blocks with no actor."""
+    c, d, ce = t.claims, t.documents, t.claim_entities
+    anchored: dict[tuple[str, str], set[str]] = defaultdict(set)
+    bare: set[str] = set()
+    for predicate, _negated, subjects, objects in keys:
+        if subjects:
+            anchored[(subjects[0], "subject")].add(predicate)
+        elif objects:
+            anchored[(objects[0], "object")].add(predicate)
+        else:
+            bare.add(predicate)
+    candidates: set[int] = set()
+    for (eid, role), predicates in sorted(anchored.items()):
+        candidates |= set(conn.scalars(
+            sa.select(ce.c.claim_id).join(c, c.c.id == ce.c.claim_id)
+            .where(ce.c.entity_id == eid, ce.c.role == role, c.c.predicate.in_(sorted(predicates)))))
+    if bare:
+        actors = sa.select(ce.c.claim_id).where(ce.c.claim_id == c.c.id, ce.c.role.in_(["subject", "object"]))
+        candidates |= set(conn.scalars(sa.select(c.c.id).where(c.c.predicate.in_(sorted(bare)),
+                                                                ~sa.exists(actors))))
+    rows = [r for chunk in _chunked(sorted(candidates))
+            for r in conn.execute(_claim_select().where(c.c.id.in_(chunk), d.c.is_latest)).all()]
+    _roles_of(conn, [r.id for r in rows if r.id not in roles], roles)
+    return sorted((r for r in rows if event_block(r, roles[r.id]) in keys), key=lambda r: r.id)
+
+
+def _measure_members(conn: sa.Connection, keys: set[tuple]) -> list:
+    """The figures that take part in grouping (latest version, claim not negated, not a restatement, first of
+    its span) and whose measure block is one of `keys`: found through `what` (indexed)."""
+    q, c, d = t.quantities, t.claims, t.documents
+    if not keys:
+        return []
+    wanted = {k[0] for k in keys}
+    raws = [w for w in conn.scalars(sa.select(q.c.what).where(q.c.what.is_not(None)).distinct())
+            if _norm(w) in wanted]
+    q2, c2 = q.alias("q2"), c.alias("c2")
+    earlier = (sa.select(q2.c.id).join(c2, c2.c.id == q2.c.claim_id)
+               .where(q2.c.document_id == q.c.document_id, q2.c.char_start == q.c.char_start,
+                      q2.c.char_end == q.c.char_end, q2.c.id < q.c.id, q2.c.restates_start.is_(None),
+                      sa.not_(c2.c.negated)))
+    base = (sa.select(q).join(c, c.c.id == q.c.claim_id).join(d, d.c.id == c.c.document_id)
+            .where(d.c.is_latest, sa.not_(c.c.negated), q.c.restates_start.is_(None), ~sa.exists(earlier)))
+    rows = []
+    for chunk in _chunked(sorted(raws)):
+        rows += conn.execute(base.where(q.c.what.in_(chunk))).all()
+    if "" in wanted:
+        rows += conn.execute(base.where(q.c.what.is_(None))).all()
+    return sorted((x for x in rows if measure_block(x) in keys), key=lambda x: x.id)
 
 
 def _window(row) -> tuple[int, int] | None:
@@ -282,12 +492,22 @@ def _label(ids: Iterable[str], names: dict[str, str]) -> str:
     return ", ".join(names.get(i, i) for i in ids) or "?"
 
 
+def event_block(row, rl: dict[str, list[str]]) -> tuple:
+    """The block a claim's event is found in: claims of different blocks are never one event (incremental
+    regrouping relies on it)."""
+    return (row.predicate, bool(row.negated), tuple(sorted(rl["subject"])), tuple(sorted(rl["object"])))
+
+
+def measure_block(qr) -> tuple:
+    """The block a figure's measure is found in: figures of different blocks are never one measure."""
+    return (_norm(qr.what), _norm(qr.whom), _norm(qr.unit))
+
+
 def _events(conn, claim_rows, roles, names) -> int:
     blocks: dict[tuple, list[_Item]] = defaultdict(list)
     for r in claim_rows:
         rl = roles.get(r.id, {"subject": [], "object": [], "place": []})
-        key = (r.predicate, bool(r.negated), tuple(sorted(rl["subject"])), tuple(sorted(rl["object"])))
-        blocks[key].append(_item(r.id, r, frozenset(rl["place"]), {"row": r}))
+        blocks[event_block(r, rl)].append(_item(r.id, r, frozenset(rl["place"]), {"row": r}))
     values, members = [], []
     for (predicate, negated, subjects, objects), items in sorted(blocks.items()):
         for group in cluster(items, _event_time, _event_window, timeless=predicate in STANDING_RELATIONS):
@@ -327,14 +547,17 @@ def _events(conn, claim_rows, roles, names) -> int:
     return len(ids)
 
 
-def _measures(conn, claim_rows, roles, names) -> tuple[int, int]:
+def _measures(conn, claim_rows, roles, names, quantity_rows=None) -> tuple[int, int]:
+    """quantity_rows: the figures to group (in id order; default: every stored one)."""
     q = t.quantities
     by_claim = {r.id: r for r in claim_rows if not r.negated}
     if not by_claim:
         return 0, 0
     seen: set[tuple] = set()
     blocks: dict[tuple, list[_Item]] = defaultdict(list)
-    for qr in conn.execute(sa.select(q).order_by(q.c.id)):
+    if quantity_rows is None:
+        quantity_rows = conn.execute(sa.select(q).order_by(q.c.id))
+    for qr in quantity_rows:
         claim = by_claim.get(qr.claim_id)
         if claim is None or qr.restates_start is not None:
             continue
@@ -343,9 +566,8 @@ def _measures(conn, claim_rows, roles, names) -> tuple[int, int]:
             continue
         seen.add(ident)
         places = frozenset(roles.get(claim.id, {}).get("place", []))
-        key = (_norm(qr.what), _norm(qr.whom), _norm(qr.unit))
         value = None if qr.vague else qr.value
-        blocks[key].append(_item(qr.id, claim, places, {"q": qr, "claim": claim}, value))
+        blocks[measure_block(qr)].append(_item(qr.id, claim, places, {"q": qr, "claim": claim}, value))
     values, members = [], []
     for _key, items in sorted(blocks.items()):
         for group in cluster(items, _measure_time, _measure_window, measures=True):
@@ -401,10 +623,14 @@ def rebuild_entity_counts(conn: sa.Connection) -> None:
                                     for k, n in sorted(counts.items())])
     stats = {eid: (docs, mentions) for eid, docs, mentions in conn.execute(
         sa.select(de.c.entity_id, sa.func.count(), sa.func.sum(de.c.mention_count)).group_by(de.c.entity_id))}
+    ce = t.claim_entities
+    roles = {(eid, role): n for eid, role, n in conn.execute(
+        sa.select(ce.c.entity_id, ce.c.role, sa.func.count()).group_by(ce.c.entity_id, ce.c.role))}
     for eid in list(conn.scalars(sa.select(e.c.id))):
         if eid not in stats:
             conn.execute(sa.delete(e).where(e.c.id == eid))
         else:
             docs, mentions = stats[eid]
-            conn.execute(sa.update(e).where(e.c.id == eid).values(document_count=docs,
-                                                                  mention_count=int(mentions or 0)))
+            conn.execute(sa.update(e).where(e.c.id == eid).values(
+                document_count=docs, mention_count=int(mentions or 0),
+                subject_claims=roles.get((eid, "subject"), 0), object_claims=roles.get((eid, "object"), 0)))

@@ -87,6 +87,9 @@ entities = sa.Table(
     sa.Column("is_local", sa.Boolean, nullable=False),
     sa.Column("mention_count", sa.Integer, nullable=False),
     sa.Column("document_count", sa.Integer, nullable=False),
+    # claims naming the entity as subject / object (rows of claim_entities), kept by the writer (0006)
+    sa.Column("subject_claims", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("object_claims", sa.Integer, nullable=False, server_default="0"),
 )
 
 entity_aliases = sa.Table(
@@ -175,6 +178,18 @@ claims = sa.Table(
     sa.Column("evidence_text", sa.Text, nullable=False),
     sa.Column("rule", sa.Text, nullable=False),
     sa.Column("rules_version", sa.Text, nullable=False),
+    # the claim's days for the time filters and the time order (0006): its time, else its document's date
+    sa.Column("first_day", sa.Date, comment="the claim's time, else its document's date: first day"),
+    sa.Column("last_day", sa.Date, comment="the claim's time, else its document's date: last day"),
+    sa.Column("undated", sa.Boolean, nullable=False, server_default=sa.false(),
+              comment="neither the claim nor its document has a date"),
+    sa.Index("ix_claims_order", "undated", "first_day", "document_id",
+             "evidence_start", "key", "last_day"),
+    sa.Index("ix_claims_predicate_order", "predicate", "undated",
+             "first_day", "document_id", "evidence_start", "key", "last_day"),
+    sa.Index("ix_claims_modality_order", "modality", "undated",
+             "first_day", "document_id", "evidence_start", "key", "last_day"),
+    sa.Index("ix_claims_last_day", "last_day"),
 )
 
 claim_entities = sa.Table(
@@ -183,6 +198,7 @@ claim_entities = sa.Table(
     sa.Column("role", sa.String(8), primary_key=True, comment="subject, object or place"),
     sa.Column("position", sa.Integer, primary_key=True),
     sa.Column("entity_id", sa.String(200), sa.ForeignKey("entities.id"), nullable=False, index=True),
+    sa.Index("ix_claim_entities_entity_id_role_claim_id", "entity_id", "role", "claim_id"),  # 0006
 )
 
 claim_citations = sa.Table(
@@ -213,6 +229,7 @@ quantities = sa.Table(
     # the figure this one restates (claims/tally.py), as offsets; null when it restates nothing (0002)
     sa.Column("restates_start", sa.Integer),
     sa.Column("restates_end", sa.Integer),
+    sa.Index("ix_quantities_what", "what"),  # 0006: incremental grouping finds a kind of figure's measures
 )
 
 findings = sa.Table(
@@ -267,6 +284,7 @@ event_entities = sa.Table(
     sa.Column("event_id", sa.Integer, sa.ForeignKey("events.id", **_CASCADE), primary_key=True),
     sa.Column("role", sa.String(8), primary_key=True),
     sa.Column("entity_id", sa.String(200), sa.ForeignKey("entities.id"), primary_key=True, index=True),
+    sa.Index("ix_event_entities_entity_id_role_event_id", "entity_id", "role", "event_id"),  # 0006
 )
 
 measures = sa.Table(
@@ -289,13 +307,15 @@ measures = sa.Table(
                   comment="exact values differ, or the ranges do not overlap"),
     sa.Column("compatible", sa.Boolean, nullable=False,
               comment="the reported ranges still overlap ('at least 14' and '21')"),
+    sa.Index("ix_measures_disagreement_period_start", "disagreement", "period_start"),  # 0006
 )
 
 measure_values = sa.Table(
     "measure_values", metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("measure_id", sa.Integer, sa.ForeignKey("measures.id", **_CASCADE), nullable=False, index=True),
-    sa.Column("quantity_id", sa.Integer, sa.ForeignKey("quantities.id", **_CASCADE), nullable=False),
+    sa.Column("quantity_id", sa.Integer, sa.ForeignKey("quantities.id", **_CASCADE), nullable=False,
+              index=True),  # 0006: incremental grouping finds the measures of a figure
     sa.Column("claim_id", sa.Integer, sa.ForeignKey("claims.id", **_CASCADE), nullable=False),
     sa.Column("document_id", sa.String(32), sa.ForeignKey("documents.id", **_CASCADE), nullable=False),
     sa.Column("sentence_id", sa.Integer, sa.ForeignKey("sentences.id", **_CASCADE), nullable=True),

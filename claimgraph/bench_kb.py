@@ -1,0 +1,494 @@
+"""Questions at scale: fill a knowledge base with synthetic reporting, then time every question on it.
+
+    python -m claimgraph.bench_kb --claims 1000000 --db /tmp/kb.db          # SQLite
+    python -m claimgraph.bench_kb --claims 1000000 --postgres               # a throwaway Debian PostgreSQL
+    python -m claimgraph.bench_kb --db /tmp/kb.db --no-generate              # time the questions again
+
+The generator writes through the same path ingest does (`DocumentRows` -> `loader.write_batch`), in batches,
+then groups events and measures once (`Store.regroup`). Its shapes imitate conflict reporting: actors named
+with a Zipf-like frequency (a few everywhere, a long tail seen once or twice), years of dates, places that
+recur, incidents reported by several outlets (each report a claim of its own, sometimes with a casualty figure
+that differs from the other outlets'), claims with and without a time of their own. Names are made-up
+syllables: nothing here names a real actor, place or outlet.
+
+The bench then asks each question of the CLI/API (`claimgraph.kb.KnowledgeBase`: actors, claims with each
+filter, timeline, disagreements, search) `--repeat` times with varied arguments (actors drawn across the
+frequency ranks) and prints p50 and p95 per question.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from claimgraph.store.rows import DocumentRows
+
+ACTOR_TYPES = ("armed_group", "state", "military", "government", "political_org", "person", "agency",
+               "population", "organization")
+EVENT_PREDICATES = ("ASSAULT", "ASSAULT", "ASSAULT", "COERCE", "COERCE", "PROTEST", "ACCUSE", "THREATEN",
+                    "CONSULT", "AGREE", "REQUEST", "SUPPORT", "AID", "MOBILIZE", "REJECT", "CONCEDE", "RETREAT",
+                    "SANCTION")
+STANDING = ("ALLIED_WITH", "HOSTILE_TO", "OPERATES_IN")
+VERBS = {"ASSAULT": "attacked", "COERCE": "detained members of", "PROTEST": "protested against",
+         "ACCUSE": "accused", "THREATEN": "threatened", "CONSULT": "met", "AGREE": "agreed with",
+         "REQUEST": "called on", "SUPPORT": "backed", "AID": "sent aid to", "MOBILIZE": "deployed against",
+         "REJECT": "rejected", "CONCEDE": "released prisoners of", "RETREAT": "withdrew from",
+         "SANCTION": "sanctioned", "ALLIED_WITH": "is allied with", "HOSTILE_TO": "is hostile to",
+         "OPERATES_IN": "operates near"}
+MODALITIES = ("asserted",) * 5 + ("reported",) * 3 + ("quoted",) * 2 + ("speculative", "opinion")
+SYLLABLES = ("ka", "ru", "mel", "tor", "vin", "sa", "dor", "bel", "ish", "ran", "go", "zul", "pe", "tam", "nor",
+             "qi", "lo", "har", "den", "yu", "fa", "mir", "ost", "ul", "ven", "cha", "bri", "tek", "om", "lai")
+GROUP_WORDS = ("Front", "Movement", "Brigade", "Council", "Army", "Party", "Union", "Guard", "Alliance", "Forces")
+WHOM = ("civilians", "soldiers", "people", "police officers", "militants")
+START = dt.date(2015, 1, 1)
+YEARS = 10
+
+
+def _name(rng: random.Random, words: int) -> str:
+    return " ".join("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+                    for _ in range(words))
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A synthetic entity: its knowledge-base id, name, type and a second name some outlets use."""
+
+    id: str
+    name: str
+    type: str
+    alias: str
+
+
+def _zipf_index(rng: random.Random, n: int, s: float = 1.1) -> int:
+    """A rank in [0, n) with probability ~ 1 / (rank + 1)^s (inverse transform on the continuous form)."""
+    u = rng.random()
+    a = 1.0 - s
+    x = ((n ** a - 1.0) * u + 1.0) ** (1.0 / a)
+    return min(n - 1, int(x) - 1)
+
+
+class World:
+    """The entities and outlets the generator draws from (deterministic for a seed)."""
+
+    def __init__(self, claims: int, seed: int) -> None:
+        rng = random.Random(seed)
+        n_actors = max(50, int(claims ** 0.72))  # 1M claims: ~21k actors; 10k claims: ~750
+        n_places = max(30, n_actors // 8)
+        self.actors: list[Entity] = []
+        seen: set[str] = set()
+        while len(self.actors) < n_actors:
+            etype = ACTOR_TYPES[min(len(ACTOR_TYPES) - 1, _zipf_index(rng, len(ACTOR_TYPES), 1.3))]
+            name = _name(rng, 1) + " " + rng.choice(GROUP_WORDS) if etype in ("armed_group", "political_org") \
+                else _name(rng, 1 if etype == "state" else 2)
+            slug = name.lower().replace(" ", "-")
+            if slug in seen:
+                continue
+            seen.add(slug)
+            initials = "".join(w[0] for w in name.split()).upper() + str(len(self.actors) % 97)
+            self.actors.append(Entity(f"local:{etype}:{slug}", name, etype, initials))
+        self.places: list[Entity] = []
+        while len(self.places) < n_places:
+            name = _name(rng, 1)
+            slug = name.lower()
+            if "place:" + slug in seen:
+                continue
+            seen.add("place:" + slug)
+            self.places.append(Entity(f"local:place:{slug}", name, "place", name + " district"))
+        self.outlets = [f"{_name(rng, 1)} {rng.choice(('Times', 'Post', 'Herald', 'News', 'Daily', 'Wire'))}"
+                        for _ in range(max(20, n_actors // 100))]
+
+    def actor(self, rng: random.Random) -> Entity:
+        return self.actors[_zipf_index(rng, len(self.actors))]
+
+    def place(self, rng: random.Random) -> Entity:
+        return self.places[_zipf_index(rng, len(self.places), 1.05)]
+
+
+@dataclass
+class Incident:
+    predicate: str
+    subject: Entity
+    obj: Entity
+    place: Entity
+    day: dt.date
+    killed: int | None
+
+
+class _Text:
+    """A document's text built sentence by sentence, with the offsets of what each sentence names."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+
+    def add(self, pieces: list[tuple[str, Any]]) -> tuple[int, int, dict[Any, tuple[int, int]]]:
+        start = self.length + (1 if self.parts else 0)
+        if self.parts:
+            self.parts.append(" ")
+            self.length += 1
+        spans = {}
+        for text, tag in pieces:
+            if tag is not None:
+                spans[tag] = (self.length, self.length + len(text))
+            self.parts.append(text)
+            self.length += len(text)
+        return start, self.length, spans
+
+    def value(self) -> str:
+        return "".join(self.parts)
+
+
+def generate(claims: int, seed: int = 7, claims_per_document: int = 10) -> Iterator[DocumentRows]:
+    """DocumentRows of synthetic reports until `claims` claims are made (in publication order)."""
+    from claimgraph import __version__
+    from claimgraph.store.rows import full_rules_version
+
+    rules = full_rules_version()
+    world = World(claims, seed)
+    rng = random.Random(seed + 1)
+    n_docs = max(1, claims // claims_per_document)
+    days = YEARS * 365
+    recent: list[Incident] = []
+    made = 0
+    for n in range(n_docs):
+        if made >= claims:
+            break
+        published = START + dt.timedelta(days=n * days // n_docs)
+        recent = [i for i in recent if (published - i.day).days <= 4]
+        outlet = world.outlets[_zipf_index(rng, len(world.outlets), 0.8)]
+        k = min(claims - made, max(1, int(rng.gauss(claims_per_document, 3))))
+        rows = _document(rng, world, n, published, outlet, k, recent, rules, __version__)
+        made += len(rows.claims)
+        yield rows
+
+
+def _document(rng: random.Random, world: World, n: int, published: dt.date, outlet: str, k: int,
+              recent: list[Incident], rules: str, version: str) -> DocumentRows:
+    text = _Text()
+    sentences, claims, mentions = [], [], []
+    entities: dict[str, dict[str, Any]] = {}
+    aliases: dict[tuple[str, str], int] = {}
+
+    def mention(e: Entity, span: tuple[int, int], surface: str, sentence: int) -> None:
+        row = entities.setdefault(e.id, {"entity_id": e.id, "local_id": f"e{len(entities)}", "name": e.name,
+                                         "type": e.type, "wikidata": None, "country": None, "parent": None,
+                                         "is_local": True, "mention_count": 0})
+        row["mention_count"] += 1
+        aliases[(e.id, surface)] = aliases.get((e.id, surface), 0) + 1
+        mentions.append({"entity_id": e.id, "sentence_idx": sentence, "char_start": span[0], "char_end": span[1],
+                         "text": surface, "how": "gazetteer", "facet": None})
+
+    for i in range(k):
+        standing = rng.random() < 0.04
+        if standing:
+            inc = Incident(rng.choice(STANDING), world.actor(rng), world.actor(rng), world.place(rng), published,
+                           None)
+        elif recent and rng.random() < 0.55:  # another outlet's report of a recent incident
+            inc = rng.choice(recent)
+        else:
+            predicate = rng.choice(EVENT_PREDICATES)
+            inc = Incident(predicate, world.actor(rng), world.actor(rng), world.place(rng),
+                           published - dt.timedelta(days=rng.choice((0, 0, 1, 1, 2, 3))),
+                           int(rng.paretovariate(1.2)) if predicate == "ASSAULT" and rng.random() < 0.5 else None)
+            if inc.subject.id != inc.obj.id:
+                recent.append(inc)
+        if inc.subject.id == inc.obj.id:
+            continue
+        timed = not standing and rng.random() < 0.6
+        subj = inc.subject.alias if rng.random() < 0.15 else inc.subject.name
+        obj = inc.obj.alias if rng.random() < 0.15 else inc.obj.name
+        pieces: list[tuple[str, Any]] = [(subj, "s"), (" " + VERBS[inc.predicate] + " ", None), (obj, "o"),
+                                         (" in ", None), (inc.place.name, "p")]
+        killed = None
+        if inc.killed is not None and rng.random() < 0.8:
+            # outlets disagree now and then: an early count, a rounded one, a range
+            killed = inc.killed + (rng.choice((-2, -1, 1, 3)) if rng.random() < 0.25 else 0)
+            killed = max(1, killed)
+            qualifier = rng.choice((None, None, None, "at least", "around"))
+            whom = WHOM[inc.killed % len(WHOM)]
+            figure = f"{qualifier + ' ' if qualifier else ''}{killed} {whom}"
+            pieces += [(", killing ", None), (figure, "q")]
+        if timed:
+            pieces += [(" on ", None), (inc.day.strftime("%B %-d, %Y"), "t")]
+        pieces.append(("." if rng.random() < 0.8 else f", {rng.choice(('officials said', 'witnesses said'))}.",
+                       None))
+        start, end, spans = text.add(pieces)
+        sentences.append({"idx": len(sentences), "paragraph": len(sentences) // 3, "char_start": start,
+                          "char_end": end, "text": "".join(p for p, _ in pieces)})
+        idx = len(sentences) - 1
+        mention(inc.subject, spans["s"], subj, idx)
+        mention(inc.obj, spans["o"], obj, idx)
+        mention(inc.place, spans["p"], inc.place.name, idx)
+        quantities = []
+        if killed is not None:
+            qualifier = next((w for w in ("at least", "around") if figure.startswith(w)), None)
+            quantities.append({"idx": 0, "value": float(killed), "low": float(killed) if qualifier == "at least"
+                               else None, "high": None, "qualifier": qualifier, "unit": None, "what": "killed",
+                               "whom": whom, "vague": None, "char_start": spans["q"][0], "char_end": spans["q"][1],
+                               "text": figure, "restates_start": None, "restates_end": None})
+        claims.append({
+            "key": f"{{doc}}:c{i}", "local_id": f"c{i}", "sentence_idx": idx, "predicate": inc.predicate,
+            "mode": None, "negated": rng.random() < 0.03,
+            "modality": rng.choice(MODALITIES), "attributed_to": None, "attributed_entity_id": None,
+            "time_text": pieces[-2][0] if timed else None, "time_start": inc.day if timed else None,
+            "time_end": inc.day if timed else None, "time_relative": False if timed else None,
+            "time_char_start": spans["t"][0] if timed else None, "time_char_end": spans["t"][1] if timed else None,
+            "evidence_start": start, "evidence_end": end, "evidence_text": sentences[-1]["text"],
+            "rule": "bench_kb.synthetic", "rules_version": rules,
+            "subjects": [inc.subject.id], "objects": [inc.obj.id], "places": [inc.place.id], "citations": [],
+            "quantities": quantities,
+        })
+    body = text.value() or "Nothing to report."
+    title = f"{outlet}: report {n}"
+    doc_id = hashlib.sha1(f"{n}\n{body}".encode()).hexdigest()[:32]
+    for c in claims:
+        c["key"] = c["key"].replace("{doc}", doc_id)
+    dated = rng.random() < 0.97
+    source = f"https://{outlet.lower().replace(' ', '')}.example/{published.isoformat()}/{n}"
+    return DocumentRows(
+        id=doc_id, source=source, source_key=source,
+        document={"id": doc_id, "source": source, "url": source, "outlet": outlet, "format": "html",
+                  "title": title, "authors": [], "published": published.isoformat() if dated else None,
+                  "published_start": published if dated else None, "published_end": published if dated else None,
+                  "published_not_before": None, "published_not_after": None, "published_why": None,
+                  "language": "en", "char_count": len(body), "text": body, "rules_version": rules,
+                  "claimgraph_version": version},
+        sentences=sentences, entities=sorted(entities.values(), key=lambda r: r["entity_id"]),
+        aliases=[{"entity_id": e, "alias": a, "mention_count": c} for (e, a), c in sorted(aliases.items())],
+        mentions=mentions, claims=claims)
+
+
+def more_documents(claims: int, seed: int, n: int = 10, nonce: int = 0) -> list[DocumentRows]:
+    """`n` further reports about the same world as `generate(claims, seed)` (its actors and places), on
+    random days of its years: what a day's ingest adds to a large base."""
+    from claimgraph import __version__
+    from claimgraph.store.rows import full_rules_version
+
+    world = World(claims, seed)
+    rng = random.Random(f"more:{seed}:{nonce}")
+    out = []
+    for i in range(n):
+        published = START + dt.timedelta(days=rng.randrange(YEARS * 365))
+        outlet = world.outlets[_zipf_index(rng, len(world.outlets), 0.8)]
+        out.append(_document(rng, world, 10**9 + nonce * 1000 + i, published, outlet, 10, [],
+                             full_rules_version(), __version__))
+    return out
+
+
+def fill(store, claims: int, seed: int = 7, batch: int = 500, progress: Callable[[int], None] | None = None) -> int:
+    """Write a synthetic knowledge base of about `claims` claims into `store` and group it; documents written."""
+    pending: list[DocumentRows] = []
+    written = made = 0
+    for rows in generate(claims, seed):
+        pending.append(rows)
+        made += len(rows.claims)
+        if len(pending) >= batch:
+            store.write_batch(pending)
+            written += len(pending)
+            pending = []
+            if progress:
+                progress(made)
+    store.write_batch(pending)
+    return written + len(pending)
+
+
+# -- the questions ------------------------------------------------------------------------------------------
+
+
+def questions(kb, seed: int = 11, page: int = 50) -> dict[str, Callable[[random.Random], Any]]:
+    """Each CLI/API question as a callable drawing its arguments (entities across frequency ranks) from rng."""
+    import sqlalchemy as sa
+
+    from claimgraph.store import schema as t
+
+    with kb.engine.connect() as conn:
+        actors = list(conn.scalars(sa.select(t.entities.c.id).where(t.entities.c.type != "place")
+                                   .order_by(t.entities.c.document_count.desc(), t.entities.c.id)))
+        places = list(conn.scalars(sa.select(t.entities.c.id).where(t.entities.c.type == "place")
+                                   .order_by(t.entities.c.document_count.desc(), t.entities.c.id)))
+        outlets = sorted(set(conn.scalars(sa.select(t.documents.c.outlet).where(t.documents.c.outlet.is_not(None))
+                                          .limit(2000))))
+        span = conn.execute(sa.select(sa.func.min(t.claims.c.first_day), sa.func.max(t.claims.c.last_day))).one()
+        whats = sorted({w for w in conn.scalars(sa.select(t.measures.c.what).limit(1000)) if w})
+    first, last = span if span[0] else (START, START)
+
+    def ranked(rng: random.Random, ids: list[str]) -> str:
+        """An id from the top ten, the top thousand or the tail, a third of the time each."""
+        band = rng.randrange(3)
+        top = (10, 1000, len(ids))[band]
+        return ids[rng.randrange(min(top, len(ids)))]
+
+    def month(rng: random.Random) -> str:
+        d = first + dt.timedelta(days=rng.randrange(max(1, (last - first).days)))
+        return d.strftime("%Y-%m")
+
+    words = ("attacked", "protested", "killing", "officials", "released prisoners", "withdrew", "sanctioned")
+    return {
+        "actors": lambda rng: kb.actors(limit=page),
+        "claims": lambda rng: kb.claims(limit=page),
+        "claims --actor": lambda rng: kb.claims(actor=ranked(rng, actors), limit=page),
+        "claims --predicate": lambda rng: kb.claims(predicate=rng.choice(EVENT_PREDICATES), limit=page),
+        "claims --since --until": lambda rng: kb.claims(since=(m := month(rng)), until=m, limit=page),
+        "claims --since": lambda rng: kb.claims(since=month(rng), limit=page),
+        "claims --place": lambda rng: kb.claims(place=ranked(rng, places), limit=page),
+        "claims --modality": lambda rng: kb.claims(modality=rng.choice(MODALITIES), limit=page),
+        "claims --source": lambda rng: kb.claims(source=rng.choice(outlets).split()[0].lower(), limit=page),
+        "claims --actor --predicate --since": lambda rng: kb.claims(
+            actor=ranked(rng, actors), predicate="ASSAULT", since=month(rng)[:4], limit=page),
+        "timeline": lambda rng: kb.timeline(ranked(rng, actors), limit=page),
+        "timeline --with": lambda rng: kb.timeline(actors[rng.randrange(10)], with_=ranked(rng, actors),
+                                                   limit=page),
+        "disagreements": lambda rng: kb.disagreements(limit=page),
+        "disagreements --what": lambda rng: kb.disagreements(what=rng.choice(whats or ["killed"]), limit=page),
+        "search": lambda rng: kb.search(rng.choice(words), limit=20),
+    }
+
+
+def time_questions(kb, repeat: int = 20, seed: int = 11) -> dict[str, dict[str, float]]:
+    """{question: {p50, p95, max} in ms} over `repeat` askings each (after one warm-up asking)."""
+    rng = random.Random(seed)
+    out = {}
+    for name, ask in questions(kb, seed).items():
+        ask(random.Random(seed))  # warm the caches as a server would be
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            ask(rng)
+            times.append((time.perf_counter() - started) * 1000)
+        times.sort()
+        out[name] = {"p50": statistics.median(times), "p95": times[min(len(times) - 1, int(0.95 * len(times)))],
+                     "max": times[-1]}
+    return out
+
+
+def _postgres_server():
+    """A throwaway Debian PostgreSQL in a temporary folder (as tests/conftest_pg.py starts one)."""
+    import contextlib
+    import glob
+    import os
+    import pwd
+    import shutil
+    import socket
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    @contextlib.contextmanager
+    def server():
+        found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+        if not found:
+            raise SystemExit("PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin")
+        bindir = Path(found[-1]).parent
+        base = Path(tempfile.mkdtemp(prefix="claimgraph-bench-pg-"))
+        prefix: list[str] = []
+        if os.geteuid() == 0:
+            pw = pwd.getpwnam("postgres")
+            os.chown(base, pw.pw_uid, pw.pw_gid)
+            prefix = ["runuser", "-u", "postgres", "--"]
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        data, log = base / "data", base / "server.log"
+        subprocess.run([*prefix, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
+                        "-E", "UTF8", "--locale=C", "--no-sync"], check=True, capture_output=True)
+        options = f"-k {base} -p {port} -c listen_addresses='' -c fsync=off -c synchronous_commit=off " \
+                  "-c full_page_writes=off -c shared_buffers=512MB -c max_wal_size=4GB"
+        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w",
+                        "start"], check=True, capture_output=True)
+        try:
+            import psycopg
+
+            with psycopg.connect(host=str(base), port=port, user="postgres", dbname="postgres",
+                                 autocommit=True) as conn:
+                conn.execute("CREATE DATABASE bench")
+            yield f"postgresql://postgres@/bench?host={base}&port={port}"
+        finally:
+            subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+                           capture_output=True)
+            shutil.rmtree(base, ignore_errors=True)
+
+    return server()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m claimgraph.bench_kb", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--claims", type=int, default=1_000_000, help="claims to generate (default 1,000,000)")
+    parser.add_argument("--db", help="SQLite file or postgresql:// URL (default: a new file in /tmp)")
+    parser.add_argument("--postgres", action="store_true", help="start a throwaway PostgreSQL and use it")
+    parser.add_argument("--no-generate", action="store_true", help="only time the questions on --db")
+    parser.add_argument("--repeat", type=int, default=20, help="askings of each question (default 20)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--add", type=int, default=10, help="then ingest this many more documents and regroup "
+                        "incrementally, timed (default 10; 0: skip)")
+    parser.add_argument("--json", action="store_true", help="print the timings as JSON")
+    args = parser.parse_args(argv)
+    if args.postgres:
+        with _postgres_server() as url:
+            return _run(url, args)
+    if args.db is None:
+        import tempfile
+
+        args.db = tempfile.mktemp(prefix="claimgraph-bench-", suffix=".db", dir="/tmp")
+    return _run(args.db, args)
+
+
+def _run(url: str, args) -> int:
+    from claimgraph.kb import KnowledgeBase
+    from claimgraph.store import Store
+
+    def say(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    with Store(url) as store:
+        say(f"knowledge base: {store.url}")
+        if not args.no_generate:
+            started = time.perf_counter()
+            docs = fill(store, args.claims, args.seed,
+                        progress=lambda n: say(f"  {n:,} claims, {time.perf_counter() - started:.0f} s")
+                        if n % 100_000 < 5_000 else None)
+            written = time.perf_counter() - started
+            say(f"wrote {docs:,} documents in {written:.1f} s")
+        if store.grouping_marker() is None:
+            say("grouping ...")
+            started = time.perf_counter()
+            grouping = store.regroup()
+            say(f"grouped in {time.perf_counter() - started:.1f} s: {grouping}")
+            with store.engine.connect() as conn:  # the planner's statistics, as after any bulk load
+                conn.exec_driver_sql("ANALYZE")
+                conn.commit()
+        counts = store.counts()
+        say(", ".join(f"{k} {v:,}" for k, v in counts.items() if v))
+        with KnowledgeBase(store) as kb:
+            timings = time_questions(kb, args.repeat)
+        incremental = None
+        if args.add:
+            from claimgraph.store.loader import Loader
+
+            started = time.perf_counter()
+            load = Loader(store)
+            for rows in more_documents(args.claims, args.seed, args.add, nonce=int(time.time())):
+                load.add(rows.source, rows)
+            _, grouping = load.finish()
+            incremental = {"documents": args.add, "seconds": time.perf_counter() - started, **grouping}
+            say(f"{args.add} more documents written and regrouped in {incremental['seconds']:.2f} s: {grouping}")
+    if args.json:
+        print(json.dumps({"db": store.url, "counts": counts, "questions": timings, "incremental": incremental},
+                         indent=2))
+    else:
+        print(f"{'question':<40} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+        for name, t in timings.items():
+            print(f"{name:<40} {t['p50']:8.1f} {t['p95']:8.1f} {t['max']:8.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

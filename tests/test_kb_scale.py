@@ -1,0 +1,226 @@
+"""The knowledge base at scale: batched writes (whole documents, same rows as one at a time), incremental
+grouping (equal to a full regroup), and a small run of the bench_kb generator whose questions are checked
+against answers computed here from the generated rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+import pytest
+import sqlalchemy as sa
+from conftest_pg import pg_url, postgres_server  # noqa: F401  (fixtures)
+
+from claimgraph.bench_kb import fill, generate, questions
+from claimgraph.kb import KnowledgeBase
+from claimgraph.store import ADDED, UNCHANGED, VERSION, Store, loader
+from claimgraph.store import schema as t
+from claimgraph.store.rows import DocumentRows
+
+
+def _grouping(store: Store) -> tuple[set, set]:
+    """Events and measures as comparable content (ids aside): key, label, times, members."""
+    ev, ec, c, m, mv = t.events, t.event_claims, t.claims, t.measures, t.measure_values
+    with store.engine.connect() as conn:
+        members = defaultdict(list)
+        for event_id, key in conn.execute(sa.select(ec.c.event_id, c.c.key).join(c, c.c.id == ec.c.claim_id)):
+            members[event_id].append(key)
+        events = {(r.key, r.label, r.predicate, bool(r.negated), r.time_start, r.time_end, r.first_reported,
+                   r.last_reported, r.claim_count, r.document_count, tuple(sorted(members[r.id])))
+                  for r in conn.execute(sa.select(ev))}
+        values = defaultdict(list)
+        for measure_id, key, value in conn.execute(sa.select(mv.c.measure_id, c.c.key, mv.c.value)
+                                                   .join(c, c.c.id == mv.c.claim_id)):
+            values[measure_id].append((key, value))
+        measures = {(r.key, r.label, r.period_start, r.period_end, r.value_count, r.distinct_values,
+                     bool(r.disagreement), bool(r.compatible), tuple(sorted(values[r.id])))
+                    for r in conn.execute(sa.select(m))}
+    return events, measures
+
+
+def _edited(rows: DocumentRows, n: int) -> DocumentRows:
+    """A new version of the same source: other text (so another id), the first claim dropped."""
+    import copy
+
+    new = copy.deepcopy(rows)
+    new.id = f"{rows.id[:24]}v{n:07d}"
+    new.document["id"] = new.id
+    new.document["text"] = rows.document["text"] + " Updated."
+    new.claims = new.claims[1:]
+    for c in new.claims:
+        c["key"] = c["key"].replace(rows.id, new.id)
+    return new
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[DocumentRows]:
+    return list(generate(4000, seed=3))
+
+
+def test_a_batch_stores_the_same_rows_as_one_document_at_a_time(corpus, tmp_path):
+    docs = corpus[:60]
+    with Store(str(tmp_path / "one.db")) as one, Store(str(tmp_path / "batch.db")) as batch:
+        assert [one.write(r) for r in docs] == [ADDED] * len(docs)
+        edited = _edited(docs[5], 1)
+        # a batch with a repeat, a new version of a document stored before, and a version within the batch
+        statuses = batch.write_batch([*docs[:30], docs[3], edited])
+        assert statuses == [ADDED] * 30 + [UNCHANGED, VERSION]
+        assert batch.write_batch([*docs[30:], docs[0], _edited(docs[40], 2), _edited(docs[41], 3)]) == \
+            [ADDED] * 30 + [UNCHANGED, VERSION, VERSION]
+        assert [one.write(r) for r in (edited, _edited(docs[40], 2), _edited(docs[41], 3))] == [VERSION] * 3
+        assert one.counts() == batch.counts()
+        for r in docs[:10]:
+            assert batch.document_counts(r.id) == r.counts()
+        with one.engine.connect() as a, batch.engine.connect() as b:
+            for table in (t.entities, t.entity_aliases, t.documents):
+                cols = [col for col in table.c if col.name not in ("ingested_at",)]
+                order = [col for col in table.primary_key.columns]
+                assert a.execute(sa.select(*cols).order_by(*order)).all() == \
+                    b.execute(sa.select(*cols).order_by(*order)).all(), table.name
+
+
+def test_a_failed_batch_leaves_no_document_of_it(corpus, tmp_path, monkeypatch):
+    with Store(str(tmp_path / "kb.db")) as store:
+        store.write_batch(corpus[:5])
+        before = store.counts()
+
+        def boom(*args, **kwargs):
+            raise RuntimeError("killed mid-batch")
+
+        monkeypatch.setattr(loader, "_claims", boom)
+        with pytest.raises(RuntimeError):
+            store.write_batch(corpus[5:40])
+        assert store.counts() == before
+        monkeypatch.undo()
+        assert store.write_batch(corpus[5:40]) == [ADDED] * 35
+
+
+def _incremental_equals_full(url_a: str, url_b: str, corpus: list[DocumentRows]) -> dict:
+    """Ingest most of the corpus, then 10 more documents (two of them new versions) through the Loader
+    (incremental), into a; all of it at once into b (full regroup). Their grouping must be equal."""
+    first, rest = corpus[:-8], corpus[-8:]
+    later = [*rest, _edited(corpus[10], 1), _edited(corpus[-20], 2)]
+    with Store(url_a) as a, Store(url_b) as b:
+        a.write_many(first)
+        a.regroup()
+        load = loader.Loader(a, documents=4)
+        done = [status for r in later for _source, status in load.add(r.id, r)]
+        flushed, counts = load.finish()
+        done += [status for _source, status in flushed]
+        assert sorted(done) == sorted([ADDED] * 8 + [VERSION] * 2)
+        assert "regrouped_events" in counts  # it was incremental
+        assert 0 < counts["regrouped_claims"] < a.counts()["claims"] // 4
+        b.write_many([*first, *later])
+        full = b.regroup()
+        assert {k: counts[k] for k in full} == full
+        assert _grouping(a) == _grouping(b)
+        return full
+
+
+def test_incremental_grouping_equals_a_full_regroup(corpus, tmp_path):
+    full = _incremental_equals_full(str(tmp_path / "a.db"), str(tmp_path / "b.db"), corpus)
+    assert full["events"] > 100 and full["measures"] > 10
+
+
+def test_incremental_grouping_falls_back_to_full_when_the_base_changed(corpus, tmp_path):
+    with Store(str(tmp_path / "kb.db")) as store:
+        store.write_many(corpus[:50])
+        store.regroup()
+        load = loader.Loader(store, documents=100)
+        load.add("x", corpus[50])
+        store.write(corpus[51])  # another writer meanwhile
+        _, counts = load.finish()
+        assert "regrouped_events" not in counts  # full
+        with store.engine.connect() as conn:
+            from claimgraph.store.grouping import is_stale
+
+            assert not is_stale(conn)
+
+
+@pytest.mark.postgres
+def test_bulk_load_and_incremental_grouping_on_postgres(corpus, pg_url, tmp_path):  # noqa: F811
+    """COPY and the staged upserts on PostgreSQL, grouped incrementally, equal SQLite's one-go result."""
+    full = _incremental_equals_full(pg_url, str(tmp_path / "b.db"), corpus[:1500])
+    assert full["events"] > 50
+
+
+def _expected_claims(rows: list[DocumentRows], keep) -> list[str]:
+    """Claim keys a filter keeps, in the knowledge base's order (undated last, first day, document, position,
+    key), computed from the generated rows."""
+    out = []
+    for r in rows:
+        published = r.document["published_start"]
+        for c in r.claims:
+            first = c["time_start"] or published
+            last = c["time_end"] or published
+            if keep(r, c, first, last):
+                out.append((first is None, first or dt.date.min, r.id, c["evidence_start"], c["key"]))
+    return [k[-1] for k in sorted(out)]
+
+
+def test_questions_on_a_generated_base_are_right(tmp_path):
+    rows = list(generate(10_000, seed=5))
+    with Store(str(tmp_path / "kb.db")) as store:
+        assert fill(store, 10_000, seed=5, batch=300) == len(rows)
+        store.regroup()
+        counts = store.counts()
+        assert counts["claims"] == sum(len(r.claims) for r in rows) > 9000
+        with KnowledgeBase(store) as kb:
+            top = kb.actors(limit=5)
+            assert [a["documents"] for a in top] == sorted((a["documents"] for a in top), reverse=True)
+            actor = top[0]
+            by_actor = _expected_claims(rows, lambda r, c, f, la: actor["id"] in c["subjects"] + c["objects"])
+            assert actor["claims_as_subject"] + actor["claims_as_object"] >= len(by_actor) > 100
+            assert [c["key"] for c in kb.claims(actor=actor["id"])] == by_actor
+            assert [c["key"] for c in kb.claims(actor=actor["name"], limit=20)] == by_actor[:20]
+            lo, hi = dt.date(2018, 3, 1), dt.date(2018, 5, 31)
+            window = _expected_claims(rows, lambda r, c, f, la: c["predicate"] == "ASSAULT" and f is not None
+                                      and la >= lo and f <= hi)
+            assert len(window) > 20
+            assert [c["key"] for c in kb.claims(predicate="assault", since="2018-03", until="2018-05")] == window
+            since = _expected_claims(rows, lambda r, c, f, la: la is not None and la >= dt.date(2024, 6, 1))
+            assert [c["key"] for c in kb.claims(since="2024-06", limit=30)] == since[:30]
+            quoted = _expected_claims(rows, lambda r, c, f, la: c["modality"] == "quoted")
+            assert [c["key"] for c in kb.claims(modality="quoted", limit=40)] == quoted[:40]
+            place = rows[0].claims[0]["places"][0]
+            there = _expected_claims(rows, lambda r, c, f, la: place in c["places"])
+            assert [c["key"] for c in kb.claims(place=place)] == there
+            outlet = rows[0].document["outlet"]
+            from_outlet = _expected_claims(rows, lambda r, c, f, la: any(
+                outlet.lower() in (r.document[k] or "").lower() for k in ("source", "title", "outlet", "url")))
+            assert [c["key"] for c in kb.claims(source=outlet, limit=25)] == from_outlet[:25]
+            # timeline: every event of the actor, each claim of the actor in exactly one of them
+            events = kb.timeline(actor["id"])
+            assert sum(e["claims"] for e in events) == len(by_actor)
+            assert {s["claim"] for e in events for s in e["sources"]} == set(by_actor)
+            days = [e["time"]["start"] or e["first_reported"] for e in events]
+            assert days == sorted(days, key=lambda d: (d is None, d or ""))  # undated last
+            assert kb.timeline(actor["id"], limit=7) == events[:7]
+            # disagreements: every disagreeing measure, first page equals the head of the whole list
+            everything = kb.disagreements()
+            assert everything and all(len({v["value"] for v in m["values"]}) > 1 or not m["compatible"]
+                                      for m in everything)
+            assert kb.disagreements(limit=5) == everything[:5]
+            hits = kb.search("withdrew", limit=10)
+            assert hits and all("withdrew" in h["text"] for h in hits)
+            # every bench question runs
+            import random
+
+            for ask in questions(kb).values():
+                ask(random.Random(1))
+
+
+def test_pruned_clustering_gives_the_same_groups(corpus, tmp_path, monkeypatch):
+    """cluster() skips groups that can no longer fit (grouping._DEAD): the same events and measures as
+    comparing every item with every group."""
+    import functools
+
+    from claimgraph.store import grouping
+
+    with Store(str(tmp_path / "pruned.db")) as pruned, Store(str(tmp_path / "plain.db")) as plain:
+        pruned.write_many(corpus)
+        plain.write_many(corpus)
+        pruned.regroup()
+        monkeypatch.setattr(grouping, "cluster", functools.partial(grouping.cluster, prune=False))
+        plain.regroup()
+        assert _grouping(pruned) == _grouping(plain)
