@@ -14,11 +14,13 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from claimgraph import __version__, cli_kb
-from claimgraph.errors import ClaimgraphError
+from claimgraph.errors import ClaimgraphError, InputError
 from claimgraph.read import ReadOptions
+from claimgraph.runner import DEFAULT_BUDGET, Failure
 from claimgraph.web import command as web_command
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
@@ -58,6 +60,13 @@ AllowPrivate = Annotated[
 ]
 
 
+Workers = Annotated[int, typer.Option("--workers", "-w", min=1, help="Worker processes (one model load each).")]
+Budget = Annotated[float, typer.Option(
+    "--budget", min=0, help=f"Seconds allowed per document before it fails as too slow (0: no limit; "
+                            f"default {DEFAULT_BUDGET:g}).")]
+Debug = Annotated[bool, typer.Option("--debug", help="Show the Python traceback of unexpected failures.")]
+
+
 def _pipeline(allow_private: bool, sources=None):
     from claimgraph.core import Pipeline  # the model loads here, after the arguments are known to be good
 
@@ -75,12 +84,34 @@ def _source_library(folder: Path | None, fetch: bool, db: str | None, allow_priv
     return SourceLibrary(folder, fetch, Store(db), ReadOptions(allow_private=allow_private))
 
 
+def report_error(console: Console, exc: ClaimgraphError) -> None:
+    """One line on `console`: the source and the message, escaped (a name with '[...]' prints as itself)."""
+    where = f"{exc.source}: " if exc.source else ""
+    console.print(f"[bold red]error[/]: {escape(where)}{escape(exc.message)}", highlight=False)
+
+
+def report_failure(console: Console, failure: Failure, debug: bool = False) -> None:
+    """One line per failed input (never a traceback unless `debug`): source, message, kind and stage."""
+    console.print(f"[bold red]error[/]: {escape(failure.source)}: {escape(failure.message)} "
+                  f"[dim]({escape(failure.kind)}, {escape(failure.stage)})[/]", highlight=False)
+    if debug and failure.traceback:
+        console.print(failure.traceback, markup=False, highlight=False, end="")
+
+
 def _report_error(exc: ClaimgraphError) -> None:
-    err.print(
-        f"[bold red]error[/]: {exc.source + ': ' if exc.source else ''}{exc.message}",
-        markup=True,
-        highlight=False,
-    )
+    report_error(err, exc)
+
+
+def prepare_out(out: Path | None) -> None:
+    """Create the folder `--out` writes into, before any work; a clear error (exit 2) when that cannot be."""
+    if out is None:
+        return
+    if out.is_dir():
+        raise InputError("is a folder; --out names the file to write", str(out))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create the folder for --out: {exc.strerror or exc}", str(out)) from None
 
 
 def _write(out: Path | None, text: str) -> None:
@@ -132,21 +163,36 @@ def audit(
     db: Annotated[str | None, typer.Option(
         "--db", help="Knowledge base that keeps cited documents between checks (default: $CLAIMGRAPH_DB, else "
                      "./claimgraph.db; used with --sources/--fetch-sources, or alone to check offline).")] = None,
+    budget: Budget = DEFAULT_BUDGET,
+    debug: Debug = False,
 ) -> None:
     """Report on one document: its references and what is wrong with its sourcing."""
     from claimgraph import report
     from claimgraph.export import document_json
+    from claimgraph.runner import DocumentJob, run_batch, tasks_of
 
+    read_options = ReadOptions(allow_private=allow_private)
     try:
+        prepare_out(out)
+        tasks = tasks_of([source], read_options)
+        if len(tasks) != 1:
+            raise InputError(f"audit reads one document; this names {len(tasks)} (use `claimgraph extract` "
+                             "for many)", source)
         library = _source_library(sources, fetch_sources, db, allow_private)
         try:
-            doc = _pipeline(allow_private, library).process(source)
+            pipeline = _pipeline(allow_private, library) if not isinstance(tasks[0], Failure) else None
+            results = [result for _task, result in run_batch(tasks, DocumentJob(), budget=budget or None,
+                                                             read_options=read_options, pipeline=pipeline)]
         finally:
             if library is not None:
                 library.store.close()
     except ClaimgraphError as exc:
         _report_error(exc)
         raise typer.Exit(EXIT_BAD_INPUT) from None
+    doc = results[0]
+    if isinstance(doc, Failure):
+        report_failure(err, doc, debug)
+        raise typer.Exit(EXIT_BAD_INPUT)
     if format is ReportFormat.json:
         _write(out, json.dumps(document_json(doc), ensure_ascii=False, indent=1))
     elif format is ReportFormat.markdown:
@@ -172,14 +218,24 @@ def extract(
     sources: Annotated[list[str], typer.Argument(help="Files, folders (recursive), globs, '-' or URLs.")],
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write JSON Lines to this file.")] = None,
     allow_private: AllowPrivate = False,
+    workers: Workers = 1,
+    budget: Budget = DEFAULT_BUDGET,
+    debug: Debug = False,
+    dask: Annotated[str | None, typer.Option(
+        "--dask", metavar="ADDRESS|local:N", help="Extract on a Dask cluster (a scheduler address, or local:N "
+                                                  "to start N local worker processes).")] = None,
 ) -> None:
     """Extract each document as one JSON object per line (the JSON contract of PRODUCT.md)."""
-    from claimgraph.core import Failure
-    from claimgraph.export import to_json_line
+    from claimgraph.runner import JsonLineJob, run_batch, tasks_of
 
-    pipeline = _pipeline(allow_private)
-    lines: list[str] = []
-    failures: list[Failure] = []
+    read_options = ReadOptions(allow_private=allow_private)
+    try:
+        prepare_out(out)
+    except ClaimgraphError as exc:
+        _report_error(exc)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    tasks = tasks_of(sources, read_options)
+    failures = 0
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -189,24 +245,48 @@ def extract(
         transient=True,
         disable=not err.is_terminal,
     )
-    with progress:
-        task = progress.add_task("extracting", total=None)
-        for item in pipeline.process_many(sources):
-            if isinstance(item, Failure):
-                failures.append(item)
-                _report_error(item.error)
+    tmp = out.with_name(out.name + ".part") if out is not None else None
+    try:
+        sink = tmp.open("w", encoding="utf-8") if tmp is not None else sys.stdout
+    except OSError as exc:
+        _report_error(InputError(f"cannot write there: {exc.strerror or exc}", str(out)))
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    try:
+        with progress:
+            bar = progress.add_task("extracting", total=len(tasks))
+            if dask:
+                from claimgraph.cluster import run_dask
+
+                batch = run_dask(tasks, JsonLineJob(), dask, budget=budget or None, read_options=read_options)
             else:
-                line = to_json_line(item)
-                if out is None:
-                    sys.stdout.write(line + "\n")
-                    sys.stdout.flush()
+                batch = run_batch(tasks, JsonLineJob(), workers=workers, budget=budget or None,
+                                  read_options=read_options)
+            for _task, result in batch:
+                if isinstance(result, Failure):
+                    failures += 1
+                    report_failure(err, result, debug)
                 else:
-                    lines.append(line)
-            progress.advance(task)
-    if out is not None:
-        _write(out, "\n".join(lines))
+                    sink.write(result + "\n")
+                    sink.flush()
+                progress.advance(bar)
+    except ClaimgraphError as exc:  # the workers could not start: nothing was extracted
+        _report_error(exc)
+        if tmp is not None:
+            sink.close()
+            tmp.unlink(missing_ok=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    except BaseException:
+        if tmp is not None:
+            sink.close()
+            tmp.unlink(missing_ok=True)
+        raise
+    if tmp is not None:
+        sink.close()
+    if tmp is not None and out is not None:
+        tmp.replace(out)  # what succeeded, all of it, or nothing half-written
     if failures:
-        err.print(f"{len(failures)} input(s) could not be read; the others were extracted.", highlight=False)
+        err.print(f"{failures} input(s) could not be extracted; the {len(tasks) - failures} other(s) were.",
+                  highlight=False)
         raise typer.Exit(EXIT_BAD_INPUT)
 
 

@@ -23,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from claimgraph.errors import ClaimgraphError
+from claimgraph.runner import DEFAULT_BUDGET
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
@@ -150,6 +151,15 @@ def ingest(
     allow_private: Annotated[bool, typer.Option("--allow-private",
                                                 help="Allow fetching URLs on private or loopback addresses.")] = False,
     json_out: JsonOut = False,
+    budget: Annotated[float, typer.Option(
+        "--budget", min=0, help=f"Seconds allowed per document before it fails as too slow (0: no limit; "
+                                f"default {DEFAULT_BUDGET:g}).")] = DEFAULT_BUDGET,
+    debug: Annotated[bool, typer.Option("--debug", help="Show the Python traceback of unexpected failures.")]
+    = False,
+    dask: Annotated[str | None, typer.Option(
+        "--dask", metavar="ADDRESS|local:N", help="Extract on a Dask cluster (a scheduler address, or local:N "
+                                                  "to start N local worker processes); this process writes.")]
+    = None,
 ) -> None:
     """Extract documents into the knowledge base (one transaction per document; reruns skip stored ones)."""
     from claimgraph.read import ReadOptions
@@ -179,7 +189,8 @@ def ingest(
                     f"{tally['failed']} failed"))
 
             result = run_ingest(sources, store, workers=workers, read_options=ReadOptions(allow_private=allow_private),
-                                on_start=on_start, on_document=on_document)
+                                on_start=on_start, on_document=on_document, budget=budget or None,
+                                dask=dask)
     except ClaimgraphError as exc:
         raise _fail(exc) from None
     finally:
@@ -196,10 +207,15 @@ def ingest(
         table = Table(title="Not ingested", title_justify="left")
         table.add_column("source", overflow="fold")
         table.add_column("problem")
+        table.add_column("stage")
         table.add_column("why", overflow="fold")
         for f in result.failed:
-            table.add_row(escape(f.source), f.kind, escape(f.message))
+            table.add_row(escape(f.source), escape(f.kind), escape(f.stage), escape(f.message))
         err.print(table)
+        if debug:
+            for f in result.failed:
+                if f.traceback:
+                    err.print(f"{f.source}:\n{f.traceback}", markup=False, highlight=False, end="")
         err.print(f"{len(result.failed)} input(s) could not be ingested; the others were stored.", highlight=False)
         raise typer.Exit(EXIT_BAD_INPUT)
 

@@ -107,6 +107,18 @@ class QueryError(ClaimgraphError):
     kind = "bad_query"
 
 
+class DocumentTooSlow(InputError):
+    """A document that took longer than the wall-clock budget per document (the batch goes on without it)."""
+
+    kind = "too_slow"
+
+
+class WorkersUnavailable(ClaimgraphError):
+    """The worker processes could not start (the model failed to load in them) or keep dying: the batch stops."""
+
+    kind = "workers_unavailable"
+
+
 class NotFound(QueryError):
     """A document, actor or other record asked for by id that the knowledge base does not hold (HTTP 404)."""
 

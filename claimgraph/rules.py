@@ -14,6 +14,10 @@ import yaml
 
 from claimgraph.errors import DataFileError
 
+#: libyaml's parser with PyYAML's safe constructor when PyYAML was built with it (the same data, about 6x
+#: faster: the gazetteer took 6.8 s of a worker's 9 s start on the 2-core machine with the pure-Python one).
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 #: Where the rule files live (a package resource directory; tests point it elsewhere).
 DATA_DIR = resources.files("claimgraph") / "data"
 
@@ -23,7 +27,7 @@ def load(name: str) -> dict[str, Any]:
     """The rule file `claimgraph/data/<name>.yaml` as a dict (cached; treat it as read-only)."""
     path = DATA_DIR / f"{name}.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except (OSError, yaml.YAMLError) as exc:
         raise DataFileError(f"cannot load rule file: {exc}", source=str(path)) from exc
     if not isinstance(data, dict) or "version" not in data:

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from claimgraph.errors import DataFileError
+from claimgraph.rules import SAFE_LOADER
 
 ENTITY_TYPES = frozenset({
     "state", "government", "military", "agency", "armed_group", "political_org", "organization", "person",
@@ -137,7 +138,7 @@ class Gazetteer:
 
     def _load(self, fname: str, text: str) -> None:
         try:
-            data = yaml.safe_load(text)
+            data = yaml.load(text, Loader=SAFE_LOADER)
         except yaml.YAMLError as exc:
             raise DataFileError(f"cannot parse: {exc}", source=fname) from exc
         if not isinstance(data, dict) or "version" not in data or not isinstance(data.get("entities"), list):

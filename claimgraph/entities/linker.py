@@ -100,6 +100,14 @@ def _rules() -> dict:
     }
 
 
+@functools.cache
+def name_prefixes(gaz: Gazetteer) -> frozenset[str]:
+    """Every prefix of every folded name of the gazetteer's index. The longest-match scan stops as soon as its
+    key is no name's prefix (most tokens start no name): measured on the bench corpus, the scan went from
+    most of the entity stage's time to a small part of it, with the same matches."""
+    return frozenset(key[:k] for key in gaz.index for k in range(1, len(key) + 1))
+
+
 def is_foreign(text: str) -> bool:
     """True when most letters of `text` are in a script listed as foreign (Arabic, Cyrillic, ...)."""
     letters = [c for c in text if c.isalpha()]
@@ -187,6 +195,7 @@ class Linker:
             return None
         best = None
         key = ""
+        prefixes = name_prefixes(self.gaz)
         breaks: set[int] = set()  # where the text has a word boundary, in key coordinates
         for j in range(i, min(len(tokens), i + MAX_TOKENS)):
             if tokens[j].is_space or (j > i and tokens[j - 1].whitespace_ and tokens[j].is_punct):
@@ -194,6 +203,8 @@ class Linker:
             if j > i and (tokens[j - 1].whitespace_ or not keys[j - 1]):
                 breaks.add(len(key))
             key += keys[j]
+            if key not in prefixes:
+                break  # no name starts this way: a longer run cannot be a name either
             if not keys[j]:
                 continue  # a hyphen or apostrophe: the name may go on
             surface = text[tokens[i].idx : tokens[j].idx + len(tokens[j])]
