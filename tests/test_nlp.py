@@ -72,3 +72,25 @@ def test_parse_assigns_sentences_and_citations(nlp):
     assert sentences[2] == "Much has changed since then."
     assert [c.sentence for c in doc.citations] == [0, 1]
     assert len(doc.parsed) == 1
+
+
+def test_long_runs_of_non_space_are_cut_into_pieces_that_join_back():
+    from claimgraph.nlp import RUN_CHARS, split_runs
+
+    text = "a b " + "(" * (RUN_CHARS * 3 + 7) + " c " + "x" * RUN_CHARS
+    pieces = split_runs(text)
+    assert "".join(pieces) == text
+    assert len(pieces) == 4  # the run of 3 * RUN_CHARS + 7 is cut three times; the run of exactly RUN_CHARS not
+    assert max(len(max(p.split(), key=len, default="")) for p in pieces) <= RUN_CHARS
+    assert split_runs("plain words") == ["plain words"]
+
+
+@pytest.mark.model
+def test_a_long_run_of_brackets_parses_with_its_text_intact(nlp):
+    # spaCy's tokenizer is quadratic in one whitespace-free string: parsed in pieces, every offset still holds
+    from claimgraph.nlp import parse_texts
+
+    text = "Before it. " + "[[[" * 2000 + "(((" * 2000 + " After it."
+    (doc,) = parse_texts(nlp, [text])
+    assert doc.text == text
+    assert doc[-1].text == "." and doc[-2].text == "it"
