@@ -31,6 +31,10 @@ from pathlib import Path
 #: Stages reported, in pipeline order; a stage not built yet shows as "-".
 STAGES = ("read", "structure", "nlp", "entities", "claims", "audit", "store")
 
+#: The gold sets whose texts make the corpus: articles and reports. WiCE holds claims judged against pages, and
+#: the real-news set is left out so that the corpus stays the one earlier results were measured on.
+CORPUS_KINDS = ("seed", "isaf", "plover", "re3d")
+
 
 def corpus(shared: Path, words: int) -> tuple[list[str], dict[str, int]]:
     """The benchmark's texts, and how many came from each gold source before repetition."""
@@ -39,7 +43,9 @@ def corpus(shared: Path, words: int) -> tuple[list[str], dict[str, int]]:
     base: list[str] = []
     origin: dict[str, int] = {}
     for source in detect(shared):
-        items = SCORERS[source.kind].load(source)[0]
+        if source.kind not in CORPUS_KINDS:
+            continue
+        items = SCORERS[source.kind].load(source, None)[0]
         base.extend(item.text for item in items)
         origin[source.kind] = origin.get(source.kind, 0) + len(items)
     if not base:

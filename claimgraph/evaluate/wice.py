@@ -27,7 +27,7 @@ from claimgraph.evaluate.run import Item, Outcome
 LABELS = ("supported", "partially_supported", "not_supported")
 
 
-def load(source: GoldSource, limit: int | None) -> tuple[list[Item], list[dict[str, Any]]]:
+def load(source: GoldSource, limit: int | None = None) -> tuple[list[Item], list[dict[str, Any]]]:
     """No pipeline items; the golds are the records, checked."""
     golds = []
     for lineno, rec in jsonl_records(source, limit):
