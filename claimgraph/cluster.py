@@ -30,7 +30,7 @@ from typing import Any
 from distributed import WorkerPlugin
 
 from claimgraph.errors import InputError, WorkersUnavailable
-from claimgraph.runner import CHUNK_DOCS, THREAD_LIMITS, Failure, Job, Task, process_chunk
+from claimgraph.runner import CHUNK_DOCS, THREAD_LIMITS, Failure, InOrder, Job, Task, process_chunk
 
 #: Text per Dask task, in bytes of input: big enough that scheduling costs nothing beside the work (a task
 #: is seconds of parsing), small enough that a lost worker loses little.
@@ -147,23 +147,11 @@ def run_dask(tasks: list[Task | Failure], job: Job, address: str, budget: float 
     from claimgraph.read import DEFAULT_OPTIONS
 
     todo = [i for i, t in enumerate(tasks) if isinstance(t, Task)]
-    results: dict[int, Any] = {}
-    next_out = 0
-
-    def ready() -> Iterator[tuple[Task | Failure, Any]]:
-        nonlocal next_out
-        while next_out < len(tasks):
-            item = tasks[next_out]
-            if isinstance(item, Failure):
-                yield item, item
-            elif next_out in results:
-                yield item, results.pop(next_out)
-            else:
-                return
-            next_out += 1
+    order = InOrder(tasks)
+    results = order.results
 
     if not todo:
-        yield from ready()
+        yield from order.ready()
         return
     with client_for(address) as client:
         plugin = PipelinePlugin(job, read_options or DEFAULT_OPTIONS, budget, model)
@@ -199,5 +187,5 @@ def run_dask(tasks: list[Task | Failure], job: Job, address: str, budget: float 
             future.release()
             if queue:
                 submit()
-            yield from ready()
-    yield from ready()
+            yield from order.ready()
+    yield from order.ready()

@@ -438,6 +438,28 @@ def _in_process(items: list[Task | Failure], job: Job, budget: float | None, rea
         yield waited, waited
 
 
+class InOrder:
+    """Results that arrive in any order, given back in the order of their inputs: `results[index] = result`
+    as each comes in; `ready()` yields (input, result) for the longest run of inputs, from the first not yet
+    given, whose results are in (a Failure among the inputs is its own result)."""
+
+    def __init__(self, items: list[Task | Failure]) -> None:
+        self.items = items
+        self.results: dict[int, Any] = {}
+        self.next_out = 0
+
+    def ready(self) -> Iterator[tuple[Task | Failure, Any]]:
+        while self.next_out < len(self.items):
+            item = self.items[self.next_out]
+            if isinstance(item, Failure):
+                yield item, item
+            elif self.next_out in self.results:
+                yield item, self.results.pop(self.next_out)
+            else:
+                return
+            self.next_out += 1
+
+
 def _pooled(items: list[Task | Failure], job: Job, workers: int, budget: float | None, read_options: Any,
             model: str | None, chunk: int | None) -> Iterator[tuple[Task | Failure, Any]]:
     from claimgraph.read import DEFAULT_OPTIONS
@@ -446,22 +468,10 @@ def _pooled(items: list[Task | Failure], job: Job, workers: int, budget: float |
     size = chunk or max(1, min(CHUNK_DOCS, math.ceil(len(todo) / (workers * 2))))
     queue: deque[list[int]] = deque(todo[i : i + size] for i in range(0, len(todo), size))
     suspects: deque[int] = deque()  # in flight when a worker died: rerun one at a time, alone in the pool
-    results: dict[int, Any] = {}
-    next_out = 0
+    order = InOrder(items)
+    results = order.results
     ctx = multiprocessing.get_context("spawn")
     unborn = 0  # consecutive pools in which no worker finished starting
-
-    def ready() -> Iterator[tuple[Task | Failure, Any]]:
-        nonlocal next_out
-        while next_out < len(items):
-            item = items[next_out]
-            if isinstance(item, Failure):
-                yield item, item
-            elif next_out in results:
-                yield item, results.pop(next_out)
-            else:
-                return
-            next_out += 1
 
     while queue or suspects:
         started = ctx.Value("i", 0)  # workers of this pool that got through their initializer
@@ -501,11 +511,11 @@ def _pooled(items: list[Task | Failure], job: Job, workers: int, budget: float |
                             suspects.extend(ids)
                         pending.clear()
                         pool.shutdown(wait=False, cancel_futures=True)
-                    yield from ready()
+                    yield from order.ready()
             except GeneratorExit:  # the caller stopped reading: start nothing more, leave at once
                 pool.shutdown(wait=False, cancel_futures=True)
                 raise
         unborn = 0 if started.value else unborn + 1
         if unborn >= MAX_DEAD_POOLS:
             raise WorkersUnavailable(f"the worker processes died while starting ({unborn} times in a row)")
-    yield from ready()
+    yield from order.ready()
