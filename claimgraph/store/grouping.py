@@ -39,6 +39,7 @@ otherwise.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -687,11 +688,16 @@ def measure_whom(whom: str | None) -> str:
     (quantities.yaml: combatants, and subsets such as children) stay apart; everything else — no `whom`,
     'civilians', people named by origin or role ('crew members', a nationality) — is the one toll of
     people an incident has, told in each outlet's words."""
+    w = _norm(whom)
+    return w if w in _kept_whom() else "people"
+
+
+@functools.cache
+def _kept_whom() -> frozenset[str]:
+    """The victims `measure_whom` keeps apart, normalised once (it runs for every stored figure)."""
     from claimgraph.rules import load
 
-    kept = {_norm(k) for k in load("quantities").get("measure_whom_kept", [])}
-    w = _norm(whom)
-    return w if w in kept else "people"
+    return frozenset(_norm(k) for k in load("quantities").get("measure_whom_kept", []))
 
 
 def _measures(conn, claim_rows, roles, names, quantity_rows=None) -> tuple[int, int]:
