@@ -245,6 +245,8 @@ class _Sentence:
             filled = self._noun_actor(m.token)
         if not filled.found and m.kind in ("verb", "light_verb"):
             filled = self._event_subject(m.token)
+        if not filled.found and m.kind == "verb" and p.predicate in _words("counted_events"):
+            filled = self._cause_actor(m.token)
         subject = [r for r in filled.found if types.get(r.entity) not in _words("place_types")]
         if not subject and filled.found:
             # a place does not act: "In Balkh district, Balkh province, a combined Afghan and coalition force
@@ -314,6 +316,8 @@ class _Sentence:
         """Is the object a number of people ("killing one", "arresting 12")? Then the count is the object."""
         spans = [q.span for q in self.quantities() if q.unit == "people"]
         objs = [self._tok_span(c) for c in m.token.children if c.dep_ in ("dobj", "nsubjpass")]
+        if m.kind == "verb" and m.token.dep_ == "acl" and m.token.tag_ == "VBN":
+            objs.append(self._tok_span(m.token.head))  # "the five seafarers killed by X": the noun it modifies
         if m.kind == "noun":  # "the arrest of a Taliban leader", "the death of one insurgent"
             objs += [self._tok_span(g) for c in m.token.children if c.dep_ == "prep" and c.lower_ == "of"
                      for g in c.children if g.dep_ == "pobj"]
@@ -353,7 +357,7 @@ class _Sentence:
         """A verb whose subject is an event ("a raid conducted by X killed ten", "the strikes destroyed ...")
         is done by that event's actor."""
         out = _Fill()
-        for subj in [c for c in verb.children if c.dep_ == "nsubj"]:
+        for subj in [s for c in verb.children if c.dep_ == "nsubj" for s in _spanned(c)]:
             for inner in self.by_token.get(subj.i, ()):
                 if inner.kind != "noun":
                     continue
@@ -364,6 +368,26 @@ class _Sentence:
                     found.own = True
                     return found
         return out
+
+    def _cause_actor(self, tok) -> _Fill:
+        """A casualty with no author of its own is the act of whoever carried out the event that caused it:
+        "three crew members were killed in the X missile strike", "died during X's raid", "74 people had been
+        killed as a result of X's assault", "the X raid resulted in the deaths of 30" (`tok` a casualty verb,
+        or a figure's number: see `_cause_nouns`). The event is an event-noun trigger; its actor is found as
+        its own pattern finds it (possessive, by-phrase, demonym, compound) or by `_noun_actor`."""
+        for noun in _cause_nouns(tok):
+            for inner in self.by_token.get(noun.i, ()):
+                if inner.kind != "noun":
+                    continue
+                found = self.fill(inner, inner.pattern.subject)
+                if not found.found:
+                    found = self._noun_actor(noun)
+                found.found = [r for r in found.found if self.mentions.types.get(r.entity)
+                               not in _words("place_types")]
+                if found.found:
+                    found.own = True
+                    return found
+        return _Fill()
 
     def _noun_actor(self, noun) -> _Fill:
         """An event noun's actor named outside its own phrase: a reduced relative with a by-phrase ("a raid
@@ -407,12 +431,35 @@ class _Sentence:
                 continue
             predicate, mode = events[q.what]
             kind, speaker = self.modality(q.span)
+            subject = self._figure_actor(q.span, claims)
             out.append(Claim(
-                id="", subject=(), predicate=predicate, object=(), sentence=self.index, mode=mode,
+                id="", subject=subject, predicate=predicate, object=(), sentence=self.index, mode=mode,
                 evidence=Span(self.base + self.span.start_char, self.base + self.span.end_char),
                 modality=kind, attributed_to=speaker, time=timex.claim_time(self._times()), quantities=(q,),
                 citations=self.citations(), rule=f"figure.{q.what}"))
         return out
+
+    def _figure_actor(self, span: Span, claims: list[Claim]) -> tuple[str, ...]:
+        """Who a figure no claim carries is the toll of: the actor of the event that caused it ("the X raid
+        resulted in the deaths of 30", `_cause_actor`), or, for a part of a toll ("two sailors were among the
+        five seafarers killed by X"), the author of the claim that carries the whole."""
+        tok = next((t for t in self.span if self.base + t.idx >= span.start), None)
+        if tok is None:
+            return ()
+        found = self._cause_actor(tok)
+        if found.found:
+            return tuple(dict.fromkeys(r.entity for r in found.found))
+        head = tok
+        while head.dep_ in ("nummod", "quantmod", "compound", "amod") and head.head.i != head.i:
+            head = head.head
+        if head.dep_ != "nsubj" or head.head.lemma_.lower() != "be":
+            return ()
+        wholes = [Span(self._tok_span(g.left_edge).start, self._tok_span(g).end) for c in head.head.children
+                  if c.dep_ == "prep" and c.lower_ == "among" for g in c.children if g.dep_ == "pobj"]
+        for claim in claims:
+            if claim.subject and any(w.contains(q.span) for q in claim.quantities for w in wholes):
+                return claim.subject
+        return ()
 
     # -- 3, 4. the claim --------------------------------------------------------------------------------
 
@@ -631,6 +678,8 @@ class _Sentence:
             t = t.head
         if t.head.i == t.i:
             return Span(self.start, self.end)
+        if t.dep_ == "acl" and t.tag_ == "VBN" and t.head.pos_ in ("NOUN", "PROPN"):
+            t = t.head  # "the five seafarers killed by X": the toll is the noun the participle modifies
         first, last = t.left_edge, t.right_edge
         return Span(self._tok_span(first).start, self._tok_span(last).end)
 
@@ -710,7 +759,63 @@ def _own_subject(m: Match, tokens: list) -> bool:
             break
         t = t.head
         heads.add(t.i)
-    return any(tok.head.i in heads or tok.i == word.head.i for tok in tokens)
+    return any(tok.head.i in heads or tok.i == word.head.i
+               or (tok.head.dep_ == "agent" and tok.head.head.i in heads) for tok in tokens)
+
+
+def _spanned(tok) -> list:
+    """The token, and for a noun that stretches an event over time or number ("two days of attacks", "a wave
+    of strikes": `event_spans`) the event in its "of" phrase."""
+    out = [tok]
+    if tok.lemma_.lower() in _words("event_spans"):
+        out += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                for g in c.children if g.dep_ == "pobj"]
+    return out
+
+
+def _cause_phrase(prep, depth: int = 0) -> list:
+    """The nouns of a causal phrase: the object of "in"/"during"/"from" ..., through "as a result of", "in the
+    wake of" (`cause_links`) and "because of", "due to" (a preposition under a preposition)."""
+    out = []
+    for c in prep.children:
+        if c.dep_ == "pobj":
+            if c.lemma_.lower() in _words("cause_links") and depth < 2:
+                out += [n for g in c.children if g.dep_ == "prep" and g.lower_ == "of"
+                        for n in _cause_phrase(g, depth + 1)]
+            else:
+                out += _spanned(c)
+        elif c.dep_ in ("prep", "pcomp") and depth < 2:
+            out += _cause_phrase(c, depth + 1)
+    return out
+
+
+def _cause_nouns(tok) -> list:
+    """Nouns that may name the event causing a casualty. From a verb ("killed", "died"): its causal phrases
+    (`cause_preps`) and agent ("killed by X strikes"). From a figure's number: up its noun phrase to the verb
+    whose object or phrase it is; a verb of causing (`cause_verbs`: "the raid resulted in the deaths of 30",
+    "the strike left 12 dead") gives its subject, any other verb its causal phrases ("30 died in the raid")."""
+    verb = tok
+    steps = 0
+    while verb.pos_ not in VERBAL and verb.head.i != verb.i and steps < 6 and verb.dep_ in (
+            "nummod", "quantmod", "advmod", "compound", "pobj", "prep", "dobj", "nsubj", "nsubjpass", "npadvmod",
+            "amod", "appos", "attr", "oprd", "conj"):
+        verb, steps = verb.head, steps + 1
+    if verb.pos_ not in VERBAL:
+        return []
+    out = []
+    if verb.i != tok.i and verb.lemma_.lower() in _words("cause_verbs"):
+        for subj in (c for c in verb.children if c.dep_ == "nsubj"):
+            out += _spanned(subj)
+    # "74 people had been killed and 17 others wounded as a result of X's assault": coordinated casualty verbs
+    # share the phrase that gives their cause
+    verbs = [verb] + [c for c in verb.children if c.dep_ == "conj" and c.pos_ in VERBAL]
+    if verb.dep_ == "conj" and verb.head.pos_ in VERBAL:
+        verbs.append(verb.head)
+    for v in verbs:
+        for c in v.children:
+            if c.dep_ in ("prep", "agent") and c.lower_ in _words("cause_preps") | {"by"}:
+                out += _cause_phrase(c)
+    return out
 
 
 def _children_of(tok, *deps: str) -> list:

@@ -1,0 +1,78 @@
+"""News claims (issue #11, classes 3, 5 and 8): every figure tied to who did it and who says it.
+
+Every sentence here was written for these tests (no dev-set text, place, outlet or figure)."""
+
+from __future__ import annotations
+
+import pytest
+
+import claimgraph.read
+from claimgraph import rules
+
+
+def run(pipeline, body: str):
+    text = f"Field report\n\n{body}\n"
+    return pipeline.process_reading(claimgraph.read.read_bytes(text.encode(), "t", "text"))
+
+
+def names(doc, ids) -> tuple[str, ...]:
+    by_id = {e.id: e.name for e in doc.entities}
+    return tuple(by_id[i] for i in ids)
+
+
+def tolls(doc) -> dict[float, tuple[str, ...]]:
+    """figure value -> the subject names of the ASSAULT claim carrying it."""
+    out: dict[float, tuple[str, ...]] = {}
+    for c in doc.claims:
+        if c.predicate == "ASSAULT":
+            for q in c.quantities:
+                if c.subject or q.value not in out:
+                    out[q.value] = names(doc, c.subject)
+    return out
+
+
+# --- no model ------------------------------------------------------------------------------------------------
+
+
+def test_cause_word_lists_are_data():
+    assert {"in", "during", "as"} <= rules.words("roles", "cause_preps")
+    assert {"result", "wake"} <= rules.words("roles", "cause_links")
+    assert {"result", "lead", "leave"} <= rules.words("roles", "cause_verbs")
+    assert {"day", "wave"} <= rules.words("roles", "event_spans")
+
+
+# --- casualties take the actor of the event that caused them ------------------------------------------------
+
+
+@pytest.mark.model
+def test_casualty_takes_the_actor_of_the_event_in_its_phrase(pipeline):
+    doc = run(pipeline, "Officials say three crew members were killed in the Togolese missile strike. "
+                        "The army confirmed that 74 people had been killed as a result of Togo's assault.")
+    got = tolls(doc)
+    assert got[3] == ("Togo",)  # "killed in the X strike"
+    assert got[74] == ("Togo",)  # "as a result of X's assault"
+
+
+@pytest.mark.model
+def test_casualty_actor_through_a_causing_verb_and_a_stretch_of_events(pipeline):
+    doc = run(pipeline, "The initial Togolese raid resulted in the deaths of 30 people. "
+                        "Two days of Togolese attacks killed more than 50 people, officials said.")
+    got = tolls(doc)
+    assert got[30] == ("Togo",)  # a figure no verb carries: the cause is the subject of "resulted in"
+    assert got[50] == ("Togo",)  # "two days of X attacks killed": the event is in the "of" phrase
+
+
+@pytest.mark.model
+def test_part_of_a_toll_and_a_participle_toll_keep_the_actor_of_the_by_phrase(pipeline):
+    doc = run(pipeline, "Two sailors were among the five seafarers killed in the missile attack on their ship "
+                        "by Togolese rebels.")
+    got = tolls(doc)
+    assert got[5] == ("Togolese rebels",)  # "the five seafarers killed ... by X": the participle's toll
+    assert got[2] == ("Togolese rebels",)  # "two were among the five": a part of the same toll
+
+
+@pytest.mark.model
+def test_no_cause_no_actor(pipeline):
+    # a place is where it happened, not who did it; an unrelated event noun elsewhere lends no actor
+    doc = run(pipeline, "Five people were killed in Lome on Sunday. Togo's raid on the camp was condemned.")
+    assert tolls(doc)[5] == ()
