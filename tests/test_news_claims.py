@@ -76,3 +76,31 @@ def test_no_cause_no_actor(pipeline):
     # a place is where it happened, not who did it; an unrelated event noun elsewhere lends no actor
     doc = run(pipeline, "Five people were killed in Lome on Sunday. Togo's raid on the camp was condemned.")
     assert tolls(doc)[5] == ()
+    # fighting between two sides: either may have killed them
+    doc = run(pipeline, "Nine people were killed during fierce fighting between Togolese rebels and Ghanaian "
+                        "soldiers.")
+    assert tolls(doc)[9] == ()
+
+
+# --- tolls ---------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.model
+def test_a_toll_holds_its_figure_and_the_toll_of_an_attack_its_actor(pipeline):
+    doc = run(pipeline, "The death toll from the attack by Togolese rebels on the camp rose to 74, up from 25 "
+                        "reported the previous day, the army said.")
+    got = {q.value: (names(doc, c.subject), q.what, c.attributed_to) for c in doc.claims for q in c.quantities}
+    assert got[74][:2] == (("Togolese rebels",), "killed")
+    assert got[25][:2] == (("Togolese rebels",), "killed")  # the earlier toll, "up from 25"
+    # "25 reported the previous day" is a participle on the figure, not a speaker: the army says both
+    assert got[74][2] is not None and got[74][2] == got[25][2]
+
+
+@pytest.mark.model
+def test_toll_kinds_and_what_is_no_toll(pipeline):
+    doc = run(pipeline, "The injury toll has risen to 120. The toll stands at 31 victims. The toll rose by 5. "
+                        "The ferry toll was 40 dollars.")
+    got = {q.value: q.what for c in doc.claims for q in c.quantities}
+    assert got.get(120) == "injured" and got.get(31) == "killed"
+    assert 5 not in got  # a change, not a toll
+    assert 40 not in got  # money, no casualty

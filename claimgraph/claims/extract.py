@@ -316,7 +316,8 @@ class _Sentence:
         """Is the object a number of people ("killing one", "arresting 12")? Then the count is the object."""
         spans = [q.span for q in self.quantities() if q.unit == "people"]
         objs = [self._tok_span(c) for c in m.token.children if c.dep_ in ("dobj", "nsubjpass")]
-        if m.kind == "verb" and m.token.dep_ == "acl" and m.token.tag_ == "VBN":
+        if m.kind == "verb" and m.token.dep_ == "acl" and m.token.tag_ == "VBN" \
+                and m.token.head.pos_ in ("NOUN", "PROPN", "NUM"):
             objs.append(self._tok_span(m.token.head))  # "the five seafarers killed by X": the noun it modifies
         if m.kind == "noun":  # "the arrest of a Taliban leader", "the death of one insurgent"
             objs += [self._tok_span(g) for c in m.token.children if c.dep_ == "prep" and c.lower_ == "of"
@@ -377,8 +378,8 @@ class _Sentence:
         its own pattern finds it (possessive, by-phrase, demonym, compound) or by `_noun_actor`."""
         for noun in _cause_nouns(tok):
             for inner in self.by_token.get(noun.i, ()):
-                if inner.kind != "noun":
-                    continue
+                if inner.kind != "noun" or inner.pattern.symmetric:
+                    continue  # "killed during fighting between X and Y": either side may have killed them
                 found = self.fill(inner, inner.pattern.subject)
                 if not found.found:
                     found = self._noun_actor(noun)
@@ -678,7 +679,8 @@ class _Sentence:
             t = t.head
         if t.head.i == t.i:
             return Span(self.start, self.end)
-        if t.dep_ == "acl" and t.tag_ == "VBN" and t.head.pos_ in ("NOUN", "PROPN"):
+        if (t is m.token and t.dep_ == "acl" and t.tag_ == "VBN" and t.head.pos_ in ("NOUN", "PROPN", "NUM")
+                and m.pattern.predicate in _words("counted_events")):
             t = t.head  # "the five seafarers killed by X": the toll is the noun the participle modifies
         first, last = t.left_edge, t.right_edge
         return Span(self._tok_span(first).start, self._tok_span(last).end)
@@ -759,8 +761,17 @@ def _own_subject(m: Match, tokens: list) -> bool:
             break
         t = t.head
         heads.add(t.i)
+    # a casualty's by-phrase names its author ("the five seafarers killed in the attack by X"); not every
+    # participle's ("a massacre committed by X" is no promise of X's)
+    agent = m.pattern.predicate in _words("counted_events")
     return any(tok.head.i in heads or tok.i == word.head.i
-               or (tok.head.dep_ == "agent" and tok.head.head.i in heads) for tok in tokens)
+               or (agent and tok.head.dep_ == "agent" and tok.head.head.i in heads) for tok in tokens)
+
+
+@functools.cache
+def _toll_nouns() -> frozenset[str]:
+    """The nouns of a toll (`tolls` in quantities.yaml: "the death toll rose to 74")."""
+    return frozenset((rules.load("quantities").get("tolls") or {}).get("nouns") or ())
 
 
 def _spanned(tok) -> list:
@@ -806,6 +817,10 @@ def _cause_nouns(tok) -> list:
     if verb.i != tok.i and verb.lemma_.lower() in _words("cause_verbs"):
         for subj in (c for c in verb.children if c.dep_ == "nsubj"):
             out += _spanned(subj)
+    for subj in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+        if subj.lemma_.lower() in _toll_nouns():  # "the death toll from X's attack rose to 74"
+            out += [n for c in subj.children if c.dep_ == "prep" and c.lower_ in _words("cause_preps") | {"of"}
+                    for n in _cause_phrase(c)]
     # "74 people had been killed and 17 others wounded as a result of X's assault": coordinated casualty verbs
     # share the phrase that gives their cause
     verbs = [verb] + [c for c in verb.children if c.dep_ == "conj" and c.pos_ in VERBAL]

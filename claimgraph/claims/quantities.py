@@ -574,6 +574,37 @@ def _verb_category(verb, dep: str, people: bool, lex: Lexicon) -> str | None:
     return None
 
 
+def _toll_category(t, lex: Lexicon) -> str | None:
+    """5. the figure of a toll (`tolls` in quantities.yaml): "the death toll rose to 74, up from 25", "a toll of
+    40", "the toll stands at 207 victims", "the casualty toll reached 90", "the death toll was 12". The toll
+    noun is found from the number as the noun of its "of" phrase, or as the subject of the verb whose object,
+    attribute or "to"/"at"/"from" phrase it is; its modifier says what it counts ("death", "injury"), else the
+    noun's own category ("toll": killed)."""
+    tolls = lex.data.get("tolls") or {}
+    nouns, preps = tolls.get("nouns") or {}, frozenset(tolls.get("preps") or ())
+    holder = None
+    if t.dep_ == "pobj" and t.head.lower_ in preps:
+        host = t.head.head
+        if host.pos_ == "ADV" and host.head.i != host.i:  # "rose to 74, up from 25"
+            host = host.head
+        holder = host
+    elif t.dep_ in ("attr", "dobj", "oprd"):
+        holder = t.head
+    if holder is None:
+        return None
+    if holder.pos_ in ("VERB", "AUX"):
+        holder = next((c for c in holder.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if holder is None or holder.lemma_.lower() not in nouns:
+        return None
+    for c in holder.children:
+        if c.dep_ in ("compound", "amod") and c.i < holder.i:
+            word, lemma = c.lower_, c.lemma_.lower()
+            found = lex.forms.get(word) or lex.nominals.get(lemma)
+            if found:
+                return found
+    return nouns[holder.lemma_.lower()]
+
+
 def _category(doc, anchor, phrase, after: int, limit: int, people: bool, lex: Lexicon) -> str | None:
     # 1. the counted noun or a modifier names it: "12 deaths", "three civilian bodies", "one wounded civilian"
     for t in reversed(phrase):
@@ -627,6 +658,9 @@ def _category(doc, anchor, phrase, after: int, limit: int, people: bool, lex: Le
     verb = _subjectless_passive(anchor)
     if verb is not None:
         return _verb_category(verb, "nsubjpass", people, lex)
+    toll = _toll_category(t, lex)
+    if toll:
+        return toll
     # 4. the noun that governs "of N": "the killing of 5", "repatriation of over 500,000 refugees"
     if t.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN":
         nominal = head.head
