@@ -104,3 +104,28 @@ def test_toll_kinds_and_what_is_no_toll(pipeline):
     assert got.get(120) == "injured" and got.get(31) == "killed"
     assert 5 not in got  # a change, not a toll
     assert 40 not in got  # money, no casualty
+
+
+# --- attacks named by their author, stretched events, possessive pronouns ------------------------------------
+
+
+@pytest.mark.model
+def test_an_attack_named_with_its_author_is_a_claim_without_a_target(pipeline):
+    doc = run(pipeline, "The assault, carried out in the morning by the Kuku Liberation Front, included heavy "
+                        "shelling.")
+    assert [(names(doc, c.subject), c.object) for c in doc.claims if c.predicate == "ASSAULT"] == [
+        (("Kuku Liberation Front",), ())]
+    # the clause around the noun does not name its author: the victims are no attackers
+    doc = run(pipeline, "More than 32 civilians died in this attack, the police said.")
+    assert all(not c.subject for c in doc.claims if c.predicate == "ASSAULT")
+
+
+@pytest.mark.model
+def test_light_verb_through_a_stretch_of_events_and_a_possessive_pronoun_of_the_beginner(pipeline):
+    doc = run(pipeline, "Togo and Benin have carried out four rounds of strikes against rebel targets inside Ghana.")
+    assert any(c.predicate == "ASSAULT" and names(doc, c.subject) == ("Togo", "Benin")
+               and names(doc, c.object) == ("Ghana",) for c in doc.claims)
+    doc = run(pipeline, "Ghana vowed to continue, one of the deadliest since Togo began its attacks on the Kuku "
+                        "Liberation Front.")
+    assert any(c.predicate == "ASSAULT" and names(doc, c.subject) == ("Togo",)
+               and names(doc, c.object) == ("Kuku Liberation Front",) for c in doc.claims)

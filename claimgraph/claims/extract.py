@@ -126,6 +126,7 @@ class _Fill:
     via: Match | None = None
     excluded: bool = False
     own: bool = False  # found by a mechanism that names the event's own actor (aspectual verb, by-phrase ...)
+    borrowed: bool = False  # an event noun's actor taken from the clause around it ("conducted strikes in ...")
 
 
 @dataclass
@@ -136,6 +137,7 @@ class _Cand:
     subject: list[Resolved]
     object: list[Resolved]
     xcomp: Match | None = None
+    named: bool = False  # the subject is named in the event noun's own phrase (see `_attack_without_target`)
 
 
 class _Sentence:
@@ -238,7 +240,13 @@ class _Sentence:
     def candidate(self, m: Match) -> _Cand | None:
         p = m.pattern
         types = self.mentions.types
-        filled = self.fill(m, p.subject)
+        filled = _Fill()
+        if m.kind == "noun" and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in m.token.children):
+            # "the US began its attacks on X": the possessive pronoun is the beginner, whatever name the linker
+            # found nearest
+            filled = self._aspect_subject(m.token)
+        if not filled.found:
+            filled = self.fill(m, p.subject)
         if not filled.found and m.kind == "noun":
             filled = self._aspect_subject(m.token)
         if not filled.found and m.kind == "noun":
@@ -277,7 +285,7 @@ class _Sentence:
             return None  # the object is the subject itself, or the subject is only borrowed: too weak
         if not found and not p.relation:
             found = self._nested_object(m, {r.entity for r in subject})
-        return _Cand(m, subject, found, obj.via)
+        return _Cand(m, subject, found, obj.via, named=m.kind == "noun" and not filled.borrowed)
 
     def _nested_object(self, m: Match, exclude: set[str]) -> list[Resolved]:
         """The target inside a phrase of the object when no role names one: "lifted embargoes on sales to
@@ -385,7 +393,7 @@ class _Sentence:
                     found = self._noun_actor(noun)
                 found.found = [r for r in found.found if self.mentions.types.get(r.entity)
                                not in _words("place_types")]
-                if found.found:
+                if found.found and not found.borrowed:  # "civilians died in the attack": not its author
                     found.own = True
                     return found
         return _Fill()
@@ -410,7 +418,7 @@ class _Sentence:
         if noun.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ in _words("noun_actor_preps") \
                 and host.pos_ in VERBAL:
             tokens = subject_of(host)
-            out.found, out.tokens, out.own = self.resolve(tokens), tokens, True
+            out.found, out.tokens, out.own, out.borrowed = self.resolve(tokens), tokens, True, True
         return out
 
     def _beneficiary(self, verb, exclude: set[str]) -> list[Resolved]:
@@ -502,7 +510,7 @@ class _Sentence:
         if p.object and not obj:
             if m.kind == "noun" and place:
                 obj, place = place, []
-            elif p.object_required or p.relation or m.kind == "noun":
+            elif p.object_required or p.relation or (m.kind == "noun" and not _attack_without_target(c)):
                 return []
         if not place:
             place = self.places(m, {r.entity for r in c.subject + obj}, clause=True)
@@ -772,6 +780,15 @@ def _own_subject(m: Match, tokens: list) -> bool:
 def _toll_nouns() -> frozenset[str]:
     """The nouns of a toll (`tolls` in quantities.yaml: "the death toll rose to 74")."""
     return frozenset((rules.load("quantities").get("tolls") or {}).get("nouns") or ())
+
+
+def _attack_without_target(c: _Cand) -> bool:
+    """An attack whose author its own phrase names is a claim even with no target named ("the assault, carried
+    out by X, included heavy shelling", "X's offensive", "Russia's aggression"): a counted event (`counted_events`)
+    whose subject comes from the noun's possessive, by-phrase, demonym or reduced relative, not from the clause
+    around it ("civilians died in the attack": the clause's subject is the victim). Other event nouns need their
+    object."""
+    return bool(c.subject) and c.named and c.match.pattern.predicate in _words("counted_events")
 
 
 def _spanned(tok) -> list:
