@@ -129,3 +129,24 @@ def test_light_verb_through_a_stretch_of_events_and_a_possessive_pronoun_of_the_
                         "Liberation Front.")
     assert any(c.predicate == "ASSAULT" and names(doc, c.subject) == ("Togo",)
                and names(doc, c.object) == ("Kuku Liberation Front",) for c in doc.claims)
+
+
+# --- attribution (class 5) -----------------------------------------------------------------------------------
+
+
+@pytest.mark.model
+def test_a_document_reports_for_its_maker_and_a_source_carries_to_the_figures_that_follow(pipeline):
+    doc = run(pipeline, "Data from the monitoring group showed that 300 people were killed in the province last "
+                        "year. Among the dead were 40 children. Ten soldiers died on Monday.")
+    told = {q.value: (c.attributed_to, c.modality) for c in doc.claims for q in c.quantities}
+    speaker = {e.id: e.name for e in doc.entities}.get(told[300][0], told[300][0])
+    assert speaker is not None and "monitoring group" in speaker  # the maker of the data, not "Data"
+    assert told[40] == (told[300][0], "reported")  # "Among the dead": the same source
+    assert told[10][0] is None  # a new sentence that does not go on with the figures is the author's own
+
+
+@pytest.mark.model
+def test_attributed_figures_are_no_uncited_figures(pipeline):
+    doc = run(pipeline, "Data from the monitoring group showed that 300 people were killed in the province last "
+                        "year. Among the dead were 40 children.")
+    assert not [f for f in doc.findings if f.code == "claim.uncited_figure"]

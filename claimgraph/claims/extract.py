@@ -777,6 +777,27 @@ def _own_subject(m: Match, tokens: list) -> bool:
 
 
 @functools.cache
+def _carries() -> re.Pattern:
+    """Openings that go on with the figures of the sentence before ("Among the dead were ...": the
+    `attribution_carries` of audit.yaml, which the audit's `claim.uncited_figure` reads the same way)."""
+    cues = sorted(rules.load("audit").get("attribution_carries") or [], key=len, reverse=True)
+    if not cues:
+        return re.compile("(?!)")
+    return re.compile(r"^\W*(?:" + "|".join(map(re.escape, cues)) + r")\b", re.IGNORECASE)
+
+
+def _carried_speaker(doc: Document, index: int, told: tuple[int, str] | None) -> str | None:
+    """A source named once for the figures that follow: "Data from the monitoring group showed ... Among the
+    dead were 40 children" -> the second sentence's figures are the group's too. Only the very next sentence of
+    the same paragraph, and only when it opens by going on with the figures (`_carries`)."""
+    if told is None or told[0] != index - 1 or index == 0:
+        return None
+    if doc.sentences[index].paragraph != doc.sentences[index - 1].paragraph:
+        return None
+    return told[1] if _carries().search(doc.sentences[index].span.of(doc.text)) else None
+
+
+@functools.cache
 def _toll_nouns() -> frozenset[str]:
     """The nouns of a toll (`tolls` in quantities.yaml: "the death toll rose to 74")."""
     return frozenset((rules.load("quantities").get("tolls") or {}).get("nouns") or ())
@@ -1001,14 +1022,20 @@ def extract_claims(doc: Document) -> None:
             cited[c.sentence].append(c.label)
     found: list[Claim] = []
     lead: dict[int, TimeExpression] = {}  # paragraph -> the latest news-style time stated in it so far
+    told: tuple[int, str] | None = None  # (sentence, speaker) of the latest sentence whose claims are reported
     for index, span, base in _sentence_spans(doc):
         sentence = _Sentence(doc, index, span, base, mentions, tuple(cited.get(index, ())))
         paragraph = doc.sentences[index].paragraph
         claims = sentence.claims()
+        carried = _carried_speaker(doc, index, told)
         for claim in claims + sentence.figure_claims(claims):
             if claim.time is None and paragraph in lead:
                 claim = replace(claim, time=lead[paragraph])
+            if carried is not None and claim.attributed_to is None and claim.modality == "asserted":
+                claim = replace(claim, attributed_to=carried, modality="reported")
             found.append(claim)
+        speakers = {c.attributed_to for c in found if c.sentence == index and c.attributed_to}
+        told = (index, next(iter(speakers))) if len(speakers) == 1 else None
         stated = timex.claim_time(sentence._times())
         if stated is not None and stated.start and stated.end and (stated.end - stated.start).days <= LEAD_DAYS:
             lead[paragraph] = stated
