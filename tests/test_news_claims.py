@@ -150,3 +150,15 @@ def test_attributed_figures_are_no_uncited_figures(pipeline):
     doc = run(pipeline, "Data from the monitoring group showed that 300 people were killed in the province last "
                         "year. Among the dead were 40 children.")
     assert not [f for f in doc.findings if f.code == "claim.uncited_figure"]
+
+
+# --- polarity (class 8) --------------------------------------------------------------------------------------
+
+
+@pytest.mark.model
+def test_a_counterfactual_or_negated_beginner_lends_no_actor_to_the_event(pipeline):
+    doc = run(pipeline, "Togo could have stopped the attack on Benin. Ghana did not begin the offensive against "
+                        "Benin. Togo began an offensive against Benin.")
+    attacks = [names(doc, c.subject) for c in doc.claims if c.predicate == "ASSAULT" and not c.negated]
+    assert ("Togo",) in attacks  # "began an offensive": Togo's
+    assert ("Ghana",) not in attacks and attacks.count(("Togo",)) == 1  # neither "did not begin" nor "could have"

@@ -356,7 +356,7 @@ class _Sentence:
         out = _Fill()
         head = noun.head
         if (noun.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in _words("aspectual_verbs")
-                and head.pos_ in VERBAL):
+                and head.pos_ in VERBAL and not _unreal_verb(head)):
             tokens = subject_of(head) if noun.dep_ == "dobj" else [
                 g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
             out.found, out.tokens, out.own = self.resolve(tokens), tokens, True
@@ -935,6 +935,15 @@ def _noun_mode(noun, predicate: str) -> str | None:
                 and (best is None or p.specificity > best.specificity)):
             best = p
     return best.mode if best else None
+
+
+def _unreal_verb(verb) -> bool:
+    """Is the verb negated or a counterfactual ("did not begin", "could have stopped the attack")? Then it lends
+    no actor to the event it governs: who would have acted is no claim of who did (class 8, polarity)."""
+    aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if aux & _words("counterfactual_modals") and "have" in aux and verb.tag_ == "VBN":
+        return True
+    return any(c.dep_ == "neg" or c.lower_ == "never" for c in verb.children)
 
 
 def _negated(m: Match) -> bool:
