@@ -574,6 +574,13 @@ def _verb_category(verb, dep: str, people: bool, lex: Lexicon) -> str | None:
     return None
 
 
+def _superlative_partitive(num) -> bool:
+    """"one of the deadliest air strikes", "one of the largest": a rank among things, not a count of them."""
+    return any(c.dep_ == "prep" and c.lower_ == "of" and any(
+        g.dep_ == "pobj" and (g.tag_ == "JJS" or any(a.tag_ in ("JJS", "RBS") for a in g.children))
+        for g in c.children) for c in num.children)
+
+
 def _toll_category(t, lex: Lexicon) -> str | None:
     """5. the figure of a toll (`tolls` in quantities.yaml): "the death toll rose to 74, up from 25", "a toll of
     40", "the toll stands at 207 victims", "the casualty toll reached 90", "the death toll was 12". The toll
@@ -773,6 +780,8 @@ def _quantity(doc, sent, off: int, n: Number, lex: Lexicon):
     first, last = num[0], num[-1]
     whole = doc.char_span(off + n.start, off + n.end, alignment_mode="expand")
     if whole is None:
+        return None
+    if _superlative_partitive(last):
         return None
     phrase, head, via_of = _counted_phrase(doc, first.i, last.i, sent.end, lex)
     # A number right after a common noun still counts the people it is a number of: "during the operation
