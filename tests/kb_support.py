@@ -146,7 +146,7 @@ def with_casualty_claims(doc: Document) -> Document:
 
 
 def kb_app():
-    from claimgraph.cli_kb import app_with_kb_commands
+    from claimgraph.cli.kb import app_with_kb_commands
 
     return app_with_kb_commands()
 

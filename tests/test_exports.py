@@ -12,8 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from kb_support import ENTITIES, doc_a, doc_b, invoke, make_doc
 
-from claimgraph import exporters
-from claimgraph.store import Store, document_rows
+from claimgraph.store import Store, document_rows, exporters
 
 
 @pytest.fixture

@@ -27,9 +27,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from claimgraph import __version__
 from claimgraph.errors import ClaimgraphError, StoreError
-from claimgraph.kb import KnowledgeBase
 from claimgraph.store import Store
 from claimgraph.store.engine import display_url, make_engine, migrate, resolve_url
+from claimgraph.store.kb import KnowledgeBase
 
 HERE = Path(__file__).resolve().parent
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse
 
-from claimgraph.kb import ENTITY_TYPES, PREDICATES, SEVERITIES
+from claimgraph.store.kb import ENTITY_TYPES, PREDICATES, SEVERITIES
 from claimgraph.web.app import HERE
 from claimgraph.web.markup import document_annotations, safe_url, segments
 

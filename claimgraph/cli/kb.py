@@ -1,7 +1,7 @@
 """Knowledge-base commands: ingest, actors, claims, timeline, disagreements, export.
 
 Mounted into the main CLI by `claimgraph.cli_kb.register(app)`. Thin over `claimgraph.store` (ingest),
-`claimgraph.kb.KnowledgeBase` (questions) and `claimgraph.exporters` (exports). Exit codes as everywhere:
+`claimgraph.store.kb.KnowledgeBase` (questions) and `claimgraph.store.exporters` (exports). Exit codes as everywhere:
 0 ok, 2 bad input or usage (including an ingest in which some documents failed: the others are stored).
 """
 
@@ -77,7 +77,7 @@ def _open_store(db: str | None, must_exist: bool):
 
 @contextmanager
 def _kb(db: str | None) -> Iterator[Any]:
-    from claimgraph.kb import KnowledgeBase
+    from claimgraph.store.kb import KnowledgeBase
 
     store = _open_store(db, must_exist=True)
     try:
@@ -228,7 +228,7 @@ def actors(
     json_out: JsonOut = False,
 ) -> None:
     """Actors across all documents: how often and where they are named, under which names."""
-    from claimgraph.kb import ENTITY_TYPES, QueryError
+    from claimgraph.store.kb import ENTITY_TYPES, QueryError
 
     try:
         for t in type_ or []:
@@ -361,7 +361,7 @@ def export(
                                                help="Include superseded versions of documents.")] = False,
 ) -> None:
     """Export the actor network (graphml, gexf) or the flat tables (jsonl, csv, parquet)."""
-    from claimgraph import exporters
+    from claimgraph.store import exporters
 
     try:
         store = _open_store(db, must_exist=True)
@@ -398,6 +398,3 @@ def app_with_kb_commands() -> typer.Typer:
         register(app)
     return app
 
-
-if __name__ == "__main__":  # python -m claimgraph.cli_kb ingest ... (tests run the commands this way too)
-    app_with_kb_commands()(prog_name="claimgraph")

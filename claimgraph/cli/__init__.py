@@ -17,11 +17,12 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from claimgraph import __version__, cli_kb
+from claimgraph import __version__
+from claimgraph.cli import kb as cli_kb
+from claimgraph.cli import serve as web_command
 from claimgraph.errors import ClaimgraphError, InputError
 from claimgraph.read import ReadOptions
 from claimgraph.runner import DEFAULT_BUDGET, Failure
-from claimgraph.web import command as web_command
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -168,7 +169,7 @@ def audit(
 ) -> None:
     """Report on one document: its references and what is wrong with its sourcing."""
     from claimgraph import report
-    from claimgraph.export import document_json
+    from claimgraph.contract import document_json
     from claimgraph.runner import DocumentJob, run_batch, tasks_of
 
     read_options = ReadOptions(allow_private=allow_private)
