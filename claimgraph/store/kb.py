@@ -601,8 +601,8 @@ class KnowledgeBase:
 
     def document(self, doc_id: str) -> dict[str, Any]:
         """One stored document as the JSON contract of `extract` (README, "The JSON contract"), rebuilt from the
-        tables: entity ids are the knowledge base's (a local entity's `local:type:slug`), and `dispatches`,
-        which are not stored, are empty. Raises NotFound for an unknown id."""
+        tables: entity ids are the knowledge base's (a local entity's `local:type:slug`); `dispatches` is null
+        for a document stored before schema 0007_layers kept them. Raises NotFound for an unknown id."""
         d, s, m, e = t.documents, t.sentences, t.mentions, t.entities
         r, cit, f, c = t.reference_entries, t.citations, t.findings, t.claims
         with self.engine.connect() as conn:
@@ -657,7 +657,7 @@ class KnowledgeBase:
         return {
             "document": {"id": doc.id, "source": doc.source, "url": doc.url, "outlet": doc.outlet,
                          "format": doc.format, "title": doc.title, "authors": list(doc.authors or []),
-                         "published": doc.published, "published_inferred": inferred, "dispatches": [],
+                         "published": doc.published, "published_inferred": inferred, "dispatches": doc.dispatches,
                          "language": doc.language, "text": doc.text, "rules_version": doc.rules_version,
                          "claimgraph_version": doc.claimgraph_version, "version": doc.version,
                          "latest": bool(doc.is_latest)},
