@@ -221,7 +221,11 @@ def test_api_document_is_the_extract_contract(tmp_path, pipeline):
         store.regroup()
     with live_server(create_app(str(tmp_path / "kb.db"))) as base:
         status, served = get_json(f"{base}/api/v1/documents/{doc.id}")
+        page = http("GET", f"{base}/documents/{doc.id}")[2].decode()
     assert status == 200
+    # the article page lists the dispatches, each marking its part of the text
+    second = extracted["document"]["dispatches"][1]
+    assert "Dispatches (2)" in page and f'href="/documents/{doc.id}?hl={second["start"]}-{second["end"]}"' in page
     assert {k: served["document"][k] for k in extracted["document"]} == extracted["document"]
     for part in ("sentences", "references", "findings"):
         assert served[part] == extracted[part], part
