@@ -65,3 +65,13 @@ def test_eval_with_json_prints_errors_in_the_api_shape(tmp_path):
     result = invoke("eval", str(tmp_path / "no-such-set.jsonl"), "--json")
     assert result.exit_code == 2
     assert set(json.loads(result.stdout)["error"]) == {"kind", "source", "message"}
+
+
+def test_python_dash_m_runs_the_one_app():
+    import subprocess
+    import sys
+
+    for module in ("claimgraph", "claimgraph.cli"):
+        done = subprocess.run([sys.executable, "-m", module, "--version"], capture_output=True, text=True,
+                              timeout=120, check=False)
+        assert done.returncode == 0 and done.stdout.startswith("claimgraph "), (module, done.stderr)
