@@ -408,3 +408,29 @@ def check_source_filter_is_literal(store) -> None:
 
 def test_source_filter_is_literal(store):
     check_source_filter_is_literal(store)
+
+
+def test_measures_keep_figures_an_order_of_magnitude_apart_separate(store):
+    # a cumulative toll since a war began beside one day's dead: not two accounts of one toll
+    got = _measures_of(
+        store,
+        _toll("a.txt", "Police said 14 people were killed in Bannu.", "14 people", 14, ["BANNU"]),
+        _toll("b.txt", "Monitors said 1,400 people were killed in Bannu.", "1,400 people", 1400, ["BANNU"]),
+        _toll("c.txt", "Officials said 20 people were killed in Bannu.", "20 people", 20, ["BANNU"]),
+    )
+    assert got == [[14.0, 20.0], [1400.0]]
+
+
+def test_a_timeless_figure_joins_the_measure_nearest_its_value(store):
+    # one report dates two counts of the wounded (all wounded; those treated in one hospital); an undated
+    # report's figure joins the count nearest its own, not a new measure of its own
+    dated = make_doc("Officials said 2,800 people were wounded in Bannu. A hospital treated 1,000 people.",
+                     "a.txt", "2025-03-05", PLACES, [
+                         {"predicate": "ASSAULT", "anchor": "2,800 people", "time": ("2025-03-04", "2025-03-04"),
+                          "place": ["BANNU"], "quantities": [("2,800 people", 2800, "injured", None)]},
+                         {"predicate": "ASSAULT", "anchor": "1,000 people", "time": ("2025-03-04", "2025-03-04"),
+                          "place": ["BANNU"], "quantities": [("1,000 people", 1000, "injured", None)]}])
+    undated = make_doc("Doctors said 2,880 people were wounded in Bannu.", "b.txt", None, PLACES, [
+        {"predicate": "ASSAULT", "anchor": "2,880 people", "place": ["BANNU"],
+         "quantities": [("2,880 people", 2880, "injured", None)]}])
+    assert _measures_of(store, dated, undated) == [[1000.0], [2800.0, 2880.0]]
