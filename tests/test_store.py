@@ -434,3 +434,23 @@ def test_a_timeless_figure_joins_the_measure_nearest_its_value(store):
         {"predicate": "ASSAULT", "anchor": "2,880 people", "place": ["BANNU"],
          "quantities": [("2,880 people", 2880, "injured", None)]}])
     assert _measures_of(store, dated, undated) == [[1000.0], [2800.0, 2880.0]]
+
+
+def test_measures_of_two_stated_days_are_two_incidents(store):
+    thursday = _toll("a.txt", "Police said 2 people were killed in Bannu.", "2 people", 2, ["BANNU"])
+    friday = make_doc("Police said 1 person was killed in Bannu.", "b.txt", "2025-03-06", PLACES, [
+        {"predicate": "ASSAULT", "anchor": "1 person", "time": ("2025-03-05", "2025-03-05"), "place": ["BANNU"],
+         "quantities": [("1 person", 1, "killed", None)]}])
+    same_day = _toll("c.txt", "Officials said 3 people were killed in Bannu.", "3 people", 3, ["BANNU"])
+    assert _measures_of(store, thursday, friday, same_day) == [[1.0], [2.0, 3.0]]
+
+
+def test_a_figure_placed_in_a_district_and_its_province_is_in_the_district(store):
+    got = _measures_of(
+        store,
+        _toll("a.txt", "Police said 14 people were killed in Bannu, Khyber Pakhtunkhwa.", "14 people", 14,
+              ["BANNU", "KHYBER_PAKHTUNKHWA"]),
+        _toll("c.txt", "Police said 9 people were killed in Peshawar, Khyber Pakhtunkhwa.", "9 people", 9,
+              ["PESHAWAR", "KHYBER_PAKHTUNKHWA"]),
+    )
+    assert got == [[9.0], [14.0]]

@@ -190,7 +190,11 @@ def _event_time(g: _Group, item: _Item) -> bool:
 
 
 def _measure_time(g: _Group, item: _Item) -> bool:
-    """Exact periods: start and end each within the window of every member's."""
+    """Exact periods: start and end each within the window of every member's; two figures each dated to one
+    day ("on Thursday", "on Friday") must name the same day: a stated day is no reporting lag, and a
+    district's raids on two days are two operations."""
+    if item.lo == item.hi and g.min_lo == g.max_hi and g.max_lo == g.min_hi:
+        return item.lo == g.min_lo
     return (item.lo - WINDOW_DAYS <= g.min_lo and g.max_lo <= item.lo + WINDOW_DAYS
             and item.hi - WINDOW_DAYS <= g.min_hi and g.max_hi <= item.hi + WINDOW_DAYS)
 
@@ -684,18 +688,34 @@ def document_places(conn: sa.Connection, chains: dict[str, tuple[str, ...]] | No
                 break
         if not head:  # states only: those of the headline and the first sentence that names a place
             head = [r for r in ms if r.char_start < title_end or (body and r.idx == body[0])]
-        places = {r.entity_id for r in head}
-        if chains:  # the most specific: drop what contains another named place
-            places = {p for p in places if not any(p in chains.get(o, ())[1:] for o in places if o != p)}
-        if 0 < len(places) <= MAX_REPORT_PLACES:  # more is a list ("raids in A, B and C"), not a location
-            where[doc] = frozenset(places)
         counts: dict[str, int] = defaultdict(int)
         for r in ms:
             if r.type == "place" and not r.is_local:
                 counts[r.entity_id] += 1
         if counts:
             anchors[doc] = max(sorted(counts), key=lambda k: counts[k])
+        places = {r.entity_id for r in head}
+        if chains:  # the most specific: drop what contains another named place
+            places = set(most_specific(frozenset(places), chains))
+        if 0 < len(places) <= MAX_REPORT_PLACES:  # more is a list ("raids in A, B and C"), not a location
+            where[doc] = frozenset(places)
     return where, anchors
+
+
+def most_specific(places: frozenset[str], chains: dict[str, tuple[str, ...]]) -> frozenset[str]:
+    """The places that contain no other of them by the gazetteer: "in Barmal district, Paktika province" is in
+    the district (the province would let it match every other district of the province). A place only NER
+    found keeps its province beside it: where it lies is a guess (`place_reach`), and two reports often name
+    one incident's place by two unknown names (a village, its township), which meet only in the province."""
+    return frozenset(p for p in places if not any(p in chains.get(o, ())[1:] for o in places if o != p))
+
+
+def _chain(place: str, chains: dict[str, tuple[str, ...]], anchor: str | None) -> tuple[str, ...]:
+    """A place and what contains it; a place the gazetteer does not locate lies in the anchor place."""
+    chain = chains.get(place, (place,))
+    if len(chain) == 1 and anchor and anchor != place and place.startswith("local:"):
+        chain = chain + chains.get(anchor, (anchor,))
+    return chain
 
 
 def _dateline_caps(text: str) -> bool:
@@ -713,9 +733,7 @@ def place_reach(places: frozenset[str], chains: dict[str, tuple[str, ...]], anch
     located only by its country matches only another located by that same country."""
     out: set[str] = set()
     for p in places:
-        chain = chains.get(p, (p,))
-        if len(chain) == 1 and anchor and anchor != p and p.startswith("local:"):
-            chain = chain + chains.get(anchor, (anchor,))
+        chain = _chain(p, chains, anchor)
         out.add(p)
         out.update(c for c in chain[1:] if c not in states)
     return frozenset(out)
@@ -762,9 +780,9 @@ def _measures(conn, claim_rows, roles, names, quantity_rows=None) -> tuple[int, 
         rl = roles.get(claim.id, {})
         # where: the claim's place; else a place it targets ("strikes on the port", "an attack on a ship in
         # the gulf"); else where its report is (document_places)
-        places = (frozenset(rl.get("place", []))
-                  or frozenset(o for o in rl.get("object", []) if o in chains and o not in states)
-                  or doc_where.get(claim.document_id, frozenset()))
+        places = most_specific(frozenset(rl.get("place", []))
+                               or frozenset(o for o in rl.get("object", []) if o in chains and o not in states)
+                               or doc_where.get(claim.document_id, frozenset()), chains)
         value = None if qr.vague else qr.value
         item = _item(qr.id, claim, places, {"q": qr, "claim": claim}, value)
         item.reach = place_reach(places, chains, anchors.get(claim.document_id), states)
