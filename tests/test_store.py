@@ -3,6 +3,7 @@ document, versions, entity merging, events and measures across documents, the qu
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sqlite3
 
@@ -454,3 +455,24 @@ def test_a_figure_placed_in_a_district_and_its_province_is_in_the_district(store
               ["PESHAWAR", "KHYBER_PAKHTUNKHWA"]),
     )
     assert got == [[9.0], [14.0]]
+
+
+def test_a_figure_without_a_place_takes_the_place_its_sentence_names(store):
+    places = {**PLACES, "HELMAND": ("Helmand", "place", ["Helmand"])}
+    # the report's lead is about talks in Peshawar; the toll's sentence names Bannu (no place attached to its
+    # claim): the toll is in Bannu and meets another report's Bannu toll
+    lead = make_doc("Talks resumed in Peshawar. Police said 14 people were killed in a raid near Bannu.",
+                    "a.txt", "2025-03-05", places, [
+                        {"predicate": "ASSAULT", "anchor": "14 people", "time": ("2025-03-04", "2025-03-04"),
+                         "quantities": [("14 people", 14, "killed", None)]}])
+    # a sentence's place in another country than the report's (a name linked wrongly) is not where it is
+    stray = make_doc("A bomb exploded in Bannu. Spokesman Helmand said 15 people were killed.", "c.txt",
+                     "2025-03-05", places, [
+                         {"predicate": "ASSAULT", "anchor": "15 people", "time": ("2025-03-04", "2025-03-04"),
+                          "quantities": [("15 people", 15, "killed", None)]}])
+    countries = {"BANNU": "PAK", "PESHAWAR": "PAK", "HELMAND": "AFG"}  # as the linker gives them
+    for d in (lead, stray):
+        d.entities = [dataclasses.replace(e, country=countries.get(e.id, e.country)) for e in d.entities]
+    got = _measures_of(store, lead, _toll("b.txt", "Officials said 16 people were killed in Bannu.", "16 people",
+                                          16, ["BANNU"]), stray)
+    assert got == [[14.0, 15.0, 16.0]]

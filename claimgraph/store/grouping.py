@@ -702,6 +702,36 @@ def document_places(conn: sa.Connection, chains: dict[str, tuple[str, ...]] | No
     return where, anchors
 
 
+def sentence_places(conn: sa.Connection, chains: dict[str, tuple[str, ...]]) -> dict[int, frozenset[str]]:
+    """sentence -> the places below a state it names (the most specific; never a dateline's city in capitals),
+    for sentences of the latest documents that name at most MAX_REPORT_PLACES of them (more is a list of
+    places, not where one thing happened)."""
+    d, m, e = t.documents, t.mentions, t.entities
+    found: dict[int, set[str]] = defaultdict(set)
+    for r in conn.execute(
+            sa.select(m.c.sentence_id, m.c.entity_id, m.c.text).join(e, e.c.id == m.c.entity_id)
+            .join(d, d.c.id == m.c.document_id)
+            .where(d.c.is_latest, e.c.type.in_(PLACE_TYPES), e.c.type != "state", m.c.sentence_id.is_not(None))):
+        if not _dateline_caps(r.text):
+            found[r.sentence_id].add(r.entity_id)
+    out = {}
+    for sid, places in found.items():
+        places = most_specific(frozenset(places), chains)
+        if len(places) <= MAX_REPORT_PLACES:
+            out[sid] = places
+    return out
+
+
+def _in_report(places: frozenset[str], report: frozenset[str], country_of: dict[str, str]) -> frozenset[str]:
+    """The places of a sentence that can be where its report's story is: in a country of the report's own
+    places (a Somali report's sentence naming "Adan", a spokesman's name linked to the Yemeni port, is not
+    in Yemen); all of them when the report's places lie in no country (a sea, a region)."""
+    home = {country_of[p] for p in report if p in country_of}
+    if not home:
+        return places
+    return frozenset(p for p in places if country_of.get(p) in home or p not in country_of)
+
+
 def most_specific(places: frozenset[str], chains: dict[str, tuple[str, ...]]) -> frozenset[str]:
     """The places that contain no other of them by the gazetteer: "in Barmal district, Paktika province" is in
     the district (the province would let it match every other district of the province). A place only NER
@@ -765,6 +795,10 @@ def _measures(conn, claim_rows, roles, names, quantity_rows=None) -> tuple[int, 
     chains = place_chains(conn)
     states = frozenset(conn.scalars(sa.select(t.entities.c.id).where(t.entities.c.type == "state")))
     doc_where, anchors = document_places(conn, chains)
+    in_sentence = sentence_places(conn, chains)
+    e = t.entities
+    country_of = {r.id: (r.id if r.type == "state" else r.country) for r in conn.execute(
+        sa.select(e.c.id, e.c.type, e.c.country).where(e.c.type.in_(PLACE_TYPES))) if r.type == "state" or r.country}
     seen: set[tuple] = set()
     blocks: dict[tuple, list[_Item]] = defaultdict(list)
     if quantity_rows is None:
@@ -779,9 +813,12 @@ def _measures(conn, claim_rows, roles, names, quantity_rows=None) -> tuple[int, 
         seen.add(ident)
         rl = roles.get(claim.id, {})
         # where: the claim's place; else a place it targets ("strikes on the port", "an attack on a ship in
-        # the gulf"); else where its report is (document_places)
+        # the gulf"); else a place its sentence names ("126 were wounded in Thursday's strikes on the port of
+        # X": the clause's place, where the parse did not attach it); else where its report is
         places = most_specific(frozenset(rl.get("place", []))
                                or frozenset(o for o in rl.get("object", []) if o in chains and o not in states)
+                               or _in_report(in_sentence.get(claim.sentence_id, frozenset()),
+                                             doc_where.get(claim.document_id, frozenset()), country_of)
                                or doc_where.get(claim.document_id, frozenset()), chains)
         value = None if qr.vague else qr.value
         item = _item(qr.id, claim, places, {"q": qr, "claim": claim}, value)
