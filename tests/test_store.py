@@ -476,3 +476,18 @@ def test_a_figure_without_a_place_takes_the_place_its_sentence_names(store):
     got = _measures_of(store, lead, _toll("b.txt", "Officials said 16 people were killed in Bannu.", "16 people",
                                           16, ["BANNU"]), stray)
     assert got == [[14.0, 15.0, 16.0]]
+
+
+def test_a_figure_told_of_a_state_lies_at_the_place_its_report_names_in_that_state(store):
+    places = {**PLACES, "HELMAND": ("Helmand", "place", ["Helmand"])}
+    # the lead names a place abroad (background); the toll's sentence names only the state; the report names
+    # one place inside that state further down: the toll is there
+    report = make_doc("Talks resumed in Helmand. Strikes in Pakistan killed 14 people. The strikes hit a depot in"
+                      " Bannu.", "a.txt", "2025-03-05", places, [
+                          {"predicate": "ASSAULT", "anchor": "14 people", "time": ("2025-03-04", "2025-03-04"),
+                           "object": ["PAK"], "quantities": [("14 people", 14, "killed", None)]}])
+    countries = {"BANNU": "PAK", "PESHAWAR": "PAK", "HELMAND": "AFG"}
+    report.entities = [dataclasses.replace(e, country=countries.get(e.id, e.country)) for e in report.entities]
+    got = _measures_of(store, report, _toll("b.txt", "Officials said 16 people were killed in Bannu.",
+                                            "16 people", 16, ["BANNU"]))
+    assert got == [[14.0, 16.0]]

@@ -722,6 +722,40 @@ def sentence_places(conn: sa.Connection, chains: dict[str, tuple[str, ...]]) -> 
     return out
 
 
+def _states_and_counts(conn: sa.Connection, states: frozenset[str], country_of: dict[str, str]
+                       ) -> tuple[dict[int, set[str]], dict[str, dict[str, int]]]:
+    """(sentence -> the states it names, document -> how often it names each place that lies in a country)."""
+    d, m = t.documents, t.mentions
+    named: dict[int, set[str]] = defaultdict(set)
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for r in conn.execute(sa.select(m.c.document_id, m.c.sentence_id, m.c.entity_id)
+                          .join(d, d.c.id == m.c.document_id).where(d.c.is_latest)):
+        if r.entity_id in states:
+            if r.sentence_id is not None:
+                named[r.sentence_id].add(r.entity_id)
+        elif r.entity_id in country_of:
+            counts[r.document_id][r.entity_id] += 1
+    return named, counts
+
+
+def _in_named_state(claim, rl: dict[str, list[str]], report: frozenset[str], states: frozenset[str],
+                    named_states: dict[int, set[str]], doc_counts: dict[str, dict[str, int]],
+                    country_of: dict[str, str]) -> frozenset[str]:
+    """A figure whose claim or sentence names only a state ("US strikes on a fuel port in <state> killed 58")
+    while its report's lead lies elsewhere (a region, a sea named in background): the place inside that state
+    its report names most (the port, named further down), when one is named most; nothing otherwise."""
+    named = ({p for p in rl.get("object", []) + rl.get("place", []) if p in states}
+             | named_states.get(claim.sentence_id, set()))
+    if not named or {country_of.get(p) for p in report} & named:
+        return frozenset()
+    inside = {p: n for p, n in doc_counts.get(claim.document_id, {}).items() if country_of[p] in named}
+    if not inside:
+        return frozenset()
+    top = max(inside.values())
+    best = [p for p, n in inside.items() if n == top]
+    return frozenset(best) if len(best) == 1 else frozenset()
+
+
 def _in_report(places: frozenset[str], report: frozenset[str], country_of: dict[str, str]) -> frozenset[str]:
     """The places of a sentence that can be where its report's story is: in a country of the report's own
     places (a Somali report's sentence naming "Adan", a spokesman's name linked to the Yemeni port, is not
@@ -799,6 +833,7 @@ def _measures(conn, claim_rows, roles, names, quantity_rows=None) -> tuple[int, 
     e = t.entities
     country_of = {r.id: (r.id if r.type == "state" else r.country) for r in conn.execute(
         sa.select(e.c.id, e.c.type, e.c.country).where(e.c.type.in_(PLACE_TYPES))) if r.type == "state" or r.country}
+    named_states, doc_counts = _states_and_counts(conn, states, country_of)
     seen: set[tuple] = set()
     blocks: dict[tuple, list[_Item]] = defaultdict(list)
     if quantity_rows is None:
@@ -815,11 +850,12 @@ def _measures(conn, claim_rows, roles, names, quantity_rows=None) -> tuple[int, 
         # where: the claim's place; else a place it targets ("strikes on the port", "an attack on a ship in
         # the gulf"); else a place its sentence names ("126 were wounded in Thursday's strikes on the port of
         # X": the clause's place, where the parse did not attach it); else where its report is
+        report = doc_where.get(claim.document_id, frozenset())
         places = most_specific(frozenset(rl.get("place", []))
                                or frozenset(o for o in rl.get("object", []) if o in chains and o not in states)
-                               or _in_report(in_sentence.get(claim.sentence_id, frozenset()),
-                                             doc_where.get(claim.document_id, frozenset()), country_of)
-                               or doc_where.get(claim.document_id, frozenset()), chains)
+                               or _in_report(in_sentence.get(claim.sentence_id, frozenset()), report, country_of)
+                               or _in_named_state(claim, rl, report, states, named_states, doc_counts, country_of)
+                               or report, chains)
         value = None if qr.vague else qr.value
         item = _item(qr.id, claim, places, {"q": qr, "claim": claim}, value)
         item.reach = place_reach(places, chains, anchors.get(claim.document_id), states)
