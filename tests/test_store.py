@@ -434,7 +434,11 @@ def test_a_timeless_figure_joins_the_measure_nearest_its_value(store):
     undated = make_doc("Doctors said 2,880 people were wounded in Bannu.", "b.txt", None, PLACES, [
         {"predicate": "ASSAULT", "anchor": "2,880 people", "place": ["BANNU"],
          "quantities": [("2,880 people", 2880, "injured", None)]}])
-    assert _measures_of(store, dated, undated) == [[1000.0], [2800.0, 2880.0]]
+    # an undated figure far from every measure's values is a toll of another event: it joins none
+    background = make_doc("Doctors said 12,000 people were wounded in Bannu.", "c.txt", None, PLACES, [
+        {"predicate": "ASSAULT", "anchor": "12,000 people", "place": ["BANNU"],
+         "quantities": [("12,000 people", 12000, "injured", None)]}])
+    assert _measures_of(store, dated, undated, background) == [[1000.0], [2800.0, 2880.0], [12000.0]]
 
 
 def test_measures_of_two_stated_days_are_two_incidents(store):
