@@ -317,13 +317,14 @@ def _byline(block: str) -> tuple[tuple[str, ...], PartialDate | None] | None:
 # ------------------------------------------------------------------------------------------------ dates
 
 
+def _lead_ins(key: str) -> str:
+    return "|".join(re.escape(x) for x in sorted(rules()[key], key=len, reverse=True))
+
+
 @cache
 def _date_lead() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    def alt(key: str) -> str:
-        return "|".join(re.escape(x) for x in sorted(rules()[key], key=len, reverse=True))
-
-    pub = re.compile(r"(?i)^(?:" + alt("date_line_lead_ins") + r")\b\s*:?\s*")
-    upd = re.compile(r"(?i)^(?:" + alt("update_lead_ins") + r")\b\s*:?\s*")
+    pub = re.compile(r"(?i)^(?:" + _lead_ins("date_line_lead_ins") + r")\b\s*:?\s*")
+    upd = re.compile(r"(?i)^(?:" + _lead_ins("update_lead_ins") + r")\b\s*:?\s*")
     return pub, upd
 
 
@@ -335,7 +336,7 @@ _MASTHEAD = re.compile(r"^(?:The\s+)?(?:[A-Z][\w'’&.-]*\s+){0,5}[A-Z][\w'’&.
 
 @cache
 def _update_words() -> str:
-    return r"(?i:" + "|".join(re.escape(x) for x in sorted(rules()["update_lead_ins"], key=len, reverse=True)) + r")\b"
+    return r"(?i:" + _lead_ins("update_lead_ins") + r")\b"
 
 
 def _names_only(s: str) -> bool:
