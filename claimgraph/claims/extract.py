@@ -509,9 +509,7 @@ class _Sentence:
     def _co_participants(self, m: Match, base: Claim, subject: list[Resolved], target: list[Resolved]) -> list[Claim]:
         """ALLIED_WITH between the co-authors of a hostile act ("A and B attacked C") and with a partner
         named by "alongside"/"beside" ("fought C alongside B"); rule `allied-with.co-participants`."""
-        partners = [r for t in (m.token, m.noun) if t is not None for c in t.children
-                    if c.dep_ == "prep" and c.lower_ in _words("alongside_preps") for r in self.resolve(
-                        [g for g in c.children if g.dep_ == "pobj"])]
+        partners = self.resolve(_partner_tokens(m))
         enemies = {r.entity for r in target}
         actors = [r for r in subject if self.mentions.types.get(r.entity) not in _words("place_types")]
         out = []
@@ -521,6 +519,9 @@ class _Sentence:
                 continue
             out.append(replace(base, predicate="ALLIED_WITH", mode=None, subject=(first[0].entity,),
                                object=(other.entity,), quantities=(), rule="allied-with.co-participants"))
+            if other in partners and base.object:
+                # "fought X alongside Y", "struck X as part of the coalition Y": Y acts against X too
+                out.append(replace(base, subject=(other.entity,), rule="partner.co-participants"))
         return out
 
     def retype(self, m: Match, predicate: str, mode: str | None, subject: list[Resolved], obj: list[Resolved],
@@ -617,12 +618,28 @@ class _Sentence:
         return Span(min(s.start for s in spans), max(s.end for s in spans))
 
     def evidence(self, m: Match, args: list[Resolved]) -> Span:
-        spans = [self._trigger_span(m)] + [r.span for r in args]
+        spans = [self._trigger_span(m)] + [r.span for r in args] + self._antecedents(args)
         if m.kind == "noun":
             spans.append(self._tok_span(m.token.left_edge))
         start = max(self.start, min(s.start for s in spans))
         end = min(self.end, max(s.end for s in spans))
         return Span(start, max(start, end))
+
+    def _antecedents(self, args: list[Resolved]) -> list[Span]:
+        """For an argument named by a pronoun or a reference back ("the Iraqi people ... as they confront X"),
+        the mention of its entity it refers back to when that stands earlier in the same sentence: the
+        evidence then shows who "they" are."""
+        out = []
+        for r in args:
+            row = self.mentions.at(r.span.start, r.span.end)
+            if row is None or row[3] not in ("pronoun", "coreference"):
+                continue
+            before = [x for x in self.mentions.rows
+                      if x[2] == r.entity and self.start <= x[0] and x[1] <= r.span.start
+                      and x[3] not in ("pronoun", "coreference")]
+            if before:
+                out.append(Span(before[-1][0], before[-1][1]))
+        return out
 
     def clause(self, m: Match) -> Span:
         """The clause of the trigger: the subtree of its verb (the whole sentence for the main verb)."""
@@ -711,6 +728,34 @@ def _own_subject(m: Match, tokens: list) -> bool:
         t = t.head
         heads.add(t.i)
     return any(tok.head.i in heads or tok.i == word.head.i for tok in tokens)
+
+
+def _partner_tokens(m: Match) -> list:
+    """Who takes part in the act beside its subject: the object of "alongside"/"beside"/"together with"
+    (`alongside_preps`) or of "as part of"/"as a member of" (`partner_heads`) on the trigger, its noun, or a
+    verb whose complement or adjunct the trigger is ("is working as part of the coalition to defeat X")."""
+    hosts = [t for t in (m.token, m.noun) if t is not None]
+    t = m.token
+    for _ in range(3):
+        if t.dep_ not in ("xcomp", "advcl", "conj") or t.head.i == t.i:
+            break
+        t = t.head
+        hosts.append(t)
+    out = []
+    for host in hosts:
+        for c in host.children:
+            if c.dep_ == "advmod" and c.lower_ == "together":
+                c = next((g for g in c.children if g.dep_ == "prep" and g.lower_ == "with"), c)
+            if c.dep_ != "prep":
+                continue
+            objs = [g for g in c.children if g.dep_ == "pobj"]
+            together = c.head.lower_ == "together" or any(g.lower_ == "together" for g in c.children)
+            if c.lower_ in _words("alongside_preps") or (c.lower_ == "with" and together):
+                out += objs
+            elif c.lower_ == "as":
+                out += [g for o in objs if o.lemma_.lower() in _words("partner_heads") for p in o.children
+                        if p.dep_ == "prep" and p.lower_ == "of" for g in p.children if g.dep_ == "pobj"]
+    return out
 
 
 def _children_of(tok, *deps: str) -> list:
