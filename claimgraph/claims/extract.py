@@ -88,6 +88,9 @@ NESTED_DEPS = frozenset({"dobj", "prep", "pobj", "dative", "acl", "ccomp", "xcom
 #: How many dependencies deep it looks: "agreed to [lift] [restrictions] [on] [exports] [to] [X]" is six from
 #: the verb. Set by hand on sentences written for tests/test_actors.py, not tuned on a dev set.
 NESTED_DEPTH = 6
+#: The pattern of a claim made by an "against" phrase alone (`_Sentence._opposition`): a standing relation.
+_AGAINST = Pattern(id="hostile-to.against", kind="verb", predicate="HOSTILE_TO", mode=None, subject=(),
+                   object=("prep:against",), lemmas=frozenset(), relation=True)
 #: The pattern of a claim made by retype.obligation alone: "X said Y must V" is a demand by X on Y whatever V.
 _OBLIGATION = Pattern(id="retype.obligation", kind="verb", predicate="DEMAND", mode=None, subject=(), object=(),
                       lemmas=frozenset())
@@ -337,6 +340,34 @@ class _Sentence:
                 out.append(_Cand(Match(_OBLIGATION, tok), speaker, obliged))
         return out
 
+    def _opposition(self, taken: set[int]) -> list[_Cand]:
+        """"Iraqis unite against ISIL", "the coalition campaign against Daesh", "a rally against the regime": a
+        word no pattern knows whose "against" phrase names an actor sets its own actor against that actor
+        (HOSTILE_TO, rule hostile-to.against). The word's actor is a verb's subject, or a noun's possessor or
+        modifier ("the coalition campaign"), else the actor `_noun_actor` finds."""
+        out = []
+        for tok in self.span:
+            if tok.i in taken or (tok.pos_ not in VERBAL and tok.pos_ != "NOUN"):
+                continue
+            against = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "against"
+                       for g in c.children if g.dep_ == "pobj"]
+            if not against:
+                continue
+            m = Match(_AGAINST, tok)
+            types = self.mentions.types
+            target = [r for r in self.resolve(against) if types.get(r.entity) not in _words("place_types")]
+            if not target:
+                continue
+            if tok.pos_ in VERBAL:
+                actors = self.resolve(subject_of(tok))
+            else:
+                actors = self.resolve(_children_of(tok, "poss", "compound", "nmod")) or self._noun_actor(tok).found
+            actors = [r for r in actors if types.get(r.entity) not in _words("place_types")
+                      and all(r.entity != t.entity for t in target)]
+            if actors:
+                out.append(_Cand(m, actors, target))
+        return out
+
     def _aspect_subject(self, noun) -> _Fill:
         """An event noun carried out by the subject of the verb that begins, continues or completes it ("the
         United States speeded up the withdrawal")."""
@@ -428,6 +459,7 @@ class _Sentence:
         cands = [c for c in cands if not _complement_of(c.match, heads) and not _demanded(c.match, demands)
                  and not _unrealised(c.match, unreal) and not _requested(c.match)]
         cands += self._obligations({m.token.i for m in found})
+        cands += self._opposition({m.token.i for m in found} | {m.noun.i for m in found if m.noun is not None})
         self.owned = [(c.match.token.i, self._own_span(c.match.token)) for c in cands if c.match.kind == "noun"]
         out: list[Claim] = []
         seen: set[tuple] = set()

@@ -119,6 +119,9 @@ def subject_of(tok, depth: int = 0) -> list:
         owner = _children(head, "poss")
         if owner:
             return owner
+        if head.dep_ == "dobj" and head.head.i != head.i and head.lemma_.lower() in _words("effort_nouns"):
+            # "made / stepped up efforts to counter X": who makes the effort does what it is for
+            return subject_of(head.head, depth + 1)
     if dep in ("acl", "relcl") and tok.tag_ == "VBG" and head.pos_ in NOMINAL:
         if head.lemma_.lower() in _words("communication_nouns") and head.dep_ == "dobj" and head.head.i != head.i:
             return subject_of(head.head, depth + 1)
@@ -360,6 +363,15 @@ class Mentions:
         found = self._core(tok, base, names)
         if found:
             return found
+        if tok.tag_ == "WP$":  # "ISIL, whose fighters attacked ...": the noun the relative clause modifies
+            t = tok
+            for _ in range(4):
+                if t.dep_ == "relcl" and t.head.i != t.i:
+                    return self.resolve(t.head, base, names)
+                if t.head.i == t.i:
+                    break
+                t = t.head
+            return []
         if tok.pos_ == "PRON" and tok.lower_ in _words("personal_pronouns"):
             if tok.tag_ == "PRP$":  # "its determination to defeat X", "their campaign against X"
                 return (self._speaker(tok, base, names) or self._owner(tok, base, names)
