@@ -50,6 +50,7 @@ from claimgraph.claims import modality, quantities, tally, timex
 from claimgraph.claims.patterns import Match, Pattern, attached, matches, patterns, requirements_met
 from claimgraph.claims.roles import Mentions, Resolved, conjuncts, naming, role_tokens, subject_of, temporal
 from claimgraph.document import Document
+from claimgraph.entities.linker import opposed
 from claimgraph.records import Claim, Span, TimeExpression
 
 __all__ = ["extract_claims"]
@@ -91,6 +92,9 @@ NESTED_DEPTH = 6
 #: The pattern of a claim made by an "against" phrase alone (`_Sentence._opposition`): a standing relation.
 _AGAINST = Pattern(id="hostile-to.against", kind="verb", predicate="HOSTILE_TO", mode=None, subject=(),
                    object=("prep:against",), lemmas=frozenset(), relation=True)
+#: The pattern of a claim made by an opponent prefix ("the counter-ISIL coalition"): a standing relation.
+_OPPOSED = Pattern(id="hostile-to.anti-prefix", kind="noun", predicate="HOSTILE_TO", mode=None, subject=(),
+                   object=("compound",), lemmas=frozenset(), relation=True)
 #: The pattern of a claim made by retype.obligation alone: "X said Y must V" is a demand by X on Y whatever V.
 _OBLIGATION = Pattern(id="retype.obligation", kind="verb", predicate="DEMAND", mode=None, subject=(), object=(),
                       lemmas=frozenset())
@@ -366,6 +370,37 @@ class _Sentence:
                       and all(r.entity != t.entity for t in target)]
             if actors:
                 out.append(_Cand(m, actors, target))
+        out += self._prefixed_opponents(taken)
+        return out
+
+    def _prefixed_opponents(self, taken: set[int]) -> list[_Cand]:
+        """"the counter-ISIL coalition", "led the anti-Taliban offensive": a name after an opponent prefix
+        (`opponent_prefixes`) is what its phrase is against. The phrase's own entity ("the counter-ISIL
+        coalition" as a description) is hostile to it, else the actor of the event its head names (the
+        subject of the verb whose object it is, or `_noun_actor`'s): HOSTILE_TO, rule hostile-to.anti-prefix."""
+        out = []
+        types = self.mentions.types
+        seen: set[int] = set()
+        for tok in self.span:
+            row = self.mentions.token(tok, self.base)
+            if row is None or row[0] in seen or not opposed(self.doc.text, row[0]):
+                continue
+            seen.add(row[0])
+            target = [Resolved(row[2], Span(row[0], row[1]))]
+            head = tok
+            while head.dep_ in ("amod", "compound", "nmod", "punct", "npadvmod") and head.head.i != head.i \
+                    and head.head.i > head.i:
+                head = head.head
+            if head is tok:
+                continue
+            actors = [r for r in self.resolve([head]) if r.entity != row[2]]
+            if not actors and head.dep_ == "dobj":
+                actors = self.resolve(subject_of(head.head))
+            if not actors:
+                actors = self._noun_actor(head).found
+            actors = [r for r in actors if types.get(r.entity) not in _words("place_types") and r.entity != row[2]]
+            if actors:
+                out.append(_Cand(Match(_OPPOSED, head), actors, target))
         return out
 
     def _aspect_subject(self, noun) -> _Fill:
@@ -479,13 +514,21 @@ class _Sentence:
         m, p = c.match, c.match.pattern
         types = self.mentions.types
         # "non-Afghan fighters", "non-state actors": a name after "non-" names what the argument is not
-        c = replace(c, subject=[r for r in c.subject if not self._after_non(r.span)],
-                    object=[r for r in c.object if not self._after_non(r.span)])
+        if p is not _OPPOSED:
+            c = replace(c, subject=[r for r in c.subject if not self._after_non(r.span)],
+                        object=[r for r in c.object if not self._after_non(r.span)])
         place = self.places(m, {r.entity for r in c.subject + c.object})
         obj = c.object
         if p.object and not obj:
+            described = [] if place or m.kind != "noun" else self.places(m, {r.entity for r in c.subject},
+                                                                          descriptions=True)
             if m.kind == "noun" and place:
                 obj, place = place, []
+            elif described:
+                # "the ISIL attack at a crowded market place": what an event noun struck, when no actor is
+                # its target, is the place it hit, named or described (a description is never the claim's
+                # place, but it is the target)
+                obj = described
             elif p.object_required or p.relation or m.kind == "noun":
                 return []
         if not place:
@@ -599,11 +642,15 @@ class _Sentence:
         return []
 
     def _after_non(self, span: Span) -> bool:
-        return bool(_NON.search(self.doc.text, max(0, span.start - 4), span.start))
+        """Is the name preceded by "non-" or an opponent prefix ("anti-", "counter-")? It names what the
+        argument is not, or what it is against: "the counter-ISIL coalition" is not ISIL."""
+        text = self.doc.text
+        return bool(_NON.search(text, max(0, span.start - 4), span.start)) or opposed(text, span.start)
 
-    def places(self, m: Match, taken: set[str], clause: bool = False) -> list[Resolved]:
+    def places(self, m: Match, taken: set[str], clause: bool = False, descriptions: bool = False) -> list[Resolved]:
         """The places of a claim: locative phrases of its trigger and of its arguments; with `clause`, else
-        one anywhere in the trigger's clause ("an attack on a ship in the gulf resulted in two deaths")."""
+        one anywhere in the trigger's clause ("an attack on a ship in the gulf resulted in two deaths").
+        descriptions: described places count too ("at a crowded market place")."""
         types = self.mentions.types
         hosts = [m.token] + ([m.noun] if m.noun is not None else [])
         if m.token.dep_ == "advcl" and m.token.tag_ == "VBG" and m.token.head.pos_ in VERBAL:
@@ -617,7 +664,7 @@ class _Sentence:
                 if r.entity in taken or any(o.entity == r.entity for o in out):
                     continue
                 row = self.mentions.at(r.span.start, r.span.end)
-                if row is not None and row[3] == "common":
+                if row is not None and row[3] == "common" and not descriptions:
                     continue  # "in a crowded market": a description, no place to group or query by
                 if t in _words("place_types") or (kinds is None and t == "state"):
                     out.append(r)

@@ -107,7 +107,10 @@ def subject_of(tok, depth: int = 0) -> list:
         # "X was indicted ... and will resign": the first conjunct's subject, active or passive
         return subject_of(head, depth + 1) or _children(head, "nsubjpass")
     if dep == "xcomp":
-        controller = [c for c in _children(head, "dobj") if c.i < tok.i]
+        # "urged Pakistan to act": the object of a verb of asking, making or letting does the act; "used the
+        # name of Islam to commit atrocities": with any other verb the subject does
+        controller = [c for c in _children(head, "dobj") if c.i < tok.i] \
+            if head.lemma_.lower() in _words("object_control_verbs") else []
         return controller or subject_of(head, depth + 1)
     if dep == "pcomp" and head.dep_ == "prep":
         verb = head.head

@@ -97,6 +97,7 @@ def _rules() -> dict:
         "definite_determiners": heads("definite_determiners"),
         "country_types": frozenset(data["country_types"]),
         "country_preps": heads("country_preps"),
+        "opponent_prefixes": heads("opponent_prefixes"),
     }
 
 
@@ -106,6 +107,18 @@ def name_prefixes(gaz: Gazetteer) -> frozenset[str]:
     key is no name's prefix (most tokens start no name): measured on the bench corpus, the scan went from
     most of the entity stage's time to a small part of it, with the same matches."""
     return frozenset(key[:k] for key in gaz.index for k in range(1, len(key) + 1))
+
+
+@functools.cache
+def _opponent_prefix() -> re.Pattern:
+    words = "|".join(sorted(re.escape(w) for w in _rules()["opponent_prefixes"]))
+    return re.compile(rf"\b(?:{words})[-\u2010\u2011]$", re.IGNORECASE)
+
+
+def opposed(text: str, start: int) -> bool:
+    """Does an opponent prefix ("anti-", "counter-": `opponent_prefixes`) stand right before `start`? The
+    name after it is what its phrase opposes ("the counter-ISIL coalition"), not its actor."""
+    return bool(_opponent_prefix().search(text, max(0, start - 12), start))
 
 
 def is_foreign(text: str) -> bool:
@@ -545,7 +558,7 @@ class Linker:
                         break
                     left = c.left_edge if c.left_edge.i == c.i - (c.i - c.left_edge.i) else c
                 span = Span(base.start + left.idx, base.start + tok.idx + len(tok))
-                if self._taken(span):
+                if self._taken(span) and not self._only_opposed(span, tok):
                     continue
                 definite = any(c.dep_ == "det" and c.lower_ in self.r["definite_determiners"] for c in tok.children)
                 if etype == "place" and any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
@@ -556,6 +569,13 @@ class Linker:
                 name = tok.lemma_.lower()
                 eid = self._local(name, etype, key=f"{DESCRIPTION_PREFIX}{slug(name)}")
                 self.links.append(_Link(span, eid, "common"))
+
+    def _only_opposed(self, span: Span, head) -> bool:
+        """Are the names inside a description all after an opponent prefix ("the counter-ISIL coalition",
+        "anti-Taliban forces")? Then the description is its own actor, not the name's."""
+        inside = [link for link in self.links if link.span.overlaps(span)]
+        head_start = span.end - len(head)
+        return all(opposed(self.doc.text, link.span.start) and link.span.end <= head_start for link in inside)
 
     # -- 7: countries from the noun phrase --------------------------------------------------------------------
 
