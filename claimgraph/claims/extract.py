@@ -588,15 +588,16 @@ class _Sentence:
         enemies = {r.entity for r in target}
         actors = [r for r in subject if self.mentions.types.get(r.entity) not in _words("place_types")]
         out = []
-        first = actors[:1]
-        for other in actors[1:] + partners:
-            if not first or other.entity == first[0].entity or other.entity in enemies:
-                continue
-            out.append(replace(base, predicate="ALLIED_WITH", mode=None, subject=(first[0].entity,),
-                               object=(other.entity,), quantities=(), rule="allied-with.co-participants"))
-            if other in partners and base.object:
-                # "fought X alongside Y", "struck X as part of the coalition Y": Y acts against X too
-                out.append(replace(base, subject=(other.entity,), rule="partner.co-participants"))
+        side = list({r.entity: r for r in actors + partners if r.entity not in enemies}.values())
+        # every pair of the side: "A, B and C launched the offensive" allies B with C as well as with A
+        for i, one in enumerate(side):
+            for other in side[i + 1:]:
+                out.append(replace(base, predicate="ALLIED_WITH", mode=None, subject=(one.entity,),
+                                   object=(other.entity,), quantities=(), rule="allied-with.co-participants"))
+        if actors and base.object:
+            # "fought X alongside Y", "struck X as part of the coalition Y": Y acts against X too
+            out += [replace(base, subject=(p.entity,), rule="partner.co-participants") for p in partners
+                    if p.entity not in enemies and all(p.entity != a.entity for a in actors)]
         return out
 
     def retype(self, m: Match, predicate: str, mode: str | None, subject: list[Resolved], obj: list[Resolved],
