@@ -365,11 +365,20 @@ class _Sentence:
             if tok.pos_ in VERBAL:
                 actors = self.resolve(subject_of(tok))
             else:
-                actors = self.resolve(_children_of(tok, "poss", "compound", "nmod")) or self._noun_actor(tok).found
+                actors = self.resolve(_children_of(tok, "poss", "compound", "nmod")) or (
+                    self.resolve(subject_of(tok.head)) if tok.dep_ == "dobj" else []) or self._noun_actor(tok).found
             actors = [r for r in actors if types.get(r.entity) not in _words("place_types")
                       and all(r.entity != t.entity for t in target)]
             if actors:
                 out.append(_Cand(m, actors, target))
+            if any(x.pattern.predicate in _words("backing_predicates") for x in self.by_token.get(tok.i, ())):
+                # "support for X against Y", "aid to X against Y": whom the backing is for stands against Y too
+                backed = [r for r in self.resolve([g for c in tok.children if c.dep_ in ("prep", "dative")
+                                                   and c.lower_ in ("of", "for", "to")
+                                                   for g in c.children if g.dep_ == "pobj"])
+                          if all(r.entity != t.entity for t in target + actors)]
+                if backed:
+                    out.append(_Cand(m, backed, target))
         out += self._prefixed_opponents(taken)
         return out
 
@@ -445,10 +454,15 @@ class _Sentence:
                     out.found, out.tokens, out.own = found, tokens, True
                     return out
         prep = noun.head
-        host = prep.head
+        first = prep
+        while first.dep_ == "conj" and first.head.dep_ == "prep" and first.head.i != first.i:
+            first = first.head  # "coordinated with and in support of X": the phrase shares its first conjunct's head
+        host = first.head
+        if host.dep_ == "acl" and host.tag_ == "VBN" and host.head.pos_ in ("NOUN", "PROPN"):
+            host = host.head  # "conducted strikes coordinated with and in support of X": the strikes' phrase
         if host.pos_ in ("NOUN", "PROPN") and host.dep_ == "dobj":
             host = host.head  # "carried out strikes in support of X": the phrase hangs off the verb's object
-        if noun.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ in _words("noun_actor_preps") \
+        if noun.dep_ == "pobj" and first.dep_ == "prep" and prep.lower_ in _words("noun_actor_preps") \
                 and host.pos_ in VERBAL:
             tokens = subject_of(host)
             out.found, out.tokens, out.own = self.resolve(tokens), tokens, True
@@ -494,7 +508,9 @@ class _Sentence:
         cands = [c for c in cands if not _complement_of(c.match, heads) and not _demanded(c.match, demands)
                  and not _unrealised(c.match, unreal) and not _requested(c.match)]
         cands += self._obligations({m.token.i for m in found})
-        cands += self._opposition({m.token.i for m in found} | {m.noun.i for m in found if m.noun is not None})
+        # words whose own pattern already takes an "against" object ("strikes against X") need no other claim
+        cands += self._opposition({m.token.i for m in found if "prep:against" in m.pattern.object}
+                                  | {m.noun.i for m in found if m.noun is not None})
         self.owned = [(c.match.token.i, self._own_span(c.match.token)) for c in cands if c.match.kind == "noun"]
         out: list[Claim] = []
         seen: set[tuple] = set()
