@@ -272,6 +272,14 @@ def test_an_opponent_prefix_names_what_the_phrase_is_against(pipeline):
 
 
 @pytest.mark.model
+def test_a_name_before_a_hyphenated_participle_backs_the_head(pipeline):
+    doc = run(pipeline, "Iranian-backed militias attacked the base.")
+    assert has(doc, "SUPPORT", ("Iran",), ("militia",))
+    assert has(doc, "ASSAULT", ("militia",))  # the militias attacked, not Iran
+    assert not has(doc, "ASSAULT", ("Iran",))
+
+
+@pytest.mark.model
 def test_who_does_an_infinitive_after_a_noun_or_an_object(pipeline):
     doc = run(pipeline, "The report praised Kenya's efforts to defeat the rebels.")
     assert has(doc, "ASSAULT", ("Kenya",), ("rebel",))

@@ -40,6 +40,7 @@ At most one claim per (subject, predicate, object, trigger word). Claims are num
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import defaultdict
@@ -50,7 +51,7 @@ from claimgraph.claims import modality, quantities, tally, timex
 from claimgraph.claims.patterns import Match, Pattern, attached, matches, patterns, requirements_met
 from claimgraph.claims.roles import Mentions, Resolved, conjuncts, naming, role_tokens, subject_of, temporal
 from claimgraph.document import Document
-from claimgraph.entities.linker import opposed
+from claimgraph.entities.linker import modifier_name, name_participle
 from claimgraph.records import Claim, Span, TimeExpression
 
 __all__ = ["extract_claims"]
@@ -386,15 +387,20 @@ class _Sentence:
         """"the counter-ISIL coalition", "led the anti-Taliban offensive": a name after an opponent prefix
         (`opponent_prefixes`) is what its phrase is against. The phrase's own entity ("the counter-ISIL
         coalition" as a description) is hostile to it, else the actor of the event its head names (the
-        subject of the verb whose object it is, or `_noun_actor`'s): HOSTILE_TO, rule hostile-to.anti-prefix."""
+        subject of the verb whose object it is, or `_noun_actor`'s): HOSTILE_TO, rule hostile-to.anti-prefix.
+        Likewise a name before a hyphenated participle backs, leads or is allied with the phrase's head
+        ("US-backed fighters", "the Saudi-led coalition": `name_participles` in roles.yaml; rule
+        `<predicate>.name-participle`, the name the subject)."""
         out = []
         types = self.mentions.types
-        seen: set[int] = set()
-        for tok in self.span:
-            row = self.mentions.token(tok, self.base)
-            if row is None or row[0] in seen or not opposed(self.doc.text, row[0]):
+        text = self.doc.text
+        starts = self.mentions.starts
+        for row in self.mentions.rows[bisect.bisect_left(starts, self.start) : bisect.bisect_left(starts, self.end)]:
+            if not modifier_name(text, row[0], row[1]):
                 continue
-            seen.add(row[0])
+            tok = next((t for t in self.span if self.base + t.idx < row[1] <= self.base + t.idx + len(t)), None)
+            if tok is None:
+                continue
             target = [Resolved(row[2], Span(row[0], row[1]))]
             head = tok
             while head.dep_ in ("amod", "compound", "nmod", "punct", "npadvmod") and head.head.i != head.i \
@@ -408,8 +414,14 @@ class _Sentence:
             if not actors:
                 actors = self._noun_actor(head).found
             actors = [r for r in actors if types.get(r.entity) not in _words("place_types") and r.entity != row[2]]
-            if actors:
+            if not actors:
+                continue
+            participle = name_participle(text, row[1])
+            if participle is None:
                 out.append(_Cand(Match(_OPPOSED, head), actors, target))
+            else:
+                out.append(_Cand(Match(_participle_pattern(rules.load("roles")["name_participles"][participle]),
+                                       head), target, actors))
         return out
 
     def _aspect_subject(self, noun) -> _Fill:
@@ -530,7 +542,7 @@ class _Sentence:
         m, p = c.match, c.match.pattern
         types = self.mentions.types
         # "non-Afghan fighters", "non-state actors": a name after "non-" names what the argument is not
-        if p is not _OPPOSED:
+        if p is not _OPPOSED and not p.id.endswith(".name-participle"):
             c = replace(c, subject=[r for r in c.subject if not self._after_non(r.span)],
                         object=[r for r in c.object if not self._after_non(r.span)])
         place = self.places(m, {r.entity for r in c.subject + c.object})
@@ -659,10 +671,12 @@ class _Sentence:
         return []
 
     def _after_non(self, span: Span) -> bool:
-        """Is the name preceded by "non-" or an opponent prefix ("anti-", "counter-")? It names what the
-        argument is not, or what it is against: "the counter-ISIL coalition" is not ISIL."""
+        """Is the name preceded by "non-" or an opponent prefix ("anti-", "counter-"), or followed by a
+        hyphenated participle ("Iranian-backed")? It names what the argument is not, what it is against or who
+        backs it: "the counter-ISIL coalition" is not ISIL, "Iranian-backed militias" are not Iran."""
         text = self.doc.text
-        return bool(_NON.search(text, max(0, span.start - 4), span.start)) or opposed(text, span.start)
+        return bool(_NON.search(text, max(0, span.start - 4), span.start)) or modifier_name(text, span.start,
+                                                                                           span.end)
 
     def places(self, m: Match, taken: set[str], clause: bool = False, descriptions: bool = False) -> list[Resolved]:
         """The places of a claim: locative phrases of its trigger and of its arguments; with `clause`, else
@@ -852,6 +866,13 @@ def _partner_tokens(m: Match) -> list:
                 out += [g for o in objs if o.lemma_.lower() in _words("partner_heads") for p in o.children
                         if p.dep_ == "prep" and p.lower_ == "of" for g in p.children if g.dep_ == "pobj"]
     return out
+
+
+@functools.cache
+def _participle_pattern(predicate: str) -> Pattern:
+    """The pattern of a claim made by a name's hyphenated participle ("US-backed"): a standing relation."""
+    return Pattern(id=f"{predicate.lower().replace('_', '-')}.name-participle", kind="noun", predicate=predicate,
+                   mode=None, subject=("compound",), object=(), lemmas=frozenset(), relation=True)
 
 
 def _children_of(tok, *deps: str) -> list:

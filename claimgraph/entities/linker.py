@@ -121,6 +121,25 @@ def opposed(text: str, start: int) -> bool:
     return bool(_opponent_prefix().search(text, max(0, start - 12), start))
 
 
+_HYPHEN_WORD = re.compile(r"[-\u2010\u2011](\w+)")
+
+
+def name_participle(text: str, end: int) -> str | None:
+    """The participle joined to a name by a hyphen right after `end` ("US-backed", "Saudi-led"), when it is
+    one of `name_participles` in roles.yaml: the name is who backs or leads the phrase's head, not the head."""
+    m = _HYPHEN_WORD.match(text, end)
+    if m is None:
+        return None
+    word = m.group(1).lower()
+    return word if word in rules.load("roles")["name_participles"] else None
+
+
+def modifier_name(text: str, start: int, end: int) -> bool:
+    """Is the name at [start, end) a modifier of its phrase's head rather than its head: after an opponent
+    prefix ("counter-ISIL") or before a hyphenated participle ("Iranian-backed")?"""
+    return opposed(text, start) or name_participle(text, end) is not None
+
+
 def is_foreign(text: str) -> bool:
     """True when most letters of `text` are in a script listed as foreign (Arabic, Cyrillic, ...)."""
     letters = [c for c in text if c.isalpha()]
@@ -559,7 +578,7 @@ class Linker:
                         break
                     left = c.left_edge if c.left_edge.i == c.i - (c.i - c.left_edge.i) else c
                 span = Span(base.start + left.idx, base.start + tok.idx + len(tok))
-                if self._taken(span) and not self._only_opposed(span, tok):
+                if self._taken(span) and not self._only_modifiers(span, tok):
                     continue
                 definite = any(c.dep_ == "det" and c.lower_ in self.r["definite_determiners"] for c in tok.children)
                 if etype == "place" and any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
@@ -571,12 +590,14 @@ class Linker:
                 eid = self._local(name, etype, key=f"{DESCRIPTION_PREFIX}{slug(name)}")
                 self.links.append(_Link(span, eid, "common"))
 
-    def _only_opposed(self, span: Span, head) -> bool:
-        """Are the names inside a description all after an opponent prefix ("the counter-ISIL coalition",
-        "anti-Taliban forces")? Then the description is its own actor, not the name's."""
+    def _only_modifiers(self, span: Span, head) -> bool:
+        """Are the names inside a description all modifiers of its head ("the counter-ISIL coalition",
+        "Iranian-backed militias": `modifier_name`)? Then the description is its own actor, not the name's."""
         inside = [link for link in self.links if link.span.overlaps(span)]
         head_start = span.end - len(head)
-        return all(opposed(self.doc.text, link.span.start) and link.span.end <= head_start for link in inside)
+        text = self.doc.text
+        return all(modifier_name(text, link.span.start, link.span.end) and link.span.end <= head_start
+                   for link in inside)
 
     # -- 7: countries from the noun phrase --------------------------------------------------------------------
 
