@@ -520,9 +520,13 @@ class _Sentence:
         cands = [c for c in cands if not _complement_of(c.match, heads) and not _demanded(c.match, demands)
                  and not _unrealised(c.match, unreal) and not _requested(c.match)]
         cands += self._obligations({m.token.i for m in found})
-        # words whose own pattern already takes an "against" object ("strikes against X") need no other claim
-        cands += self._opposition({m.token.i for m in found if "prep:against" in m.pattern.object}
-                                  | {m.noun.i for m in found if m.noun is not None})
+        # words whose own pattern already takes an "against" object ("strikes against X") need no other claim,
+        # nor does a pair an act of hostility of the sentence already sets against each other
+        hostile = {(a.entity, o.entity) for c in cands for a in c.subject for o in c.object
+                   if c.match.pattern.predicate in _words("co_participant_predicates")}
+        cands += [c for c in self._opposition({m.token.i for m in found if "prep:against" in m.pattern.object}
+                                              | {m.noun.i for m in found if m.noun is not None})
+                  if not all((a.entity, o.entity) in hostile for a in c.subject for o in c.object)]
         self.owned = [(c.match.token.i, self._own_span(c.match.token)) for c in cands if c.match.kind == "noun"]
         out: list[Claim] = []
         seen: set[tuple] = set()
