@@ -227,6 +227,11 @@ def document_rows(doc: Document) -> DocumentRows:
             "suggestion_start": s.span.start if s and s.span else None,
             "suggestion_end": s.span.end if s and s.span else None,
             "rules_version": version,
+            "source_reference": f.source.reference if f.source else None,
+            "source_url": f.source.url if f.source else None,
+            "source_document_id": f.source.document if f.source else None,
+            "source_start": f.source.span.start if f.source else None,
+            "source_end": f.source.span.end if f.source else None,
         })
     rows.entities = sorted(merged.values(), key=lambda r: r["entity_id"])
     rows.aliases = [{"entity_id": eid, "alias": alias, "mention_count": n}

@@ -250,6 +250,13 @@ findings = sa.Table(
     sa.Column("suggestion_start", sa.Integer),
     sa.Column("suggestion_end", sa.Integer),
     sa.Column("rules_version", sa.Text, nullable=False),
+    # 0007: the passage of the cited document a source-support finding quotes (its text is in
+    # source_documents; no foreign key: a document checked without a knowledge base has none stored)
+    sa.Column("source_reference", sa.Text),
+    sa.Column("source_url", sa.Text),
+    sa.Column("source_document_id", sa.String(32)),
+    sa.Column("source_start", sa.Integer),
+    sa.Column("source_end", sa.Integer),
 )
 
 # --- derived: rebuilt from claims by claimgraph.store.grouping.regroup() ------------------------------------

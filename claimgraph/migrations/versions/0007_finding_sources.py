@@ -1,0 +1,30 @@
+"""The passage of the cited document a source-support finding quotes (document id and offsets).
+
+Revision ID: 0007_finding_sources
+Revises: 0006_scale
+Create Date: 2026-12-04
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007_finding_sources"
+down_revision = "0006_scale"  # the head of main when written; the lead re-chains at merge
+branch_labels = None
+depends_on = None
+
+COLUMNS = (("source_reference", sa.Text), ("source_url", sa.Text), ("source_document_id", sa.String(32)),
+           ("source_start", sa.Integer), ("source_end", sa.Integer))
+
+
+def upgrade() -> None:
+    for name, kind in COLUMNS:
+        op.add_column("findings", sa.Column(name, kind, nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("findings") as batch:
+        for name, _ in reversed(COLUMNS):
+            batch.drop_column(name)
