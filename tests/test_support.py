@@ -265,3 +265,16 @@ def test_ordinals_and_decades_are_numbers_and_units_stay_words() -> None:
     got = {t.text: t for t in tokens("On the 21st, in the 1990s, 10km away.")}
     assert got["21st"].number == 21 and got["1990s"].number == 1990
     assert got["10"].number == 10 and got["km"].content
+
+
+def test_nested_cross_validation_scores_the_choice_of_features_too() -> None:
+    rng = np.random.default_rng(1)
+    n = 150
+    x = rng.uniform(size=(n, len(FEATURES)))
+    col = FEATURES.index("cover_pair")
+    labels = ["supported" if v > 0.6 else "not_supported" if v < 0.2 else "partially_supported" for v in x[:, col]]
+    groups = [f"#{i // 2}" for i in range(n)]  # two records an article
+    out = train.nested(groups, x, labels, folds=3, repeats=1)
+    assert len(out["folds"]) == 3 and sum(f["records"] for f in out["folds"]) == n
+    assert all(0 <= f["set"] < len(train.CANDIDATE_SETS) for f in out["folds"])
+    assert out["binary_mean"] > 0.8  # every candidate set holds cover_pair, which decides the label here

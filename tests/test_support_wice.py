@@ -74,7 +74,7 @@ def test_wice_dev_cross_validated_balanced_accuracy(dev_section) -> None:
     cv = section["cross_validation"]
     assert len(cv["folds"]) == train.FOLDS * train.REPEATS
     assert sum(f["records"] for f in cv["folds"]) == 349 * train.REPEATS
-    # The bar for supported vs rest: 0.75 (measured 0.756 +- 0.043); three labels measured 0.638.
+    # The bar for supported vs rest: 0.75 (measured 0.769 +- 0.043); three labels measured 0.640.
     assert section["metrics"]["support_binary_cv"]["value"] >= 0.75
     assert section["metrics"]["support_three_cv"]["value"] >= 0.60
 

@@ -177,18 +177,65 @@ def cross_validate(groups: list[str], x: np.ndarray, labels: list[str], folds: i
             "three_mean": round(float(t.mean()), 4), "three_std": round(float(t.std()), 4)}
 
 
+#: The feature sets `--nested` chooses among inside each training part: the steps by which MODEL_FEATURES
+#: grew (support.py's comment), so that the choice itself is cross-validated too.
+CANDIDATE_SETS = (
+    ("cover_pair", "cover_page", "names_page", "numbers_page", "missing_page", "length", "clauses"),
+    ("cover_pair", "cover_page", "names_page", "figures_page", "years_page", "missing_page", "length", "clauses"),
+    ("cover_pair", "cover_page", "names_page", "figures_page", "years_page", "missing_page", "length", "clauses",
+     "part_mean"),
+    MODEL_FEATURES,
+    FEATURES,
+)
+
+
+def nested(groups: list[str], x: np.ndarray, labels: list[str], folds: int = FOLDS, l2: float = L2,
+           repeats: int = REPEATS, sets: tuple[tuple[str, ...], ...] = CANDIDATE_SETS) -> dict:
+    """Cross-validation of the feature choice as well: in each outer training part, the candidate set with
+    the best inner grouped cross-validation (one split) is fitted, then the outer held-out fold scored."""
+    groups_a = np.array(groups)
+    per = []
+    for r in range(repeats):
+        fold = np.array([fold_of(g, folds, r) for g in groups])
+        for k in range(folds):
+            train, test = fold != k, fold == k
+            if not test.any():
+                continue
+            tr_labels = [lab for lab, t in zip(labels, train, strict=True) if t]
+            inner = [cross_validate(list(groups_a[train]), x[train], tr_labels, folds, l2, names, repeats=1)
+                     ["binary_mean"] for names in sets]
+            chosen = sets[int(np.argmax(inner))]
+            m = fit_model(x[train], tr_labels, l2, chosen)
+            _, pred = predict(m, x[test])
+            gold = [lab for lab, t in zip(labels, test, strict=True) if t]
+            per.append({"repeat": r, "fold": k, "records": int(test.sum()), "set": sets.index(chosen),
+                        "binary": round(binary([p == "supported" for p in pred], gold), 4),
+                        "three": round(balanced_accuracy(pred, gold, LABELS), 4)})
+    b = np.array([p["binary"] for p in per])
+    t = np.array([p["three"] for p in per])
+    return {"folds": per, "binary_mean": round(float(b.mean()), 4), "binary_std": round(float(b.std()), 4),
+            "three_mean": round(float(t.mean()), 4), "three_std": round(float(t.std()), 4)}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("wice", help="wice-dev.jsonl")
     ap.add_argument("--folds", type=int, default=FOLDS)
     ap.add_argument("--l2", type=float, default=L2)
     ap.add_argument("--repeats", type=int, default=REPEATS)
+    ap.add_argument("--nested", action="store_true",
+                    help="cross-validate the choice among CANDIDATE_SETS too (slower; prints its estimate)")
     ap.add_argument("--write", action="store_true", help="fit on all records and write data/support.yaml")
     args = ap.parse_args(argv)
     idx, x, labels = load(args.wice)
     cv = cross_validate(idx, x, labels, args.folds, args.l2, repeats=args.repeats)
     json.dump(cv, sys.stdout, indent=1)
     sys.stdout.write("\n")
+    if args.nested:
+        n = nested(idx, x, labels, args.folds, args.l2, args.repeats)
+        json.dump({"nested": {k: v for k, v in n.items() if k != "folds"},
+                   "chosen": [p["set"] for p in n["folds"]]}, sys.stdout)
+        sys.stdout.write("\n")
     if args.write:
         m = fit_model(x, labels, args.l2)
         m["trained"] = {
