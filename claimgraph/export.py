@@ -53,7 +53,8 @@ def _time(doc: Document, t: TimeExpression | None) -> dict[str, Any] | None:
             "span": {"start": t.span.start, "end": t.span.end}}
 
 
-def _claim_support(doc: Document, cs: Any) -> dict[str, Any] | None:
+def claim_support_json(doc: Document, cs: Any) -> dict[str, Any] | None:
+    """A `records.ClaimSupport` as the JSON contract's `claims[].support` (None: not judged)."""
     if cs is None:
         return None
     return {
@@ -84,7 +85,7 @@ def _claim(doc: Document, c: Claim, version: str, support: Any = None) -> dict[s
         "rule": c.rule,
         "rules_version": version,
         "sentence": c.sentence,
-        "support": _claim_support(doc, support),
+        "support": claim_support_json(doc, support),
     }
 
 

@@ -680,7 +680,7 @@ class KnowledgeBase:
                 "place": [x["id"] for x in cl["place"]], "quantities": cl["quantities"],
                 "citations": cl["citations"], "evidence": cl["evidence"], "rule": cl["rule"],
                 "rules_version": cl["rules_version"], "sentence": row.sentence_id and _sentence_idx(
-                    sentences, cl["evidence"]["start"]), "event": cl["event"]}
+                    sentences, cl["evidence"]["start"]), "event": cl["event"], "support": row.support}
                 for cl, row in zip(claim_dicts, claim_rows, strict=True)],
             "references": references,
             "citations": markers,

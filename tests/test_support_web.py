@@ -59,6 +59,12 @@ def test_ingest_with_sources_keeps_them_by_hash_and_the_findings_point_into_them
     assert "killed 46 people" in partial["source"]["text"] and partial["source"]["reference"] == "1"
     assert partial["source"]["text"] == kept[partial["source"]["document"]][
         partial["source"]["start"]:partial["source"]["end"]]
+    # each claim of a citing sentence keeps its own support
+    judged = {c["evidence"]["text"]: c["support"] for c in doc["claims"] if c["support"]}
+    killed = next(v for k, v in judged.items() if "killed" in k)
+    assert killed["label"] == "partially_supported" and killed["missing"]["numbers"] == ["58"]
+    assert killed["differ"] == ["58 -> 46"]
+    assert "killed 46 people" in killed["source"]["text"] and killed["reference"] == "1"
 
 
 def test_ingest_bad_sources_folder_is_a_usage_error(tmp_path) -> None:
@@ -108,6 +114,9 @@ def test_the_article_view_shows_the_source_passage_beside_the_sentence(kb) -> No
                 page.locator("#text .marked").all_inner_texts())
             supported = page.locator("#side li", has=page.locator("code", has_text="citation.supported"))
             assert "12,400 residents" in supported.locator(".source-passage blockquote").inner_text()
+            # the claims list says, claim by claim, what the cited document gives
+            claim = page.locator(".claims li", has=page.locator(".claim-support", has_text="supports part of it"))
+            assert "killed 46 people" in claim.first.locator(".claim-support blockquote").inner_text()
             assert problems == []
         finally:
             browser.close()

@@ -212,10 +212,15 @@ def document_rows(doc: Document) -> DocumentRows:
          "marker_start": c.marker.start, "marker_end": c.marker.end, "marker_text": c.marker.of(text)}
         for c in doc.citations
     ]
+    from claimgraph.export import claim_support_json
+
+    supports = {cs.claim: cs for cs in getattr(doc, "claim_support", [])}
     for claim in doc.claims:
         if not isinstance(claim, Claim):
             raise TypeError(f"doc.claims holds a {type(claim).__name__}, expected claimgraph.records.Claim")
-        rows.claims.append(_claim_row(doc, claim, entity_ref, ref_index, at, version))
+        row = _claim_row(doc, claim, entity_ref, ref_index, at, version)
+        row["support"] = claim_support_json(doc, supports.get(claim.id))
+        rows.claims.append(row)
     for i, f in enumerate(doc.findings):
         s = f.suggestion
         rows.findings.append({

@@ -183,6 +183,8 @@ claims = sa.Table(
     sa.Column("last_day", sa.Date, comment="the claim's time, else its document's date: last day"),
     sa.Column("undated", sa.Boolean, nullable=False, server_default=sa.false(),
               comment="neither the claim nor its document has a date"),
+    # 0007: how well the cited document supports the claim (the JSON contract's claims[].support), or NULL
+    sa.Column("support", sa.JSON, comment="the cited document's support of the claim (audit with sources)"),
     sa.Index("ix_claims_order", "undated", "first_day", "document_id",
              "evidence_start", "key", "last_day"),
     sa.Index("ix_claims_predicate_order", "predicate", "undated",

@@ -1,4 +1,5 @@
-"""The passage of the cited document a source-support finding quotes (document id and offsets).
+"""The passage of the cited document a source-support finding quotes (document id and offsets), and each
+claim's support by its cited document (the JSON contract's claims[].support).
 
 Revision ID: 0007_finding_sources
 Revises: 0006_scale
@@ -22,9 +23,13 @@ COLUMNS = (("source_reference", sa.Text), ("source_url", sa.Text), ("source_docu
 def upgrade() -> None:
     for name, kind in COLUMNS:
         op.add_column("findings", sa.Column(name, kind, nullable=True))
+    op.add_column("claims", sa.Column("support", sa.JSON, nullable=True,
+                                      comment="the cited document's support of the claim (audit with sources)"))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("claims") as batch:
+        batch.drop_column("support")
     with op.batch_alter_table("findings") as batch:
         for name, _ in reversed(COLUMNS):
             batch.drop_column(name)
