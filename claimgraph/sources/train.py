@@ -1,6 +1,7 @@
 """Train the support scorer on WiCE dev and report it cross-validated; writes the weights to data/support.yaml.
 
-    python -m claimgraph.sources.train ../shared/data/wice-dev.jsonl [--write] [--folds 5] [--repeats 5] [--l2 1.0] [--nested]
+    python -m claimgraph.sources.train ../shared/data/wice-dev.jsonl [--write] [--folds 5] [--repeats 5]
+                                       [--l2 1.0] [--nested]
 
 Two L2-regularised logistic regressions (numpy, Newton's method) over the standardised features of
 `support.FEATURES`: supported vs the rest, and not_supported vs the rest; classes weighted to balance.

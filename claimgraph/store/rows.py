@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from claimgraph import __version__
+from claimgraph.contract import claim_support_json, dispatches_json
 from claimgraph.document import Document
 from claimgraph.entities import gazetteer
 from claimgraph.entities.linker import DESCRIPTION_PREFIX, slug
@@ -147,6 +148,7 @@ def document_rows(doc: Document) -> DocumentRows:
             "published_not_before": _iso(inferred.not_before) if inferred else None,
             "published_not_after": _iso(inferred.not_after) if inferred else None,
             "published_why": inferred.why if inferred else None,
+            "dispatches": dispatches_json(doc),
             "language": "en",
             "char_count": len(text),
             "text": text,
@@ -212,8 +214,6 @@ def document_rows(doc: Document) -> DocumentRows:
          "marker_start": c.marker.start, "marker_end": c.marker.end, "marker_text": c.marker.of(text)}
         for c in doc.citations
     ]
-    from claimgraph.export import claim_support_json
-
     supports = {cs.claim: cs for cs in getattr(doc, "claim_support", [])}
     for claim in doc.claims:
         if not isinstance(claim, Claim):

@@ -54,6 +54,8 @@ documents = sa.Table(
     sa.Column("published_not_before", sa.String(10)),
     sa.Column("published_not_after", sa.String(10)),
     sa.Column("published_why", sa.Text),
+    sa.Column("dispatches", sa.JSON, comment="the parts that speak from their own day: [{start, end, date}] "
+                                            "(claimgraph.contract.dispatches_json); NULL if stored before 0007"),
     sa.Column("language", sa.String(8)),
     sa.Column("char_count", sa.Integer, nullable=False),
     sa.Column("text", sa.Text, nullable=False),
@@ -183,7 +185,7 @@ claims = sa.Table(
     sa.Column("last_day", sa.Date, comment="the claim's time, else its document's date: last day"),
     sa.Column("undated", sa.Boolean, nullable=False, server_default=sa.false(),
               comment="neither the claim nor its document has a date"),
-    # 0007: how well the cited document supports the claim (the JSON contract's claims[].support), or NULL
+    # 0008: how well the cited document supports the claim (the JSON contract's claims[].support), or NULL
     sa.Column("support", sa.JSON, comment="the cited document's support of the claim (audit with sources)"),
     sa.Index("ix_claims_order", "undated", "first_day", "document_id",
              "evidence_start", "key", "last_day"),
@@ -252,7 +254,7 @@ findings = sa.Table(
     sa.Column("suggestion_start", sa.Integer),
     sa.Column("suggestion_end", sa.Integer),
     sa.Column("rules_version", sa.Text, nullable=False),
-    # 0007: the passage of the cited document a source-support finding quotes (its text is in
+    # 0008: the passage of the cited document a source-support finding quotes (its text is in
     # source_documents; no foreign key: a document checked without a knowledge base has none stored)
     sa.Column("source_reference", sa.Text),
     sa.Column("source_url", sa.Text),

@@ -1,8 +1,8 @@
 """The passage of the cited document a source-support finding quotes (document id and offsets), and each
 claim's support by its cited document (the JSON contract's claims[].support).
 
-Revision ID: 0007_finding_sources
-Revises: 0006_scale
+Revision ID: 0008_finding_sources
+Revises: 0007_layers
 Create Date: 2026-12-04
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_finding_sources"
-down_revision = "0006_scale"  # the head of main when written; the lead re-chains at merge
+revision = "0008_finding_sources"
+down_revision = "0007_layers"  # the head of main at the merge of 2026-12-04 18:58
 branch_labels = None
 depends_on = None
 
