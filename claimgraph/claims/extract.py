@@ -40,6 +40,7 @@ At most one claim per (subject, predicate, object, trigger word). Claims are num
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import defaultdict
@@ -50,6 +51,7 @@ from claimgraph.claims import modality, quantities, tally, timex
 from claimgraph.claims.patterns import Match, Pattern, attached, matches, patterns, requirements_met
 from claimgraph.claims.roles import Mentions, Resolved, conjuncts, naming, role_tokens, subject_of, temporal
 from claimgraph.document import Document
+from claimgraph.entities.linker import modifier_name, name_participle
 from claimgraph.records import Claim, Span, TimeExpression
 
 __all__ = ["extract_claims"]
@@ -88,6 +90,12 @@ NESTED_DEPS = frozenset({"dobj", "prep", "pobj", "dative", "acl", "ccomp", "xcom
 #: How many dependencies deep it looks: "agreed to [lift] [restrictions] [on] [exports] [to] [X]" is six from
 #: the verb. Set by hand on sentences written for tests/test_actors.py, not tuned on a dev set.
 NESTED_DEPTH = 6
+#: The pattern of a claim made by an "against" phrase alone (`_Sentence._opposition`): a standing relation.
+_AGAINST = Pattern(id="hostile-to.against", kind="verb", predicate="HOSTILE_TO", mode=None, subject=(),
+                   object=("prep:against",), lemmas=frozenset(), relation=True)
+#: The pattern of a claim made by an opponent prefix ("the counter-ISIL coalition"): a standing relation.
+_OPPOSED = Pattern(id="hostile-to.anti-prefix", kind="noun", predicate="HOSTILE_TO", mode=None, subject=(),
+                   object=("compound",), lemmas=frozenset(), relation=True)
 #: The pattern of a claim made by retype.obligation alone: "X said Y must V" is a demand by X on Y whatever V.
 _OBLIGATION = Pattern(id="retype.obligation", kind="verb", predicate="DEMAND", mode=None, subject=(), object=(),
                       lemmas=frozenset())
@@ -337,6 +345,85 @@ class _Sentence:
                 out.append(_Cand(Match(_OBLIGATION, tok), speaker, obliged))
         return out
 
+    def _opposition(self, taken: set[int]) -> list[_Cand]:
+        """"Iraqis unite against ISIL", "the coalition campaign against Daesh", "a rally against the regime": a
+        word no pattern knows whose "against" phrase names an actor sets its own actor against that actor
+        (HOSTILE_TO, rule hostile-to.against). The word's actor is a verb's subject, or a noun's possessor or
+        modifier ("the coalition campaign"), else the actor `_noun_actor` finds."""
+        out = []
+        for tok in self.span:
+            if tok.i in taken or (tok.pos_ not in VERBAL and tok.pos_ != "NOUN"):
+                continue
+            against = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "against"
+                       for g in c.children if g.dep_ == "pobj"]
+            if not against:
+                continue
+            m = Match(_AGAINST, tok)
+            types = self.mentions.types
+            target = [r for r in self.resolve(against) if types.get(r.entity) not in _words("place_types")]
+            if not target:
+                continue
+            if tok.pos_ in VERBAL:
+                actors = self.resolve(subject_of(tok))
+            else:
+                actors = self.resolve(_children_of(tok, "poss", "compound", "nmod")) or (
+                    self.resolve(subject_of(tok.head)) if tok.dep_ == "dobj" else []) or self._noun_actor(tok).found
+            actors = [r for r in actors if types.get(r.entity) not in _words("place_types")
+                      and all(r.entity != t.entity for t in target)]
+            if actors:
+                out.append(_Cand(m, actors, target))
+            if any(x.pattern.predicate in _words("backing_predicates") for x in self.by_token.get(tok.i, ())):
+                # "support for X against Y", "aid to X against Y": whom the backing is for stands against Y too
+                backed = [r for r in self.resolve([g for c in tok.children if c.dep_ in ("prep", "dative")
+                                                   and c.lower_ in ("of", "for", "to")
+                                                   for g in c.children if g.dep_ == "pobj"])
+                          if all(r.entity != t.entity for t in target + actors)]
+                if backed:
+                    out.append(_Cand(m, backed, target))
+        out += self._prefixed_opponents(taken)
+        return out
+
+    def _prefixed_opponents(self, taken: set[int]) -> list[_Cand]:
+        """"the counter-ISIL coalition", "led the anti-Taliban offensive": a name after an opponent prefix
+        (`opponent_prefixes`) is what its phrase is against. The phrase's own entity ("the counter-ISIL
+        coalition" as a description) is hostile to it, else the actor of the event its head names (the
+        subject of the verb whose object it is, or `_noun_actor`'s): HOSTILE_TO, rule hostile-to.anti-prefix.
+        Likewise a name before a hyphenated participle backs, leads or is allied with the phrase's head
+        ("US-backed fighters", "the Saudi-led coalition": `name_participles` in roles.yaml; rule
+        `<predicate>.name-participle`, the name the subject)."""
+        out = []
+        types = self.mentions.types
+        text = self.doc.text
+        starts = self.mentions.starts
+        for row in self.mentions.rows[bisect.bisect_left(starts, self.start) : bisect.bisect_left(starts, self.end)]:
+            if not modifier_name(text, row[0], row[1]):
+                continue
+            tok = next((t for t in self.span if self.base + t.idx < row[1] <= self.base + t.idx + len(t)), None)
+            if tok is None:
+                continue
+            target = [Resolved(row[2], Span(row[0], row[1]))]
+            head = tok
+            while head.dep_ in ("amod", "compound", "nmod", "punct", "npadvmod") and head.head.i != head.i \
+                    and head.head.i > head.i:
+                head = head.head
+            if head is tok:
+                continue
+            actors = [r for r in self.resolve([head]) if r.entity != row[2]]
+            if not actors and head.dep_ == "dobj":
+                actors = self.resolve(subject_of(head.head))
+            if not actors:
+                actors = self._noun_actor(head).found
+            actors = [r for r in actors if types.get(r.entity) not in _words("place_types") and r.entity != row[2]]
+            if not actors:
+                continue
+            participle = name_participle(text, row[1])
+            if participle is None:
+                out.append(_Cand(Match(_OPPOSED, head), actors, target))
+            else:
+                out.append(_Cand(Match(_participle_pattern(rules.load("roles")["name_participles"][participle]),
+                                       head), target, actors))
+        return out
+
     def _aspect_subject(self, noun) -> _Fill:
         """An event noun carried out by the subject of the verb that begins, continues or completes it ("the
         United States speeded up the withdrawal")."""
@@ -379,10 +466,15 @@ class _Sentence:
                     out.found, out.tokens, out.own = found, tokens, True
                     return out
         prep = noun.head
-        host = prep.head
+        first = prep
+        while first.dep_ == "conj" and first.head.dep_ == "prep" and first.head.i != first.i:
+            first = first.head  # "coordinated with and in support of X": the phrase shares its first conjunct's head
+        host = first.head
+        if host.dep_ == "acl" and host.tag_ == "VBN" and host.head.pos_ in ("NOUN", "PROPN"):
+            host = host.head  # "conducted strikes coordinated with and in support of X": the strikes' phrase
         if host.pos_ in ("NOUN", "PROPN") and host.dep_ == "dobj":
             host = host.head  # "carried out strikes in support of X": the phrase hangs off the verb's object
-        if noun.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ in _words("noun_actor_preps") \
+        if noun.dep_ == "pobj" and first.dep_ == "prep" and prep.lower_ in _words("noun_actor_preps") \
                 and host.pos_ in VERBAL:
             tokens = subject_of(host)
             out.found, out.tokens, out.own = self.resolve(tokens), tokens, True
@@ -428,6 +520,13 @@ class _Sentence:
         cands = [c for c in cands if not _complement_of(c.match, heads) and not _demanded(c.match, demands)
                  and not _unrealised(c.match, unreal) and not _requested(c.match)]
         cands += self._obligations({m.token.i for m in found})
+        # words whose own pattern already takes an "against" object ("strikes against X") need no other claim,
+        # nor does a pair an act of hostility of the sentence already sets against each other
+        hostile = {(a.entity, o.entity) for c in cands for a in c.subject for o in c.object
+                   if c.match.pattern.predicate in _words("co_participant_predicates")}
+        cands += [c for c in self._opposition({m.token.i for m in found if "prep:against" in m.pattern.object}
+                                              | {m.noun.i for m in found if m.noun is not None})
+                  if not all((a.entity, o.entity) in hostile for a in c.subject for o in c.object)]
         self.owned = [(c.match.token.i, self._own_span(c.match.token)) for c in cands if c.match.kind == "noun"]
         out: list[Claim] = []
         seen: set[tuple] = set()
@@ -447,13 +546,21 @@ class _Sentence:
         m, p = c.match, c.match.pattern
         types = self.mentions.types
         # "non-Afghan fighters", "non-state actors": a name after "non-" names what the argument is not
-        c = replace(c, subject=[r for r in c.subject if not self._after_non(r.span)],
-                    object=[r for r in c.object if not self._after_non(r.span)])
+        if p is not _OPPOSED and not p.id.endswith(".name-participle"):
+            c = replace(c, subject=[r for r in c.subject if not self._after_non(r.span)],
+                        object=[r for r in c.object if not self._after_non(r.span)])
         place = self.places(m, {r.entity for r in c.subject + c.object})
         obj = c.object
         if p.object and not obj:
+            described = [] if place or m.kind != "noun" else self.places(m, {r.entity for r in c.subject},
+                                                                          descriptions=True)
             if m.kind == "noun" and place:
                 obj, place = place, []
+            elif described:
+                # "the ISIL attack at a crowded market place": what an event noun struck, when no actor is
+                # its target, is the place it hit, named or described (a description is never the claim's
+                # place, but it is the target)
+                obj = described
             elif p.object_required or p.relation or m.kind == "noun":
                 return []
         if not place:
@@ -509,18 +616,20 @@ class _Sentence:
     def _co_participants(self, m: Match, base: Claim, subject: list[Resolved], target: list[Resolved]) -> list[Claim]:
         """ALLIED_WITH between the co-authors of a hostile act ("A and B attacked C") and with a partner
         named by "alongside"/"beside" ("fought C alongside B"); rule `allied-with.co-participants`."""
-        partners = [r for t in (m.token, m.noun) if t is not None for c in t.children
-                    if c.dep_ == "prep" and c.lower_ in _words("alongside_preps") for r in self.resolve(
-                        [g for g in c.children if g.dep_ == "pobj"])]
+        partners = self.resolve(_partner_tokens(m))
         enemies = {r.entity for r in target}
         actors = [r for r in subject if self.mentions.types.get(r.entity) not in _words("place_types")]
         out = []
-        first = actors[:1]
-        for other in actors[1:] + partners:
-            if not first or other.entity == first[0].entity or other.entity in enemies:
-                continue
-            out.append(replace(base, predicate="ALLIED_WITH", mode=None, subject=(first[0].entity,),
-                               object=(other.entity,), quantities=(), rule="allied-with.co-participants"))
+        side = list({r.entity: r for r in actors + partners if r.entity not in enemies}.values())
+        # every pair of the side: "A, B and C launched the offensive" allies B with C as well as with A
+        for i, one in enumerate(side):
+            for other in side[i + 1:]:
+                out.append(replace(base, predicate="ALLIED_WITH", mode=None, subject=(one.entity,),
+                                   object=(other.entity,), quantities=(), rule="allied-with.co-participants"))
+        if actors and base.object:
+            # "fought X alongside Y", "struck X as part of the coalition Y": Y acts against X too
+            out += [replace(base, subject=(p.entity,), rule="partner.co-participants") for p in partners
+                    if p.entity not in enemies and all(p.entity != a.entity for a in actors)]
         return out
 
     def retype(self, m: Match, predicate: str, mode: str | None, subject: list[Resolved], obj: list[Resolved],
@@ -566,11 +675,17 @@ class _Sentence:
         return []
 
     def _after_non(self, span: Span) -> bool:
-        return bool(_NON.search(self.doc.text, max(0, span.start - 4), span.start))
+        """Is the name preceded by "non-" or an opponent prefix ("anti-", "counter-"), or followed by a
+        hyphenated participle ("Iranian-backed")? It names what the argument is not, what it is against or who
+        backs it: "the counter-ISIL coalition" is not ISIL, "Iranian-backed militias" are not Iran."""
+        text = self.doc.text
+        return bool(_NON.search(text, max(0, span.start - 4), span.start)) or modifier_name(text, span.start,
+                                                                                           span.end)
 
-    def places(self, m: Match, taken: set[str], clause: bool = False) -> list[Resolved]:
+    def places(self, m: Match, taken: set[str], clause: bool = False, descriptions: bool = False) -> list[Resolved]:
         """The places of a claim: locative phrases of its trigger and of its arguments; with `clause`, else
-        one anywhere in the trigger's clause ("an attack on a ship in the gulf resulted in two deaths")."""
+        one anywhere in the trigger's clause ("an attack on a ship in the gulf resulted in two deaths").
+        descriptions: described places count too ("at a crowded market place")."""
         types = self.mentions.types
         hosts = [m.token] + ([m.noun] if m.noun is not None else [])
         if m.token.dep_ == "advcl" and m.token.tag_ == "VBG" and m.token.head.pos_ in VERBAL:
@@ -584,7 +699,7 @@ class _Sentence:
                 if r.entity in taken or any(o.entity == r.entity for o in out):
                     continue
                 row = self.mentions.at(r.span.start, r.span.end)
-                if row is not None and row[3] == "common":
+                if row is not None and row[3] == "common" and not descriptions:
                     continue  # "in a crowded market": a description, no place to group or query by
                 if t in _words("place_types") or (kinds is None and t == "state"):
                     out.append(r)
@@ -617,12 +732,28 @@ class _Sentence:
         return Span(min(s.start for s in spans), max(s.end for s in spans))
 
     def evidence(self, m: Match, args: list[Resolved]) -> Span:
-        spans = [self._trigger_span(m)] + [r.span for r in args]
+        spans = [self._trigger_span(m)] + [r.span for r in args] + self._antecedents(args)
         if m.kind == "noun":
             spans.append(self._tok_span(m.token.left_edge))
         start = max(self.start, min(s.start for s in spans))
         end = min(self.end, max(s.end for s in spans))
         return Span(start, max(start, end))
+
+    def _antecedents(self, args: list[Resolved]) -> list[Span]:
+        """For an argument named by a pronoun or a reference back ("the Iraqi people ... as they confront X"),
+        the mention of its entity it refers back to when that stands earlier in the same sentence: the
+        evidence then shows who "they" are."""
+        out = []
+        for r in args:
+            row = self.mentions.at(r.span.start, r.span.end)
+            if row is None or row[3] not in ("pronoun", "coreference"):
+                continue
+            before = [x for x in self.mentions.rows
+                      if x[2] == r.entity and self.start <= x[0] and x[1] <= r.span.start
+                      and x[3] not in ("pronoun", "coreference")]
+            if before:
+                out.append(Span(before[-1][0], before[-1][1]))
+        return out
 
     def clause(self, m: Match) -> Span:
         """The clause of the trigger: the subtree of its verb (the whole sentence for the main verb)."""
@@ -711,6 +842,41 @@ def _own_subject(m: Match, tokens: list) -> bool:
         t = t.head
         heads.add(t.i)
     return any(tok.head.i in heads or tok.i == word.head.i for tok in tokens)
+
+
+def _partner_tokens(m: Match) -> list:
+    """Who takes part in the act beside its subject: the object of "alongside"/"beside"/"together with"
+    (`alongside_preps`) or of "as part of"/"as a member of" (`partner_heads`) on the trigger, its noun, or a
+    verb whose complement or adjunct the trigger is ("is working as part of the coalition to defeat X")."""
+    hosts = [t for t in (m.token, m.noun) if t is not None]
+    t = m.token
+    for _ in range(3):
+        if t.dep_ not in ("xcomp", "advcl", "conj") or t.head.i == t.i:
+            break
+        t = t.head
+        hosts.append(t)
+    out = []
+    for host in hosts:
+        for c in host.children:
+            if c.dep_ == "advmod" and c.lower_ == "together":
+                c = next((g for g in c.children if g.dep_ == "prep" and g.lower_ == "with"), c)
+            if c.dep_ != "prep":
+                continue
+            objs = [g for g in c.children if g.dep_ == "pobj"]
+            together = c.head.lower_ == "together" or any(g.lower_ == "together" for g in c.children)
+            if c.lower_ in _words("alongside_preps") or (c.lower_ == "with" and together):
+                out += objs
+            elif c.lower_ == "as":
+                out += [g for o in objs if o.lemma_.lower() in _words("partner_heads") for p in o.children
+                        if p.dep_ == "prep" and p.lower_ == "of" for g in p.children if g.dep_ == "pobj"]
+    return out
+
+
+@functools.cache
+def _participle_pattern(predicate: str) -> Pattern:
+    """The pattern of a claim made by a name's hyphenated participle ("US-backed"): a standing relation."""
+    return Pattern(id=f"{predicate.lower().replace('_', '-')}.name-participle", kind="noun", predicate=predicate,
+                   mode=None, subject=("compound",), object=(), lemmas=frozenset(), relation=True)
 
 
 def _children_of(tok, *deps: str) -> list:
