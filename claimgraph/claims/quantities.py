@@ -777,7 +777,33 @@ def _quantity(doc, sent, off: int, n: Number, lex: Lexicon):
             return None
         unit, what, whom = "people", category or "people", _whom(phrase, head, people, lex)
     end = head.idx + len(head) if head is not None else off + n.end
+    if unit == "people" and what:
+        what = what + _rate(doc.text[sent.start_char : off + n.start], doc.text[end : sent.end_char])
     return (Span(off + n.start, end), n.value, n.low, n.high, n.qualifier, unit, what, whom, n.vague)
+
+
+@functools.cache
+def _rate_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    """(an average before the number, a period after it, adverb -> period) from quantities.yaml `rates`."""
+    r = lexicon().data["rates"]
+    before = re.compile(r"(?i)\b(?:" + _alternation(r["average_before"]) + r")\s*$")
+    adverbs = {str(k).lower(): str(v) for k, v in r["adverbs"].items()}
+    after = re.compile(
+        r"(?i)^[^.;:!?]{0,60}?(?<!\bon )(?<!\bin )(?<!\bone )(?<!\bthat )(?<!\bthe )\b(?:"
+        r"(?:" + _alternation(r["markers"]) + r")\s+(?P<per>" + _alternation(r["periods"]) + r")\b"
+        r"|(?P<adv>" + _alternation(adverbs) + r")\b)")
+    return before, after, adverbs
+
+
+def _rate(before: str, after: str) -> str:
+    """' per day', ' per year', ' (average)' when a figure of people is a rate or an average, not a toll:
+    "an average of 12 people a day", "killing 30 people daily", "3,000 are displaced each month". A rate
+    and a toll are different measures: grouping never sets one against the other."""
+    re_before, re_after, adverbs = _rate_patterns()
+    m = re_after.match(after[:200])
+    if m:
+        return " per " + (m["per"].lower() if m["per"] else adverbs[m["adv"].lower()])
+    return " (average)" if re_before.search(before[-40:]) else ""
 
 
 def _named_counts(doc, sent, base: int, taken, lex: Lexicon) -> list[Quantity]:
