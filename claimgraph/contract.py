@@ -59,7 +59,21 @@ def _time(doc: Document, t: TimeExpression | None) -> dict[str, Any] | None:
             "span": {"start": t.span.start, "end": t.span.end}}
 
 
-def _claim(doc: Document, c: Claim, version: str) -> dict[str, Any]:
+def claim_support_json(doc: Document, cs: Any) -> dict[str, Any] | None:
+    """A `records.ClaimSupport` as the JSON contract's `claims[].support` (None: not judged)."""
+    if cs is None:
+        return None
+    return {
+        "reference": cs.reference, "label": cs.label, "score": cs.score, "evidence": _evidence(doc, cs.evidence),
+        "source": ({"document": cs.source.document, "url": cs.source.url, "start": cs.source.span.start,
+                    "end": cs.source.span.end, "text": cs.source.text} if cs.source else None),
+        "missing": {"names": list(cs.missing_names), "numbers": list(cs.missing_numbers),
+                    "words": list(cs.missing_words)},
+        "differ": list(cs.differ),
+    }
+
+
+def _claim(doc: Document, c: Claim, version: str, support: Any = None) -> dict[str, Any]:
     return {
         "id": c.id,
         "subject": list(c.subject),
@@ -77,6 +91,7 @@ def _claim(doc: Document, c: Claim, version: str) -> dict[str, Any]:
         "rule": c.rule,
         "rules_version": version,
         "sentence": c.sentence,
+        "support": claim_support_json(doc, support),
     }
 
 
@@ -108,6 +123,7 @@ def document_json(doc: Document) -> dict[str, Any]:
                 cited_at[c.reference].append(spot)
     inferred = doc.published_inferred
     version = f"{rules_version()}+gazetteer@{gazetteer.load().version}"
+    supports = {cs.claim: cs for cs in getattr(doc, "claim_support", [])}
     return {
         "document": {
             "id": doc.id,
@@ -134,7 +150,7 @@ def document_json(doc: Document) -> dict[str, Any]:
              "sector": e.sector, "mentions": [_mention(doc, m) for m in e.mentions]}
             for e in doc.entities
         ],
-        "claims": [_claim(doc, c, version) for c in doc.claims],
+        "claims": [_claim(doc, c, version, supports.get(c.id)) for c in doc.claims],
         "references": [
             {
                 "label": r.label,

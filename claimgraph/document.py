@@ -56,6 +56,8 @@ class Document:
     dispatches: the dispatches the document bundles (one when it bundles none), each with the day its
         relative dates are read against (structure stage).
     findings: the audit's findings.
+    claim_support: for each claim of a sentence that cites a reference whose document was read, how well
+        that document supports the claim (`records.ClaimSupport`; audit stage, with sources only).
     entities, claims: filled by the entity and claim stages.
     """
 
@@ -77,6 +79,7 @@ class Document:
     findings: list[Finding] = field(default_factory=list)
     entities: list[Any] = field(default_factory=list)
     claims: list[Any] = field(default_factory=list)
+    claim_support: list[Any] = field(default_factory=list)
 
     @property
     def text(self) -> str:

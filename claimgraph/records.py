@@ -335,6 +335,34 @@ class SourcePassage:
 
 
 @dataclass(frozen=True)
+class ClaimSupport:
+    """How well the document a claim's sentence cites supports that claim itself (claimgraph/audit/support.py).
+
+    claim: the claim's id ('c3').
+    reference: the label of the reference judged (of several cited, the one that supports the claim best).
+    label: 'supported', 'partially_supported' or 'not_supported'.
+    score: P(supported) from the support scorer (0..1).
+    evidence: the claim's span in the article (its clause or sentence) that was judged.
+    source: the best passage of the cited document for the claim (None when the document has no text).
+    missing_names: the claim's actors, and names of its text, that the document does not give (as written).
+    missing_numbers: the claim's figures that the document does not give (as written).
+    missing_words: content words of the claim that its passage lacks.
+    differ: figures the document gives differently, as "claim value -> source value".
+    """
+
+    claim: str
+    reference: str
+    label: str
+    score: float
+    evidence: Span
+    source: SourcePassage | None = None
+    missing_names: tuple[str, ...] = ()
+    missing_numbers: tuple[str, ...] = ()
+    missing_words: tuple[str, ...] = ()
+    differ: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Finding:
     """A problem (or a noteworthy fact) about the document's sourcing.
 

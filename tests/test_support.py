@@ -13,7 +13,7 @@ from claimgraph.sources import train
 from claimgraph.sources.get import CitedSource, SourceLibrary, Unavailable, normalise_url
 from claimgraph.sources.lexical import sentences, stem, tokens
 from claimgraph.sources.retrieval import BM25, terms
-from claimgraph.sources.support import FEATURES, MODEL_FEATURES, SourceText, judge, model
+from claimgraph.sources.support import FEATURES, MODEL_FEATURES, SourceText, features, judge, model
 
 SAVED = Path(__file__).resolve().parent / "data" / "support" / "saved"
 HERALD = "https://delta-herald.example/2024/08/31/monsoon-floods-displace-thousands"
@@ -126,10 +126,31 @@ def test_logistic_regression_learns_a_separable_rule() -> None:
     assert w[0] > 1 and abs(w[1]) < abs(w[0]) / 3
 
 
-def test_folds_come_from_a_hash_of_the_index() -> None:
-    folds = [train.fold_of(i, 5) for i in range(500)]
-    assert folds == [train.fold_of(i, 5) for i in range(500)]  # stable
+def test_folds_come_from_a_hash_of_the_group() -> None:
+    folds = [train.fold_of(f"#{i}", 5) for i in range(500)]
+    assert folds == [train.fold_of(f"#{i}", 5) for i in range(500)]  # stable
     assert all(60 <= folds.count(k) <= 140 for k in range(5))  # and spread
+    assert folds != [train.fold_of(f"#{i}", 5, 1) for i in range(500)]  # a repeat is another split
+
+
+def test_a_compound_claim_is_cut_into_parts_at_its_joints() -> None:
+    from claimgraph.sources.lexical import tokens
+    from claimgraph.sources.support import parts
+
+    text = "The company opened a factory in the northern city, and its workers went on strike in 2019."
+    cut = parts(tokens(text), text)
+    assert [" ".join(t.text for t in p) for p in cut] == [
+        "The company opened a factory in the northern city", "and its workers went on strike in 2019"]
+    short = "The bridge opened in 1998, officials said."
+    assert len(parts(tokens(short), short)) == 1  # "officials said" is too short to stand alone
+
+
+def test_a_claim_half_of_which_the_page_gives_matches_worse_by_parts() -> None:
+    page = SourceText.of("The company opened a factory in the northern city. Sales rose last year.")
+    whole, _ = features("The company opened a factory in the northern city.", page)
+    half, _ = features("The company opened a factory in the northern city, and its workers went on strike.",
+                       page)
+    assert whole["part_mean"] == 1.0 and half["part_mean"] < 0.75
 
 
 def test_balanced_accuracy_is_the_mean_of_recalls() -> None:
@@ -244,3 +265,16 @@ def test_ordinals_and_decades_are_numbers_and_units_stay_words() -> None:
     got = {t.text: t for t in tokens("On the 21st, in the 1990s, 10km away.")}
     assert got["21st"].number == 21 and got["1990s"].number == 1990
     assert got["10"].number == 10 and got["km"].content
+
+
+def test_nested_cross_validation_scores_the_choice_of_features_too() -> None:
+    rng = np.random.default_rng(1)
+    n = 150
+    x = rng.uniform(size=(n, len(FEATURES)))
+    col = FEATURES.index("cover_pair")
+    labels = ["supported" if v > 0.6 else "not_supported" if v < 0.2 else "partially_supported" for v in x[:, col]]
+    groups = [f"#{i // 2}" for i in range(n)]  # two records an article
+    out = train.nested(groups, x, labels, folds=3, repeats=1)
+    assert len(out["folds"]) == 3 and sum(f["records"] for f in out["folds"]) == n
+    assert all(0 <= f["set"] < len(train.CANDIDATE_SETS) for f in out["folds"])
+    assert out["binary_mean"] > 0.8  # every candidate set holds cover_pair, which decides the label here

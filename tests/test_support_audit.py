@@ -195,3 +195,39 @@ def test_an_unused_reference_is_placed_by_its_document_not_only_its_title(nlp, t
     with_sources = Pipeline(nlp=nlp, sources=SourceLibrary(SAVED)).process(str(article))
     suggestion = unused(with_sources).suggestion
     assert suggestion is not None and "Kestrel barrage" in suggestion.span.of(with_sources.text)
+
+
+def test_each_claim_of_a_citing_sentence_is_judged_on_its_own(nlp, tmp_path) -> None:
+    article = tmp_path / "article.md"
+    article.write_text(
+        "# Delta notes\n\nSeptember 2024\n\n"
+        "Rescue teams said the floods had killed 46 people, while gunmen abducted 12 aid workers near the "
+        "border.[1]\n\n"
+        "## References\n\n"
+        "[1] Delta Herald (August 2024). Monsoon floods displace thousands across delta districts. "
+        f"Available at: <{next(iter(SITES))}>\n", encoding="utf-8")
+    doc = Pipeline(nlp=nlp, sources=SourceLibrary(SAVED)).process(str(article))
+    by_text = {cs.evidence.of(doc.text): cs for cs in doc.claim_support}
+    floods = by_text["Rescue teams said the floods had killed 46 people"]
+    gunmen = by_text["gunmen abducted 12 aid workers near the border"]
+    assert floods.label == "supported" and "killed 46 people" in floods.source.text
+    assert floods.reference == "1" and not floods.missing_numbers
+    assert gunmen.label == "not_supported" and "12" in " ".join(gunmen.missing_numbers)
+    assert "gunmen" in gunmen.missing_words
+    # the JSON contract: each claim carries its own support; the sentence's finding says claim by claim
+    data = document_json(doc)
+    supports = {c["support"]["evidence"]["text"]: c["support"] for c in data["claims"] if c["support"]}
+    assert supports[gunmen.evidence.of(doc.text)]["label"] == "not_supported"
+    got = supports[floods.evidence.of(doc.text)]
+    assert got["label"] == "supported" and got["source"]["document"] == floods.source.document
+    assert got["source"]["text"] == floods.source.text and set(got["missing"]) == {"names", "numbers", "words"}
+    (finding,) = [f for f in doc.findings if f.code.startswith("citation.") and f.source is not None]
+    assert "claim by claim" in finding.message
+    assert "\u201cRescue teams said the floods had killed 46 people\u201d supported" in finding.message
+    assert "\u201cgunmen abducted 12 aid workers near the border\u201d not supported" in finding.message
+
+
+def test_without_sources_no_claim_is_judged(pipeline) -> None:
+    doc = pipeline.process(str(ARTICLE))
+    assert doc.claims and doc.claim_support == []
+    assert all(c["support"] is None for c in document_json(doc)["claims"])

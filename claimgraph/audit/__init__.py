@@ -31,6 +31,7 @@ def audit(doc: Document, nlp, sources=None) -> None:
     sources: a `claimgraph.sources.get.SourceLibrary`; when given, the cited documents are read and the
     citations checked against them (audit/support.py), and the fits of references use their text."""
     ctx = AuditContext(doc, nlp, sources)
+    doc.claim_support = support.claim_support(ctx)  # before the checks: the support findings name them
     found = [f for check in CHECKS for f in check(ctx)]
     bounds, dated = dating.date_inferred(ctx)
     found.extend(dated)

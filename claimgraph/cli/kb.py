@@ -122,6 +122,18 @@ def _print_rows(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]
                 console.print(line, highlight=False, overflow="fold", soft_wrap=False)
 
 
+def _source_options(folder: Path | None, fetch: bool):
+    """Ingest's --sources/--fetch-sources, checked here (a folder that is not one is a usage error)."""
+    from claimgraph.errors import SourceNotFound
+    from claimgraph.store.ingest import SourceOptions
+
+    if folder is None and not fetch:
+        return None
+    if folder is not None and not folder.is_dir():
+        raise fail(SourceNotFound("--sources must name a folder of saved source documents", str(folder)))
+    return SourceOptions(str(folder) if folder is not None else None, fetch)
+
+
 # -- commands ----------------------------------------------------------------------------------------------------
 
 
@@ -141,6 +153,13 @@ def ingest(
         "--dask", metavar="ADDRESS|local:N", help="Extract on a Dask cluster (a scheduler address, or local:N "
                                                   "to start N local worker processes); this process writes.")]
     = None,
+    sources_dir: Annotated[Path | None, typer.Option(
+        "--sources", help="Check each citation against the cited document: a folder of saved copies (matched "
+                          "by URL: manifest.json or canonical URL). The documents read are kept in the "
+                          "knowledge base.")] = None,
+    fetch_sources: Annotated[bool, typer.Option(
+        "--fetch-sources", help="Check each citation against the cited document, fetched when the knowledge "
+                                "base and --sources lack it (the fetcher's guards).")] = False,
 ) -> None:
     """Extract documents into the knowledge base (one transaction per document; reruns skip stored ones)."""
     from claimgraph.read import ReadOptions
@@ -171,7 +190,7 @@ def ingest(
 
             result = run_ingest(sources, store, workers=workers, read_options=ReadOptions(allow_private=allow_private),
                                 on_start=on_start, on_document=on_document, budget=budget or None,
-                                dask=dask)
+                                dask=dask, cited=_source_options(sources_dir, fetch_sources))
     except ClaimgraphError as exc:
         raise fail(exc, json_out) from None
     finally:

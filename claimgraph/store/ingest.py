@@ -59,6 +59,15 @@ class IngestResult:
                 "seconds": round(self.seconds, 3)}
 
 
+@dataclass(frozen=True)
+class SourceOptions:
+    """Ingest's `--sources DIR` / `--fetch-sources`: where the cited documents come from (picklable, so it
+    travels to worker processes; each builds its own `sources.get.SourceLibrary`)."""
+
+    folder: str | None = None
+    fetch: bool = False
+
+
 #: Called with (source, status) after each document; status is ADDED, VERSION, UNCHANGED or FAILED.
 OnDocument = Callable[[str, str], None]
 
@@ -70,16 +79,25 @@ class RowsJob(Job):
     before the expensive stages), else the document's rows. Results: ('rows', DocumentRows) or
     ('unchanged', document id)."""
 
-    def __init__(self, url: str, engine: sa.Engine | None = None) -> None:
+    def __init__(self, url: str, engine: sa.Engine | None = None, sources: SourceOptions | None = None) -> None:
         self.url = url
         self._engine = engine
+        self.sources = sources
 
     def __getstate__(self) -> dict[str, Any]:  # the engine stays in the process that made it
-        return {"url": self.url, "_engine": None}
+        return {"url": self.url, "_engine": None, "sources": self.sources}
 
     def start(self, pipeline: Any) -> None:
         if self._engine is None:
             self._engine = make_engine(self.url)
+        if self.sources is not None:
+            # The cited documents are read (from the knowledge base first, then the folder, then the web when
+            # asked) and each one read is kept in this knowledge base by content hash, so that the web view
+            # can quote the passages the findings point at and a second check is offline.
+            from claimgraph.sources.get import SourceLibrary
+
+            pipeline.sources = SourceLibrary(self.sources.folder, self.sources.fetch, Store(engine=self._engine),
+                                             pipeline.read_options)
 
     def skip(self, reading: Reading) -> Any | None:
         doc_id = content_id(reading.text)
@@ -134,6 +152,7 @@ def ingest(
     on_document: OnDocument | None = None,
     budget: float | None = DEFAULT_BUDGET,
     dask: str | None = None,
+    cited: SourceOptions | None = None,
 ) -> IngestResult:
     """Extract `sources` and store each document; regroup events and measures at the end.
 
@@ -142,6 +161,8 @@ def ingest(
     budget: seconds allowed per document (see `claimgraph.runner`).
     dask: a Dask scheduler address, or 'local:N' for a local cluster of N processes (`claimgraph.cluster`);
         extraction then runs there, and this process still writes every document.
+    cited: check each citation against the cited document (`SourceOptions`); the documents read are kept
+        in this knowledge base by content hash.
     Raises WorkersUnavailable when the worker processes cannot start.
     """
     started = time.perf_counter()
@@ -154,13 +175,18 @@ def ingest(
     if dask:
         from claimgraph.cluster import run_dask
 
-        batch = run_dask(tasks, RowsJob(url), dask, budget=budget, read_options=read_options)
+        batch = run_dask(tasks, RowsJob(url, sources=cited), dask, budget=budget, read_options=read_options)
     else:
-        batch = run_batch(tasks, RowsJob(url, engine=store.engine if workers <= 1 else None), workers=workers,
-                          budget=budget, read_options=read_options, pipeline=pipeline)
+        batch = run_batch(tasks, RowsJob(url, engine=store.engine if workers <= 1 else None, sources=cited),
+                          workers=workers, budget=budget, read_options=read_options, pipeline=pipeline)
     loader = Loader(store)
-    for task, outcome in batch:
-        _handle(loader, result, task.source, outcome, on_document)
+    kept = pipeline.sources if pipeline is not None else None
+    try:
+        for task, outcome in batch:
+            _handle(loader, result, task.source, outcome, on_document)
+    finally:
+        if pipeline is not None:
+            pipeline.sources = kept  # a pipeline lent by the caller is given back as it came
     done, result.grouping = loader.finish()  # the last batch, then events and measures (incrementally)
     _count(result, done, on_document)
     result.seconds = time.perf_counter() - started

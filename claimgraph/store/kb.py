@@ -639,7 +639,12 @@ class KnowledgeBase:
                 "start": x.char_start, "end": x.char_end, "cited_at": cited.get(x.id, [])}
                 for x in conn.execute(sa.select(r).where(r.c.document_id == doc_id).order_by(r.c.idx))]
             findings = []
-            for x in conn.execute(sa.select(f).where(f.c.document_id == doc_id).order_by(f.c.idx)):
+            sd = t.source_documents
+            passage = sa.func.substr(sd.c.text, f.c.source_start + 1, f.c.source_end - f.c.source_start)
+            query = (sa.select(f, passage.label("source_text"))
+                     .outerjoin(sd, sd.c.id == f.c.source_document_id)
+                     .where(f.c.document_id == doc_id).order_by(f.c.idx))
+            for x in conn.execute(query):
                 suggestion = None
                 if x.suggestion_message is not None:
                     suggestion = {"message": x.suggestion_message, "references": list(x.suggestion_references or [])}
@@ -649,7 +654,11 @@ class KnowledgeBase:
                 findings.append({"code": x.code, "severity": x.severity, "message": x.message,
                                  "evidence": {"start": x.evidence_start, "end": x.evidence_end,
                                               "text": x.evidence_text},
-                                 "references": list(x.reference_labels or []), "suggestion": suggestion})
+                                 "references": list(x.reference_labels or []), "suggestion": suggestion,
+                                 **({"source": {"reference": x.source_reference, "url": x.source_url,
+                                                "document": x.source_document_id, "start": x.source_start,
+                                                "end": x.source_end, "text": x.source_text}}
+                                    if x.source_document_id is not None else {})})
         inferred = None
         if doc.published_not_before or doc.published_not_after or doc.published_why:
             inferred = {"not_before": doc.published_not_before, "not_after": doc.published_not_after,
@@ -671,7 +680,7 @@ class KnowledgeBase:
                 "place": [x["id"] for x in cl["place"]], "quantities": cl["quantities"],
                 "citations": cl["citations"], "evidence": cl["evidence"], "rule": cl["rule"],
                 "rules_version": cl["rules_version"], "sentence": row.sentence_id and _sentence_idx(
-                    sentences, cl["evidence"]["start"]), "event": cl["event"]}
+                    sentences, cl["evidence"]["start"]), "event": cl["event"], "support": row.support}
                 for cl, row in zip(claim_dicts, claim_rows, strict=True)],
             "references": references,
             "citations": markers,

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from claimgraph import __version__
-from claimgraph.contract import dispatches_json
+from claimgraph.contract import claim_support_json, dispatches_json
 from claimgraph.document import Document
 from claimgraph.entities import gazetteer
 from claimgraph.entities.linker import DESCRIPTION_PREFIX, slug
@@ -214,10 +214,13 @@ def document_rows(doc: Document) -> DocumentRows:
          "marker_start": c.marker.start, "marker_end": c.marker.end, "marker_text": c.marker.of(text)}
         for c in doc.citations
     ]
+    supports = {cs.claim: cs for cs in getattr(doc, "claim_support", [])}
     for claim in doc.claims:
         if not isinstance(claim, Claim):
             raise TypeError(f"doc.claims holds a {type(claim).__name__}, expected claimgraph.records.Claim")
-        rows.claims.append(_claim_row(doc, claim, entity_ref, ref_index, at, version))
+        row = _claim_row(doc, claim, entity_ref, ref_index, at, version)
+        row["support"] = claim_support_json(doc, supports.get(claim.id))
+        rows.claims.append(row)
     for i, f in enumerate(doc.findings):
         s = f.suggestion
         rows.findings.append({
@@ -229,6 +232,11 @@ def document_rows(doc: Document) -> DocumentRows:
             "suggestion_start": s.span.start if s and s.span else None,
             "suggestion_end": s.span.end if s and s.span else None,
             "rules_version": version,
+            "source_reference": f.source.reference if f.source else None,
+            "source_url": f.source.url if f.source else None,
+            "source_document_id": f.source.document if f.source else None,
+            "source_start": f.source.span.start if f.source else None,
+            "source_end": f.source.span.end if f.source else None,
         })
     rows.entities = sorted(merged.values(), key=lambda r: r["entity_id"])
     rows.aliases = [{"entity_id": eid, "alias": alias, "mention_count": n}

@@ -185,6 +185,8 @@ claims = sa.Table(
     sa.Column("last_day", sa.Date, comment="the claim's time, else its document's date: last day"),
     sa.Column("undated", sa.Boolean, nullable=False, server_default=sa.false(),
               comment="neither the claim nor its document has a date"),
+    # 0008: how well the cited document supports the claim (the JSON contract's claims[].support), or NULL
+    sa.Column("support", sa.JSON, comment="the cited document's support of the claim (audit with sources)"),
     sa.Index("ix_claims_order", "undated", "first_day", "document_id",
              "evidence_start", "key", "last_day"),
     sa.Index("ix_claims_predicate_order", "predicate", "undated",
@@ -252,6 +254,13 @@ findings = sa.Table(
     sa.Column("suggestion_start", sa.Integer),
     sa.Column("suggestion_end", sa.Integer),
     sa.Column("rules_version", sa.Text, nullable=False),
+    # 0008: the passage of the cited document a source-support finding quotes (its text is in
+    # source_documents; no foreign key: a document checked without a knowledge base has none stored)
+    sa.Column("source_reference", sa.Text),
+    sa.Column("source_url", sa.Text),
+    sa.Column("source_document_id", sa.String(32)),
+    sa.Column("source_start", sa.Integer),
+    sa.Column("source_end", sa.Integer),
 )
 
 # --- derived: rebuilt from claims by claimgraph.store.grouping.regroup() ------------------------------------
