@@ -1,18 +1,23 @@
 """The speed benchmark: our whole pipeline beside bare spaCy `nlp.pipe` on the same documents, in the same run.
 
-    python -m claimgraph.bench [--shared ../shared] [--words 300000] [--procs 1,2,4] [--no-end-to-end] [--json OUT]
+    python -m claimgraph.bench [--shared ../shared] [--words 300000] [--procs 1,2,4] [--no-end-to-end]
+                               [--end-to-end-procs 4] [--json OUT]
 
 The documents are the shared gold texts (ISAF, PLOVER, re3d, the seed), repeated until the corpus reaches
-`--words`. For each process count, the documents are dealt round-robin to fresh worker processes; each
-worker loads its side (timed apart: start-up), processes its first document alone (timed apart: first-document
-latency), then the rest: bare spaCy through `nlp.pipe`, ours through the batch runner's `process_chunk`
-(batched parsing, as `extract` and `ingest` run). Reported: documents/s and words/s (total work over the
-slowest worker's time, first document included, start-up excluded), the ratio ours/bare, parallel efficiency
-(docs/s with N processes over N times docs/s with 1), seconds per stage, and each worker's peak resident memory.
+`--words`. For each process count, fresh worker processes share one queue of 8-document chunks, largest first
+(`chunks`); each worker loads its side (timed apart: start-up), waits for the others to load, processes its
+first document alone (timed apart: first-document latency), then takes chunks until none is left: bare spaCy
+through `nlp.pipe`, ours through the batch runner's `process_chunk` (batched parsing, as `extract` and `ingest`
+run). Both sides run with one BLAS/OpenMP thread per process. Reported: documents/s and words/s (total work
+over the time from every worker loaded to the last one done, first document included, start-up excluded), the
+ratio ours/bare, parallel efficiency (docs/s with N processes over N times docs/s with 1), the workers' CPU
+seconds (and the same ratios in CPU seconds, which other jobs on the machine disturb less), balance, seconds
+per stage (wall clock and CPU), and each worker's peak resident memory.
 
-End to end (unless --no-end-to-end): the same documents as files, through `extract` (the batch runner writing
-JSON Lines) and `ingest` (into a new SQLite knowledge base) with N worker processes, wall-clock from the call to
-the last document stored (start-up included, on both): ingest's documents/s beside extract's.
+End to end (unless --no-end-to-end; only at the counts of --end-to-end-procs if given): the same documents as
+files, through `extract` (the batch runner writing JSON Lines), `ingest` (into a new SQLite knowledge base) with
+N worker processes and, for N > 1, `ingest --dask local:N`, wall-clock from the call to the last document stored
+(start-up included): ingest's documents/s beside extract's, and Dask's beside the worker processes'.
 """
 
 from __future__ import annotations
@@ -242,7 +247,9 @@ def end_to_end(texts: list[str], procs: int, folder: Path) -> list[dict]:
     return list(rows.values())
 
 
-def run(shared: Path, words: int, procs: list[int], end_to_end_too: bool = True) -> dict:
+def run(shared: Path, words: int, procs: list[int], end_to_end_procs: list[int] | None = None) -> dict:
+    """Both sides at every count of `procs`, and the end-to-end commands at every count of `end_to_end_procs`
+    (None: the same counts; []: none)."""
     import tempfile
 
     texts, origin = corpus(shared, words)
@@ -255,7 +262,7 @@ def run(shared: Path, words: int, procs: list[int], end_to_end_too: bool = True)
             ours["ratio_to_bare"] = round(ours["seconds"] / bare["seconds"], 2)
             ours["cpu_ratio_to_bare"] = round(ours["cpu_s"] / bare["cpu_s"], 2)
             rows += [bare, ours]
-            if end_to_end_too:
+            if n in (procs if end_to_end_procs is None else end_to_end_procs):
                 e2e += end_to_end(texts, n, Path(tmp))
     for side in ("bare", "ours", "extract", "ingest"):  # efficiency against the same side's 1-process run
         runs = [r for r in rows + e2e if r["side"] == side]
@@ -347,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--procs", default="1,2", help="process counts to run, comma-separated, e.g. 1,2,4,8,16 "
                                                    "(default 1,2)")
     ap.add_argument("--no-end-to-end", action="store_true", help="skip the extract and ingest runs")
+    ap.add_argument("--end-to-end-procs", help="run extract and ingest only at these process counts, e.g. 16 "
+                                               "(default: every count of --procs)")
     ap.add_argument("--json", type=Path, help="also write the result as JSON to this file")
     a = ap.parse_args(argv)
     try:
@@ -355,7 +364,11 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"--procs takes process counts separated by commas, e.g. 1,2,4 (not {a.procs!r})")
     if any(p < 1 for p in procs):
         ap.error("--procs: every process count must be at least 1")
-    result = run(a.shared, a.words, procs, not a.no_end_to_end)
+    try:
+        e2e_procs = procs if a.end_to_end_procs is None else [int(p) for p in a.end_to_end_procs.split(",")]
+    except ValueError:
+        ap.error(f"--end-to-end-procs takes process counts separated by commas (not {a.end_to_end_procs!r})")
+    result = run(a.shared, a.words, procs, [] if a.no_end_to_end else e2e_procs)
     render(result)
     if a.json:
         a.json.parent.mkdir(parents=True, exist_ok=True)
