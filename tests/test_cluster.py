@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from claimgraph.cluster import partitions
+from claimgraph.cluster import PARTITIONS_PER_WORKER, partitions
 from claimgraph.runner import Task
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,6 +27,8 @@ def test_partitions_are_consecutive_bounded_and_several_per_worker(tmp_path):
     assert len(small) >= 2
     missing = partitions([Task(str(tmp_path / "gone.md"))], workers=1)
     assert missing == [[0]]
+    even = partitions([Task(f"e{i}", b"x" * 100) for i in range(64)], workers=2)  # a small corpus: cut finer
+    assert len(even) == 2 * PARTITIONS_PER_WORKER and {len(g) for g in even} == {2}
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
