@@ -97,8 +97,8 @@ def _size(task: Task) -> int:
 #: Partitions per worker at least (when the corpus is too small for PARTITION_BYTES to cut it): small enough
 #: that rows reach the writer while the workers go on (it writes as they come, not all at the end) and that the
 #: last partitions leave no worker waiting long for another; a partition is still dozens of documents, so the
-#: scheduler's few milliseconds per task stay small beside it. Measured on the 2-core machine, 425 gold texts:
-#: 4 per worker left the writer idle until the first eighth of the corpus was done.
+#: scheduler's few milliseconds per task stay small beside it. Seen on the 2-core machine, 425 gold texts, 2
+#: workers: with 4 per worker the first rows reached the writer only after an eighth of the corpus was done.
 PARTITIONS_PER_WORKER = 16
 
 
