@@ -224,11 +224,11 @@ def end_to_end(texts: list[str], procs: int, folder: Path) -> list[dict]:
     commands = {
         "extract": ["claimgraph.cli", "extract", str(docs), "--out", str(folder / "out.jsonl"), "--workers",
                     str(procs)],
-        "ingest": ["claimgraph.cli_kb", "ingest", str(docs), "--db", str(folder / f"ingest-{procs}.db"), "--json",
+        "ingest": ["claimgraph.cli", "ingest", str(docs), "--db", str(folder / f"ingest-{procs}.db"), "--json",
                    "--workers", str(procs)],
     }
     if procs > 1:
-        commands["ingest --dask"] = ["claimgraph.cli_kb", "ingest", str(docs), "--db",
+        commands["ingest --dask"] = ["claimgraph.cli", "ingest", str(docs), "--db",
                                      str(folder / f"dask-{procs}.db"), "--json", "--dask", f"local:{procs}"]
     rows: dict[str, dict] = {}
     for side, args in commands.items():

@@ -38,8 +38,8 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 
 def _kb(db: Path) -> dict:
     """Everything the knowledge base holds, as comparable data (the export tables plus row counts)."""
-    from claimgraph.exporters import tables
     from claimgraph.store import Store
+    from claimgraph.store.exporters import tables
 
     with Store(str(db)) as store:
         out = {name: sorted(json.dumps(row, sort_keys=True, default=str) for row in rows)
@@ -94,7 +94,7 @@ def test_killing_an_ingest_on_a_local_cluster_leaves_no_worker_behind(tmp_path):
     from test_runner import _alive, _children
 
     write_isaf(tmp_path / "docs", 60)
-    proc = subprocess.Popen([sys.executable, "-m", "claimgraph.cli_kb", "ingest", str(tmp_path / "docs"),
+    proc = subprocess.Popen([sys.executable, "-m", "claimgraph.cli", "ingest", str(tmp_path / "docs"),
                              "--db", str(tmp_path / "kb.db"), "--dask", "local:2"], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
