@@ -33,8 +33,9 @@ class Pipeline:
     loaded when the pipeline is built (`warm`), never inside the first document: a worker's first document
     costs what any other does, and a batch's time budget per document never pays for loading.
 
-    `timings` accumulates the seconds spent in each stage (read included) over the pipeline's life; the
-    benchmark reads it. `stage` names the stage running now (or the last one run): the batch runner names it
+    `timings` accumulates the seconds spent in each stage (read included) over the pipeline's life, and
+    `cpu_timings` this process's CPU seconds in each (what the stage cost, whatever else the machine ran); the
+    benchmark reads both. `stage` names the stage running now (or the last one run): the batch runner names it
     when a document fails.
     """
 
@@ -45,6 +46,7 @@ class Pipeline:
         #: a claimgraph.sources.get.SourceLibrary: when set, the audit reads the cited documents
         self.sources = sources
         self.timings: Counter[str] = Counter()
+        self.cpu_timings: Counter[str] = Counter()
         self.stage = "start"
         self.stages: list[tuple[str, Callable[[Document], None]]] = [
             ("structure", structure),
@@ -56,13 +58,15 @@ class Pipeline:
         start = time.perf_counter()
         warm(self)
         self.timings.clear()  # the stages' seconds count real documents only
+        self.cpu_timings.clear()
         self.timings["warm"] = time.perf_counter() - start
 
     def _run(self, name: str, stage: Callable[[Document], None], doc: Document) -> None:
         self.stage = name
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         stage(doc)
         self.timings[name] += time.perf_counter() - start
+        self.cpu_timings[name] += time.process_time() - cpu
 
     def process_reading(self, reading: Reading) -> Document:
         doc = Document(reading)
@@ -82,9 +86,10 @@ class Pipeline:
     def parse_batch(self, docs: list[Document]) -> None:
         """The nlp stage over several documents in one `nlp.pipe` stream (each as `parse` would have it)."""
         self.stage = "nlp"
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         nlp_stage.parse_batch(docs, self.nlp)
         self.timings["nlp"] += time.perf_counter() - start
+        self.cpu_timings["nlp"] += time.process_time() - cpu
 
     def end(self, doc: Document) -> Document:
         """A parsed Document through the stages after the nlp stage."""
@@ -97,11 +102,12 @@ class Pipeline:
 
     def read(self, source: str, stdin: BinaryIO | None = None) -> Reading:
         self.stage = "read"
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         try:
             return read(source, self.read_options, stdin=stdin)
         finally:
             self.timings["read"] += time.perf_counter() - start
+            self.cpu_timings["read"] += time.process_time() - cpu
 
     def read_text(self, text: str, source: str, fmt: str | None = "text") -> Reading:
         """A Reading of text already in memory (gold sets, benchmarks), timed like any read."""
@@ -112,11 +118,12 @@ class Pipeline:
         if task.data is None:
             return self.read(task.source)
         self.stage = "read"
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         try:
             return read_bytes(task.data, task.source, task.fmt)
         finally:
             self.timings["read"] += time.perf_counter() - start
+            self.cpu_timings["read"] += time.process_time() - cpu
 
     def process(self, source: str, stdin: BinaryIO | None = None) -> Document:
         """Read and process one source (path, URL or '-'); raises InputError for bad input."""

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from claimgraph.cluster import partitions
+from claimgraph.cluster import PARTITIONS_PER_WORKER, partitions
 from claimgraph.runner import Task
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,6 +27,8 @@ def test_partitions_are_consecutive_bounded_and_several_per_worker(tmp_path):
     assert len(small) >= 2
     missing = partitions([Task(str(tmp_path / "gone.md"))], workers=1)
     assert missing == [[0]]
+    even = partitions([Task(f"e{i}", b"x" * 100) for i in range(64)], workers=2)  # a small corpus: cut finer
+    assert len(even) == 2 * PARTITIONS_PER_WORKER and {len(g) for g in even} == {2}
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
@@ -77,3 +79,39 @@ def test_dask_workers_whose_model_does_not_load_stop_the_batch_with_one_clear_li
     assert done.returncode == 2 and done.stdout == ""
     assert "Dask workers could not start" in done.stderr and "no_such_model" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.model
+@pytest.mark.dask
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_killing_an_ingest_on_a_local_cluster_leaves_no_worker_behind(tmp_path):
+    """The LocalCluster's worker processes die with the ingest that started them (distributed's nanny holds a
+    pipe to each: when the parent goes, the pipe closes and the worker exits), as process-pool workers do."""
+    import signal
+    import time
+
+    from kb_support import write_isaf
+    from test_runner import _alive, _children
+
+    write_isaf(tmp_path / "docs", 60)
+    proc = subprocess.Popen([sys.executable, "-m", "claimgraph.cli", "ingest", str(tmp_path / "docs"),
+                             "--db", str(tmp_path / "kb.db"), "--dask", "local:2"], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 240  # a guard against a hang, not a speed claim
+        children: set[int] = set()
+        while len(children) < 3:  # two workers and multiprocessing's resource tracker
+            assert proc.poll() is None, "ingest ended before it could be killed"
+            assert time.monotonic() < deadline, f"no workers started: {children}"
+            time.sleep(0.1)
+            children = _children(proc.pid)
+    finally:
+        proc.kill()
+        proc.wait()
+    deadline = time.monotonic() + 60
+    while _alive(children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = _alive(children)
+    for pid in left:  # clean up before failing
+        os.kill(pid, signal.SIGKILL)
+    assert not left, f"processes left running after their parent was killed: {left}"

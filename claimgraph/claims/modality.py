@@ -222,19 +222,21 @@ def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, tuple[tupl
     return {w: tuple(sorted(ps, key=len, reverse=True)) for w, ps in index.items()}
 
 
-def _find_phrases(tokens, phrases, skip: set[int]) -> list[tuple[int, int, tuple[str, ...]]]:
-    """Phrases found in `tokens` (each word matching a token as written or its lemma), left to right."""
+def _find_phrases(words: list[tuple[str, str]], skipped: list[bool],
+                  phrases) -> list[tuple[int, int, tuple[str, ...]]]:
+    """Phrases found in a sentence, left to right: `words` holds each token's (lowercase form, lowercase lemma),
+    a phrase word matching either; `skipped[i]`: token i may not be part of a phrase (quoted, a quote mark).
+    The sentence's words are built once by the caller and shared by every phrase list it looks for."""
     index = _by_first_word(phrases)
-    words = [(t.lower_, t.lemma_.lower()) for t in tokens]
     out = []
     for i, (low, lemma) in enumerate(words):
-        if tokens[i].i in skip:
+        if skipped[i]:
             continue
         candidates = index.get(low, ()) + (index.get(lemma, ()) if lemma != low else ())
         for p in sorted(candidates, key=len, reverse=True):
             n = len(p)
             if i + n <= len(words) and all(p[k] in words[i + k] for k in range(n)) and not any(
-                tokens[i + k].i in skip for k in range(n)
+                skipped[i + k] for k in range(n)
             ):
                 out.append((i, i + n - 1, p))
                 break
@@ -319,6 +321,8 @@ def _analyse_uncached(sent) -> _Cues:
     marks = {t.i for t in sent if t.is_quote or t.text in "“”«»„‘’\""}
     tokens = [t for t in sent]
     skip = cues.inside | marks
+    words = [(t.lower_, t.lemma_.lower()) for t in tokens]  # once: six phrase lists are looked up in them
+    skipped = [t.i in skip for t in tokens]
 
     # reporting verbs, "according to", reporting phrases
     for t in tokens:
@@ -347,14 +351,14 @@ def _analyse_uncached(sent) -> _Cues:
             continue
         subj = _document_maker(subj, lex)
         cues.reporting.append((t, t, _noun_phrase(subj, sent.start, sent.end)))
-    for i, j, _ in _find_phrases(tokens, lex.according, skip):
+    for i, j, _ in _find_phrases(words, skipped, lex.according):
         k = next((n for n in tokens[j + 1 :] if n.pos_ in ("NOUN", "PROPN", "PRON")), None)
         if k is None:
             continue
         while k.dep_ in ("compound", "amod", "nmod", "det", "poss") and k.head.i > k.i:
             k = k.head
         cues.reporting.append((tokens[i], tokens[j], _noun_phrase(k, tokens[j].i + 1, sent.end)))
-    for i, j, _ in _find_phrases(tokens, lex.reporting_phrases, skip):
+    for i, j, _ in _find_phrases(words, skipped, lex.reporting_phrases):
         verb = tokens[i] if tokens[i].pos_ in ("VERB", "AUX") else tokens[i].head
         subj = _subject(verb)
         if subj is not None and subj.lower_ not in lex.author_pronouns:
@@ -362,7 +366,7 @@ def _analyse_uncached(sent) -> _Cues:
 
     # motives, and the purpose clauses whose modals they own
     purpose_tokens: set[int] = set()
-    for i, j, p in _find_phrases(tokens, lex.motive_phrases, skip):
+    for i, j, p in _find_phrases(words, skipped, lex.motive_phrases):
         cues.motives.append((tokens[i], tokens[j]))
         if p in lex.purpose:
             verb = next((t for t in tokens[j + 1 :] if t.pos_ == "VERB"), None)
@@ -384,13 +388,13 @@ def _analyse_uncached(sent) -> _Cues:
             cues.hedges.append((t, nxt))  # "must have known": epistemic
         elif _is_hedge(t, lex):
             cues.hedges.append((t, t))
-    for i, j, _ in _find_phrases(tokens, lex.hedge_phrases, skip):
+    for i, j, _ in _find_phrases(words, skipped, lex.hedge_phrases):
         cues.hedges.append((tokens[i], tokens[j]))
 
     # opinion
-    for i, j, _ in _find_phrases(tokens, lex.stance, skip):
+    for i, j, _ in _find_phrases(words, skipped, lex.stance):
         cues.stance.append((tokens[i], tokens[j]))
-    for i, j, _ in _find_phrases(tokens, lex.opinion_phrases, skip):
+    for i, j, _ in _find_phrases(words, skipped, lex.opinion_phrases):
         cues.opinions.append((tokens[i], tokens[j]))
     for t in tokens:
         if t.i not in skip and _is_opinion(t, lex):
