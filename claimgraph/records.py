@@ -381,7 +381,7 @@ class Mention:
     entity: id of the entity it refers to.
     how: how it was linked: 'gazetteer', 'demonym', 'metonym', 'ner', 'coreference', 'generic', 'rule', 'url',
         'common' (a common-noun phrase: "the militants"), 'pronoun' ("we", "they").
-    facet: for a state, the organ acting in this mention ('government', 'military', 'population'), or None.
+    facet: for a state, the organ acting in this mention ('government', 'police', 'military', 'population'), or None.
     """
 
     span: Span
@@ -403,7 +403,7 @@ class Entity:
     mentions: every mention in the document, in text order.
     sector: the sector a person acts for when a title in their noun phrase says so ('government' for a
         head of state or government or a minister, 'military' for an officer), else None. A state's organ
-        (government, military, population) is its mention's `facet`, not a sector of the whole entity.
+        (government, police, military, population) is its mention's `facet`, not a sector of the whole entity.
     """
 
     id: str

@@ -84,7 +84,7 @@ VERBAL = frozenset({"VERB", "AUX"})
 #: no claim without a subject.
 SUBJECTLESS_COUNTS = True
 #: Dependencies `_nested_object` walks down from a trigger looking for a target inside its object's phrases.
-NESTED_DEPS = frozenset({"dobj", "prep", "pobj", "dative", "acl", "ccomp", "xcomp", "oprd", "attr"})
+NESTED_DEPS = frozenset({"dobj", "nsubjpass", "prep", "pobj", "dative", "acl", "ccomp", "xcomp", "oprd", "attr"})
 #: How many dependencies deep it looks: "agreed to [lift] [restrictions] [on] [exports] [to] [X]" is six from
 #: the verb. Set by hand on sentences written for tests/test_actors.py, not tuned on a dev set.
 NESTED_DEPTH = 6
@@ -245,6 +245,10 @@ class _Sentence:
             filled = self._noun_actor(m.token)
         if not filled.found and m.kind in ("verb", "light_verb"):
             filled = self._event_subject(m.token)
+        if not filled.found and m.kind in ("verb", "light_verb"):
+            filled = self._purpose_subject(m.token)
+        if not filled.found and m.kind in ("verb", "light_verb"):
+            filled = self._passive_forces(m)
         subject = [r for r in filled.found if types.get(r.entity) not in _words("place_types")]
         if not subject and filled.found:
             # a place does not act: "In Balkh district, Balkh province, a combined Afghan and coalition force
@@ -363,6 +367,38 @@ class _Sentence:
                 if found.found:
                     found.own = True
                     return found
+        return out
+
+    def _purpose_subject(self, verb) -> _Fill:
+        """The actor of a purpose infinitive that the parser attached as an object-controlled complement: "used
+        tear gas to disperse the crowd", "sent aid to rebuild the town". When the object before the
+        infinitive names no actor, the infinitive is the purpose of the clause, and its subject acts."""
+        out = _Fill()
+        head = verb.head
+        if verb.dep_ != "xcomp" or head.i == verb.i or head.pos_ not in VERBAL:
+            return out
+        controller = [c for c in head.children if c.dep_ == "dobj" and c.i < verb.i]
+        if not controller or self.resolve(controller):
+            return out  # "urged Togo to withdraw": Togo is to act
+        tokens = subject_of(head)
+        out.found, out.tokens, out.own = self.resolve(tokens), tokens, True
+        return out
+
+    def _passive_forces(self, m: Match) -> _Fill:
+        """A passive move of forces with no agent is the move of the forces' own side: "Kenyan troops were
+        withdrawn from Somalia", "the police were deployed in the capital" (`passive_actor_predicates` in
+        events.yaml; the passive subject must name forces: a military or police head noun of entities.yaml,
+        or an entity of a military or armed type)."""
+        out = _Fill()
+        verb = m.token
+        if m.pattern.predicate not in rules.words("events", "passive_actor_predicates") \
+                or not any(c.dep_ == "auxpass" for c in verb.children) or any(c.dep_ == "agent" for c in verb.children):
+            return out
+        forces = rules.words("entities", "military_heads") | rules.words("entities", "police_heads")
+        tokens = [t for t in _children_of(verb, "nsubjpass")
+                  if t.lemma_.lower() in forces or t.lower_ in forces
+                  or any(self.mentions.types.get(r.entity) in ("military", "armed_group") for r in self.resolve([t]))]
+        out.found, out.tokens, out.own = self.resolve(tokens), tokens, True
         return out
 
     def _noun_actor(self, noun) -> _Fill:
@@ -710,7 +746,9 @@ def _own_subject(m: Match, tokens: list) -> bool:
             break
         t = t.head
         heads.add(t.i)
-    return any(tok.head.i in heads or tok.i == word.head.i for tok in tokens)
+    # the object of its own passive by-phrase is its own too ("was condemned by X")
+    return any(tok.head.i in heads or tok.i == word.head.i
+               or (tok.head.dep_ == "agent" and tok.head.head.i in heads) for tok in tokens)
 
 
 def _children_of(tok, *deps: str) -> list:
