@@ -380,6 +380,9 @@ class _Sentence:
         controller = [c for c in head.children if c.dep_ == "dobj" and c.i < verb.i]
         if not controller or self.resolve(controller):
             return out  # "urged Togo to withdraw": Togo is to act
+        obligation = next((r for r in patterns().retype if r.to == "DEMAND"), None)
+        if obligation is not None and _markers(head) & obligation.markers:
+            return out  # "must allocate resources to help ...": the purpose of an obligation has not happened
         tokens = subject_of(head)
         out.found, out.tokens, out.own = self.resolve(tokens), tokens, True
         return out

@@ -19,12 +19,10 @@ from typing import Any
 import yaml
 
 from claimgraph.errors import DataFileError
-from claimgraph.rules import SAFE_LOADER
+from claimgraph.rules import SAFE_LOADER, words
 
-ENTITY_TYPES = frozenset({
-    "state", "government", "military", "agency", "armed_group", "political_org", "organization", "person",
-    "population", "place", "border", "infrastructure", "other",
-})
+#: Every entity type: `actor_types` and `other_types` of data/entities.yaml.
+ENTITY_TYPES = words("entities", "actor_types") | words("entities", "other_types")
 #: Acronyms up to this length match case-sensitively.
 ACRONYM_MAX = 6
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015'\u2018\u2019`\u02bc.]+")

@@ -48,13 +48,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from claimgraph import rules
 from claimgraph.store import schema as t
 
 WINDOW_DAYS = 2
 APPROX_DAYS_BEFORE = 7
 GROUPING_VERSION = f"4/window={WINDOW_DAYS}d/approx={APPROX_DAYS_BEFORE}d"
-STANDING_RELATIONS = frozenset({"ALLIED_WITH", "HOSTILE_TO", "DISTRUSTS", "HARBORS", "BASED_IN", "OPERATES_IN",
-                                "MEMBER_OF", "LEADS", "INTERESTED_IN"})
+#: The standing relations (timeless: never split by date): `relation_predicates` in data/events.yaml.
+STANDING_RELATIONS = rules.words("events", "relation_predicates")
 _NEG, _POS = -(10**9), 10**9
 APPROXIMATE = {"around", "about", "approximately", "nearly", "almost", "some", "roughly", "an estimated",
                "estimated", "close to", "more or less", "circa", "approx."}
