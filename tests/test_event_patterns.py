@@ -497,10 +497,17 @@ def _claims_of(pipeline, body: str) -> list[tuple]:
      "Kenya", None),
     # an invasion's "of" phrase is its target
     ("Uganda's invasion of Kenya surprised the region.", "assault.occupation", "ASSAULT", "Uganda", "Kenya"),
+    # PROTEST: burning a state's flag; CONCEDE: admitting wrongdoing; RETREAT: quitting office
+    ("Protesters in Kenya burned Ugandan flags.", "protest.burn-flags", "PROTEST", None, "Uganda"),
+    ("Uganda admitted responsibility for the attack on Kenya.", "concede.admit-responsibility", "CONCEDE",
+     "Uganda", "Kenya"),
+    ("The Togolese prime minister quit.", "retreat.resign", "RETREAT", "Togo", None),
+    # AID: evacuating another state's citizens is humanitarian aid, not a withdrawal
+    ("Uganda evacuated Kenyan citizens from the war zone.", "aid.evacuate-wounded", "AID", "Uganda", "Kenya"),
 ])
 def test_category_patterns_end_to_end(pipeline, sentence, rule, predicate, subject, obj):
     found = _claims_of(pipeline, sentence)
-    assert any(r == rule and p == predicate and subject in s and (obj is None or obj in o)
+    assert any(r == rule and p == predicate and (subject is None or subject in s) and (obj is None or obj in o)
                for s, p, _m, o, r in found), found
 
 
@@ -541,3 +548,12 @@ def test_police_are_their_states_police_sector(pipeline):
         b"Field report\n\nKenyan police arrested two Ugandan traders.\n", "t", "text"))
     kenya = next(e for e in doc.entities if e.name == "Kenya")
     assert {m.facet for m in kenya.mentions} == {"police"}
+
+
+@pytest.mark.model
+def test_a_by_phrase_hung_on_a_passives_gerund_is_its_agent(pipeline):
+    found = _claims_of(pipeline, "Kenya was accused of supporting the rebels by Uganda.")
+    assert any(p == "DISAPPROVE" and s == ("Uganda",) and o == ("Kenya",) for s, p, _m, o, _r in found), found
+    # no by-phrase: no accuser is made up
+    found = _claims_of(pipeline, "Kenya was accused of hiding the rebels.")
+    assert not any(p == "DISAPPROVE" for _s, p, _m, _o, _r in found), found

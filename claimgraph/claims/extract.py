@@ -249,6 +249,8 @@ class _Sentence:
             filled = self._purpose_subject(m.token)
         if not filled.found and m.kind in ("verb", "light_verb"):
             filled = self._passive_forces(m)
+        if not filled.found and m.kind == "verb" and "agent" in p.subject:
+            filled = self._stray_agent(m.token)
         subject = [r for r in filled.found if types.get(r.entity) not in _words("place_types")]
         if not subject and filled.found:
             # a place does not act: "In Balkh district, Balkh province, a combined Afghan and coalition force
@@ -402,6 +404,25 @@ class _Sentence:
                   if t.lemma_.lower() in forces or t.lower_ in forces
                   or any(self.mentions.types.get(r.entity) in ("military", "armed_group") for r in self.resolve([t]))]
         out.found, out.tokens, out.own = self.resolve(tokens), tokens, True
+        return out
+
+    def _stray_agent(self, verb) -> _Fill:
+        """The by-phrase of a passive that the parser hung on the passive's gerund complement: "was accused of
+        misusing funds by government officials" (the officials accuse). Only when the passive has no agent of
+        its own and the gerund has no subject: then nothing else can be "by" whom."""
+        out = _Fill()
+        if not any(c.dep_ == "auxpass" for c in verb.children) or any(c.dep_ == "agent" for c in verb.children):
+            return out
+        for prep in (c for c in verb.children if c.dep_ == "prep"):
+            for ger in (g for g in prep.children if g.dep_ == "pcomp" and g.tag_ == "VBG"):
+                if any(c.dep_ in ("nsubj", "nsubjpass") for c in ger.children):
+                    continue
+                tokens = [g for c in ger.children if c.dep_ == "prep" and c.lower_ == "by"
+                          for g in c.children if g.dep_ == "pobj"]
+                found = self.resolve(tokens)
+                if found:
+                    out.found, out.tokens, out.own = found, tokens, True
+                    return out
         return out
 
     def _noun_actor(self, noun) -> _Fill:
