@@ -557,3 +557,40 @@ def test_a_by_phrase_hung_on_a_passives_gerund_is_its_agent(pipeline):
     # no by-phrase: no accuser is made up
     found = _claims_of(pipeline, "Kenya was accused of hiding the rebels.")
     assert not any(p == "DISAPPROVE" for _s, p, _m, _o, _r in found), found
+
+
+@pytest.mark.model
+def test_the_condition_of_a_threat_is_no_event_and_the_threat_is_one(pipeline):
+    found = _claims_of(pipeline, "Kenya is prepared to use force if Uganda does not withdraw its troops.")
+    assert any(p == "THREATEN" and s == ("Kenya",) for s, p, _m, _o, _r in found), found
+    assert not any(p == "RETREAT" for _s, p, _m, _o, _r in found), found  # the withdrawal has not happened
+
+
+@pytest.mark.model
+def test_readiness_for_a_hostile_act_is_a_threat_and_for_a_cooperative_one_an_agreement(pipeline):
+    found = _claims_of(pipeline, "Kenya said it was ready to attack the rebels.")
+    assert any(p == "THREATEN" and s == ("Kenya",) for s, p, _m, _o, _r in found), found
+    found = _claims_of(pipeline, "Kenya said it was ready to negotiate with Uganda.")
+    assert any(p == "AGREE" and s == ("Kenya",) for s, p, _m, _o, _r in found), found
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("sentence", [
+    "Togo said it would not cooperate with Ghana.",
+    "Uganda said it would never negotiate with Kenya.",
+])
+def test_a_refused_future_cooperation_is_a_rejection(pipeline, sentence):
+    found = _claims_of(pipeline, sentence)
+    assert any(p == "REJECT" for _s, p, _m, _o, _r in found), found
+    assert not any(p == "AGREE" for _s, p, _m, _o, _r in found), found
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("sentence", [
+    "Kenya stopped fighting the rebels.",
+    "The Ugandan army halted its attacks on Kenya.",
+])
+def test_a_stopped_attack_is_a_ceasefire(pipeline, sentence):
+    found = _claims_of(pipeline, sentence)
+    assert any(p == "RETREAT" and m == "ceasefire" for _s, p, m, _o, _r in found), found
+    assert not any(p == "ASSAULT" for _s, p, _m, _o, _r in found), found

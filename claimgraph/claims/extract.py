@@ -486,7 +486,7 @@ class _Sentence:
         demands = {m.token.i for m in found if m.pattern.predicate == "DEMAND"}
         unreal = {m.token.i for m in found if m.pattern.predicate in _words("unrealised_predicates")}
         cands = [c for c in cands if not _complement_of(c.match, heads) and not _demanded(c.match, demands)
-                 and not _unrealised(c.match, unreal) and not _requested(c.match)]
+                 and not _unrealised(c.match, unreal) and not _requested(c.match) and not _conditional(c.match)]
         cands += self._obligations({m.token.i for m in found})
         self.owned = [(c.match.token.i, self._own_span(c.match.token)) for c in cands if c.match.kind == "noun"]
         out: list[Claim] = []
@@ -529,8 +529,13 @@ class _Sentence:
                 inner for x in m.token.children if x.dep_ == "xcomp" for inner in self.by_token.get(x.i, ())]
             if vowed and vowed[0].pattern.predicate in _cooperative():
                 predicate, mode = "AGREE", None  # "vowed to cooperate with X": a promise, not a threat
+        if predicate == "AGREE" and c.xcomp is not None:
+            predicate, mode = self._readiness(m, c.xcomp, predicate, mode)
         if predicate == "THREATEN" and mode is None and c.xcomp is not None:
             mode = ps.threat_mode(c.xcomp.pattern.predicate, c.xcomp.pattern.mode)
+        if predicate in rules.words("events", "ceasable_predicates") and _ceased(m):
+            # "stopped fighting the rebels", "halted its attacks on X": PLOVER RETREAT/ceasefire
+            predicate, mode = "RETREAT", "ceasefire"
         subject, stated = c.subject, obj  # the participants as stated, before any retyping
         negated = p.negatable and _negated(m)
         if not p.relation:
@@ -583,6 +588,17 @@ class _Sentence:
                                object=(other.entity,), quantities=(), rule="allied-with.co-participants"))
         return out
 
+    @staticmethod
+    def _readiness(m: Match, act: Match, predicate: str, mode: str | None) -> tuple[str, str | None]:
+        """A readiness, plan or promise whose complement is a hostile act is a threat, as
+        `retype.future-conflict` codes the act itself ("said it was ready to attack the rebels", "promised
+        to strike back"): the trigger's word is one of that rule's markers, the act of one of its types."""
+        rule = next((r for r in patterns().retype if r.id == "retype.future-conflict"), None)
+        words = {m.token.lemma_.lower(), m.token.lower_}
+        if rule is None or not words & rule.markers or act.pattern.predicate not in rule.sources:
+            return predicate, mode
+        return "THREATEN", patterns().threat_mode(act.pattern.predicate, act.pattern.mode)
+
     def retype(self, m: Match, predicate: str, mode: str | None, subject: list[Resolved], obj: list[Resolved],
                negated: bool):
         """The PLOVER retyping rules (`retype` in events.yaml), first that applies: (predicate, mode,
@@ -610,6 +626,9 @@ class _Sentence:
             still = negated and not rule.negated
             if rule.to == "THREATEN":
                 return "THREATEN", ps.threat_mode(predicate, mode), subject, obj, still
+            if still and rule.to != predicate and any(r.negated and rule.to in r.sources for r in ps.retype):
+                # "would not cooperate with X", "will never negotiate": a cooperation refused is a refusal
+                return self.retype(m, rule.to, None, subject, obj, still)
             return rule.to, None, subject, obj, still
         return predicate, mode, subject, obj, negated
 
@@ -806,6 +825,32 @@ def _cooperative() -> frozenset[str]:
     """AGREE and the types `retype.future-cooperation` turns into AGREE: what a promise can promise."""
     rule = next((r for r in patterns().retype if r.id == "retype.future-cooperation"), None)
     return frozenset({"AGREE"} | (rule.sources if rule else frozenset()))
+
+
+def _conditional(m: Match) -> bool:
+    """Is the event only the condition of another ("... if Uganda does not withdraw", "unless it releases the
+    prisoners")? It has not happened. The subordinators are those of `retype.conditional-threat`."""
+    rule = next((r for r in patterns().retype if r.conditions), None)
+    if rule is None:
+        return False
+    tok = _clause_head(m.token) if m.kind == "noun" else m.token
+    for _ in range(3):
+        if tok.dep_ == "advcl" and tok.head.i != tok.i:
+            return any(c.dep_ == "mark" and c.lower_ in rule.conditions for c in tok.children)
+        if tok.dep_ not in ("conj", "xcomp", "ccomp") or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
+def _ceased(m: Match) -> bool:
+    """Is the act what a verb of stopping stops ("stopped fighting", "halted its attacks on X",
+    `cessation_verbs` in events.yaml)? Then it is a halt, not the act."""
+    tok = m.token
+    head = tok.head
+    if head.i == tok.i or head.lemma_.lower() not in rules.words("events", "cessation_verbs"):
+        return False
+    return tok.dep_ in ("xcomp", "dobj", "nsubjpass") or (tok.dep_ == "pcomp" and tok.tag_ == "VBG")
 
 
 def _requested(m: Match) -> bool:
