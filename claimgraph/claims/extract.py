@@ -73,7 +73,7 @@ def _place_head(verb) -> bool:
 def _words(key: str) -> frozenset[str]:
     """A word list of data/roles.yaml (place_types, locative_preps, counted_events, reflexives,
     aspectual_verbs, noun_actor_preps, co_participant_predicates, alongside_preps, unrealised_predicates,
-    nothing_objects, counterfactual_modals, other_clause_deps)."""
+    nothing_objects, counterfactual_modals, other_clause_deps, purpose_marks)."""
     return rules.words("roles", key)
 
 
@@ -452,7 +452,7 @@ class _Sentence:
         """Who a transfer is for when no role names it: the subject of its purpose clause ("left behind its
         hardware so that the Taliban could use it")."""
         for c in verb.children:
-            if c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in ("so", "that") for g in c.children):
+            if c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in _words("purpose_marks") for g in c.children):
                 return [r for r in self.resolve(subject_of(c)) if r.entity not in exclude]
         return []
 

@@ -197,7 +197,7 @@ def attached(tok):
     for child in tok.children:
         yield child
         if child.dep_ in ("prt", "advmod") or (child.dep_ == "prep" and (
-                not child.n_rights or child.lower_ in ("out", "due", "close"))):
+                not child.n_rights or child.lower_ in rules.words("events", "compound_prep_heads"))):
             yield from child.children
 
 
