@@ -850,6 +850,8 @@ def _ceased(m: Match) -> bool:
     head = tok.head
     if head.i == tok.i or head.lemma_.lower() not in rules.words("events", "cessation_verbs"):
         return False
+    if any(c.dep_ == "neg" for c in head.children):
+        return False  # "vowed not to halt the strikes": the strikes go on
     return tok.dep_ in ("xcomp", "dobj", "nsubjpass") or (tok.dep_ == "pcomp" and tok.tag_ == "VBG")
 
 
