@@ -504,6 +504,18 @@ def _claims_of(pipeline, body: str) -> list[tuple]:
     ("The Togolese prime minister quit.", "retreat.resign", "RETREAT", "Togo", None),
     # AID: evacuating another state's citizens is humanitarian aid, not a withdrawal
     ("Uganda evacuated Kenyan citizens from the war zone.", "aid.evacuate-wounded", "AID", "Uganda", "Kenya"),
+    # phrasal verbs: the particle and the preposition decide the type
+    ("The Kenyan president lashed out at Uganda.", "disapprove.lash-out", "DISAPPROVE", "Kenya", "Uganda"),
+    ("Togo bowed to pressure from Ghana.", "concede.bow-to", "CONCEDE", "Togo", "Ghana"),
+    ("Kenya stood by Uganda during the crisis.", "support.stand-with", "SUPPORT", "Kenya", "Uganda"),
+    ("Ghana reached out to Togo.", "consult.reach-out", "CONSULT", "Ghana", "Togo"),
+    ("Uganda locked up the Kenyan journalists.", "coerce.lock-up", "COERCE", "Uganda", "Kenya"),
+    ("Uganda backed out of the agreement with Kenya.", "reject.back-out", "REJECT", "Uganda", "Kenya"),
+    ("Ghana backed away from its threat against Togo.", "concede.back-away-from", "CONCEDE", "Ghana", "Togo"),
+    ("Ugandan troops laid siege to the Kenyan town of Busia.", "assault.lay-siege", "ASSAULT", "Uganda", None),
+    ("Uganda gave up its claim to the island.", "concede.give-up-claim", "CONCEDE", "Uganda", None),
+    ("Uganda turned over the suspects to Kenya.", "cooperate.hand-over-suspects", "COOPERATE", "Uganda", "Kenya"),
+    ("Kenya took Uganda to court.", "disapprove.take-to-court", "DISAPPROVE", "Kenya", "Uganda"),
 ])
 def test_category_patterns_end_to_end(pipeline, sentence, rule, predicate, subject, obj):
     found = _claims_of(pipeline, sentence)
