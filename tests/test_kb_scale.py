@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from conftest_pg import pg_url, postgres_server  # noqa: F401  (fixtures)
 
 from claimgraph.bench_kb import fill, generate, questions
-from claimgraph.kb import KnowledgeBase
 from claimgraph.store import ADDED, UNCHANGED, VERSION, Store, loader
 from claimgraph.store import schema as t
+from claimgraph.store.kb import KnowledgeBase
 from claimgraph.store.rows import DocumentRows
 
 

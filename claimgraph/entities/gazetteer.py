@@ -16,13 +16,11 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from claimgraph import rules
 from claimgraph.errors import DataFileError
-from claimgraph.rules import SAFE_LOADER, words
 
 #: Every entity type: `actor_types` and `other_types` of data/entities.yaml.
-ENTITY_TYPES = words("entities", "actor_types") | words("entities", "other_types")
+ENTITY_TYPES = rules.words("entities", "actor_types") | rules.words("entities", "other_types")
 #: Acronyms up to this length match case-sensitively.
 ACRONYM_MAX = 6
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015'\u2018\u2019`\u02bc.]+")
@@ -135,10 +133,7 @@ class Gazetteer:
                              default=1)
 
     def _load(self, fname: str, text: str) -> None:
-        try:
-            data = yaml.load(text, Loader=SAFE_LOADER)
-        except yaml.YAMLError as exc:
-            raise DataFileError(f"cannot parse: {exc}", source=fname) from exc
+        data = rules.parse(text, fname)  # a repeated key is an error, not a silently lost name
         if not isinstance(data, dict) or "version" not in data or not isinstance(data.get("entities"), list):
             raise DataFileError("a gazetteer file needs 'version' and a list of 'entities'", source=fname)
         self.versions[fname] = str(data["version"])
