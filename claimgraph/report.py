@@ -16,9 +16,8 @@ from rich.table import Table
 from rich.text import Text
 
 from claimgraph.document import Document
-from claimgraph.records import Finding
+from claimgraph.records import SEVERITIES, Finding
 
-SEVERITIES = ("error", "warning", "info")
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 _QUOTE_CHARS = 240
 

@@ -78,6 +78,36 @@ def load(name: str) -> dict[str, Any]:
     return data
 
 
+def _word_list(name: str, key: str) -> tuple[str, ...]:
+    data = load(name)
+    value = data.get(key)
+    if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+        raise DataFileError(f"'{key}' must be a list of non-empty strings (got {type(value).__name__})",
+                            source=f"claimgraph/data/{name}.yaml")
+    return tuple(value)
+
+
+@functools.cache
+def word_list(name: str, key: str) -> tuple[str, ...]:
+    """A word list of a rule file in its file order (for vocabularies whose order is shown: modality kinds).
+    The same checks as `words`."""
+    return _word_list(name, key)
+
+
+@functools.cache
+def word_map(name: str, key: str) -> dict[str, str]:
+    """A mapping of words to words of a rule file (`key` of `claimgraph/data/<name>.yaml`), e.g. predicate ->
+    quad class. Raises DataFileError naming the file and the key when it is not a mapping of strings.
+    Treat the result as read-only (cached)."""
+    data = load(name)
+    value = data.get(key)
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) and k and v
+                                              for k, v in value.items()):
+        raise DataFileError(f"'{key}' must be a mapping of non-empty strings (got {type(value).__name__})",
+                            source=f"claimgraph/data/{name}.yaml")
+    return dict(value)
+
+
 @functools.cache
 def words(name: str, key: str) -> frozenset[str]:
     """A word list of a rule file: `key` of `claimgraph/data/<name>.yaml`, a list of strings, as a frozenset.
@@ -85,12 +115,7 @@ def words(name: str, key: str) -> frozenset[str]:
     The one typed accessor for word lists, so that every list lives in one file and one place. Raises
     DataFileError naming the file and the key when the key is missing or is not a list of strings (YAML 1.1
     reads an unquoted `on`/`no` as a boolean: such an entry is reported, not silently dropped)."""
-    data = load(name)
-    value = data.get(key)
-    if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
-        raise DataFileError(f"'{key}' must be a list of non-empty strings (got {type(value).__name__})",
-                            source=f"claimgraph/data/{name}.yaml")
-    return frozenset(value)
+    return frozenset(_word_list(name, key))
 
 
 def alternation(words: Iterable[str], loose_stops: bool = False) -> str:

@@ -453,3 +453,156 @@ def test_lemmas_match_the_model(nlp, data):
             failures.append(f"{predicate} ({kind}) not found in: {sentence}\n    matched {sorted(winners)}"
                             f"\n    {parse}")
     assert not failures, "\n".join(failures)
+
+
+# --- session 4: PLOVER category lemmas and argument mechanisms, end to end (sentences written for these tests) --
+
+
+def _claims_of(pipeline, body: str) -> list[tuple]:
+    """(subject names, predicate, mode, object names, rule) of every claim the pipeline makes of `body`."""
+    import claimgraph.read
+
+    doc = pipeline.process_reading(claimgraph.read.read_bytes(f"Field report\n\n{body}\n".encode(), "t", "text"))
+    names = {e.id: e.name for e in doc.entities}
+    return [(tuple(names[i] for i in c.subject), c.predicate, c.mode, tuple(names[i] for i in c.object), c.rule)
+            for c in doc.claims]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("sentence", "rule", "predicate", "subject", "obj"), [
+    # CONSULT: hosting a visitor, sending a delegation, speaking with a counterpart
+    ("The Kenyan president received the Ugandan foreign minister in Nairobi.", "consult.receive", "CONSULT",
+     "Uganda", "Kenya"),
+    ("Uganda sent a delegation to Kenya for talks.", "consult.send-delegation", "CONSULT", "Uganda", "Kenya"),
+    ("The Kenyan president spoke with the Ugandan president by phone.", "consult.speak-with", "CONSULT", "Kenya",
+     "Uganda"),
+    # AID: refugees taken in are no visitors
+    ("Zambia received thousands of refugees from Malawi.", "aid.receive-refugees", "AID", "Zambia", "Malawi"),
+    # SUPPORT: a declaration of solidarity
+    ("Kenya expressed solidarity with Uganda.", "support.express-support", "SUPPORT", "Kenya", "Uganda"),
+    # CONCEDE: amnesty and concessions, not aid
+    ("Uganda granted amnesty to the Kenyan deserters.", "concede.grant-amnesty", "CONCEDE", "Uganda", "Kenya"),
+    ("Togo made concessions to Ghana.", "concede.make-concessions", "CONCEDE", "Togo", "Ghana"),
+    # COOPERATE: joining forces is no membership
+    ("Kenya joined forces with Uganda against the poachers.", "cooperate.join-forces", "COOPERATE", "Kenya",
+     "Uganda"),
+    # INVESTIGATE: inspection verbs
+    ("Zambian inspectors examined the Malawian prison.", "investigate.investigate", "INVESTIGATE", "Zambia",
+     "Malawi"),
+    # COERCE: an attack on computers is cyber coercion; a state of emergency through its container noun
+    ("Togo attacked Ghanaian government websites.", "coerce.cyber-attack", "COERCE", "Togo", "Ghana"),
+    ("The Togolese government declared a state of emergency.", "coerce.impose-martial-law", "COERCE", "Togo", None),
+    # ASSAULT: crowd control by what is fired, and the purpose clause's actor
+    ("Kenyan police used tear gas to disperse the Ugandan protesters.", "assault.use-crowd-control", "ASSAULT",
+     "Kenya", None),
+    # an invasion's "of" phrase is its target
+    ("Uganda's invasion of Kenya surprised the region.", "assault.occupation", "ASSAULT", "Uganda", "Kenya"),
+    # PROTEST: burning a state's flag; CONCEDE: admitting wrongdoing; RETREAT: quitting office
+    ("Protesters in Kenya burned Ugandan flags.", "protest.burn-flags", "PROTEST", None, "Uganda"),
+    ("Uganda admitted responsibility for the attack on Kenya.", "concede.admit-responsibility", "CONCEDE",
+     "Uganda", "Kenya"),
+    ("The Togolese prime minister quit.", "retreat.resign", "RETREAT", "Togo", None),
+    # AID: evacuating another state's citizens is humanitarian aid, not a withdrawal
+    ("Uganda evacuated Kenyan citizens from the war zone.", "aid.evacuate-wounded", "AID", "Uganda", "Kenya"),
+    # phrasal verbs: the particle and the preposition decide the type
+    ("The Kenyan president lashed out at Uganda.", "disapprove.lash-out", "DISAPPROVE", "Kenya", "Uganda"),
+    ("Togo bowed to pressure from Ghana.", "concede.bow-to", "CONCEDE", "Togo", "Ghana"),
+    ("Kenya stood by Uganda during the crisis.", "support.stand-with", "SUPPORT", "Kenya", "Uganda"),
+    ("Ghana reached out to Togo.", "consult.reach-out", "CONSULT", "Ghana", "Togo"),
+    ("Uganda locked up the Kenyan journalists.", "coerce.lock-up", "COERCE", "Uganda", "Kenya"),
+    ("Uganda backed out of the agreement with Kenya.", "reject.back-out", "REJECT", "Uganda", "Kenya"),
+    ("Ghana backed away from its threat against Togo.", "concede.back-away-from", "CONCEDE", "Ghana", "Togo"),
+    ("Ugandan troops laid siege to the Kenyan town of Busia.", "assault.lay-siege", "ASSAULT", "Uganda", None),
+    ("Uganda gave up its claim to the island.", "concede.give-up-claim", "CONCEDE", "Uganda", None),
+    ("Uganda turned over the suspects to Kenya.", "cooperate.hand-over-suspects", "COOPERATE", "Uganda", "Kenya"),
+    ("Kenya took Uganda to court.", "disapprove.take-to-court", "DISAPPROVE", "Kenya", "Uganda"),
+])
+def test_category_patterns_end_to_end(pipeline, sentence, rule, predicate, subject, obj):
+    found = _claims_of(pipeline, sentence)
+    assert any(r == rule and p == predicate and (subject is None or subject in s) and (obj is None or obj in o)
+               for s, p, _m, o, r in found), found
+
+
+@pytest.mark.model
+def test_a_purpose_infinitive_is_done_by_the_clause_subject(pipeline):
+    # "gas" names no actor, so "to disperse" is the purpose of the police's act, not something the gas does
+    found = _claims_of(pipeline, "Kenyan police used batons to disperse the Ugandan traders.")
+    assert any(p == "ASSAULT" and "Kenya" in s for s, p, _m, _o, _r in found), found
+    # an object that is an actor still controls the infinitive: Togo is to withdraw, and it has not yet
+    found = _claims_of(pipeline, "Ghana urged Togo to withdraw its troops from the border.")
+    assert any(p == "DEMAND" and s == ("Ghana",) for s, p, _m, _o, _r in found), found
+    assert not any(p == "RETREAT" for _s, p, _m, _o, _r in found), found
+
+
+@pytest.mark.model
+def test_a_passive_move_of_forces_is_done_by_their_side(pipeline):
+    found = _claims_of(pipeline, "Kenyan troops were withdrawn from Somalia.")
+    assert any(p == "RETREAT" and s == ("Kenya",) and o == ("Somalia",) for s, p, _m, o, _r in found), found
+    found = _claims_of(pipeline, "Ugandan police were deployed along the border with Kenya.")
+    assert any(p == "MOBILIZE" and s == ("Uganda",) for s, p, _m, _o, _r in found), found
+    # not every passive subject is the actor: released hostages did not release themselves
+    found = _claims_of(pipeline, "Two Kenyan hostages were released.")
+    assert not any(p == "RETREAT" and s == ("Kenya",) for s, p, _m, _o, _r in found), found
+
+
+@pytest.mark.model
+def test_a_passive_by_phrase_is_the_acts_own_subject_and_its_subject_phrase_holds_the_target(pipeline):
+    found = _claims_of(pipeline, "The invasion of Kenya by Uganda was condemned by Tanzania.")
+    assert any(p == "DISAPPROVE" and s == ("Tanzania",) and "Uganda" in o for s, p, _m, o, _r in found), found
+    assert any(p == "ASSAULT" and s == ("Uganda",) and o == ("Kenya",) for s, p, _m, o, _r in found), found
+
+
+@pytest.mark.model
+def test_police_are_their_states_police_sector(pipeline):
+    import claimgraph.read
+
+    doc = pipeline.process_reading(claimgraph.read.read_bytes(
+        b"Field report\n\nKenyan police arrested two Ugandan traders.\n", "t", "text"))
+    kenya = next(e for e in doc.entities if e.name == "Kenya")
+    assert {m.facet for m in kenya.mentions} == {"police"}
+
+
+@pytest.mark.model
+def test_a_by_phrase_hung_on_a_passives_gerund_is_its_agent(pipeline):
+    found = _claims_of(pipeline, "Kenya was accused of supporting the rebels by Uganda.")
+    assert any(p == "DISAPPROVE" and s == ("Uganda",) and o == ("Kenya",) for s, p, _m, o, _r in found), found
+    # no by-phrase: no accuser is made up
+    found = _claims_of(pipeline, "Kenya was accused of hiding the rebels.")
+    assert not any(p == "DISAPPROVE" for _s, p, _m, _o, _r in found), found
+
+
+@pytest.mark.model
+def test_the_condition_of_a_threat_is_no_event_and_the_threat_is_one(pipeline):
+    found = _claims_of(pipeline, "Kenya is prepared to use force if Uganda does not withdraw its troops.")
+    assert any(p == "THREATEN" and s == ("Kenya",) for s, p, _m, _o, _r in found), found
+    assert not any(p == "RETREAT" for _s, p, _m, _o, _r in found), found  # the withdrawal has not happened
+
+
+@pytest.mark.model
+def test_readiness_for_a_hostile_act_is_a_threat_and_for_a_cooperative_one_an_agreement(pipeline):
+    found = _claims_of(pipeline, "Kenya said it was ready to attack the rebels.")
+    assert any(p == "THREATEN" and s == ("Kenya",) for s, p, _m, _o, _r in found), found
+    found = _claims_of(pipeline, "Kenya said it was ready to negotiate with Uganda.")
+    assert any(p == "AGREE" and s == ("Kenya",) for s, p, _m, _o, _r in found), found
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("sentence", [
+    "Togo said it would not cooperate with Ghana.",
+    "Uganda said it would never negotiate with Kenya.",
+])
+def test_a_refused_future_cooperation_is_a_rejection(pipeline, sentence):
+    found = _claims_of(pipeline, sentence)
+    assert any(p == "REJECT" for _s, p, _m, _o, _r in found), found
+    assert not any(p == "AGREE" for _s, p, _m, _o, _r in found), found
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("sentence", [
+    "Kenya stopped fighting the rebels.",
+    "The Ugandan army halted its attacks on Kenya.",
+])
+def test_a_stopped_attack_is_a_ceasefire(pipeline, sentence):
+    found = _claims_of(pipeline, sentence)
+    assert any(p == "RETREAT" and m == "ceasefire" for _s, p, m, _o, _r in found), found
+    assert not any(p == "ASSAULT" for _s, p, _m, _o, _r in found), found

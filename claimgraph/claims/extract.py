@@ -75,7 +75,7 @@ def _place_head(verb) -> bool:
 def _words(key: str) -> frozenset[str]:
     """A word list of data/roles.yaml (place_types, locative_preps, counted_events, reflexives,
     aspectual_verbs, noun_actor_preps, co_participant_predicates, alongside_preps, unrealised_predicates,
-    nothing_objects, counterfactual_modals, other_clause_deps)."""
+    nothing_objects, counterfactual_modals, other_clause_deps, purpose_marks)."""
     return rules.words("roles", key)
 
 
@@ -86,7 +86,7 @@ VERBAL = frozenset({"VERB", "AUX"})
 #: no claim without a subject.
 SUBJECTLESS_COUNTS = True
 #: Dependencies `_nested_object` walks down from a trigger looking for a target inside its object's phrases.
-NESTED_DEPS = frozenset({"dobj", "prep", "pobj", "dative", "acl", "ccomp", "xcomp", "oprd", "attr"})
+NESTED_DEPS = frozenset({"dobj", "nsubjpass", "prep", "pobj", "dative", "acl", "ccomp", "xcomp", "oprd", "attr"})
 #: How many dependencies deep it looks: "agreed to [lift] [restrictions] [on] [exports] [to] [X]" is six from
 #: the verb. Set by hand on sentences written for tests/test_actors.py, not tuned on a dev set.
 NESTED_DEPTH = 6
@@ -263,6 +263,12 @@ class _Sentence:
             filled = self._event_subject(m.token)
         if not filled.found and m.kind == "verb" and p.predicate in _words("counted_events"):
             filled = self._cause_actor(m.token)
+        if not filled.found and m.kind in ("verb", "light_verb"):
+            filled = self._purpose_subject(m.token)
+        if not filled.found and m.kind in ("verb", "light_verb"):
+            filled = self._passive_forces(m)
+        if not filled.found and m.kind == "verb" and "agent" in p.subject:
+            filled = self._stray_agent(m.token)
         subject = [r for r in filled.found if types.get(r.entity) not in _words("place_types")]
         if not subject and filled.found:
             # a place does not act: "In Balkh district, Balkh province, a combined Afghan and coalition force
@@ -485,6 +491,60 @@ class _Sentence:
                     return found
         return _Fill()
 
+    def _purpose_subject(self, verb) -> _Fill:
+        """The actor of a purpose infinitive that the parser attached as an object-controlled complement: "used
+        tear gas to disperse the crowd", "sent aid to rebuild the town". When the object before the
+        infinitive names no actor, the infinitive is the purpose of the clause, and its subject acts."""
+        out = _Fill()
+        head = verb.head
+        if verb.dep_ != "xcomp" or head.i == verb.i or head.pos_ not in VERBAL:
+            return out
+        controller = [c for c in head.children if c.dep_ == "dobj" and c.i < verb.i]
+        if not controller or self.resolve(controller):
+            return out  # "urged Togo to withdraw": Togo is to act
+        obligation = next((r for r in patterns().retype if r.to == "DEMAND"), None)
+        if obligation is not None and _markers(head) & obligation.markers:
+            return out  # "must allocate resources to help ...": the purpose of an obligation has not happened
+        tokens = subject_of(head)
+        out.found, out.tokens, out.own = self.resolve(tokens), tokens, True
+        return out
+
+    def _passive_forces(self, m: Match) -> _Fill:
+        """A passive move of forces with no agent is the move of the forces' own side: "Kenyan troops were
+        withdrawn from Somalia", "the police were deployed in the capital" (`passive_actor_predicates` in
+        events.yaml; the passive subject must name forces: a military or police head noun of entities.yaml,
+        or an entity of a military or armed type)."""
+        out = _Fill()
+        verb = m.token
+        if m.pattern.predicate not in rules.words("events", "passive_actor_predicates") \
+                or not any(c.dep_ == "auxpass" for c in verb.children) or any(c.dep_ == "agent" for c in verb.children):
+            return out
+        forces = rules.words("entities", "military_heads") | rules.words("entities", "police_heads")
+        tokens = [t for t in _children_of(verb, "nsubjpass")
+                  if t.lemma_.lower() in forces or t.lower_ in forces
+                  or any(self.mentions.types.get(r.entity) in ("military", "armed_group") for r in self.resolve([t]))]
+        out.found, out.tokens, out.own = self.resolve(tokens), tokens, True
+        return out
+
+    def _stray_agent(self, verb) -> _Fill:
+        """The by-phrase of a passive that the parser hung on the passive's gerund complement: "was accused of
+        misusing funds by government officials" (the officials accuse). Only when the passive has no agent of
+        its own and the gerund has no subject: then nothing else can be "by" whom."""
+        out = _Fill()
+        if not any(c.dep_ == "auxpass" for c in verb.children) or any(c.dep_ == "agent" for c in verb.children):
+            return out
+        for prep in (c for c in verb.children if c.dep_ == "prep"):
+            for ger in (g for g in prep.children if g.dep_ == "pcomp" and g.tag_ == "VBG"):
+                if any(c.dep_ in ("nsubj", "nsubjpass") for c in ger.children):
+                    continue
+                tokens = [g for c in ger.children if c.dep_ == "prep" and c.lower_ == "by"
+                          for g in c.children if g.dep_ == "pobj"]
+                found = self.resolve(tokens)
+                if found:
+                    out.found, out.tokens, out.own = found, tokens, True
+                    return out
+        return out
+
     def _noun_actor(self, noun) -> _Fill:
         """An event noun's actor named outside its own phrase: a reduced relative with a by-phrase ("a raid
         conducted by X", "the barbarity carried out by the regime"), else the subject of the clause whose
@@ -517,7 +577,7 @@ class _Sentence:
         """Who a transfer is for when no role names it: the subject of its purpose clause ("left behind its
         hardware so that the Taliban could use it")."""
         for c in verb.children:
-            if c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in ("so", "that") for g in c.children):
+            if c.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in _words("purpose_marks") for g in c.children):
                 return [r for r in self.resolve(subject_of(c)) if r.entity not in exclude]
         return []
 
@@ -574,7 +634,7 @@ class _Sentence:
         demands = {m.token.i for m in found if m.pattern.predicate == "DEMAND"}
         unreal = {m.token.i for m in found if m.pattern.predicate in _words("unrealised_predicates")}
         cands = [c for c in cands if not _complement_of(c.match, heads) and not _demanded(c.match, demands)
-                 and not _unrealised(c.match, unreal) and not _requested(c.match)]
+                 and not _unrealised(c.match, unreal) and not _requested(c.match) and not _conditional(c.match)]
         cands += self._obligations({m.token.i for m in found})
         # words whose own pattern already takes an "against" object ("strikes against X") need no other claim,
         # nor does a pair an act of hostility of the sentence already sets against each other
@@ -632,8 +692,13 @@ class _Sentence:
                 inner for x in m.token.children if x.dep_ == "xcomp" for inner in self.by_token.get(x.i, ())]
             if vowed and vowed[0].pattern.predicate in _cooperative():
                 predicate, mode = "AGREE", None  # "vowed to cooperate with X": a promise, not a threat
+        if predicate == "AGREE" and c.xcomp is not None:
+            predicate, mode = self._readiness(m, c.xcomp, predicate, mode)
         if predicate == "THREATEN" and mode is None and c.xcomp is not None:
             mode = ps.threat_mode(c.xcomp.pattern.predicate, c.xcomp.pattern.mode)
+        if predicate in rules.words("events", "ceasable_predicates") and _ceased(m):
+            # "stopped fighting the rebels", "halted its attacks on X": PLOVER RETREAT/ceasefire
+            predicate, mode = "RETREAT", "ceasefire"
         subject, stated = c.subject, obj  # the participants as stated, before any retyping
         negated = p.negatable and _negated(m)
         if not p.relation:
@@ -688,6 +753,17 @@ class _Sentence:
                     if p.entity not in enemies and all(p.entity != a.entity for a in actors)]
         return out
 
+    @staticmethod
+    def _readiness(m: Match, act: Match, predicate: str, mode: str | None) -> tuple[str, str | None]:
+        """A readiness, plan or promise whose complement is a hostile act is a threat, as
+        `retype.future-conflict` codes the act itself ("said it was ready to attack the rebels", "promised
+        to strike back"): the trigger's word is one of that rule's markers, the act of one of its types."""
+        rule = next((r for r in patterns().retype if r.id == "retype.future-conflict"), None)
+        words = {m.token.lemma_.lower(), m.token.lower_}
+        if rule is None or not words & rule.markers or act.pattern.predicate not in rule.sources:
+            return predicate, mode
+        return "THREATEN", patterns().threat_mode(act.pattern.predicate, act.pattern.mode)
+
     def retype(self, m: Match, predicate: str, mode: str | None, subject: list[Resolved], obj: list[Resolved],
                negated: bool):
         """The PLOVER retyping rules (`retype` in events.yaml), first that applies: (predicate, mode,
@@ -715,6 +791,9 @@ class _Sentence:
             still = negated and not rule.negated
             if rule.to == "THREATEN":
                 return "THREATEN", ps.threat_mode(predicate, mode), subject, obj, still
+            if still and rule.to != predicate and any(r.negated and rule.to in r.sources for r in ps.retype):
+                # "would not cooperate with X", "will never negotiate": a cooperation refused is a refusal
+                return self.retype(m, rule.to, None, subject, obj, still)
             return rule.to, None, subject, obj, still
         return predicate, mode, subject, obj, negated
 
@@ -902,7 +981,8 @@ def _own_subject(m: Match, tokens: list) -> bool:
         heads.add(t.i)
     # a casualty's by-phrase names its author ("the five seafarers killed in the attack by X"); not every
     # participle's ("a massacre committed by X" is no promise of X's)
-    agent = m.pattern.predicate in _words("counted_events")
+    # and the object of the trigger's own passive by-phrase ("was condemned by X")
+    agent = m.pattern.predicate in _words("counted_events") or any(c.dep_ == "auxpass" for c in word.children)
     return any(tok.head.i in heads or tok.i == word.head.i
                or (agent and tok.head.dep_ == "agent" and tok.head.head.i in heads) for tok in tokens)
 
@@ -1068,6 +1148,34 @@ def _cooperative() -> frozenset[str]:
     """AGREE and the types `retype.future-cooperation` turns into AGREE: what a promise can promise."""
     rule = next((r for r in patterns().retype if r.id == "retype.future-cooperation"), None)
     return frozenset({"AGREE"} | (rule.sources if rule else frozenset()))
+
+
+def _conditional(m: Match) -> bool:
+    """Is the event only the condition of another ("... if Uganda does not withdraw", "unless it releases the
+    prisoners")? It has not happened. The subordinators are those of `retype.conditional-threat`."""
+    rule = next((r for r in patterns().retype if r.conditions), None)
+    if rule is None:
+        return False
+    tok = _clause_head(m.token) if m.kind == "noun" else m.token
+    for _ in range(3):
+        if tok.dep_ == "advcl" and tok.head.i != tok.i:
+            return any(c.dep_ == "mark" and c.lower_ in rule.conditions for c in tok.children)
+        if tok.dep_ not in ("conj", "xcomp", "ccomp") or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
+def _ceased(m: Match) -> bool:
+    """Is the act what a verb of stopping stops ("stopped fighting", "halted its attacks on X",
+    `cessation_verbs` in events.yaml)? Then it is a halt, not the act."""
+    tok = m.token
+    head = tok.head
+    if head.i == tok.i or head.lemma_.lower() not in rules.words("events", "cessation_verbs"):
+        return False
+    if any(c.dep_ == "neg" for c in head.children):
+        return False  # "vowed not to halt the strikes": the strikes go on
+    return tok.dep_ in ("xcomp", "dobj", "nsubjpass") or (tok.dep_ == "pcomp" and tok.tag_ == "VBG")
 
 
 def _requested(m: Match) -> bool:

@@ -45,7 +45,7 @@ from claimgraph.records import Span
 __all__ = ["KINDS", "ModalityResult", "classify", "in_quote", "motive_cue"]
 
 #: The modalities (see the module docstring for their precedence).
-KINDS = ("quoted", "reported", "speculative", "opinion", "asserted")
+KINDS = rules.word_list("modality", "kinds")
 
 #: Quotation mark pairs: opening -> closing. Straight double quotes pair left to right.
 _PAIRS = {"“": "”", "«": "»", "„": "“", "‘": "’"}

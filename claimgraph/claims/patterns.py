@@ -108,6 +108,7 @@ class PatternSet:
     threat_modes: 'PREDICATE' or 'PREDICATE/mode' of a threatened act -> THREATEN mode.
     request_verbs: lemmas of verbs of asking, whose complement is no event of its own.
     promise_verbs: lemmas of vows, an AGREE when what is vowed is cooperative.
+    containers: nouns whose "of" phrase is what a light verb governs ("declared a state of emergency").
     """
 
     version: str
@@ -118,6 +119,7 @@ class PatternSet:
     threat_modes: dict[str, str]
     request_verbs: frozenset[str] = frozenset()
     promise_verbs: frozenset[str] = frozenset()
+    containers: frozenset[str] = frozenset()
 
     def threat_mode(self, predicate: str, mode: str | None) -> str | None:
         if mode and f"{predicate}/{mode}" in self.threat_modes:
@@ -179,6 +181,7 @@ def patterns() -> PatternSet:
         threat_modes={str(k): str(v) for k, v in (data.get("threat_modes") or {}).items()},
         request_verbs=frozenset(str(w) for w in data.get("request_verbs") or ()),
         promise_verbs=frozenset(str(w) for w in data.get("promise_verbs") or ()),
+        containers=frozenset(str(w) for w in data.get("light_noun_containers") or ()),
     )
 
 
@@ -194,7 +197,7 @@ def attached(tok):
     for child in tok.children:
         yield child
         if child.dep_ in ("prt", "advmod") or (child.dep_ == "prep" and (
-                not child.n_rights or child.lower_ in ("out", "due", "close"))):
+                not child.n_rights or child.lower_ in rules.words("events", "compound_prep_heads"))):
             yield from child.children
 
 
@@ -246,8 +249,9 @@ class Match:
 
 
 def light_nouns(verb, p: Pattern):
-    """The nouns a light verb governs: its dobj/attr/acomp/oprd (and their conjuncts), or with `noun_prep`
-    the object of that preposition on the verb or its particle."""
+    """The nouns a light verb governs: its dobj/attr/acomp/oprd (and their conjuncts, and the "of" noun of a
+    container: `light_noun_containers`), or with `noun_prep` the object of that preposition on the verb or
+    its particle."""
     if p.noun_prep:
         return [g for c in attached(verb) if c.dep_ == "prep" and c.lower_ == p.noun_prep
                 for g in c.children if g.dep_ == "pobj"]
@@ -259,11 +263,12 @@ def light_nouns(verb, p: Pattern):
             # "undertook a mediation mission", "launched a mediation effort": the noun that carries the
             # meaning may modify the object
             out.extend(g for g in c.children if g.dep_ == "compound" and g.pos_ == "NOUN")
-            # "carried out four rounds of strikes", "launched a wave of attacks": the event in the "of" phrase of
-            # a noun that stretches it over time or number (`event_spans` in roles.yaml)
-            if c.lemma_.lower() in rules.words("roles", "event_spans"):
-                out.extend(g for p in c.children if p.dep_ == "prep" and p.lower_ == "of"
-                           for g in p.children if g.dep_ == "pobj")
+            if c.lemma_.lower() in patterns().containers or c.lemma_.lower() in rules.words("roles", "event_spans"):
+                # "declared a state of emergency", "launched a wave of arrests", "carried out four rounds of
+                # strikes": the noun inside a container or inside a noun that stretches the event over time or
+                # number (`event_spans` in roles.yaml)
+                out.extend(g for prep in c.children if prep.dep_ == "prep" and prep.lower_ == "of"
+                           for g in prep.children if g.dep_ == "pobj")
     return out
 
 

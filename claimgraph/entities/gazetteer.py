@@ -19,10 +19,8 @@ from typing import Any
 from claimgraph import rules
 from claimgraph.errors import DataFileError
 
-ENTITY_TYPES = frozenset({
-    "state", "government", "military", "agency", "armed_group", "political_org", "organization", "person",
-    "population", "place", "border", "infrastructure", "other",
-})
+#: Every entity type: `actor_types` and `other_types` of data/entities.yaml.
+ENTITY_TYPES = rules.words("entities", "actor_types") | rules.words("entities", "other_types")
 #: Acronyms up to this length match case-sensitively.
 ACRONYM_MAX = 6
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015'\u2018\u2019`\u02bc.]+")

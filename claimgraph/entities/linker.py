@@ -73,6 +73,7 @@ def _rules() -> dict:
         **data,
         "military": heads("military_heads"),
         "government": heads("government_heads"),
+        "police": heads("police_heads"),
         "population": heads("population_heads"),
         "armed": heads("armed_heads"),
         "movement_adj": heads("movement_adjectives"),
@@ -359,6 +360,10 @@ class Linker:
         k = self._heads_after(tokens, j, self.r["military"])
         if k is not None:
             self._add(Span(start, base + tokens[k].idx + len(tokens[k])), state, "demonym", "military")
+            return k
+        k = self._heads_after(tokens, j, self.r["police"])  # PLOVER sector COP: "Kenyan police"
+        if k is not None:
+            self._add(Span(start, base + tokens[k].idx + len(tokens[k])), state, "demonym", "police")
             return k
         k = self._heads_after(tokens, j, self.r["government"])
         if k is not None:
@@ -678,7 +683,7 @@ class Linker:
         for head in titles:
             if head.i < span.start or head.i >= span.end:
                 words += [t.lower_ for t in head.subtree if t.dep_ in ("compound", "amod", "punct") or t is head]
-        for sector in ("government", "military"):  # a government word wins: "secretary-general"
+        for sector in ("government", "police", "military"):  # a government word wins: "secretary-general"
             if any(w in self.r["title_sectors"][sector] for w in words):
                 return sector
         return None
@@ -743,7 +748,8 @@ class Linker:
             else:
                 e = self.gaz.entries[eid]
                 called_government = any(
-                    w in m.span.of(self.doc.text).lower().split() for m in mentions for w in self.r["government"])
+                    w in m.span.of(self.doc.text).lower().split() for m in mentions
+                    for w in self.r["government"] | self.r["police"])
                 etype = e.type_on(self.day, called_government)
                 country = (self.gaz.state_of(eid) or self.countries.get(eid)) if e.type != "state" else None
                 out.append(Entity(eid, e.name, etype, e.wikidata, country, tuple(mentions), self.sectors.get(eid)))

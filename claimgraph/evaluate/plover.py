@@ -42,7 +42,7 @@ SECTOR_TYPES: dict[str, set[str]] = {
     "LEG": {"government", "political_org"},
     "ELI": {"person", "government"},
     "MIL": {"military"},
-    "COP": {"military", "agency"},
+    "COP": {"police", "military", "agency"},
     "SPY": {"agency"},
     "REB": {"armed_group"},
     "INS": {"armed_group"},

@@ -34,20 +34,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from claimgraph import rules
 from claimgraph.store import Store
 from claimgraph.store import schema as t
 
 FORMATS = ("jsonl", "csv", "graphml", "gexf", "parquet")
 
-QUAD = {
-    **dict.fromkeys(("AGREE", "CONSULT", "SUPPORT", "CONCEDE"), "verbal_cooperation"),
-    **dict.fromkeys(("COOPERATE", "AID", "RETREAT"), "material_cooperation"),
-    **dict.fromkeys(("INVESTIGATE", "DEMAND", "DISAPPROVE", "REJECT", "THREATEN"), "verbal_conflict"),
-    **dict.fromkeys(("PROTEST", "SANCTION", "CRIME", "MOBILIZE", "COERCE", "ASSAULT"), "material_conflict"),
-    **dict.fromkeys(("ALLIED_WITH", "MEMBER_OF", "LEADS", "HARBORS"), "relation_cooperation"),
-    **dict.fromkeys(("HOSTILE_TO", "DISTRUSTS"), "relation_conflict"),
-    **dict.fromkeys(("BASED_IN", "OPERATES_IN", "INTERESTED_IN"), "relation_neutral"),
-}
+#: Predicate -> PLOVER quad class, in PLOVER's order: `quad_classes` in data/events.yaml (one list of predicates).
+QUAD = rules.word_map("events", "quad_classes")
 
 
 def quad_of(predicate: str) -> str:

@@ -48,6 +48,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from claimgraph import rules
 from claimgraph.store import schema as t
 
 WINDOW_DAYS = 2
@@ -64,8 +65,8 @@ MAX_ACCOUNT_RATIO = 10.0
 NEAREST_RATIO = 4.0
 GROUPING_VERSION = (f"5/window={WINDOW_DAYS}d/approx={APPROX_DAYS_BEFORE}d/ratio={MAX_ACCOUNT_RATIO:g}"
                     f"/near={NEAREST_RATIO:g}")
-STANDING_RELATIONS = frozenset({"ALLIED_WITH", "HOSTILE_TO", "DISTRUSTS", "HARBORS", "BASED_IN", "OPERATES_IN",
-                                "MEMBER_OF", "LEADS", "INTERESTED_IN"})
+#: The standing relations (timeless: never split by date): `relation_predicates` in data/events.yaml.
+STANDING_RELATIONS = rules.words("events", "relation_predicates")
 _NEG, _POS = -(10**9), 10**9
 APPROXIMATE = {"around", "about", "approximately", "nearly", "almost", "some", "roughly", "an estimated",
                "estimated", "close to", "more or less", "circa", "approx."}

@@ -25,19 +25,19 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from claimgraph import rules
 from claimgraph.entities.gazetteer import fold
 from claimgraph.errors import NotFound, QueryError
-from claimgraph.records import PartialDate
+from claimgraph.records import SEVERITIES, PartialDate
 from claimgraph.store import Store
 from claimgraph.store import schema as t
 from claimgraph.store.loader import CLAIM_SPAN_KEY
 
 #: Entity types that act (the `actors` command lists these unless asked for others).
-ACTOR_TYPES = ("state", "government", "military", "agency", "armed_group", "political_org", "organization",
-               "person", "population")
-ENTITY_TYPES = (*ACTOR_TYPES, "place", "border", "infrastructure", "other")
-MODALITIES = ("asserted", "reported", "quoted", "speculative", "opinion")
-SEVERITIES = ("error", "warning", "info")
+#: The entity types, actors first (data/entities.yaml: one list, also the gazetteer's).
+ACTOR_TYPES = rules.word_list("entities", "actor_types")
+ENTITY_TYPES = (*ACTOR_TYPES, *rules.word_list("entities", "other_types"))
+MODALITIES = rules.word_list("modality", "kinds")  # one list: data/modality.yaml, as claims/modality.KINDS
 _CHUNK = 500
 #: Claims of one entity up to which kb.claims() fetches them by id rather than walking the time-order index
 #: (calibrated on the 434k-claim bench_kb base: 10,000 ids fetch and sort in tens of ms; SQLite binds up to
