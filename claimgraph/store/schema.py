@@ -271,6 +271,11 @@ events = sa.Table(
     sa.Column("last_reported", sa.Date),
     sa.Column("claim_count", sa.Integer, nullable=False),
     sa.Column("document_count", sa.Integer, nullable=False),
+    # the timeline's order (0008): the event's time, else its first report; undated last
+    sa.Column("sort_day", sa.Date, comment="the event's first day, else its first report"),
+    sa.Column("undated", sa.Boolean, nullable=False, server_default=sa.false(),
+              comment="neither a time nor a dated report"),
+    sa.Index("ix_events_order", "undated", "sort_day", "label", "key"),
 )
 
 event_claims = sa.Table(
