@@ -352,6 +352,8 @@ def questions(kb, seed: int = 11, page: int = 50) -> dict[str, Callable[[random.
         "disagreements": lambda rng: kb.disagreements(limit=page),
         "disagreements --what": lambda rng: kb.disagreements(what=rng.choice(whats or ["killed"]), limit=page),
         "search": lambda rng: kb.search(rng.choice(words), limit=20),
+        "search claims": lambda rng: kb.search_claims(rng.choice(words), limit=20),
+        "stats": lambda rng: kb.stats(),
     }
 
 

@@ -62,6 +62,8 @@ documents = sa.Table(
     sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("source_key", "version"),
     sa.Index("ix_documents_source_key", "source_key"),
+    # 0008: the latest versions counted off an index (the stats, the grouping's marker), not the documents' rows
+    sa.Index("ix_documents_is_latest", "is_latest"),
 )
 
 sentences = sa.Table(
@@ -356,6 +358,13 @@ kb_info = sa.Table(
     "kb_info", metadata,
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
+)
+
+kb_counts = sa.Table(
+    "kb_counts", metadata,
+    sa.Column("name", sa.String(64), primary_key=True, comment="a table"),
+    sa.Column("row_count", sa.BigInteger, nullable=False,
+              comment="its rows, kept by insert and delete triggers (0008)"),
 )
 
 #: Tables the grouping step owns (emptied and rebuilt by regroup()).

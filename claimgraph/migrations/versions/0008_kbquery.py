@@ -9,6 +9,11 @@ index instead of a scan of every document (`python -m claimgraph.bench_kb`, READ
 - PostgreSQL: the `pg_trgm` extension and a GIN trigram index on lower() of each of those columns (the
   expression the filter compares), where the extension can be created (else the filter scans, as before).
 
+- documents: an index on `is_latest` (the latest versions are counted off it);
+- `kb_counts`: the rows of every table, kept by insert and delete triggers (SQLite: one per row; PostgreSQL: one
+  per statement, counting its transition table, so COPY and cascaded deletes count too): `Store.counts()` and
+  the home page's and `/api/v1/stats`' figures read them instead of counting a million-claim base.
+
 Revision ID: 0008_kbquery
 Revises: 0006_scale
 Create Date: 2026-12-04
@@ -37,11 +42,60 @@ def upgrade() -> None:
     op.execute("UPDATE events SET sort_day = coalesce(time_start, first_reported)")
     op.execute("UPDATE events SET undated = (sort_day IS NULL)")
     op.create_index("ix_events_order", "events", ["undated", "sort_day", "label", "key"])
+    # the latest versions counted off an index (kb.stats, grouping.marker), not by reading every document row
+    op.create_index("ix_documents_is_latest", "documents", ["is_latest"])
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         _names_sqlite()
     else:
         _names_postgresql(bind)
+    _counts(bind)
+
+
+#: the tables whose rows kb_counts keeps (every table of the schema at this revision but kb_counts itself);
+#: Store.counts() counts a table that is not listed
+COUNTED = ("documents", "entities", "source_documents", "events", "measures", "kb_info", "sentences",
+           "document_entities", "entity_aliases", "mentions", "reference_entries", "source_urls", "citations",
+           "claims", "findings", "event_entities", "claim_entities", "claim_citations", "quantities",
+           "event_claims", "measure_values")
+
+
+def _counts(bind: sa.Connection) -> None:
+    op.create_table("kb_counts",
+                    sa.Column("name", sa.String(64), primary_key=True, comment="a table"),
+                    sa.Column("row_count", sa.BigInteger, nullable=False,
+                              comment="its rows, kept by insert and delete triggers (0008)"))
+    tables = [name for name in COUNTED if sa.inspect(bind).has_table(name)]
+    for name in tables:
+        op.execute(f"INSERT INTO kb_counts (name, row_count) SELECT '{name}', count(*) FROM {name}")
+    if bind.dialect.name == "sqlite":
+        for name in tables:
+            for event, sign, when in (("insert", "+", "INSERT"), ("delete", "-", "DELETE")):
+                op.execute(f"CREATE TRIGGER kb_counts_{name}_{event} AFTER {when} ON {name} BEGIN "
+                           f"UPDATE kb_counts SET row_count = row_count {sign} 1 WHERE name = '{name}'; END")
+        return
+    for event, sign, rows in (("insert", "+", "new_rows"), ("delete", "-", "old_rows")):
+        op.execute(f"CREATE FUNCTION kb_counts_{event}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                   f"UPDATE kb_counts SET row_count = row_count {sign} (SELECT count(*) FROM {rows}) "
+                   "WHERE name = TG_TABLE_NAME; RETURN NULL; END $$")
+    for name in tables:
+        op.execute(f"CREATE TRIGGER kb_counts_{name}_insert AFTER INSERT ON {name} REFERENCING NEW TABLE AS "
+                   "new_rows FOR EACH STATEMENT EXECUTE FUNCTION kb_counts_insert()")
+        op.execute(f"CREATE TRIGGER kb_counts_{name}_delete AFTER DELETE ON {name} REFERENCING OLD TABLE AS "
+                   "old_rows FOR EACH STATEMENT EXECUTE FUNCTION kb_counts_delete()")
+
+
+def _drop_counts(bind: sa.Connection) -> None:
+    for name in COUNTED:
+        for event in ("insert", "delete"):
+            if bind.dialect.name == "sqlite":
+                op.execute(f"DROP TRIGGER IF EXISTS kb_counts_{name}_{event}")
+            elif sa.inspect(bind).has_table(name):
+                op.execute(f"DROP TRIGGER IF EXISTS kb_counts_{name}_{event} ON {name}")
+    if bind.dialect.name != "sqlite":
+        for event in ("insert", "delete"):
+            op.execute(f"DROP FUNCTION IF EXISTS kb_counts_{event}()")
+    op.drop_table("kb_counts")
 
 
 def _names_sqlite() -> None:
@@ -79,6 +133,7 @@ def _names_postgresql(bind: sa.Connection) -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
+    _drop_counts(bind)
     if bind.dialect.name == "sqlite":
         for suffix in ("insert", "delete", "update"):
             op.execute(f"DROP TRIGGER IF EXISTS {NAMES_FTS}_{suffix}")
@@ -87,6 +142,7 @@ def downgrade() -> None:
         for col in NAME_COLUMNS:
             op.execute(f"DROP INDEX IF EXISTS ix_documents_{col}_trgm")
     op.drop_index("ix_events_order", table_name="events")
+    op.drop_index("ix_documents_is_latest", table_name="documents")
     with op.batch_alter_table("events") as batch:
         batch.drop_column("undated")
         batch.drop_column("sort_day")
