@@ -31,9 +31,9 @@ def synthetic_documents(n: int, actors: int, seed: int = 7):
     """`n` Documents with sentences, entity mentions and claims, from `actors` gazetteer actors."""
     from claimgraph.document import Document
     from claimgraph.entities import gazetteer
-    from claimgraph.exporters import QUAD
     from claimgraph.read import read_bytes
     from claimgraph.records import Claim, Entity, Mention, PartialDate, Quantity, Sentence, Span, TimeExpression
+    from claimgraph.store.exporters import QUAD
 
     rng = random.Random(seed)
     gaz = gazetteer.load()

@@ -1,6 +1,6 @@
 """claimgraph: read conflict and geopolitics reporting, recover its structure and references, audit its sourcing.
 
-The library API: `claimgraph.core.Pipeline` runs the stages over one document; `claimgraph.export` turns a
+The library API: `claimgraph.core.Pipeline` runs the stages over one document; `claimgraph.contract` turns a
 processed document into the JSON contract of PRODUCT.md.
 """
 

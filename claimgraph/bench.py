@@ -140,7 +140,7 @@ def end_to_end(texts: list[str], procs: int, folder: Path) -> list[dict]:
     db.unlink(missing_ok=True)
     commands = {
         "extract": ["claimgraph.cli", "extract", str(docs), "--out", str(folder / "out.jsonl")],
-        "ingest": ["claimgraph.cli_kb", "ingest", str(docs), "--db", str(db), "--json"],
+        "ingest": ["claimgraph.cli", "ingest", str(docs), "--db", str(db), "--json"],
     }
     rows = []
     for side, args in commands.items():

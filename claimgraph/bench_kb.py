@@ -11,7 +11,7 @@ recur, incidents reported by several outlets (each report a claim of its own, so
 that differs from the other outlets'), claims with and without a time of their own. Names are made-up
 syllables: nothing here names a real actor, place or outlet.
 
-The bench then asks each question of the CLI/API (`claimgraph.kb.KnowledgeBase`: actors, claims with each
+The bench then asks each question of the CLI/API (`claimgraph.store.kb.KnowledgeBase`: actors, claims with each
 filter, timeline, disagreements, search) `--repeat` times with varied arguments (actors drawn across the
 frequency ranks) and prints p50 and p95 per question.
 """
@@ -446,8 +446,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(url: str, args) -> int:
-    from claimgraph.kb import KnowledgeBase
     from claimgraph.store import Store
+    from claimgraph.store.kb import KnowledgeBase
 
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)

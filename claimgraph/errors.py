@@ -6,6 +6,12 @@ Each error names the input it is about (`source`) so that a batch can report it 
 from __future__ import annotations
 
 
+def error_json(kind: str, message: str, source: str | None = None) -> dict:
+    """The one JSON error shape, {"error": {"kind", "source", "message"}}: what the web API answers and what the
+    CLI prints for a command run with `--json` (claimgraph.cli.output.fail). Every error body is built here."""
+    return {"error": {"kind": kind, "source": source, "message": message}}
+
+
 class ClaimgraphError(Exception):
     """Base class: something claimgraph could not do, with a message meant for the person running it."""
 
@@ -18,7 +24,8 @@ class ClaimgraphError(Exception):
         super().__init__(f"{source}: {message}" if source else message)
 
     def as_dict(self) -> dict:
-        return {"error": {"kind": self.kind, "source": self.source, "message": self.message}}
+        """This error in the one JSON error shape (`error_json`)."""
+        return error_json(self.kind, self.message, self.source)
 
 
 class InputError(ClaimgraphError):

@@ -138,7 +138,7 @@ class JsonJob(Job):
     """The document's JSON contract as a dict (`export.document_json`)."""
 
     def finish(self, doc: Any) -> Any:
-        from claimgraph.export import document_json
+        from claimgraph.contract import document_json
 
         return document_json(doc)
 
@@ -147,7 +147,7 @@ class JsonLineJob(Job):
     """The document's JSON contract as one line of JSON Lines (`export.to_json_line`)."""
 
     def finish(self, doc: Any) -> Any:
-        from claimgraph.export import to_json_line
+        from claimgraph.contract import to_json_line
 
         return to_json_line(doc)
 

@@ -146,9 +146,9 @@ def with_casualty_claims(doc: Document) -> Document:
 
 
 def kb_app():
-    from claimgraph.cli_kb import app_with_kb_commands
+    from claimgraph.cli import app
 
-    return app_with_kb_commands()
+    return app
 
 
 def invoke(*args: str):

@@ -11,7 +11,7 @@ import pytest
 
 import claimgraph.read
 from claimgraph.claims.patterns import patterns
-from claimgraph.export import document_json
+from claimgraph.contract import document_json
 from claimgraph.records import Claim, Quantity, Span, TimeExpression
 from claimgraph.rules import RULE_FILES, rules_version
 

@@ -36,8 +36,8 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 
 def _kb(db: Path) -> dict:
     """Everything the knowledge base holds, as comparable data (the export tables plus row counts)."""
-    from claimgraph.exporters import tables
     from claimgraph.store import Store
+    from claimgraph.store.exporters import tables
 
     with Store(str(db)) as store:
         out = {name: sorted(json.dumps(row, sort_keys=True, default=str) for row in rows)

@@ -130,17 +130,17 @@ class StandIn:
 
 @pytest.fixture
 def standin_export(monkeypatch):
-    """`export.document_json` of the real document, with the stand-in's entities and claims."""
-    from claimgraph import export
+    """`contract.document_json` of the real document, with the stand-in's entities and claims."""
+    from claimgraph import contract
 
-    real = export.document_json
+    real = contract.document_json
 
     def document_json(doc):
         out = real(doc)
         out.update(getattr(doc, "standin", {}))
         return out
 
-    monkeypatch.setattr(export, "document_json", document_json)
+    monkeypatch.setattr(contract, "document_json", document_json)
 
 
 # ----------------------------------------------------------------------------------------- detect

@@ -12,8 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from kb_support import ENTITIES, doc_a, doc_b, invoke, make_doc
 
-from claimgraph import exporters
-from claimgraph.store import Store, document_rows
+from claimgraph.store import Store, document_rows, exporters
 
 
 @pytest.fixture
@@ -113,6 +112,24 @@ def test_export_command_errors(tmp_path):
     assert result.exit_code == 2 and "no knowledge base" in result.stderr
     result = invoke("export", "--format", "pdf", "--db", str(tmp_path / "none.db"))
     assert result.exit_code == 2
+
+
+def test_export_command_json_answers_and_errors(kb_path, tmp_path):
+    """With --json, export says what it wrote as JSON, and its errors are the API's one JSON error shape."""
+    result = invoke("export", "--format", "csv", "--out", str(tmp_path / "csv"), "--db", str(kb_path), "--json")
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["format"] == "csv" and str(tmp_path / "csv" / "edges.csv") in answer["written"]
+    result = invoke("export", "--format", "graphml", "--db", str(tmp_path / "none.db"), "--json")
+    assert result.exit_code == 2
+    assert json.loads(result.stdout) == {"error": {"kind": "store", "source": str(tmp_path / "none.db"), "message":
+                                                   "no knowledge base here: run `claimgraph ingest` first"}}
+    (tmp_path / "taken").write_text("a file where the export wants a folder")
+    result = invoke("export", "--format", "csv", "--out", str(tmp_path / "taken"), "--db", str(kb_path), "--json")
+    assert result.exit_code == 2
+    error = json.loads(result.stdout)["error"]
+    assert error["kind"] == "bad_input" and error["source"] == str(tmp_path / "taken")
+    assert error["message"].startswith("cannot write there")
 
 
 def test_csv_cells_cannot_start_a_formula(tmp_path):

@@ -16,16 +16,16 @@ import pytest
 from kb_support import EXAMPLE_A, EXAMPLE_B, ROOT, SEED, invoke, with_casualty_claims, write_isaf
 from sqlalchemy import select
 
-from claimgraph.kb import KnowledgeBase
 from claimgraph.store import ADDED, Store, document_rows, ingest
 from claimgraph.store import schema as t
+from claimgraph.store.kb import KnowledgeBase
 
 pytestmark = pytest.mark.model
 
 
 def _cli(*args: str, timeout: int = 600) -> subprocess.CompletedProcess:
     """`claimgraph ARGS` in a new process (the knowledge-base commands mounted either way)."""
-    return subprocess.run([sys.executable, "-m", "claimgraph.cli_kb", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "claimgraph.cli", *args], capture_output=True, text=True,
                           timeout=timeout, cwd=ROOT, env={**os.environ, "COLUMNS": "200"})
 
 
@@ -124,7 +124,7 @@ def test_questions_on_a_missing_database_are_usage_errors(tmp_path):
 def test_killed_ingest_leaves_whole_documents_and_a_rerun_completes(pipeline, tmp_path):
     paths = write_isaf(tmp_path / "docs", 80, start=100)
     db = tmp_path / "kb.db"
-    proc = subprocess.Popen([sys.executable, "-m", "claimgraph.cli_kb", "ingest", str(tmp_path / "docs"),
+    proc = subprocess.Popen([sys.executable, "-m", "claimgraph.cli", "ingest", str(tmp_path / "docs"),
                              "--db", str(db)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 300
     stored = 0

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from conftest_pg import pg_url, postgres_server  # noqa: F401  (fixtures)
 
 from claimgraph.bench_kb import fill, generate, questions
-from claimgraph.kb import KnowledgeBase
 from claimgraph.store import ADDED, UNCHANGED, VERSION, Store, loader
 from claimgraph.store import schema as t
+from claimgraph.store.kb import KnowledgeBase
 from claimgraph.store.rows import DocumentRows
 
 
@@ -301,7 +301,7 @@ def test_indexed_questions_answer_as_the_plain_queries(db, tmp_path, request, mo
     """Search (ranked in a subquery), the timeline (ordered and paged in SQL) and --source (through the
     trigram index) give exactly the answers of the plain queries they replace, on a base where a seventh of
     the documents have a newer version."""
-    from claimgraph import kb as kb_module
+    from claimgraph.store import kb as kb_module
 
     rows = list(generate(5000, seed=9))
     url = str(tmp_path / "kb.db") if db == "sqlite" else request.getfixturevalue("pg_url")

@@ -13,10 +13,9 @@ import sqlalchemy as sa
 from conftest_pg import pg_url, postgres_server  # noqa: F401  (fixtures)
 from kb_support import EXAMPLE_A, EXAMPLE_B, ROOT, SEED, doc_a, doc_b, invoke, with_casualty_claims, write_isaf
 
-from claimgraph import exporters
-from claimgraph.kb import KnowledgeBase
-from claimgraph.store import UNCHANGED, Store, document_rows
+from claimgraph.store import UNCHANGED, Store, document_rows, exporters
 from claimgraph.store import schema as t
+from claimgraph.store.kb import KnowledgeBase
 
 pytestmark = pytest.mark.postgres
 
@@ -108,7 +107,7 @@ def test_ingest_command_into_postgres(pg_url, tmp_path):  # noqa: F811
     write_isaf(tmp_path / "docs", 3, start=60)
 
     def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "claimgraph.cli_kb", *args], capture_output=True, text=True,
+        return subprocess.run([sys.executable, "-m", "claimgraph.cli", *args], capture_output=True, text=True,
                               timeout=600, cwd=ROOT, env={**os.environ, **(env or {})})
 
     done = cli("ingest", str(tmp_path / "docs"), str(EXAMPLE_A), str(EXAMPLE_B), "--db", pg_url, "--workers", "2",

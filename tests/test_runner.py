@@ -286,7 +286,7 @@ def test_killing_an_ingest_leaves_no_worker_behind(tmp_path):
     from kb_support import write_isaf
 
     write_isaf(tmp_path / "docs", 60)
-    proc = subprocess.Popen([sys.executable, "-m", "claimgraph.cli_kb", "ingest", str(tmp_path / "docs"),
+    proc = subprocess.Popen([sys.executable, "-m", "claimgraph.cli", "ingest", str(tmp_path / "docs"),
                              "--db", str(tmp_path / "kb.db"), "--workers", "2"], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

@@ -20,7 +20,7 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def seed(pipeline):
-    from claimgraph.export import document_json
+    from claimgraph.contract import document_json
 
     return document_json(pipeline.process(str(SEED)))
 

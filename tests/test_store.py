@@ -10,11 +10,11 @@ import pytest
 import sqlalchemy as sa
 from kb_support import ENTITIES, doc_a, doc_b, make_doc
 
-from claimgraph.kb import KnowledgeBase, QueryError
 from claimgraph.records import Span
 from claimgraph.store import ADDED, UNCHANGED, VERSION, Store, StoreError, document_rows, loader, resolve_url
 from claimgraph.store import schema as t
 from claimgraph.store.grouping import _event_time, _event_window, _Item, cluster, value_range
+from claimgraph.store.kb import KnowledgeBase, QueryError
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 from claimgraph import report
 from claimgraph.cli import app
+from claimgraph.contract import document_json
 from claimgraph.core import Pipeline
-from claimgraph.export import document_json
 from claimgraph.read import ReadOptions
 from claimgraph.sources.get import SourceLibrary
 from claimgraph.store.database import Store

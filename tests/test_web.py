@@ -184,6 +184,70 @@ def test_the_served_database_refuses_writes(kb_path):
         store.close()
 
 
+#: a wire digest of two dispatches (a separator line between them), each with its own dateline, a reference list
+DIGEST = """Patrol Detains Suspects
+
+KABUL, Afghanistan (Feb. 16, 2011) – Afghan forces detained two men in Kandahar yesterday, officials said [1].
+
+The men were questioned. Insurgents killed 12 civilians in Helmand on Monday, the ministry said.
+
+----
+
+Update on the Patrol
+
+KABUL, Afghanistan (Feb. 19) – The Taliban attacked a checkpoint in Kandahar yesterday, killing three police officers.
+
+References
+
+[1] Ministry of Interior. "Two detained". 2011. https://example.org/a
+"""
+
+
+@pytest.mark.model
+def test_api_document_is_the_extract_contract(tmp_path, pipeline):
+    """GET /api/v1/documents/{id} rebuilds from the tables what `extract` writes, dispatches included. Compared
+    field by field where both can be: entity ids are the knowledge base's (local ones canonicalised, see
+    claimgraph.store.rows), `attributed_to` is a name there, and the stored claim time keeps no span."""
+    from claimgraph.contract import document_json
+    from claimgraph.read import read_bytes
+    from claimgraph.store import Store, document_rows
+    from claimgraph.store.rows import canonical_entity_id
+
+    doc = pipeline.process_reading(read_bytes(DIGEST.encode(), "digest.md", "markdown"))
+    extracted = document_json(doc)
+    assert [d["date"] for d in extracted["document"]["dispatches"]] == ["2011-02-16", "2011-02-19"]
+    with Store(str(tmp_path / "kb.db")) as store:
+        store.write(document_rows(doc))
+        store.regroup()
+    with live_server(create_app(str(tmp_path / "kb.db"))) as base:
+        status, served = get_json(f"{base}/api/v1/documents/{doc.id}")
+        page = http("GET", f"{base}/documents/{doc.id}")[2].decode()
+    assert status == 200
+    # the article page lists the dispatches, each marking its part of the text
+    second = extracted["document"]["dispatches"][1]
+    assert "Dispatches (2)" in page and f'href="/documents/{doc.id}?hl={second["start"]}-{second["end"]}"' in page
+    assert {k: served["document"][k] for k in extracted["document"]} == extracted["document"]
+    for part in ("sentences", "references", "findings"):
+        assert served[part] == extracted[part], part
+    kb_id = {e["id"]: canonical_entity_id(e["id"], e["name"], e["type"], doc.id) for e in extracted["entities"]}
+    assert {kb_id[e["id"]]: (e["name"], e["type"], e["wikidata"], e["country"], e["mentions"])
+            for e in extracted["entities"]} == \
+        {e["id"]: (e["name"], e["type"], e["wikidata"], e["country"], e["mentions"]) for e in served["entities"]}
+    names = {e["id"]: e["name"] for e in extracted["entities"]}
+
+    def comparable(claim: dict, ids=lambda xs: xs, who=lambda x: x) -> dict:
+        return {"id": claim["id"], "subject": ids(claim["subject"]), "object": ids(claim["object"]),
+                "place": ids(claim["place"]), "attributed_to": who(claim["attributed_to"]),
+                "time": claim["time"] and {k: claim["time"][k] for k in ("text", "start", "end")},
+                "quantities": [(q["text"], q["start"], q["end"], q["value"], q["what"]) for q in claim["quantities"]],
+                **{k: claim[k] for k in ("predicate", "mode", "negated", "modality", "citations", "evidence", "rule",
+                                         "sentence")}}
+
+    assert extracted["claims"]
+    assert [comparable(c, ids=lambda xs: [kb_id[x] for x in xs], who=lambda x: names.get(x, x))
+            for c in extracted["claims"]] == [comparable(c) for c in served["claims"]]
+
+
 def test_upload_is_size_limited(tmp_path, monkeypatch):
     from claimgraph.read import options
 

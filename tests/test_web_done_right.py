@@ -14,8 +14,7 @@ import pytest
 from kb_support import ENTITIES, invoke, make_doc
 from web_support import build_kb
 
-from claimgraph import exporters
-from claimgraph.store import Store, document_rows
+from claimgraph.store import Store, document_rows, exporters
 
 
 @pytest.fixture(scope="module")

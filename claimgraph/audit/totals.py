@@ -9,16 +9,23 @@ contradicts parts elsewhere in its paragraph that count the same thing and sum t
 
 from __future__ import annotations
 
+import functools
 import re
 
+from claimgraph import rules
 from claimgraph.audit.context import AuditContext
 from claimgraph.audit.fit import bare_numbers
 from claimgraph.records import Finding, Span, Suggestion
 
-#: Kinds of figure that can be parts of a head count.
+#: Kinds of figure (claimgraph.figures.Figure.kind) that can be parts of a head count: all but money.
 _COUNTS = ("people", "casualty")
-#: Words that mark a figure as a total.
-_TOTAL_WORDS = re.compile(r"\b(in all|in total|a total of|altogether|overall|combined|all told|total of)\b", re.I)
+
+
+@functools.cache
+def _total_words() -> re.Pattern[str]:
+    """The words that mark a figure as a total (`total_words` in audit.yaml)."""
+    return re.compile(rf"\b(?:{rules.alternation(rules.words('audit', 'total_words'))})\b", re.I)
+
 #: Totals smaller than this are too common to be matched by chance (two and three make five).
 MIN_TOTAL = 20
 
@@ -73,7 +80,7 @@ def _contradictions(ctx: AuditContext, s: int, parts, total: float, shown: str) 
         if other == s or sentence.paragraph != paragraph:
             continue
         text = sentence.span.of(doc.text)
-        if not _TOTAL_WORDS.search(text):
+        if not _total_words().search(text):
             continue
         for f in ctx.figures[other]:
             if f.kind in {p.kind for p in parts} and f.value >= MIN_TOTAL and not _close(f.value, total):

@@ -51,6 +51,7 @@ import re
 from dataclasses import dataclass
 
 from claimgraph import rules
+from claimgraph.errors import DataFileError
 from claimgraph.records import Quantity, Span
 from claimgraph.structure.dates import find_dates, month_number
 
@@ -121,6 +122,10 @@ class Lexicon:
     membership_preps: frozenset[str]
     comitatives: frozenset[str]
     indefinite_articles: frozenset[str]
+    #: the articles that are a number: one before a multiplier ("a dozen", "an hundred")
+    numeral_articles: frozenset[str]
+    #: multipliers that scale the group being read ("two hundred"), not close it as "thousand" does
+    group_multipliers: frozenset[str]
     re_digits: re.Pattern
     re_words: re.Pattern
     re_vague: re.Pattern
@@ -131,8 +136,7 @@ class Lexicon:
     re_qualifier: re.Pattern
 
 
-def _alternation(words) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+_alternation = rules.alternation
 
 
 @functools.cache
@@ -144,11 +148,15 @@ def lexicon() -> Lexicon:
     def by_category(key: str) -> dict[str, str]:
         return {w: cat for cat, spec in cats.items() for w in spec.get(key) or ()}
 
-    suffixes = [s for s in data["scales"] if len(s) <= 3 and s.isalpha() and s not in ("lac",)]
+    words_only = rules.words("quantities", "scale_words_only")
+    suffixes = [s for s in data["scales"] if len(s) <= 3 and s.isalpha() and s not in words_only]
     scale_words = [s for s in data["scales"] if s not in suffixes]
     word_units = list(data["number_words"]) + list(data["multipliers"])
     letters_symbols = [s for s in data["currency_symbols"] if s[0].isalpha()]
     sign_symbols = [s for s in data["currency_symbols"] if not s[0].isalpha()]
+    if not rules.words("quantities", "group_multipliers") <= set(data["multipliers"]):
+        raise DataFileError("every one of 'group_multipliers' must be in 'multipliers'",
+                            source="claimgraph/data/quantities.yaml")
     return Lexicon(
         data=data,
         number_words=data["number_words"],
@@ -182,10 +190,13 @@ def lexicon() -> Lexicon:
         unrealized_verbs=frozenset(data.get("unrealized_verbs") or ()),
         membership_preps=frozenset(data.get("membership_preps") or ()),
         comitatives=frozenset(data.get("comitatives") or ()),
-        indefinite_articles=frozenset(data.get("indefinite_articles") or ("a", "an")),
+        indefinite_articles=rules.words("quantities", "indefinite_articles"),
+        numeral_articles=rules.words("quantities", "numeral_articles"),
+        group_multipliers=rules.words("quantities", "group_multipliers"),
         re_digits=re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?(?!\d|,\d)|\d+(?:\.\d+)?"),  # "1,000," ends a list item
         re_words=re.compile(
-            r"\b(?:an?\s+)?(?:" + _alternation(word_units) + r")(?:(?:\s*-\s*|\s+and\s+|\s+)(?:"
+            r"\b(?:(?:" + _alternation(rules.words("quantities", "numeral_articles")) + r")\s+)?(?:"
+            + _alternation(word_units) + r")(?:(?:\s*-\s*|\s+and\s+|\s+)(?:"
             + _alternation(word_units) + r"))*\b",
             re.IGNORECASE,
         ),
@@ -213,12 +224,12 @@ def _word_value(words: list[str], lex: Lexicon) -> float | None:
     """Value of a run of number words; "a" counts as one before a multiplier ("a dozen")."""
     total, current, seen = 0.0, 0.0, False
     for w in words:
-        if w in ("a", "an"):
+        if w in lex.numeral_articles:
             current, seen = 1.0, True
         elif w in lex.number_words:
             current += lex.number_words[w]
             seen = True
-        elif w in ("hundred", "dozen"):
+        elif w in lex.group_multipliers:
             current = (current or 1.0) * lex.multipliers[w]
             seen = True
         elif w in lex.multipliers:
@@ -249,7 +260,7 @@ def parse_number(text: str) -> float | None:
     m = lex.re_words.fullmatch(s)
     if m:
         words = _split_words(s)
-        if words[0] in ("a", "an") and (len(words) < 2 or words[1] not in lex.multipliers):
+        if words[0] in lex.numeral_articles and (len(words) < 2 or words[1] not in lex.multipliers):
             return None
         return _word_value(words, lex)
     return None
@@ -335,7 +346,7 @@ def _word_candidates(text: str, lex: Lexicon) -> list[_Raw]:
         while keep and words[keep - 1] == "and":
             keep -= 1
         words = words[:keep]
-        if not words or (words[0] in ("a", "an") and (len(words) < 2 or words[1] not in lex.multipliers)):
+        if not words or (words[0] in lex.numeral_articles and (len(words) < 2 or words[1] not in lex.multipliers)):
             continue
         s, e = m.start(), m.start() + spans[keep - 1][1]
         if words == ["one"]:
@@ -780,7 +791,7 @@ def _named_counts(doc, sent, base: int, taken, lex: Lexicon) -> list[Quantity]:
     left out: releases name the person they detained after counting them ("detained a facilitator ...
     identified and detained the facilitator"), which ISAF's dev releases show more often than a new arrest."""
     out: list[Quantity] = []
-    counted = {"killed", "injured"}
+    counted = rules.words("quantities", "bare_noun_counts")
     counted_at: set[int] = set()
     for t in sent:
         if t.dep_ not in ("dobj", "nsubjpass", "conj") or any(a <= t.idx < b for a, b in taken):
@@ -788,7 +799,7 @@ def _named_counts(doc, sent, base: int, taken, lex: Lexicon) -> list[Quantity]:
         if t.dep_ == "conj" and t.head.dep_ not in ("dobj", "nsubjpass"):
             continue
         dets = [c for c in t.children if c.dep_ in ("det", "poss", "nummod", "predet")]
-        definite = any(c.dep_ in ("det", "poss") and c.lower_ not in ("a", "an") for c in dets)
+        definite = any(c.dep_ in ("det", "poss") and c.lower_ not in lex.numeral_articles for c in dets)
         person_noun = t.pos_ == "NOUN" and t.tag_ == "NN" and (
             t.lower_ in lex.people_nouns or t.lemma_.lower() in lex.whom)
         person = (t.lower_ in rules.words("quantities", "person_pronouns")
@@ -796,7 +807,7 @@ def _named_counts(doc, sent, base: int, taken, lex: Lexicon) -> list[Quantity]:
                   or (person_noun and (definite or not dets))
                   # "killed Rostum and his associate": whoever is coordinated with a person counted
                   or (t.dep_ == "conj" and t.head.i in counted_at and t.pos_ == "NOUN" and definite))
-        indefinite_appos = any(c.dep_ == "appos" and any(d.lower_ in ("a", "an") for d in c.children)
+        indefinite_appos = any(c.dep_ == "appos" and any(d.lower_ in lex.numeral_articles for d in c.children)
                                for c in t.children)  # "Murach, a Taliban leader": counted as the leader
         if not person or indefinite_appos or t.dep_ == "appos":
             continue
@@ -843,7 +854,7 @@ def _indefinite_counts(doc, sent, base: int, taken, lex: Lexicon) -> list[Quanti
     """'captured a Taliban leader' -> captured 1 (see the module docstring). The counted noun is a person
     noun, or an agent noun taken by a verb whose object is by nature a person ("detained a procurer")."""
     out: list[Quantity] = []
-    counted = {"killed", "injured", "abducted", "captured", "arrested", "missing"}
+    counted = rules.words("quantities", "indefinite_counts")
     for det in sent:
         if det.lower_ not in lex.indefinite_articles or det.dep_ != "det":
             continue

@@ -16,10 +16,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from claimgraph import rules
 from claimgraph.errors import DataFileError
-from claimgraph.rules import SAFE_LOADER
 
 ENTITY_TYPES = frozenset({
     "state", "government", "military", "agency", "armed_group", "political_org", "organization", "person",
@@ -137,10 +135,7 @@ class Gazetteer:
                              default=1)
 
     def _load(self, fname: str, text: str) -> None:
-        try:
-            data = yaml.load(text, Loader=SAFE_LOADER)
-        except yaml.YAMLError as exc:
-            raise DataFileError(f"cannot parse: {exc}", source=fname) from exc
+        data = rules.parse(text, fname)  # a repeated key is an error, not a silently lost name
         if not isinstance(data, dict) or "version" not in data or not isinstance(data.get("entities"), list):
             raise DataFileError("a gazetteer file needs 'version' and a list of 'entities'", source=fname)
         self.versions[fname] = str(data["version"])

@@ -116,8 +116,8 @@ def load(source: GoldSource, limit: int | None = None) -> tuple[list[Item], list
 
 def knowledge_base_groups(outcomes: list[Outcome]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(disagreement groups, all measures) of a temporary knowledge base holding the outcomes' documents."""
-    from claimgraph.kb import KnowledgeBase
     from claimgraph.store.database import Store
+    from claimgraph.store.kb import KnowledgeBase
 
     with tempfile.TemporaryDirectory(prefix="claimgraph-eval-") as tmp:
         store = Store(f"sqlite:///{Path(tmp) / 'kb.db'}")

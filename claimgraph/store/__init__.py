@@ -9,7 +9,7 @@
 - `database.Store`: one transaction per document; versions; entity merging.
 - `grouping`: events and measures across documents (recomputable).
 - `ingest`: the parallel ingest.
-Questions are asked through `claimgraph.kb.KnowledgeBase`.
+Questions are asked through `claimgraph.store.kb.KnowledgeBase`.
 """
 
 from claimgraph.store.database import ADDED, UNCHANGED, VERSION, Store

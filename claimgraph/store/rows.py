@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from claimgraph import __version__
+from claimgraph.contract import dispatches_json
 from claimgraph.document import Document
 from claimgraph.entities import gazetteer
 from claimgraph.entities.linker import DESCRIPTION_PREFIX, slug
@@ -147,6 +148,7 @@ def document_rows(doc: Document) -> DocumentRows:
             "published_not_before": _iso(inferred.not_before) if inferred else None,
             "published_not_after": _iso(inferred.not_after) if inferred else None,
             "published_why": inferred.why if inferred else None,
+            "dispatches": dispatches_json(doc),
             "language": "en",
             "char_count": len(text),
             "text": text,

@@ -54,6 +54,8 @@ documents = sa.Table(
     sa.Column("published_not_before", sa.String(10)),
     sa.Column("published_not_after", sa.String(10)),
     sa.Column("published_why", sa.Text),
+    sa.Column("dispatches", sa.JSON, comment="the parts that speak from their own day: [{start, end, date}] "
+                                            "(claimgraph.contract.dispatches_json); NULL if stored before 0007"),
     sa.Column("language", sa.String(8)),
     sa.Column("char_count", sa.Integer, nullable=False),
     sa.Column("text", sa.Text, nullable=False),

@@ -29,6 +29,11 @@ _LISTS = (
     "year_joiners",
     "seasons",
     "second_level_suffixes",
+    "not_publisher_words",
+    "locator_abbreviations",
+    "identifier_schemes",
+    "name_particles",
+    "tracking_parameters",
 )
 
 
@@ -69,4 +74,5 @@ def word_set(key: str) -> frozenset[str]:
 
 @cache
 def _word_set(key: str) -> frozenset[str]:
-    return frozenset(w.lower() for w in rules()[key])
+    rules()  # the file's shape checked first
+    return frozenset(w.lower() for w in rule_files.words("structure", key))

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from urllib.parse import SplitResult, urlsplit
 
+from claimgraph import rules as rule_files
 from claimgraph.budget import check_references
 from claimgraph.records import Anchor, Block, PartialDate, Reading, Reference, Span
 from claimgraph.structure._rules import rules, word_set
@@ -437,11 +438,19 @@ def _clean_part(s: str | None) -> str | None:
     return s or None
 
 
-_NOT_PUBLISHER = re.compile(
-    r"(?i)^(?:vol|no|nos|pp?|issue|iss|ch|chap|para|ed|eds|edn|doi|isbn|issn|web|print|online|pdf|"
-    r"press release|n\.?\s?d|accessed|retrieved|archived|available)\b|^[0-9\s\-–()/:]+$"
-    r"|\b(?:no|nos|vol|pp|p)\.\s*[0-9]|\b(?:doi|isbn|issn)\b|^[0-9]+\s*\([0-9]+\)"
-)
+def _alternation(key: str) -> str:
+    return rule_files.alternation(word_set(key), loose_stops=True)
+
+
+@cache
+def _not_publisher() -> re.Pattern[str]:
+    """A part of an entry that is bibliographic detail (a volume, pages, an identifier, an access note) or only
+    numbers, never a publisher's name."""
+    return re.compile(
+        rf"(?i)^(?:{_alternation('not_publisher_words')})\b|^[0-9\s\-–()/:]+$"
+        rf"|\b(?:{_alternation('locator_abbreviations')})\.\s*[0-9]|\b(?:{_alternation('identifier_schemes')})\b"
+        r"|^[0-9]+\s*\([0-9]+\)"
+    )
 
 
 def _segments(s: str) -> list[str]:
@@ -500,7 +509,7 @@ def parse_entry(content: str, label: str, span: Span) -> Reference:
         post_date, post_rest = _take_date(post)
         date = date or post_date
         parts = [p for p in (_clean_part(x) for x in re.split(r"[.,;]\s+|[.,;]$", post_rest)) if p]
-        parts = [p for p in parts if not _NOT_PUBLISHER.search(p)]
+        parts = [p for p in parts if not _not_publisher().search(p)]
         publisher = parts[0] if parts else None
     elif dash and (_is_outlet_like(dash["a"]) or _is_outlet_like(dash["b"])):
         # "Outlet – Title (2023)", or "Title – Outlet"
@@ -517,7 +526,7 @@ def parse_entry(content: str, label: str, span: Span) -> Reference:
             segs, lead = [lead, *segs], None  # "Title (2023). Outlet." — what precedes the date is no name
         if segs:
             title = _clean_part(segs[0])
-            rest = [p for p in (_clean_part(x) for x in segs[1:]) if p and not _NOT_PUBLISHER.search(p)]
+            rest = [p for p in (_clean_part(x) for x in segs[1:]) if p and not _not_publisher().search(p)]
             if rest:
                 publisher = rest[0]
     elif s:
@@ -539,7 +548,7 @@ def parse_entry(content: str, label: str, span: Span) -> Reference:
             two_named = len(rest) == 2 and _is_name_like(rest[0]) and not _is_outlet_like(rest[1])
             if len(rest) >= 3 or two_named:
                 lead, rest = rest[0], rest[1:]
-        rest = [p for p in rest if not _NOT_PUBLISHER.search(p)]
+        rest = [p for p in rest if not _not_publisher().search(p)]
         if len(rest) == 1 and lead is None and url and _same_outlet(rest[0], url):
             publisher = rest[0]  # "Dawn. Available at: https://www.dawn.com/..."
         elif rest:
@@ -668,7 +677,7 @@ def _is_outlet_like(s: str) -> bool:
 def _is_name_like(s: str) -> bool:
     words = s.split()
     return 1 <= len(words) <= 8 and all(
-        w[:1].isupper() or w in ("and", "&", "de", "al", "van", "von") for w in words
+        w[:1].isupper() or w in word_set("name_particles") for w in words
     )
 
 
@@ -751,7 +760,7 @@ def normalise_url(url: str) -> str:
     host = (p.hostname or "").lower()
     host = host[4:] if host.startswith("www.") else host
     query = "&".join(
-        q for q in p.query.split("&") if q and not q.lower().startswith(("utm_", "fbclid", "gclid"))
+        q for q in p.query.split("&") if q and not q.lower().startswith(tuple(word_set("tracking_parameters")))
     )
     path = p.path.rstrip("/")
     return host + path + ("?" + query if query else "")

@@ -1,5 +1,5 @@
 """The web layer: `claimgraph serve`'s pages and JSON API, over the same library functions as the CLI
-(`claimgraph.kb.KnowledgeBase`).
+(`claimgraph.store.kb.KnowledgeBase`).
 
 - `app.create_app(db, allow_ingest=False)`: the FastAPI application (read-only database unless allowed to ingest).
 - `api`: the JSON API under `/api/v1/` (paginated; errors in the one shape of `claimgraph.errors`).

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Query, Request, UploadFile
 
 from claimgraph.errors import InputTooLarge
-from claimgraph.kb import ENTITY_TYPES, QueryError
+from claimgraph.store.kb import ENTITY_TYPES, QueryError
 
 PREFIX = "/api/v1"
 MAX_LIMIT = 500

@@ -26,10 +26,10 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from claimgraph import __version__
-from claimgraph.errors import ClaimgraphError, StoreError
-from claimgraph.kb import KnowledgeBase
+from claimgraph.errors import ClaimgraphError, StoreError, error_json
 from claimgraph.store import Store
 from claimgraph.store.engine import display_url, make_engine, migrate, resolve_url
+from claimgraph.store.kb import KnowledgeBase
 
 HERE = Path(__file__).resolve().parent
 
@@ -151,7 +151,7 @@ def create_app(db: str | Store | None = None, allow_ingest: bool = False) -> Fas
         for e in exc.errors():
             where = ".".join(str(x) for x in e.get("loc", ()) if x not in ("query", "path", "body"))
             parts.append(f"{where}: {e.get('msg', 'invalid')}" if where else e.get("msg", "invalid"))
-        body = {"error": {"kind": "bad_request", "source": None, "message": "; ".join(parts) or "bad request"}}
+        body = error_json("bad_request", "; ".join(parts) or "bad request")
         return render_error(request, 422, body)
 
     @app.exception_handler(StarletteHTTPException)
@@ -159,14 +159,14 @@ def create_app(db: str | Store | None = None, allow_ingest: bool = False) -> Fas
         kind = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http")
         message = {404: "no such page", 405: "this method is not allowed here (the server is read-only unless "
                                              "started with --allow-ingest)"}.get(exc.status_code, str(exc.detail))
-        return render_error(request, exc.status_code, {"error": {"kind": kind, "source": None, "message": message}})
+        return render_error(request, exc.status_code, error_json(kind, message))
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception):  # never a traceback or a path to the client
         import logging
 
         logging.getLogger("claimgraph.web").exception("internal error on %s", request.url.path)
-        body = {"error": {"kind": "internal", "source": None, "message": "internal error"}}
+        body = error_json("internal", "internal error")
         return render_error(request, 500, body)
 
     from claimgraph.web import api, pages

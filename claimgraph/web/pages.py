@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from collections import defaultdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse
 
-from claimgraph.kb import ENTITY_TYPES, PREDICATES, SEVERITIES
+from claimgraph.store.kb import ENTITY_TYPES, PREDICATES, SEVERITIES
 from claimgraph.web.app import HERE
 from claimgraph.web.markup import document_annotations, safe_url, segments
 
@@ -58,9 +59,15 @@ def router(web) -> APIRouter:
         references = [{**ref, "rid": f"r{i}", "link": safe_url(ref["url"]),
                        "cited": len(ref["cited_at"]), "claims": len(cited_by.get(ref["label"], []))}
                       for i, ref in enumerate(doc["references"])]
+        text = doc["document"]["text"]
+        # a digest's parts, each speaking from its own day (none listed for an article of one part)
+        dispatches = [{"date": d["date"], "href": f"/documents/{doc_id}?hl={d['start']}-{d['end']}",
+                       "head": textwrap.shorten(text[d["start"]:d["end"]].strip().split("\n")[0], 80, placeholder=" …")}
+                      for d in doc["document"]["dispatches"] or []] if len(doc["document"]["dispatches"] or []) > 1 \
+            else []
         return render(request, "document.html", doc=doc, segments=segs,
                       findings=[(s, findings[s]) for s in SEVERITIES if findings[s]], names=names,
-                      references=references, source_link=safe_url(doc["document"]["url"]))
+                      references=references, source_link=safe_url(doc["document"]["url"]), dispatches=dispatches)
 
     @r.get("/actors")
     def actors(request: Request, type: Annotated[list[str] | None, Query()] = None,

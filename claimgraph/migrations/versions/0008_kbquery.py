@@ -15,7 +15,7 @@ index instead of a scan of every document (`python -m claimgraph.bench_kb`, READ
   the home page's and `/api/v1/stats`' figures read them instead of counting a million-claim base.
 
 Revision ID: 0008_kbquery
-Revises: 0006_scale
+Revises: 0007_layers
 Create Date: 2026-12-04
 """
 
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_kbquery"
-down_revision = "0006_scale"  # the lead re-chains at merge
+down_revision = "0007_layers"  # "0006_scale" as briefed; re-chained after main's 0007_layers (one head)
 branch_labels = None
 depends_on = None
 

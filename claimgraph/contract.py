@@ -19,6 +19,12 @@ def _date(d: PartialDate | None) -> str | None:
     return d.iso() if d else None
 
 
+def dispatches_json(doc: Document) -> list[dict[str, Any]]:
+    """The document's dispatches as the contract writes them, {"start", "end", "date"} each (the knowledge base
+    stores this list as it is, so that its rebuilt contract has them too)."""
+    return [{"start": d.span.start, "end": d.span.end, "date": _date(d.date)} for d in doc.dispatches]
+
+
 def _evidence(doc: Document, span: Span) -> dict[str, Any]:
     return {"start": span.start, "end": span.end, "text": span.of(doc.text)}
 
@@ -117,7 +123,7 @@ def document_json(doc: Document) -> dict[str, Any]:
             }
             if inferred
             else None,
-            "dispatches": [{"start": d.span.start, "end": d.span.end, "date": _date(d.date)} for d in doc.dispatches],
+            "dispatches": dispatches_json(doc),
             "language": "en",
             "text": doc.text,
             "rules_version": version,

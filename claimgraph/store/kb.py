@@ -1,7 +1,7 @@
 """Questions to the knowledge base: the Python API the `actors`, `claims`, `timeline` and `disagreements`
 commands are thin over.
 
-    from claimgraph.kb import KnowledgeBase
+    from claimgraph.store.kb import KnowledgeBase
     with KnowledgeBase("claimgraph.db") as kb:          # None: CLAIMGRAPH_DB, else ./claimgraph.db
         kb.actors(limit=10)
         kb.claims(actor="TTP", predicate="ASSAULT", since="2024")
@@ -49,7 +49,7 @@ FEW_DOCUMENTS = FEW_CLAIMS // 10
 
 
 def _predicates() -> tuple[str, ...]:
-    from claimgraph.exporters import QUAD
+    from claimgraph.store.exporters import QUAD
 
     return tuple(QUAD)
 
@@ -664,8 +664,8 @@ class KnowledgeBase:
 
     def document(self, doc_id: str) -> dict[str, Any]:
         """One stored document as the JSON contract of `extract` (README, "The JSON contract"), rebuilt from the
-        tables: entity ids are the knowledge base's (a local entity's `local:type:slug`), and `dispatches`,
-        which are not stored, are empty. Raises NotFound for an unknown id."""
+        tables: entity ids are the knowledge base's (a local entity's `local:type:slug`); `dispatches` is null
+        for a document stored before schema 0007_layers kept them. Raises NotFound for an unknown id."""
         d, s, m, e = t.documents, t.sentences, t.mentions, t.entities
         r, cit, f, c = t.reference_entries, t.citations, t.findings, t.claims
         with self.engine.connect() as conn:
@@ -720,7 +720,7 @@ class KnowledgeBase:
         return {
             "document": {"id": doc.id, "source": doc.source, "url": doc.url, "outlet": doc.outlet,
                          "format": doc.format, "title": doc.title, "authors": list(doc.authors or []),
-                         "published": doc.published, "published_inferred": inferred, "dispatches": [],
+                         "published": doc.published, "published_inferred": inferred, "dispatches": doc.dispatches,
                          "language": doc.language, "text": doc.text, "rules_version": doc.rules_version,
                          "claimgraph_version": doc.claimgraph_version, "version": doc.version,
                          "latest": bool(doc.is_latest)},
@@ -803,7 +803,7 @@ class KnowledgeBase:
         `exporters.network_tables`, which this filters). since/until: dates the edge's claims overlap (a
         claim's time, else its document's date); predicate: PRED or PRED/mode, several OR-ed; min_sources:
         documents reporting the edge; actor: only edges touching it. max_edges keeps the most reported edges."""
-        from claimgraph.exporters import KIND_COLOURS, OTHER_COLOUR, TYPE_COLOURS, hex_colour, kind_of, quad_of
+        from claimgraph.store.exporters import KIND_COLOURS, OTHER_COLOUR, TYPE_COLOURS, hex_colour, kind_of, quad_of
 
         c, d, ce = t.claims, t.documents, t.claim_entities
         # only what an edge needs (not the full claim dicts): one query for the claims, one for their roles

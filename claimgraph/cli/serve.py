@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from claimgraph.cli.output import fail
 from claimgraph.errors import ClaimgraphError
 
 
@@ -32,9 +33,7 @@ def serve(
 
         app = create_app(db, allow_ingest=allow_ingest)
     except ClaimgraphError as exc:
-        err.print(f"[bold red]error[/]: {escape(exc.source + ': ' if exc.source else '')}{escape(exc.message)}",
-                  highlight=False)
-        raise typer.Exit(2) from None
+        raise fail(exc) from None
     shown = f"[{host}]" if ":" in host else host
     from claimgraph.store.engine import display_url, resolve_url
 

@@ -1,6 +1,8 @@
 """The command line: a thin layer over the library that turns its errors into messages and exit codes.
 
-Exit codes: 0 ok; 1 findings at or above `--fail-on`; 2 bad input or usage.
+The app is defined here, once, with the document commands (audit, extract, eval); the knowledge-base commands
+(`claimgraph.cli.kb`) and `serve` (`claimgraph.cli.serve`) are registered on it below and never import it back.
+Errors and exit codes: `claimgraph.cli.output` (0 ok; 1 findings at or above `--fail-on`; 2 bad input or usage).
 """
 
 from __future__ import annotations
@@ -14,16 +16,17 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from claimgraph import __version__, cli_kb
+from claimgraph import __version__
+from claimgraph.cli import kb as kb_commands
+from claimgraph.cli import serve as serve_command
+from claimgraph.cli.output import EXIT_BAD_INPUT, EXIT_FINDINGS, EXIT_OK, fail, report_error, report_failure
 from claimgraph.errors import ClaimgraphError, InputError
 from claimgraph.read import ReadOptions
 from claimgraph.runner import DEFAULT_BUDGET, Failure
-from claimgraph.web import command as web_command
 
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+__all__ = ["EXIT_BAD_INPUT", "EXIT_FINDINGS", "EXIT_OK", "app", "main", "report_error", "report_failure"]
 
 app = typer.Typer(
     name="claimgraph",
@@ -82,24 +85,6 @@ def _source_library(folder: Path | None, fetch: bool, db: str | None, allow_priv
     from claimgraph.store.database import Store
 
     return SourceLibrary(folder, fetch, Store(db), ReadOptions(allow_private=allow_private))
-
-
-def report_error(console: Console, exc: ClaimgraphError) -> None:
-    """One line on `console`: the source and the message, escaped (a name with '[...]' prints as itself)."""
-    where = f"{exc.source}: " if exc.source else ""
-    console.print(f"[bold red]error[/]: {escape(where)}{escape(exc.message)}", highlight=False)
-
-
-def report_failure(console: Console, failure: Failure, debug: bool = False) -> None:
-    """One line per failed input (never a traceback unless `debug`): source, message, kind and stage."""
-    console.print(f"[bold red]error[/]: {escape(failure.source)}: {escape(failure.message)} "
-                  f"[dim]({escape(failure.kind)}, {escape(failure.stage)})[/]", highlight=False)
-    if debug and failure.traceback:
-        console.print(failure.traceback, markup=False, highlight=False, end="")
-
-
-def _report_error(exc: ClaimgraphError) -> None:
-    report_error(err, exc)
 
 
 def prepare_out(out: Path | None) -> None:
@@ -168,7 +153,7 @@ def audit(
 ) -> None:
     """Report on one document: its references and what is wrong with its sourcing."""
     from claimgraph import report
-    from claimgraph.export import document_json
+    from claimgraph.contract import document_json
     from claimgraph.runner import DocumentJob, run_batch, tasks_of
 
     read_options = ReadOptions(allow_private=allow_private)
@@ -187,8 +172,7 @@ def audit(
             if library is not None:
                 library.store.close()
     except ClaimgraphError as exc:
-        _report_error(exc)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        raise fail(exc) from None
     doc = results[0]
     if isinstance(doc, Failure):
         report_failure(err, doc, debug)
@@ -232,8 +216,7 @@ def extract(
     try:
         prepare_out(out)
     except ClaimgraphError as exc:
-        _report_error(exc)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        raise fail(exc) from None
     tasks = tasks_of(sources, read_options)
     failures = 0
     progress = Progress(
@@ -249,8 +232,7 @@ def extract(
     try:
         sink = tmp.open("w", encoding="utf-8") if tmp is not None else sys.stdout
     except OSError as exc:
-        _report_error(InputError(f"cannot write there: {exc.strerror or exc}", str(out)))
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        raise fail(InputError(f"cannot write there: {exc.strerror or exc}", str(out))) from None
     try:
         with progress:
             bar = progress.add_task("extracting", total=len(tasks))
@@ -270,7 +252,7 @@ def extract(
                     sink.flush()
                 progress.advance(bar)
     except ClaimgraphError as exc:  # the workers could not start: nothing was extracted
-        _report_error(exc)
+        report_error(err, exc)
         if tmp is not None:
             sink.close()
             tmp.unlink(missing_ok=True)
@@ -315,14 +297,13 @@ def eval_(
         pinned = load_floors(floors) if floors is not None else None  # a bad floors file fails before the run
         result = evaluate(path, limit, workers, half=half.value if half is not None else None)
     except ClaimgraphError as exc:
-        _report_error(exc)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        raise fail(exc, json_out) from None
     if predictions is not None:
         try:
             wice.write_predictions(predictions, result)
         except OSError as exc:
-            _report_error(ClaimgraphError(f"cannot write the predictions: {exc.strerror}", str(predictions)))
-            raise typer.Exit(EXIT_BAD_INPUT) from None
+            raise fail(ClaimgraphError(f"cannot write the predictions: {exc.strerror}", str(predictions)),
+                       json_out) from None
     for s in result["sections"]:
         s.pop("predictions", None)  # written with --predictions; too long for the table or --json
     gate = check(result, pinned) if pinned is not None else None
@@ -341,8 +322,8 @@ def eval_(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-cli_kb.register(app)
-app.command()(web_command.serve)
+kb_commands.register(app)
+app.command()(serve_command.serve)
 
 
 def main() -> None:

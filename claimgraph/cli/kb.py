@@ -1,13 +1,14 @@
 """Knowledge-base commands: ingest, actors, claims, timeline, disagreements, export.
 
-Mounted into the main CLI by `claimgraph.cli_kb.register(app)`. Thin over `claimgraph.store` (ingest),
-`claimgraph.kb.KnowledgeBase` (questions) and `claimgraph.exporters` (exports). Exit codes as everywhere:
+Registered on the one app by `claimgraph.cli` (`register(app)`), which this module never imports. Thin over
+`claimgraph.store` (ingest),
+`claimgraph.store.kb.KnowledgeBase` (questions) and `claimgraph.store.exporters` (exports). Exit codes as everywhere:
 0 ok, 2 bad input or usage (including an ingest in which some documents failed: the others are stored).
+Errors go through `claimgraph.cli.output.fail`: with `--json`, as the one JSON error shape on standard output.
 """
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -22,10 +23,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from claimgraph.errors import ClaimgraphError
+from claimgraph.cli.output import EXIT_BAD_INPUT, fail, print_json, stderr
+from claimgraph.errors import ClaimgraphError, InputError
 from claimgraph.runner import DEFAULT_BUDGET
-
-EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
 Db = Annotated[str | None, typer.Option(
     "--db", help="Database: a SQLite file path or postgresql://... (default: $CLAIMGRAPH_DB, else ./claimgraph.db).")]
@@ -40,25 +40,6 @@ class ExportFormat(StrEnum):
     graphml = "graphml"
     gexf = "gexf"
     parquet = "parquet"
-
-
-def _err() -> Console:
-    return Console(stderr=True)
-
-
-def _fail(exc: ClaimgraphError, json_out: bool = False) -> typer.Exit:
-    """Report the error and return the exit to raise. With --json the error is one JSON object on standard output,
-    in the shape the web API answers with: {"error": {"kind", "source", "message"}}."""
-    if json_out:
-        _print_json(exc.as_dict())
-    else:
-        _err().print(f"[bold red]error[/]: {escape(exc.source + ': ' if exc.source else '')}{escape(exc.message)}",
-                     highlight=False)
-    return typer.Exit(EXIT_BAD_INPUT)
-
-
-def _print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=1) + "\n")
 
 
 def _open_store(db: str | None, must_exist: bool):
@@ -77,7 +58,7 @@ def _open_store(db: str | None, must_exist: bool):
 
 @contextmanager
 def _kb(db: str | None) -> Iterator[Any]:
-    from claimgraph.kb import KnowledgeBase
+    from claimgraph.store.kb import KnowledgeBase
 
     store = _open_store(db, must_exist=True)
     try:
@@ -166,7 +147,7 @@ def ingest(
     from claimgraph.store import ADDED, UNCHANGED, VERSION
     from claimgraph.store import ingest as run_ingest
 
-    err = _err()
+    err = stderr()
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         TextColumn("{task.fields[status]}"), console=err, transient=True,
                         disable=not err.is_terminal)
@@ -174,7 +155,7 @@ def ingest(
     try:
         store = _open_store(db, must_exist=False)
     except ClaimgraphError as exc:
-        raise _fail(exc) from None
+        raise fail(exc, json_out) from None
     try:
         with progress:
             task = progress.add_task("ingesting", total=None, status="")
@@ -192,11 +173,11 @@ def ingest(
                                 on_start=on_start, on_document=on_document, budget=budget or None,
                                 dask=dask)
     except ClaimgraphError as exc:
-        raise _fail(exc) from None
+        raise fail(exc, json_out) from None
     finally:
         store.close()
     if json_out:
-        _print_json(result.as_dict())
+        print_json(result.as_dict())
     else:
         g = result.grouping
         err.print(f"{result.total} document(s) in {result.seconds:.1f} s: {result.added} added, "
@@ -228,7 +209,7 @@ def actors(
     json_out: JsonOut = False,
 ) -> None:
     """Actors across all documents: how often and where they are named, under which names."""
-    from claimgraph.kb import ENTITY_TYPES, QueryError
+    from claimgraph.store.kb import ENTITY_TYPES, QueryError
 
     try:
         for t in type_ or []:
@@ -237,9 +218,9 @@ def actors(
         with _kb(db) as kb:
             rows = kb.actors(types=type_ or None, limit=limit) if type_ else kb.actors(limit=limit)
     except ClaimgraphError as exc:
-        raise _fail(exc, json_out) from None
+        raise fail(exc, json_out) from None
     if json_out:
-        _print_json(rows)
+        print_json(rows)
         return
     records = []
     for r in rows:
@@ -272,9 +253,9 @@ def claims(
             rows = kb.claims(actor=actor, predicate=predicate, since=since, until=until, place=place,
                              modality=modality, source=source, limit=limit)
     except ClaimgraphError as exc:
-        raise _fail(exc, json_out) from None
+        raise fail(exc, json_out) from None
     if json_out:
-        _print_json(rows)
+        print_json(rows)
         return
     columns = ("when", "who", "did", "to whom", "where", "how many", "said", "source", "evidence")
     records = []
@@ -304,9 +285,9 @@ def timeline(
         with _kb(db) as kb:
             rows = kb.timeline(actor, with_=with_, predicate=predicate, limit=limit)
     except ClaimgraphError as exc:
-        raise _fail(exc, json_out) from None
+        raise fail(exc, json_out) from None
     if json_out:
-        _print_json(rows)
+        print_json(rows)
         return
     title = f"Timeline of {' or '.join(actor)}" + (f" with {' or '.join(with_)}" if with_ else "") + \
         f" ({len(rows)} events)"
@@ -334,9 +315,9 @@ def disagreements(
         with _kb(db) as kb:
             rows = kb.disagreements(what=what, contradictions_only=contradictions, limit=limit)
     except ClaimgraphError as exc:
-        raise _fail(exc, json_out) from None
+        raise fail(exc, json_out) from None
     if json_out:
-        _print_json(rows)
+        print_json(rows)
         return
     console = Console()
     if not rows:
@@ -359,9 +340,11 @@ def export(
     db: Db = None,
     all_versions: Annotated[bool, typer.Option("--all-versions",
                                                help="Include superseded versions of documents.")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print what was written as JSON (and errors as the "
+                                                          "JSON error shape) instead of lines.")] = False,
 ) -> None:
     """Export the actor network (graphml, gexf) or the flat tables (jsonl, csv, parquet)."""
-    from claimgraph import exporters
+    from claimgraph.store import exporters
 
     try:
         store = _open_store(db, must_exist=True)
@@ -371,33 +354,22 @@ def export(
         finally:
             store.close()
     except ClaimgraphError as exc:
-        raise _fail(exc) from None
+        raise fail(exc, json_out) from None
     except OSError as exc:
-        _err().print(f"[bold red]error[/]: cannot write {escape(str(out))}: {escape(exc.strerror or str(exc))}")
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        raise fail(InputError(f"cannot write there: {exc.strerror or exc}", str(out)), json_out) from None
+    if json_out:
+        if written or out is not None:  # to standard output, the export itself is the answer
+            print_json({"format": format.value, "written": [str(p) for p in written]})
+        return
     for path in written:
-        _err().print(f"wrote {escape(str(path))}", highlight=False)
+        stderr().print(f"wrote {escape(str(path))}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:
-    """Add the knowledge-base commands to the main Typer app."""
+    """Add the knowledge-base commands to the main Typer app (`claimgraph.cli` calls this once)."""
     app.command()(ingest)
     app.command()(actors)
     app.command()(claims)
     app.command()(timeline)
     app.command()(disagreements)
     app.command()(export)
-
-
-def app_with_kb_commands() -> typer.Typer:
-    """The main app with these commands mounted (once, whether or not cli.py mounts them already)."""
-    from claimgraph.cli import app
-
-    names = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
-    if "ingest" not in names:
-        register(app)
-    return app
-
-
-if __name__ == "__main__":  # python -m claimgraph.cli_kb ingest ... (tests run the commands this way too)
-    app_with_kb_commands()(prog_name="claimgraph")
