@@ -64,8 +64,6 @@ documents = sa.Table(
     sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("source_key", "version"),
     sa.Index("ix_documents_source_key", "source_key"),
-    # 0008: the latest versions counted off an index (the stats, the grouping's marker), not the documents' rows
-    sa.Index("ix_documents_is_latest", "is_latest"),
 )
 
 sentences = sa.Table(

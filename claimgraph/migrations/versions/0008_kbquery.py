@@ -9,7 +9,6 @@ index instead of a scan of every document (`python -m claimgraph.bench_kb`, READ
 - PostgreSQL: the `pg_trgm` extension and a GIN trigram index on lower() of each of those columns (the
   expression the filter compares), where the extension can be created (else the filter scans, as before).
 
-- documents: an index on `is_latest` (the latest versions are counted off it);
 - `kb_counts`: the rows of every table, kept by insert and delete triggers (SQLite: one per row; PostgreSQL: one
   per statement, counting its transition table, so COPY and cascaded deletes count too): `Store.counts()` and
   the home page's and `/api/v1/stats`' figures read them instead of counting a million-claim base.
@@ -42,8 +41,6 @@ def upgrade() -> None:
     op.execute("UPDATE events SET sort_day = coalesce(time_start, first_reported)")
     op.execute("UPDATE events SET undated = (sort_day IS NULL)")
     op.create_index("ix_events_order", "events", ["undated", "sort_day", "label", "key"])
-    # the latest versions counted off an index (kb.stats, grouping.marker), not by reading every document row
-    op.create_index("ix_documents_is_latest", "documents", ["is_latest"])
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         _names_sqlite()
@@ -142,7 +139,6 @@ def downgrade() -> None:
         for col in NAME_COLUMNS:
             op.execute(f"DROP INDEX IF EXISTS ix_documents_{col}_trgm")
     op.drop_index("ix_events_order", table_name="events")
-    op.drop_index("ix_documents_is_latest", table_name="documents")
     with op.batch_alter_table("events") as batch:
         batch.drop_column("undated")
         batch.drop_column("sort_day")
