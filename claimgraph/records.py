@@ -379,8 +379,12 @@ class Mention:
 
     span: the mention's characters.
     entity: id of the entity it refers to.
-    how: how it was linked: 'gazetteer', 'demonym', 'metonym', 'ner', 'coreference', 'generic', 'rule', 'url',
-        'common' (a common-noun phrase: "the militants"), 'pronoun' ("we", "they").
+    how: how it was linked: 'gazetteer', 'demonym', 'metonym', 'ner', 'generic', 'rule', 'url',
+        'coreference' (a definite description or "he"/"his" referring back to an earlier entity: "the group",
+        "the terrorist group", "the city"), 'common' (a common-noun phrase that is an entity of its own:
+        "militants", "70 members"), 'pronoun' ("we", "they", "I": the nearest compatible entity before it,
+        never one its own sentence names after it). The last three are the mentions beyond names
+        (`beyond_names` in entities.yaml).
     facet: for a state, the organ acting in this mention ('government', 'military', 'population'), or None.
     """
 

@@ -235,6 +235,61 @@ def test_co_participants_of_an_attack_are_allied(pipeline):
     assert not has(doc, "ALLIED_WITH")
 
 
+@pytest.mark.model
+def test_a_partner_acts_against_the_target_too(pipeline):
+    doc = run(pipeline, "Kenyan troops fought the militants alongside Ethiopian forces.")
+    assert has(doc, "ASSAULT", ("Ethiopia",), ("militant",))
+    doc = run(pipeline, "Ghana attacked the rebels as part of the African Union force.")
+    assert has(doc, "ALLIED_WITH", ("Ghana",), ("African Union",))
+    assert has(doc, "ASSAULT", ("African Union",), ("rebel",))
+    doc = run(pipeline, "Kenya attacked the militants together with Ethiopia.")
+    assert has(doc, "ASSAULT", ("Ethiopia",), ("militant",))
+
+
+@pytest.mark.model
+def test_relational_nouns_name_their_sides(pipeline):
+    doc = run(pipeline, "The Taliban and their Pakistani allies attacked Kabul.")
+    assert has(doc, "ALLIED_WITH", ("Pakistan",), ("Taliban",))
+    doc = run(pipeline, "Iran armed its allies, the Houthis.")
+    assert has(doc, "ALLIED_WITH", ("Houthis",), ("Iran",))
+
+
+@pytest.mark.model
+def test_an_against_phrase_sets_its_actor_against_the_named_actor(pipeline):
+    doc = run(pipeline, "Kenyans united against al-Shabaab.")
+    assert [c[4] for c in claims(doc) if c[1] == "HOSTILE_TO"] == ["hostile-to.against"]
+    doc = run(pipeline, "Ghana did not campaign against Togo.")
+    assert [c[3] for c in claims(doc) if c[1] == "HOSTILE_TO"] == [True]  # negated
+
+
+@pytest.mark.model
+def test_an_opponent_prefix_names_what_the_phrase_is_against(pipeline):
+    doc = run(pipeline, "The anti-Shabaab coalition met in Nairobi.")
+    assert has(doc, "HOSTILE_TO", ("coalition",), ("al-Shabaab",))
+    assert not any("al-Shabaab" in s for s, *_ in claims(doc))  # the coalition met, not al-Shabaab
+    doc = run(pipeline, "Iraqi forces led the anti-Taliban offensive.")
+    assert has(doc, "HOSTILE_TO", ("Iraq",), ("Taliban",)) and not has(doc, "LEADS")
+
+
+@pytest.mark.model
+def test_a_name_before_a_hyphenated_participle_backs_the_head(pipeline):
+    doc = run(pipeline, "Iranian-backed militias attacked the base.")
+    assert has(doc, "SUPPORT", ("Iran",), ("militia",))
+    assert has(doc, "ASSAULT", ("militia",))  # the militias attacked, not Iran
+    assert not has(doc, "ASSAULT", ("Iran",))
+
+
+@pytest.mark.model
+def test_who_does_an_infinitive_after_a_noun_or_an_object(pipeline):
+    doc = run(pipeline, "The report praised Kenya's efforts to defeat the rebels.")
+    assert has(doc, "ASSAULT", ("Kenya",), ("rebel",))
+    doc = run(pipeline, "The African Union stepped up efforts to counter al-Shabaab.")
+    assert has(doc, "HOSTILE_TO", ("African Union",), ("al-Shabaab",))
+    # "use X to do": the subject does it (X is no controller); "urge X to do": X would
+    doc = run(pipeline, "Al-Shabaab used the cover of night to attack Garissa.")
+    assert has(doc, "ASSAULT", ("al-Shabaab",))
+
+
 # mentions beyond names
 
 
@@ -344,3 +399,27 @@ def test_capturing_a_place_named_by_a_common_noun_is_assault_and_capturing_peopl
     assert has(doc, "ASSAULT", ("rebel",))
     doc = run(pipeline, "Togolese troops captured three rebel commanders.")
     assert has(doc, "COERCE") and not has(doc, "ASSAULT")
+
+
+@pytest.mark.model
+def test_a_pronoun_is_not_what_its_own_sentence_names_after_it(pipeline):
+    doc = run(pipeline, "Al-Shabaab attacked Garissa. We will defeat al-Shabaab, the Kenyan minister said.")
+    shabaab = by_name(doc)["al-Shabaab"]
+    assert not any(m.how == "pronoun" for m in shabaab.mentions)
+    doc = run(pipeline, "Kenya condemned the attack by al-Shabaab. They vowed to confront al-Shabaab.")
+    they = [m for m in by_name(doc)["Kenya"].mentions if m.how == "pronoun"]
+    assert [m.span.of(doc.text) for m in they] == ["They"]
+
+
+@pytest.mark.model
+def test_a_pronoun_argument_carries_its_antecedent_in_the_evidence(pipeline):
+    doc = run(pipeline, "The Afghan people stand firm as they confront the Taliban.")
+    hostile = [c for c in doc.claims if c.predicate == "HOSTILE_TO"]
+    assert hostile and "Afghan people" in hostile[0].evidence.of(doc.text)
+
+
+@pytest.mark.model
+def test_a_definite_description_with_adjectives_refers_back(pipeline):
+    doc = run(pipeline, "Al-Shabaab attacked Garissa. Kenya vowed to defeat the terrorist group.")
+    refs = [m for m in by_name(doc)["al-Shabaab"].mentions if m.how == "coreference"]
+    assert [m.span.of(doc.text) for m in refs] == ["the terrorist group"]

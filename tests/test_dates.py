@@ -157,3 +157,11 @@ def test_find_dates_iso_and_apa_forms() -> None:
 
 def test_find_dates_does_not_read_fiscal_year_as_month() -> None:
     assert _found("The 2011-12 budget.") == []
+
+
+def test_dotted_numeric_dates_are_day_first() -> None:
+    from claimgraph.structure.dates import parse_date
+
+    assert parse_date("12.04.2025") == PartialDate(2025, 4, 12)
+    assert parse_date("05.07.2023") == PartialDate(2023, 7, 5)
+    assert parse_date("05/07/2023") is None  # slashes: either convention

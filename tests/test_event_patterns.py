@@ -21,7 +21,7 @@ RELATIONS = ("ALLIED_WITH", "HOSTILE_TO", "DISTRUSTS", "HARBORS", "BASED_IN", "O
 
 #: The roles vocabulary (docs/patterns.md), plus "prep:<preposition>".
 ROLES = frozenset({"nsubj", "nsubjpass", "agent", "dobj", "dative", "xcomp", "ccomp-subject", "poss", "compound",
-                   "amod-demonym", "head", "head-subject"})
+                   "amod-demonym", "head", "head-subject", "appos", "self"})
 PREP_ROLE = re.compile(r"^prep:[a-z]+$")
 WORD = re.compile(r"^[a-z][a-z']*$")  # one spaCy token, lower case: no spaces, no hyphens, no underscores
 ID = re.compile(r"^[a-z]+(-[a-z]+)*\.[a-z0-9]+(-[a-z0-9]+)*$")

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from claimgraph.cli import app
 from claimgraph.errors import DataFileError, SourceNotFound
-from claimgraph.evaluate.gate import DEFAULT_FLOORS, check, dump_floors, load_floors, pin, score_of
+from claimgraph.evaluate.gate import DEFAULT_FLOORS, Floor, check, dump_floors, load_floors, pin, score_of
 
 
 def ratio(num: int, den: int, label: str = "a rate") -> dict:
@@ -145,3 +145,17 @@ def test_the_readme_floors_are_the_files() -> None:
     for set_name, metric, _, bound in shown:
         f = floors[(set_name, metric)]
         assert bound == (f">= {f.low:.4f}" if f.low is not None else f"<= {f.high:g}"), (set_name, metric)
+
+
+def test_errors_are_pinned_as_ceilings() -> None:
+    measured = result(isaf={"separate_operations": ratio(0, 4)},
+                      news={"false_groups": {"kind": "count", "value": 1},
+                            "false_groups_half A": {"kind": "count", "value": 0}})
+    entries = {(e["set"], e["metric"]): e for e in pin(measured)}
+    assert entries[("isaf", "separate_operations")]["max"] == pytest.approx(0.25)  # one item of 4 above
+    assert entries[("news", "false_groups")]["max"] == 2 and entries[("news", "false_groups_half A")]["max"] == 1
+    worse = result(isaf={"separate_operations": ratio(2, 4)}, news={"false_groups": {"kind": "count", "value": 3},
+                                                                    "false_groups_half A": {"kind": "count",
+                                                                                            "value": 0}})
+    assert not check(worse, [Floor(s, m, e.get("min"), e.get("max"), e["measured"], e["why"])
+                             for (s, m), e in entries.items()]).passed

@@ -447,3 +447,14 @@ def test_bodies_found_and_a_count_right_after_a_common_noun(nlp):
     assert brief(nlp, "During the raid three gunmen were killed when they opened fire.") == [
         ("three gunmen", 3, "killed", "militants")]
     assert brief(nlp, "Two Hezbollah commanders were killed.")[0][:3] == ("Two Hezbollah commanders", 2, "killed")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "what"), [
+    ("Shelling killed 30 people daily in the hill districts, the monitors said.", "killed per day"),
+    ("At least 3,000 people are displaced each month by the fighting.", "displaced per month"),
+    ("The blast killed 14 people on a day of mourning.", "killed"),
+    ("The strike killed 9 people in a day of heavy raids.", "killed"),
+])
+def test_a_rate_is_not_a_toll(nlp, text: str, what: str) -> None:
+    assert [q.what for q in find_quantities(nlp(text)) if q.value > 1] == [what]

@@ -3,6 +3,7 @@ document, versions, entity merging, events and measures across documents, the qu
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import sqlite3
 
@@ -411,3 +412,89 @@ def check_source_filter_is_literal(store) -> None:
 
 def test_source_filter_is_literal(store):
     check_source_filter_is_literal(store)
+
+
+def test_measures_keep_figures_an_order_of_magnitude_apart_separate(store):
+    # a cumulative toll since a war began beside one day's dead: not two accounts of one toll
+    got = _measures_of(
+        store,
+        _toll("a.txt", "Police said 14 people were killed in Bannu.", "14 people", 14, ["BANNU"]),
+        _toll("b.txt", "Monitors said 1,400 people were killed in Bannu.", "1,400 people", 1400, ["BANNU"]),
+        _toll("c.txt", "Officials said 20 people were killed in Bannu.", "20 people", 20, ["BANNU"]),
+    )
+    assert got == [[14.0, 20.0], [1400.0]]
+
+
+def test_a_timeless_figure_joins_the_measure_nearest_its_value(store):
+    # one report dates two counts of the wounded (all wounded; those treated in one hospital); an undated
+    # report's figure joins the count nearest its own, not a new measure of its own
+    dated = make_doc("Officials said 2,800 people were wounded in Bannu. A hospital treated 1,000 people.",
+                     "a.txt", "2025-03-05", PLACES, [
+                         {"predicate": "ASSAULT", "anchor": "2,800 people", "time": ("2025-03-04", "2025-03-04"),
+                          "place": ["BANNU"], "quantities": [("2,800 people", 2800, "injured", None)]},
+                         {"predicate": "ASSAULT", "anchor": "1,000 people", "time": ("2025-03-04", "2025-03-04"),
+                          "place": ["BANNU"], "quantities": [("1,000 people", 1000, "injured", None)]}])
+    undated = make_doc("Doctors said 2,880 people were wounded in Bannu.", "b.txt", None, PLACES, [
+        {"predicate": "ASSAULT", "anchor": "2,880 people", "place": ["BANNU"],
+         "quantities": [("2,880 people", 2880, "injured", None)]}])
+    # an undated figure far from every measure's values is a toll of another event: it joins none
+    background = make_doc("Doctors said 12,000 people were wounded in Bannu.", "c.txt", None, PLACES, [
+        {"predicate": "ASSAULT", "anchor": "12,000 people", "place": ["BANNU"],
+         "quantities": [("12,000 people", 12000, "injured", None)]}])
+    assert _measures_of(store, dated, undated, background) == [[1000.0], [2800.0, 2880.0], [12000.0]]
+
+
+def test_measures_of_two_stated_days_are_two_incidents(store):
+    thursday = _toll("a.txt", "Police said 2 people were killed in Bannu.", "2 people", 2, ["BANNU"])
+    friday = make_doc("Police said 1 person was killed in Bannu.", "b.txt", "2025-03-06", PLACES, [
+        {"predicate": "ASSAULT", "anchor": "1 person", "time": ("2025-03-05", "2025-03-05"), "place": ["BANNU"],
+         "quantities": [("1 person", 1, "killed", None)]}])
+    same_day = _toll("c.txt", "Officials said 3 people were killed in Bannu.", "3 people", 3, ["BANNU"])
+    assert _measures_of(store, thursday, friday, same_day) == [[1.0], [2.0, 3.0]]
+
+
+def test_a_figure_placed_in_a_district_and_its_province_is_in_the_district(store):
+    got = _measures_of(
+        store,
+        _toll("a.txt", "Police said 14 people were killed in Bannu, Khyber Pakhtunkhwa.", "14 people", 14,
+              ["BANNU", "KHYBER_PAKHTUNKHWA"]),
+        _toll("c.txt", "Police said 9 people were killed in Peshawar, Khyber Pakhtunkhwa.", "9 people", 9,
+              ["PESHAWAR", "KHYBER_PAKHTUNKHWA"]),
+    )
+    assert got == [[9.0], [14.0]]
+
+
+def test_a_figure_without_a_place_takes_the_place_its_sentence_names(store):
+    places = {**PLACES, "HELMAND": ("Helmand", "place", ["Helmand"])}
+    # the report's lead is about talks in Peshawar; the toll's sentence names Bannu (no place attached to its
+    # claim): the toll is in Bannu and meets another report's Bannu toll
+    lead = make_doc("Talks resumed in Peshawar. Police said 14 people were killed in a raid near Bannu.",
+                    "a.txt", "2025-03-05", places, [
+                        {"predicate": "ASSAULT", "anchor": "14 people", "time": ("2025-03-04", "2025-03-04"),
+                         "quantities": [("14 people", 14, "killed", None)]}])
+    # a sentence's place in another country than the report's (a name linked wrongly) is not where it is
+    stray = make_doc("A bomb exploded in Bannu. Spokesman Helmand said 15 people were killed.", "c.txt",
+                     "2025-03-05", places, [
+                         {"predicate": "ASSAULT", "anchor": "15 people", "time": ("2025-03-04", "2025-03-04"),
+                          "quantities": [("15 people", 15, "killed", None)]}])
+    countries = {"BANNU": "PAK", "PESHAWAR": "PAK", "HELMAND": "AFG"}  # as the linker gives them
+    for d in (lead, stray):
+        d.entities = [dataclasses.replace(e, country=countries.get(e.id, e.country)) for e in d.entities]
+    got = _measures_of(store, lead, _toll("b.txt", "Officials said 16 people were killed in Bannu.", "16 people",
+                                          16, ["BANNU"]), stray)
+    assert got == [[14.0, 15.0, 16.0]]
+
+
+def test_a_figure_told_of_a_state_lies_at_the_place_its_report_names_in_that_state(store):
+    places = {**PLACES, "HELMAND": ("Helmand", "place", ["Helmand"])}
+    # the lead names a place abroad (background); the toll's sentence names only the state; the report names
+    # one place inside that state further down: the toll is there
+    report = make_doc("Talks resumed in Helmand. Strikes in Pakistan killed 14 people. The strikes hit a depot in"
+                      " Bannu.", "a.txt", "2025-03-05", places, [
+                          {"predicate": "ASSAULT", "anchor": "14 people", "time": ("2025-03-04", "2025-03-04"),
+                           "object": ["PAK"], "quantities": [("14 people", 14, "killed", None)]}])
+    countries = {"BANNU": "PAK", "PESHAWAR": "PAK", "HELMAND": "AFG"}
+    report.entities = [dataclasses.replace(e, country=countries.get(e.id, e.country)) for e in report.entities]
+    got = _measures_of(store, report, _toll("b.txt", "Officials said 16 people were killed in Bannu.",
+                                            "16 people", 16, ["BANNU"]))
+    assert got == [[14.0, 16.0]]

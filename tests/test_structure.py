@@ -358,3 +358,74 @@ def test_malformed_rules_file_raises(tmp_path, monkeypatch, content: str) -> Non
         monkeypatch.undo()
         rule_files.load.cache_clear()
         _rules.rules.cache_clear()
+
+
+# ------------------------------------------------------------------------------------------------ news headers
+
+
+def test_a_masthead_with_its_date_is_a_date_line_not_the_title() -> None:
+    doc = run("The Velmora Courier, January 1, 2025", "Shelling Resumes on the Frontier", P1)
+    assert doc.published == pd("2025-01-01")
+    assert doc.span_text(doc.title) == "Shelling Resumes on the Frontier"
+    assert [doc.span_text(p) for p in doc.paragraphs] == [P1]
+
+
+@pytest.mark.parametrize(
+    ("line", "date"),
+    [
+        ("Published 2 January 2025 / Updated 3 January 2025", "2025-01-02"),
+        ("Published 02.01.2025, Updated 03.01.2025", "2025-01-02"),
+        ("Lina Haddad and Omar Baig | 12.04.2025 - Update : 13.04.2025", "2025-04-12"),
+    ],
+)
+def test_news_date_lines_with_updates_and_authors(line: str, date: str) -> None:
+    doc = run("Shelling Resumes on the Frontier", line, P1)
+    assert doc.published == pd(date)
+    assert [doc.span_text(p) for p in doc.paragraphs] == [P1]
+
+
+def test_a_date_under_the_byline() -> None:
+    doc = run("Shelling Resumes on the Frontier", "By Sana Qureshi", "January 3, 2025", P1)
+    assert doc.published == pd("2025-01-03") and doc.authors == ("Sana Qureshi",)
+
+
+def test_a_wire_dateline_without_its_year_takes_the_year_the_opening_states() -> None:
+    doc = run("Shelling Resumes", "VELMORA, Jan 4 (Examplewire) - Shelling resumed on Tuesday, the heaviest"
+              " since fighting began in 2024 and went on into 2025.", P2)  # fmt: skip
+    assert doc.published == pd("2025-01-04")
+    doc = run("Shelling Resumes", "VELMORA, Examplia, Dec 10, (EW): Shelling resumed in the north in 2024.")
+    assert doc.published == pd("2024-12-10")
+    # no year anywhere: the day alone is not a publication date
+    assert run("Shelling Resumes", "VELMORA, Jan 4 (Examplewire) - Shelling resumed on Tuesday.").published is None
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "Shelling resumed along the northern frontier on Tuesday, forcing families to leave, residents said",
+        "Shelling resumed along the frontier! Families left on foot",
+        " ".join(["Shelling resumed along the northern frontier and"] * 5),
+    ],
+)
+def test_a_first_line_that_reads_as_a_sentence_is_body_not_title(first: str) -> None:
+    doc = run(first, P2)
+    assert doc.title is None
+    assert [doc.span_text(p) for p in doc.paragraphs] == [first, P2]
+
+
+def test_a_one_line_text_is_body() -> None:
+    doc = run("Shelling resumed along the northern frontier, officials say")
+    assert doc.title is None and len(doc.paragraphs) == 1
+    # a headline that attributes in the present tense stays a title
+    doc = run("Shelling resumed along the northern frontier, officials say", P1)
+    assert doc.span_text(doc.title) == "Shelling resumed along the northern frontier, officials say"
+
+
+def test_reads_as_body() -> None:
+    from claimgraph.structure.layout import reads_as_body
+
+    assert reads_as_body("The army said the town fell.")
+    assert reads_as_body("“The town fell,” he said.”")
+    assert not reads_as_body("Town falls to rebels, army says")
+    assert not reads_as_body("Rebels Advance on Velmora, Says Gen.")
+    assert reads_as_body("Town falls to rebels", only_block=True)

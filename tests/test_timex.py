@@ -174,3 +174,9 @@ def test_a_time_that_ends_a_superlatives_since_clause_is_its_reference(nlp):
     text = ("Strikes on the port killed at least 70 people in the deadliest attack since the U.S. army began its "
             "campaign last month, the ministry said.")
     assert times(nlp, text, anchor=D(2025, 4, 18)) == []
+
+
+def test_an_outlet_named_today_is_no_time(nlp):
+    assert times(nlp, "Nine people were killed, according to Velmora Today.") == []
+    assert times(nlp, "The council met today.") == [("today", WEDNESDAY, WEDNESDAY, True)]
+    assert times(nlp, "Today the council met.")[0][1] == WEDNESDAY  # a capital opening a sentence says nothing

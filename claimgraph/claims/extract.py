@@ -40,6 +40,7 @@ At most one claim per (subject, predicate, object, trigger word). Claims are num
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections import defaultdict
@@ -50,6 +51,7 @@ from claimgraph.claims import modality, quantities, tally, timex
 from claimgraph.claims.patterns import Match, Pattern, attached, matches, patterns, requirements_met
 from claimgraph.claims.roles import Mentions, Resolved, conjuncts, naming, role_tokens, subject_of, temporal
 from claimgraph.document import Document
+from claimgraph.entities.linker import modifier_name, name_participle
 from claimgraph.records import Claim, Span, TimeExpression
 
 __all__ = ["extract_claims"]
@@ -88,6 +90,12 @@ NESTED_DEPS = frozenset({"dobj", "prep", "pobj", "dative", "acl", "ccomp", "xcom
 #: How many dependencies deep it looks: "agreed to [lift] [restrictions] [on] [exports] [to] [X]" is six from
 #: the verb. Set by hand on sentences written for tests/test_actors.py, not tuned on a dev set.
 NESTED_DEPTH = 6
+#: The pattern of a claim made by an "against" phrase alone (`_Sentence._opposition`): a standing relation.
+_AGAINST = Pattern(id="hostile-to.against", kind="verb", predicate="HOSTILE_TO", mode=None, subject=(),
+                   object=("prep:against",), lemmas=frozenset(), relation=True)
+#: The pattern of a claim made by an opponent prefix ("the counter-ISIL coalition"): a standing relation.
+_OPPOSED = Pattern(id="hostile-to.anti-prefix", kind="noun", predicate="HOSTILE_TO", mode=None, subject=(),
+                   object=("compound",), lemmas=frozenset(), relation=True)
 #: The pattern of a claim made by retype.obligation alone: "X said Y must V" is a demand by X on Y whatever V.
 _OBLIGATION = Pattern(id="retype.obligation", kind="verb", predicate="DEMAND", mode=None, subject=(), object=(),
                       lemmas=frozenset())
@@ -126,6 +134,7 @@ class _Fill:
     via: Match | None = None
     excluded: bool = False
     own: bool = False  # found by a mechanism that names the event's own actor (aspectual verb, by-phrase ...)
+    borrowed: bool = False  # an event noun's actor taken from the clause around it ("conducted strikes in ...")
 
 
 @dataclass
@@ -136,6 +145,7 @@ class _Cand:
     subject: list[Resolved]
     object: list[Resolved]
     xcomp: Match | None = None
+    named: bool = False  # the subject is named in the event noun's own phrase (see `_attack_without_target`)
 
 
 class _Sentence:
@@ -238,13 +248,21 @@ class _Sentence:
     def candidate(self, m: Match) -> _Cand | None:
         p = m.pattern
         types = self.mentions.types
-        filled = self.fill(m, p.subject)
+        filled = _Fill()
+        if m.kind == "noun" and any(c.dep_ == "poss" and c.pos_ == "PRON" for c in m.token.children):
+            # "the US began its attacks on X": the possessive pronoun is the beginner, whatever name the linker
+            # found nearest
+            filled = self._aspect_subject(m.token)
+        if not filled.found:
+            filled = self.fill(m, p.subject)
         if not filled.found and m.kind == "noun":
             filled = self._aspect_subject(m.token)
         if not filled.found and m.kind == "noun":
             filled = self._noun_actor(m.token)
         if not filled.found and m.kind in ("verb", "light_verb"):
             filled = self._event_subject(m.token)
+        if not filled.found and m.kind == "verb" and p.predicate in _words("counted_events"):
+            filled = self._cause_actor(m.token)
         subject = [r for r in filled.found if types.get(r.entity) not in _words("place_types")]
         if not subject and filled.found:
             # a place does not act: "In Balkh district, Balkh province, a combined Afghan and coalition force
@@ -275,7 +293,7 @@ class _Sentence:
             return None  # the object is the subject itself, or the subject is only borrowed: too weak
         if not found and not p.relation:
             found = self._nested_object(m, {r.entity for r in subject})
-        return _Cand(m, subject, found, obj.via)
+        return _Cand(m, subject, found, obj.via, named=m.kind == "noun" and not filled.borrowed)
 
     def _nested_object(self, m: Match, exclude: set[str]) -> list[Resolved]:
         """The target inside a phrase of the object when no role names one: "lifted embargoes on sales to
@@ -314,6 +332,9 @@ class _Sentence:
         """Is the object a number of people ("killing one", "arresting 12")? Then the count is the object."""
         spans = [q.span for q in self.quantities() if q.unit == "people"]
         objs = [self._tok_span(c) for c in m.token.children if c.dep_ in ("dobj", "nsubjpass")]
+        if m.kind == "verb" and m.token.dep_ == "acl" and m.token.tag_ == "VBN" \
+                and m.token.head.pos_ in ("NOUN", "PROPN", "NUM"):
+            objs.append(self._tok_span(m.token.head))  # "the five seafarers killed by X": the noun it modifies
         if m.kind == "noun":  # "the arrest of a Taliban leader", "the death of one insurgent"
             objs += [self._tok_span(g) for c in m.token.children if c.dep_ == "prep" and c.lower_ == "of"
                      for g in c.children if g.dep_ == "pobj"]
@@ -337,13 +358,92 @@ class _Sentence:
                 out.append(_Cand(Match(_OBLIGATION, tok), speaker, obliged))
         return out
 
+    def _opposition(self, taken: set[int]) -> list[_Cand]:
+        """"Iraqis unite against ISIL", "the coalition campaign against Daesh", "a rally against the regime": a
+        word no pattern knows whose "against" phrase names an actor sets its own actor against that actor
+        (HOSTILE_TO, rule hostile-to.against). The word's actor is a verb's subject, or a noun's possessor or
+        modifier ("the coalition campaign"), else the actor `_noun_actor` finds."""
+        out = []
+        for tok in self.span:
+            if tok.i in taken or (tok.pos_ not in VERBAL and tok.pos_ != "NOUN"):
+                continue
+            against = [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "against"
+                       for g in c.children if g.dep_ == "pobj"]
+            if not against:
+                continue
+            m = Match(_AGAINST, tok)
+            types = self.mentions.types
+            target = [r for r in self.resolve(against) if types.get(r.entity) not in _words("place_types")]
+            if not target:
+                continue
+            if tok.pos_ in VERBAL:
+                actors = self.resolve(subject_of(tok))
+            else:
+                actors = self.resolve(_children_of(tok, "poss", "compound", "nmod")) or (
+                    self.resolve(subject_of(tok.head)) if tok.dep_ == "dobj" else []) or self._noun_actor(tok).found
+            actors = [r for r in actors if types.get(r.entity) not in _words("place_types")
+                      and all(r.entity != t.entity for t in target)]
+            if actors:
+                out.append(_Cand(m, actors, target))
+            if any(x.pattern.predicate in _words("backing_predicates") for x in self.by_token.get(tok.i, ())):
+                # "support for X against Y", "aid to X against Y": whom the backing is for stands against Y too
+                backed = [r for r in self.resolve([g for c in tok.children if c.dep_ in ("prep", "dative")
+                                                   and c.lower_ in ("of", "for", "to")
+                                                   for g in c.children if g.dep_ == "pobj"])
+                          if all(r.entity != t.entity for t in target + actors)]
+                if backed:
+                    out.append(_Cand(m, backed, target))
+        out += self._prefixed_opponents(taken)
+        return out
+
+    def _prefixed_opponents(self, taken: set[int]) -> list[_Cand]:
+        """"the counter-ISIL coalition", "led the anti-Taliban offensive": a name after an opponent prefix
+        (`opponent_prefixes`) is what its phrase is against. The phrase's own entity ("the counter-ISIL
+        coalition" as a description) is hostile to it, else the actor of the event its head names (the
+        subject of the verb whose object it is, or `_noun_actor`'s): HOSTILE_TO, rule hostile-to.anti-prefix.
+        Likewise a name before a hyphenated participle backs, leads or is allied with the phrase's head
+        ("US-backed fighters", "the Saudi-led coalition": `name_participles` in roles.yaml; rule
+        `<predicate>.name-participle`, the name the subject)."""
+        out = []
+        types = self.mentions.types
+        text = self.doc.text
+        starts = self.mentions.starts
+        for row in self.mentions.rows[bisect.bisect_left(starts, self.start) : bisect.bisect_left(starts, self.end)]:
+            if not modifier_name(text, row[0], row[1]):
+                continue
+            tok = next((t for t in self.span if self.base + t.idx < row[1] <= self.base + t.idx + len(t)), None)
+            if tok is None:
+                continue
+            target = [Resolved(row[2], Span(row[0], row[1]))]
+            head = tok
+            while head.dep_ in ("amod", "compound", "nmod", "punct", "npadvmod") and head.head.i != head.i \
+                    and head.head.i > head.i:
+                head = head.head
+            if head is tok:
+                continue
+            actors = [r for r in self.resolve([head]) if r.entity != row[2]]
+            if not actors and head.dep_ == "dobj":
+                actors = self.resolve(subject_of(head.head))
+            if not actors:
+                actors = self._noun_actor(head).found
+            actors = [r for r in actors if types.get(r.entity) not in _words("place_types") and r.entity != row[2]]
+            if not actors:
+                continue
+            participle = name_participle(text, row[1])
+            if participle is None:
+                out.append(_Cand(Match(_OPPOSED, head), actors, target))
+            else:
+                out.append(_Cand(Match(_participle_pattern(rules.load("roles")["name_participles"][participle]),
+                                       head), target, actors))
+        return out
+
     def _aspect_subject(self, noun) -> _Fill:
         """An event noun carried out by the subject of the verb that begins, continues or completes it ("the
         United States speeded up the withdrawal")."""
         out = _Fill()
         head = noun.head
         if (noun.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in _words("aspectual_verbs")
-                and head.pos_ in VERBAL):
+                and head.pos_ in VERBAL and not _unreal_verb(head)):
             tokens = subject_of(head) if noun.dep_ == "dobj" else [
                 g for c in head.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
             out.found, out.tokens, out.own = self.resolve(tokens), tokens, True
@@ -353,7 +453,7 @@ class _Sentence:
         """A verb whose subject is an event ("a raid conducted by X killed ten", "the strikes destroyed ...")
         is done by that event's actor."""
         out = _Fill()
-        for subj in [c for c in verb.children if c.dep_ == "nsubj"]:
+        for subj in [s for c in verb.children if c.dep_ == "nsubj" for s in _spanned(c)]:
             for inner in self.by_token.get(subj.i, ()):
                 if inner.kind != "noun":
                     continue
@@ -364,6 +464,26 @@ class _Sentence:
                     found.own = True
                     return found
         return out
+
+    def _cause_actor(self, tok) -> _Fill:
+        """A casualty with no author of its own is the act of whoever carried out the event that caused it:
+        "three crew members were killed in the X missile strike", "died during X's raid", "74 people had been
+        killed as a result of X's assault", "the X raid resulted in the deaths of 30" (`tok` a casualty verb,
+        or a figure's number: see `_cause_nouns`). The event is an event-noun trigger; its actor is found as
+        its own pattern finds it (possessive, by-phrase, demonym, compound) or by `_noun_actor`."""
+        for noun in _cause_nouns(tok):
+            for inner in self.by_token.get(noun.i, ()):
+                if inner.kind != "noun" or inner.pattern.symmetric:
+                    continue  # "killed during fighting between X and Y": either side may have killed them
+                found = self.fill(inner, inner.pattern.subject)
+                if not found.found:
+                    found = self._noun_actor(noun)
+                found.found = [r for r in found.found if self.mentions.types.get(r.entity)
+                               not in _words("place_types")]
+                if found.found and not found.borrowed:  # "civilians died in the attack": not its author
+                    found.own = True
+                    return found
+        return _Fill()
 
     def _noun_actor(self, noun) -> _Fill:
         """An event noun's actor named outside its own phrase: a reduced relative with a by-phrase ("a raid
@@ -379,13 +499,18 @@ class _Sentence:
                     out.found, out.tokens, out.own = found, tokens, True
                     return out
         prep = noun.head
-        host = prep.head
+        first = prep
+        while first.dep_ == "conj" and first.head.dep_ == "prep" and first.head.i != first.i:
+            first = first.head  # "coordinated with and in support of X": the phrase shares its first conjunct's head
+        host = first.head
+        if host.dep_ == "acl" and host.tag_ == "VBN" and host.head.pos_ in ("NOUN", "PROPN"):
+            host = host.head  # "conducted strikes coordinated with and in support of X": the strikes' phrase
         if host.pos_ in ("NOUN", "PROPN") and host.dep_ == "dobj":
             host = host.head  # "carried out strikes in support of X": the phrase hangs off the verb's object
-        if noun.dep_ == "pobj" and prep.dep_ == "prep" and prep.lower_ in _words("noun_actor_preps") \
+        if noun.dep_ == "pobj" and first.dep_ == "prep" and prep.lower_ in _words("noun_actor_preps") \
                 and host.pos_ in VERBAL:
             tokens = subject_of(host)
-            out.found, out.tokens, out.own = self.resolve(tokens), tokens, True
+            out.found, out.tokens, out.own, out.borrowed = self.resolve(tokens), tokens, True, True
         return out
 
     def _beneficiary(self, verb, exclude: set[str]) -> list[Resolved]:
@@ -407,12 +532,35 @@ class _Sentence:
                 continue
             predicate, mode = events[q.what]
             kind, speaker = self.modality(q.span)
+            subject = self._figure_actor(q.span, claims)
             out.append(Claim(
-                id="", subject=(), predicate=predicate, object=(), sentence=self.index, mode=mode,
+                id="", subject=subject, predicate=predicate, object=(), sentence=self.index, mode=mode,
                 evidence=Span(self.base + self.span.start_char, self.base + self.span.end_char),
                 modality=kind, attributed_to=speaker, time=timex.claim_time(self._times()), quantities=(q,),
                 citations=self.citations(), rule=f"figure.{q.what}"))
         return out
+
+    def _figure_actor(self, span: Span, claims: list[Claim]) -> tuple[str, ...]:
+        """Who a figure no claim carries is the toll of: the actor of the event that caused it ("the X raid
+        resulted in the deaths of 30", `_cause_actor`), or, for a part of a toll ("two sailors were among the
+        five seafarers killed by X"), the author of the claim that carries the whole."""
+        tok = next((t for t in self.span if self.base + t.idx >= span.start), None)
+        if tok is None:
+            return ()
+        found = self._cause_actor(tok)
+        if found.found:
+            return tuple(dict.fromkeys(r.entity for r in found.found))
+        head = tok
+        while head.dep_ in ("nummod", "quantmod", "compound", "amod") and head.head.i != head.i:
+            head = head.head
+        if head.dep_ != "nsubj" or head.head.lemma_.lower() != "be":
+            return ()
+        wholes = [Span(self._tok_span(g.left_edge).start, self._tok_span(g).end) for c in head.head.children
+                  if c.dep_ == "prep" and c.lower_ == "among" for g in c.children if g.dep_ == "pobj"]
+        for claim in claims:
+            if claim.subject and any(w.contains(q.span) for q in claim.quantities for w in wholes):
+                return claim.subject
+        return ()
 
     # -- 3, 4. the claim --------------------------------------------------------------------------------
 
@@ -428,6 +576,13 @@ class _Sentence:
         cands = [c for c in cands if not _complement_of(c.match, heads) and not _demanded(c.match, demands)
                  and not _unrealised(c.match, unreal) and not _requested(c.match)]
         cands += self._obligations({m.token.i for m in found})
+        # words whose own pattern already takes an "against" object ("strikes against X") need no other claim,
+        # nor does a pair an act of hostility of the sentence already sets against each other
+        hostile = {(a.entity, o.entity) for c in cands for a in c.subject for o in c.object
+                   if c.match.pattern.predicate in _words("co_participant_predicates")}
+        cands += [c for c in self._opposition({m.token.i for m in found if "prep:against" in m.pattern.object}
+                                              | {m.noun.i for m in found if m.noun is not None})
+                  if not all((a.entity, o.entity) in hostile for a in c.subject for o in c.object)]
         self.owned = [(c.match.token.i, self._own_span(c.match.token)) for c in cands if c.match.kind == "noun"]
         out: list[Claim] = []
         seen: set[tuple] = set()
@@ -447,14 +602,22 @@ class _Sentence:
         m, p = c.match, c.match.pattern
         types = self.mentions.types
         # "non-Afghan fighters", "non-state actors": a name after "non-" names what the argument is not
-        c = replace(c, subject=[r for r in c.subject if not self._after_non(r.span)],
-                    object=[r for r in c.object if not self._after_non(r.span)])
+        if p is not _OPPOSED and not p.id.endswith(".name-participle"):
+            c = replace(c, subject=[r for r in c.subject if not self._after_non(r.span)],
+                        object=[r for r in c.object if not self._after_non(r.span)])
         place = self.places(m, {r.entity for r in c.subject + c.object})
         obj = c.object
         if p.object and not obj:
+            described = [] if place or m.kind != "noun" else self.places(m, {r.entity for r in c.subject},
+                                                                          descriptions=True)
             if m.kind == "noun" and place:
                 obj, place = place, []
-            elif p.object_required or p.relation or m.kind == "noun":
+            elif described:
+                # "the ISIL attack at a crowded market place": what an event noun struck, when no actor is
+                # its target, is the place it hit, named or described (a description is never the claim's
+                # place, but it is the target)
+                obj = described
+            elif p.object_required or p.relation or (m.kind == "noun" and not _attack_without_target(c)):
                 return []
         if not place:
             place = self.places(m, {r.entity for r in c.subject + obj}, clause=True)
@@ -509,18 +672,20 @@ class _Sentence:
     def _co_participants(self, m: Match, base: Claim, subject: list[Resolved], target: list[Resolved]) -> list[Claim]:
         """ALLIED_WITH between the co-authors of a hostile act ("A and B attacked C") and with a partner
         named by "alongside"/"beside" ("fought C alongside B"); rule `allied-with.co-participants`."""
-        partners = [r for t in (m.token, m.noun) if t is not None for c in t.children
-                    if c.dep_ == "prep" and c.lower_ in _words("alongside_preps") for r in self.resolve(
-                        [g for g in c.children if g.dep_ == "pobj"])]
+        partners = self.resolve(_partner_tokens(m))
         enemies = {r.entity for r in target}
         actors = [r for r in subject if self.mentions.types.get(r.entity) not in _words("place_types")]
         out = []
-        first = actors[:1]
-        for other in actors[1:] + partners:
-            if not first or other.entity == first[0].entity or other.entity in enemies:
-                continue
-            out.append(replace(base, predicate="ALLIED_WITH", mode=None, subject=(first[0].entity,),
-                               object=(other.entity,), quantities=(), rule="allied-with.co-participants"))
+        side = list({r.entity: r for r in actors + partners if r.entity not in enemies}.values())
+        # every pair of the side: "A, B and C launched the offensive" allies B with C as well as with A
+        for i, one in enumerate(side):
+            for other in side[i + 1:]:
+                out.append(replace(base, predicate="ALLIED_WITH", mode=None, subject=(one.entity,),
+                                   object=(other.entity,), quantities=(), rule="allied-with.co-participants"))
+        if actors and base.object:
+            # "fought X alongside Y", "struck X as part of the coalition Y": Y acts against X too
+            out += [replace(base, subject=(p.entity,), rule="partner.co-participants") for p in partners
+                    if p.entity not in enemies and all(p.entity != a.entity for a in actors)]
         return out
 
     def retype(self, m: Match, predicate: str, mode: str | None, subject: list[Resolved], obj: list[Resolved],
@@ -566,11 +731,17 @@ class _Sentence:
         return []
 
     def _after_non(self, span: Span) -> bool:
-        return bool(_NON.search(self.doc.text, max(0, span.start - 4), span.start))
+        """Is the name preceded by "non-" or an opponent prefix ("anti-", "counter-"), or followed by a
+        hyphenated participle ("Iranian-backed")? It names what the argument is not, what it is against or who
+        backs it: "the counter-ISIL coalition" is not ISIL, "Iranian-backed militias" are not Iran."""
+        text = self.doc.text
+        return bool(_NON.search(text, max(0, span.start - 4), span.start)) or modifier_name(text, span.start,
+                                                                                           span.end)
 
-    def places(self, m: Match, taken: set[str], clause: bool = False) -> list[Resolved]:
+    def places(self, m: Match, taken: set[str], clause: bool = False, descriptions: bool = False) -> list[Resolved]:
         """The places of a claim: locative phrases of its trigger and of its arguments; with `clause`, else
-        one anywhere in the trigger's clause ("an attack on a ship in the gulf resulted in two deaths")."""
+        one anywhere in the trigger's clause ("an attack on a ship in the gulf resulted in two deaths").
+        descriptions: described places count too ("at a crowded market place")."""
         types = self.mentions.types
         hosts = [m.token] + ([m.noun] if m.noun is not None else [])
         if m.token.dep_ == "advcl" and m.token.tag_ == "VBG" and m.token.head.pos_ in VERBAL:
@@ -584,7 +755,7 @@ class _Sentence:
                 if r.entity in taken or any(o.entity == r.entity for o in out):
                     continue
                 row = self.mentions.at(r.span.start, r.span.end)
-                if row is not None and row[3] == "common":
+                if row is not None and row[3] == "common" and not descriptions:
                     continue  # "in a crowded market": a description, no place to group or query by
                 if t in _words("place_types") or (kinds is None and t == "state"):
                     out.append(r)
@@ -617,12 +788,28 @@ class _Sentence:
         return Span(min(s.start for s in spans), max(s.end for s in spans))
 
     def evidence(self, m: Match, args: list[Resolved]) -> Span:
-        spans = [self._trigger_span(m)] + [r.span for r in args]
+        spans = [self._trigger_span(m)] + [r.span for r in args] + self._antecedents(args)
         if m.kind == "noun":
             spans.append(self._tok_span(m.token.left_edge))
         start = max(self.start, min(s.start for s in spans))
         end = min(self.end, max(s.end for s in spans))
         return Span(start, max(start, end))
+
+    def _antecedents(self, args: list[Resolved]) -> list[Span]:
+        """For an argument named by a pronoun or a reference back ("the Iraqi people ... as they confront X"),
+        the mention of its entity it refers back to when that stands earlier in the same sentence: the
+        evidence then shows who "they" are."""
+        out = []
+        for r in args:
+            row = self.mentions.at(r.span.start, r.span.end)
+            if row is None or row[3] not in ("pronoun", "coreference"):
+                continue
+            before = [x for x in self.mentions.rows
+                      if x[2] == r.entity and self.start <= x[0] and x[1] <= r.span.start
+                      and x[3] not in ("pronoun", "coreference")]
+            if before:
+                out.append(Span(before[-1][0], before[-1][1]))
+        return out
 
     def clause(self, m: Match) -> Span:
         """The clause of the trigger: the subtree of its verb (the whole sentence for the main verb)."""
@@ -631,6 +818,9 @@ class _Sentence:
             t = t.head
         if t.head.i == t.i:
             return Span(self.start, self.end)
+        if (t is m.token and t.dep_ == "acl" and t.tag_ == "VBN" and t.head.pos_ in ("NOUN", "PROPN", "NUM")
+                and m.pattern.predicate in _words("counted_events")):
+            t = t.head  # "the five seafarers killed by X": the toll is the noun the participle modifies
         first, last = t.left_edge, t.right_edge
         return Span(self._tok_span(first).start, self._tok_span(last).end)
 
@@ -710,7 +900,141 @@ def _own_subject(m: Match, tokens: list) -> bool:
             break
         t = t.head
         heads.add(t.i)
-    return any(tok.head.i in heads or tok.i == word.head.i for tok in tokens)
+    # a casualty's by-phrase names its author ("the five seafarers killed in the attack by X"); not every
+    # participle's ("a massacre committed by X" is no promise of X's)
+    agent = m.pattern.predicate in _words("counted_events")
+    return any(tok.head.i in heads or tok.i == word.head.i
+               or (agent and tok.head.dep_ == "agent" and tok.head.head.i in heads) for tok in tokens)
+
+
+@functools.cache
+def _carries() -> re.Pattern:
+    """Openings that go on with the figures of the sentence before ("Among the dead were ...": the
+    `attribution_carries` of audit.yaml, which the audit's `claim.uncited_figure` reads the same way)."""
+    cues = sorted(rules.load("audit").get("attribution_carries") or [], key=len, reverse=True)
+    if not cues:
+        return re.compile("(?!)")
+    return re.compile(r"^\W*(?:" + "|".join(map(re.escape, cues)) + r")\b", re.IGNORECASE)
+
+
+def _carried_speaker(doc: Document, index: int, told: tuple[int, str] | None) -> str | None:
+    """A source named once for the figures that follow: "Data from the monitoring group showed ... Among the
+    dead were 40 children" -> the second sentence's figures are the group's too. Only the very next sentence of
+    the same paragraph, and only when it opens by going on with the figures (`_carries`)."""
+    if told is None or told[0] != index - 1 or index == 0:
+        return None
+    if doc.sentences[index].paragraph != doc.sentences[index - 1].paragraph:
+        return None
+    return told[1] if _carries().search(doc.sentences[index].span.of(doc.text)) else None
+
+
+@functools.cache
+def _toll_nouns() -> frozenset[str]:
+    """The nouns of a toll (`tolls` in quantities.yaml: "the death toll rose to 74")."""
+    return frozenset((rules.load("quantities").get("tolls") or {}).get("nouns") or ())
+
+
+def _attack_without_target(c: _Cand) -> bool:
+    """An attack whose author its own phrase names is a claim even with no target named ("the assault, carried
+    out by X, included heavy shelling", "X's offensive", "Russia's aggression"): a counted event (`counted_events`)
+    whose subject comes from the noun's possessive, by-phrase, demonym or reduced relative, not from the clause
+    around it ("civilians died in the attack": the clause's subject is the victim). Other event nouns need their
+    object."""
+    return bool(c.subject) and c.named and c.match.pattern.predicate in _words("counted_events")
+
+
+def _spanned(tok) -> list:
+    """The token, and for a noun that stretches an event over time or number ("two days of attacks", "a wave
+    of strikes": `event_spans`) the event in its "of" phrase."""
+    out = [tok]
+    if tok.lemma_.lower() in _words("event_spans"):
+        out += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                for g in c.children if g.dep_ == "pobj"]
+    return out
+
+
+def _cause_phrase(prep, depth: int = 0) -> list:
+    """The nouns of a causal phrase: the object of "in"/"during"/"from" ..., through "as a result of", "in the
+    wake of" (`cause_links`) and "because of", "due to" (a preposition under a preposition)."""
+    out = []
+    for c in prep.children:
+        if c.dep_ == "pobj":
+            if c.lemma_.lower() in _words("cause_links") and depth < 2:
+                out += [n for g in c.children if g.dep_ == "prep" and g.lower_ == "of"
+                        for n in _cause_phrase(g, depth + 1)]
+            else:
+                out += _spanned(c)
+        elif c.dep_ in ("prep", "pcomp") and depth < 2:
+            out += _cause_phrase(c, depth + 1)
+    return out
+
+
+def _cause_nouns(tok) -> list:
+    """Nouns that may name the event causing a casualty. From a verb ("killed", "died"): its causal phrases
+    (`cause_preps`) and agent ("killed by X strikes"). From a figure's number: up its noun phrase to the verb
+    whose object or phrase it is; a verb of causing (`cause_verbs`: "the raid resulted in the deaths of 30",
+    "the strike left 12 dead") gives its subject, any other verb its causal phrases ("30 died in the raid")."""
+    verb = tok
+    steps = 0
+    while verb.pos_ not in VERBAL and verb.head.i != verb.i and steps < 6 and verb.dep_ in (
+            "nummod", "quantmod", "advmod", "compound", "pobj", "prep", "dobj", "nsubj", "nsubjpass", "npadvmod",
+            "amod", "appos", "attr", "oprd", "conj"):
+        verb, steps = verb.head, steps + 1
+    if verb.pos_ not in VERBAL:
+        return []
+    out = []
+    if verb.i != tok.i and verb.lemma_.lower() in _words("cause_verbs"):
+        for subj in (c for c in verb.children if c.dep_ == "nsubj"):
+            out += _spanned(subj)
+    for subj in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
+        if subj.lemma_.lower() in _toll_nouns():  # "the death toll from X's attack rose to 74"
+            out += [n for c in subj.children if c.dep_ == "prep" and c.lower_ in _words("cause_preps") | {"of"}
+                    for n in _cause_phrase(c)]
+    # "74 people had been killed and 17 others wounded as a result of X's assault": coordinated casualty verbs
+    # share the phrase that gives their cause
+    verbs = [verb] + [c for c in verb.children if c.dep_ == "conj" and c.pos_ in VERBAL]
+    if verb.dep_ == "conj" and verb.head.pos_ in VERBAL:
+        verbs.append(verb.head)
+    for v in verbs:
+        for c in v.children:
+            if c.dep_ in ("prep", "agent") and c.lower_ in _words("cause_preps") | {"by"}:
+                out += _cause_phrase(c)
+    return out
+
+
+def _partner_tokens(m: Match) -> list:
+    """Who takes part in the act beside its subject: the object of "alongside"/"beside"/"together with"
+    (`alongside_preps`) or of "as part of"/"as a member of" (`partner_heads`) on the trigger, its noun, or a
+    verb whose complement or adjunct the trigger is ("is working as part of the coalition to defeat X")."""
+    hosts = [t for t in (m.token, m.noun) if t is not None]
+    t = m.token
+    for _ in range(3):
+        if t.dep_ not in ("xcomp", "advcl", "conj") or t.head.i == t.i:
+            break
+        t = t.head
+        hosts.append(t)
+    out = []
+    for host in hosts:
+        for c in host.children:
+            if c.dep_ == "advmod" and c.lower_ == "together":
+                c = next((g for g in c.children if g.dep_ == "prep" and g.lower_ == "with"), c)
+            if c.dep_ != "prep":
+                continue
+            objs = [g for g in c.children if g.dep_ == "pobj"]
+            together = c.head.lower_ == "together" or any(g.lower_ == "together" for g in c.children)
+            if c.lower_ in _words("alongside_preps") or (c.lower_ == "with" and together):
+                out += objs
+            elif c.lower_ == "as":
+                out += [g for o in objs if o.lemma_.lower() in _words("partner_heads") for p in o.children
+                        if p.dep_ == "prep" and p.lower_ == "of" for g in p.children if g.dep_ == "pobj"]
+    return out
+
+
+@functools.cache
+def _participle_pattern(predicate: str) -> Pattern:
+    """The pattern of a claim made by a name's hyphenated participle ("US-backed"): a standing relation."""
+    return Pattern(id=f"{predicate.lower().replace('_', '-')}.name-participle", kind="noun", predicate=predicate,
+                   mode=None, subject=("compound",), object=(), lemmas=frozenset(), relation=True)
 
 
 def _children_of(tok, *deps: str) -> list:
@@ -777,6 +1101,15 @@ def _noun_mode(noun, predicate: str) -> str | None:
                 and (best is None or p.specificity > best.specificity)):
             best = p
     return best.mode if best else None
+
+
+def _unreal_verb(verb) -> bool:
+    """Is the verb negated or a counterfactual ("did not begin", "could have stopped the attack")? Then it lends
+    no actor to the event it governs: who would have acted is no claim of who did (class 8, polarity)."""
+    aux = {c.lower_ for c in verb.children if c.dep_ in ("aux", "auxpass")}
+    if aux & _words("counterfactual_modals") and "have" in aux and verb.tag_ == "VBN":
+        return True
+    return any(c.dep_ == "neg" or c.lower_ == "never" for c in verb.children)
 
 
 def _negated(m: Match) -> bool:
@@ -864,14 +1197,20 @@ def extract_claims(doc: Document) -> None:
             cited[c.sentence].append(c.label)
     found: list[Claim] = []
     lead: dict[int, TimeExpression] = {}  # paragraph -> the latest news-style time stated in it so far
+    told: tuple[int, str] | None = None  # (sentence, speaker) of the latest sentence whose claims are reported
     for index, span, base in _sentence_spans(doc):
         sentence = _Sentence(doc, index, span, base, mentions, tuple(cited.get(index, ())))
         paragraph = doc.sentences[index].paragraph
         claims = sentence.claims()
+        carried = _carried_speaker(doc, index, told)
         for claim in claims + sentence.figure_claims(claims):
             if claim.time is None and paragraph in lead:
                 claim = replace(claim, time=lead[paragraph])
+            if carried is not None and claim.attributed_to is None and claim.modality == "asserted":
+                claim = replace(claim, attributed_to=carried, modality="reported")
             found.append(claim)
+        speakers = {c.attributed_to for c in found if c.sentence == index and c.attributed_to}
+        told = (index, next(iter(speakers))) if len(speakers) == 1 else None
         stated = timex.claim_time(sentence._times())
         if stated is not None and stated.start and stated.end and (stated.end - stated.start).days <= LEAD_DAYS:
             lead[paragraph] = stated

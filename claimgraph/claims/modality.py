@@ -75,6 +75,7 @@ class ModalityResult:
 class _Lex:
     reporting_verbs: frozenset[str]
     clause_verbs: frozenset[str]
+    documents: frozenset[str]
     reporting_phrases: tuple[tuple[str, ...], ...]
     according: tuple[tuple[str, ...], ...]
     false_objects: dict[str, frozenset[str]]
@@ -111,6 +112,7 @@ def _lex() -> _Lex:
     return _Lex(
         reporting_verbs=frozenset(rep["verbs"]),
         clause_verbs=frozenset(rep["clause_verbs"]),
+        documents=frozenset(rep.get("documents") or ()),
         reporting_phrases=phrases(rep["phrases"]),
         according=phrases(rep["according"]),
         false_objects={k: frozenset(v or ()) for k, v in rep["false_objects"].items()},
@@ -272,6 +274,27 @@ def _noun_phrase(tok, limit_start: int, limit_end: int) -> tuple[int, int]:
     return first, last
 
 
+def _document_maker(subj, lex: _Lex):
+    """A document or count reports for its maker: "data from the monitoring group showed", "figures released by
+    the ministry show", "the group's tally shows" (`documents`); any other subject speaks for itself."""
+    if subj.lemma_.lower() not in lex.documents and subj.lower_ not in lex.documents:
+        return subj
+    for c in subj.children:
+        if c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN"):
+            return c
+    stack = [subj]
+    while stack:  # "from X", "by X" on the noun, or in its participle ("released by X", "compiled by X")
+        t = stack.pop()
+        for c in t.children:
+            if c.dep_ in ("prep", "agent") and c.lower_ in ("from", "by", "of"):
+                obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                if obj is not None:
+                    return obj
+            if c.dep_ == "acl" and t is subj:
+                stack.append(c)
+    return subj
+
+
 def _has_clause(verb) -> bool:
     return any(c.dep_ in ("ccomp", "xcomp", "parataxis") for c in verb.children)
 
@@ -316,9 +339,13 @@ def _analyse_uncached(sent) -> _Cues:
             elif lemma in lex.passive_verbs:
                 cues.hedges.append((t, t))  # "it is alleged", "is said to": no one named
             continue
+        if t.tag_ in ("VBN", "VBD") and t.dep_ in ("advcl", "acl") and not any(
+                c.dep_ == "nsubj" for c in t.children):
+            continue  # "up from 25 reported the previous day": a participle on a figure, no one speaking
         subj = _subject(t)
         if subj is None or subj.lower_ in lex.author_pronouns or subj.i in cues.inside:
             continue
+        subj = _document_maker(subj, lex)
         cues.reporting.append((t, t, _noun_phrase(subj, sent.start, sent.end)))
     for i, j, _ in _find_phrases(tokens, lex.according, skip):
         k = next((n for n in tokens[j + 1 :] if n.pos_ in ("NOUN", "PROPN", "PRON")), None)

@@ -259,6 +259,11 @@ def light_nouns(verb, p: Pattern):
             # "undertook a mediation mission", "launched a mediation effort": the noun that carries the
             # meaning may modify the object
             out.extend(g for g in c.children if g.dep_ == "compound" and g.pos_ == "NOUN")
+            # "carried out four rounds of strikes", "launched a wave of attacks": the event in the "of" phrase of
+            # a noun that stretches it over time or number (`event_spans` in roles.yaml)
+            if c.lemma_.lower() in rules.words("roles", "event_spans"):
+                out.extend(g for p in c.children if p.dep_ == "prep" and p.lower_ == "of"
+                           for g in p.children if g.dep_ == "pobj")
     return out
 
 

@@ -585,6 +585,44 @@ def _verb_category(verb, dep: str, people: bool, lex: Lexicon) -> str | None:
     return None
 
 
+def _superlative_partitive(num) -> bool:
+    """"one of the deadliest air strikes", "one of the largest": a rank among things, not a count of them."""
+    return any(c.dep_ == "prep" and c.lower_ == "of" and any(
+        g.dep_ == "pobj" and (g.tag_ == "JJS" or any(a.tag_ in ("JJS", "RBS") for a in g.children))
+        for g in c.children) for c in num.children)
+
+
+def _toll_category(t, lex: Lexicon) -> str | None:
+    """5. the figure of a toll (`tolls` in quantities.yaml): "the death toll rose to 74, up from 25", "a toll of
+    40", "the toll stands at 207 victims", "the casualty toll reached 90", "the death toll was 12". The toll
+    noun is found from the number as the noun of its "of" phrase, or as the subject of the verb whose object,
+    attribute or "to"/"at"/"from" phrase it is; its modifier says what it counts ("death", "injury"), else the
+    noun's own category ("toll": killed)."""
+    tolls = lex.data.get("tolls") or {}
+    nouns, preps = tolls.get("nouns") or {}, frozenset(tolls.get("preps") or ())
+    holder = None
+    if t.dep_ == "pobj" and t.head.lower_ in preps:
+        host = t.head.head
+        if host.pos_ == "ADV" and host.head.i != host.i:  # "rose to 74, up from 25"
+            host = host.head
+        holder = host
+    elif t.dep_ in ("attr", "dobj", "oprd"):
+        holder = t.head
+    if holder is None:
+        return None
+    if holder.pos_ in ("VERB", "AUX"):
+        holder = next((c for c in holder.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if holder is None or holder.lemma_.lower() not in nouns:
+        return None
+    for c in holder.children:
+        if c.dep_ in ("compound", "amod") and c.i < holder.i:
+            word, lemma = c.lower_, c.lemma_.lower()
+            found = lex.forms.get(word) or lex.nominals.get(lemma)
+            if found:
+                return found
+    return nouns[holder.lemma_.lower()]
+
+
 def _category(doc, anchor, phrase, after: int, limit: int, people: bool, lex: Lexicon) -> str | None:
     # 1. the counted noun or a modifier names it: "12 deaths", "three civilian bodies", "one wounded civilian"
     for t in reversed(phrase):
@@ -638,6 +676,9 @@ def _category(doc, anchor, phrase, after: int, limit: int, people: bool, lex: Le
     verb = _subjectless_passive(anchor)
     if verb is not None:
         return _verb_category(verb, "nsubjpass", people, lex)
+    toll = _toll_category(t, lex)
+    if toll:
+        return toll
     # 4. the noun that governs "of N": "the killing of 5", "repatriation of over 500,000 refugees"
     if t.dep_ == "pobj" and head.lower_ == "of" and head.head.pos_ == "NOUN":
         nominal = head.head
@@ -751,6 +792,8 @@ def _quantity(doc, sent, off: int, n: Number, lex: Lexicon):
     whole = doc.char_span(off + n.start, off + n.end, alignment_mode="expand")
     if whole is None:
         return None
+    if _superlative_partitive(last):
+        return None
     phrase, head, via_of = _counted_phrase(doc, first.i, last.i, sent.end, lex)
     # A number right after a common noun still counts the people it is a number of: "during the operation
     # four men were killed" ("operation four" is no label, as "Route 7" is).
@@ -777,7 +820,33 @@ def _quantity(doc, sent, off: int, n: Number, lex: Lexicon):
             return None
         unit, what, whom = "people", category or "people", _whom(phrase, head, people, lex)
     end = head.idx + len(head) if head is not None else off + n.end
+    if unit == "people" and what:
+        what = what + _rate(doc.text[sent.start_char : off + n.start], doc.text[end : sent.end_char])
     return (Span(off + n.start, end), n.value, n.low, n.high, n.qualifier, unit, what, whom, n.vague)
+
+
+@functools.cache
+def _rate_patterns() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    """(an average before the number, a period after it, adverb -> period) from quantities.yaml `rates`."""
+    r = lexicon().data["rates"]
+    before = re.compile(r"(?i)\b(?:" + _alternation(r["average_before"]) + r")\s*$")
+    adverbs = {str(k).lower(): str(v) for k, v in r["adverbs"].items()}
+    after = re.compile(
+        r"(?i)^[^.;:!?]{0,60}?(?<!\bon )(?<!\bin )(?<!\bone )(?<!\bthat )(?<!\bthe )\b(?:"
+        r"(?:" + _alternation(r["markers"]) + r")\s+(?P<per>" + _alternation(r["periods"]) + r")\b"
+        r"|(?P<adv>" + _alternation(adverbs) + r")\b)")
+    return before, after, adverbs
+
+
+def _rate(before: str, after: str) -> str:
+    """' per day', ' per year', ' (average)' when a figure of people is a rate or an average, not a toll:
+    "an average of 12 people a day", "killing 30 people daily", "3,000 are displaced each month". A rate
+    and a toll are different measures: grouping never sets one against the other."""
+    re_before, re_after, adverbs = _rate_patterns()
+    m = re_after.match(after[:200])
+    if m:
+        return " per " + (m["per"].lower() if m["per"] else adverbs[m["adv"].lower()])
+    return " (average)" if re_before.search(before[-40:]) else ""
 
 
 def _named_counts(doc, sent, base: int, taken, lex: Lexicon) -> list[Quantity]:

@@ -107,12 +107,24 @@ def subject_of(tok, depth: int = 0) -> list:
         # "X was indicted ... and will resign": the first conjunct's subject, active or passive
         return subject_of(head, depth + 1) or _children(head, "nsubjpass")
     if dep == "xcomp":
-        controller = [c for c in _children(head, "dobj") if c.i < tok.i]
+        # "urged Pakistan to act": the object of a verb of asking, making or letting does the act; "used the
+        # name of Islam to commit atrocities": with any other verb the subject does
+        controller = [c for c in _children(head, "dobj") if c.i < tok.i] \
+            if head.lemma_.lower() in _words("object_control_verbs") else []
         return controller or subject_of(head, depth + 1)
     if dep == "pcomp" and head.dep_ == "prep":
         verb = head.head
         controller = [c for c in _children(verb, "dobj") if c.i < tok.i]
         return controller or subject_of(verb, depth + 1)
+    if dep == "acl" and head.pos_ == "NOUN" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        # "Iraq's efforts to destroy X", "its determination to defeat X": the possessor of the noun does
+        # what its infinitive says
+        owner = _children(head, "poss")
+        if owner:
+            return owner
+        if head.dep_ == "dobj" and head.head.i != head.i and head.lemma_.lower() in _words("effort_nouns"):
+            # "made / stepped up efforts to counter X": who makes the effort does what it is for
+            return subject_of(head.head, depth + 1)
     if dep in ("acl", "relcl") and tok.tag_ == "VBG" and head.pos_ in NOMINAL:
         if head.lemma_.lower() in _words("communication_nouns") and head.dep_ == "dobj" and head.head.i != head.i:
             return subject_of(head.head, depth + 1)
@@ -272,6 +284,10 @@ def role_tokens(role: str, word, noun=None, kind: str = "verb",
         return _head(word)
     if role == "head-subject":
         return _head_subject(word)
+    if role == "appos":
+        return _children(word, "appos")
+    if role == "self":
+        return [word]
     return []
 
 
@@ -350,7 +366,19 @@ class Mentions:
         found = self._core(tok, base, names)
         if found:
             return found
+        if tok.tag_ == "WP$":  # "ISIL, whose fighters attacked ...": the noun the relative clause modifies
+            t = tok
+            for _ in range(4):
+                if t.dep_ == "relcl" and t.head.i != t.i:
+                    return self.resolve(t.head, base, names)
+                if t.head.i == t.i:
+                    break
+                t = t.head
+            return []
         if tok.pos_ == "PRON" and tok.lower_ in _words("personal_pronouns"):
+            if tok.tag_ == "PRP$":  # "its determination to defeat X", "their campaign against X"
+                return (self._speaker(tok, base, names) or self._owner(tok, base, names)
+                        or self._antecedent(tok, base))
             return self._speaker(tok, base, names)
         if (tok.lower_ in _agent_heads() or tok.lemma_.lower() in _agent_heads() or tok.like_num
                 or tok.lemma_.lower() in _words("partitives")):
@@ -373,6 +401,23 @@ class Mentions:
                 continue  # "its fighters attacked": the pronoun is inside the subject itself
             out += [Resolved(r.entity, r.span, inferred=True) for r in self.resolve(subj, base, names)]
         return out
+
+    def _antecedent(self, pron, base: int) -> list[Resolved]:
+        """A possessive pronoun the linker left unresolved ("its", "their") and that no clause subject owns:
+        the nearest actor its sentence names before it ("the resolve of the international community in its
+        determination to ..."), never one the sentence names after it (a party named in the third person is
+        not the possessor). The mention named is the antecedent's (the pronoun itself is no mention)."""
+        start = base + pron.sent.start_char
+        end = base + pron.sent.end_char
+        here = base + pron.idx
+        later = {r[2] for r in self.rows if here < r[0] < end}
+        before = [r for r in self.rows if start <= r[0] and r[1] <= here and r[2] not in later
+                  and r[3] not in ("pronoun", "coreference")
+                  and self.types.get(r[2]) in _words("possessor_types")]
+        if not before:
+            return []
+        row = before[-1]
+        return [Resolved(row[2], Span(row[0], row[1]), inferred=True)]
 
     def _of_phrase(self, tok, base: int, names: dict[int, object],
                    preps: tuple[str, ...] = ("of", "from")) -> list[Resolved]:

@@ -303,10 +303,25 @@ def _weekdays(text: str, anchor: dt.date | None) -> list[_Cand]:
     return out
 
 
+#: A capitalised word right before a capitalised relative word: "Pakistan Today", "USA Today", "News Tonight".
+_NAME_BEFORE = re.compile(r"[A-Z][\w&.'’-]*\s+$")
+
+
+def is_outlet_name(text: str, start: int) -> bool:
+    """Whether a relative word at `start` is the end of a name, not a time: capitalised inside a sentence and
+    right after a capitalised word ("according to Pakistan Today", "told the Daily Today"). At the start of
+    a sentence a capital says nothing ("Today the army said ...")."""
+    if not text[start:start + 1].isupper() or not text[:start].strip():
+        return False
+    return bool(_NAME_BEFORE.search(text[max(0, start - 40):start]))
+
+
 def _relatives(text: str, anchor: dt.date | None, R: _Rules) -> list[_Cand]:
     out = []
     for pattern, spec in R.relative:
         for m in pattern.finditer(text):
+            if is_outlet_name(text, m.start()):
+                continue  # an outlet's or a programme's name ("... Today"), not a time
             interval = _resolve_relative(m, spec, anchor) if anchor else (None, None)
             if interval is None:
                 continue

@@ -7,7 +7,8 @@ Three functions, used by the structure stage and by later stages:
   "2023, November 2", "5 Mar. 2020", "March 5, 2020", "2024-01-17", "2024-01-17T10:05:00Z",
   "Tuesday 3 March 2024 10:05 GMT" -> day precision; "Jan 2025" -> 2025-01; "2020a" -> 2020;
   "n.d." -> None. A season ("Spring 2020") gives its year. All-numeric d/m/y forms are read only when
-  unambiguous ("17/01/2024"; "05/07/2023" -> None). Other languages fall back to dateparser
+  unambiguous ("17/01/2024"; "05/07/2023" -> None), or dotted, the day-first convention ("05.07.2023").
+  Other languages fall back to dateparser
   ("5 mars 2020"), whose reported precision is kept; dateparser never fills a missing part from today.
 - `url_date(url)`: the date encoded in a URL's path or query, or None (see its docstring).
 - `find_dates(text)`: every explicit date expression in running text with its span, in order, not
@@ -105,6 +106,7 @@ _TRAIL_TIME = re.compile(
 _BARE_YEAR = re.compile(r"(?P<year>[12][0-9]{3})[a-z]?")
 _YEAR_MONTH = re.compile(r"(?P<year>[12][0-9]{3})[-/](?P<month>[01]?[0-9])")
 _NUMERIC_DMY = re.compile(r"(?P<a>[0-3]?[0-9])[/.-](?P<b>[0-3]?[0-9])[/.-](?P<year>[12][0-9]{3})")
+_DOTTED_DMY = re.compile(r"[0-3]?[0-9]\.[01]?[0-9]\.[12][0-9]{3}")
 _SEASON_YEAR = re.compile(r"(?i)(?P<season>[a-z]+),?\s+(?P<year>[12][0-9]{3})")
 
 
@@ -135,6 +137,8 @@ def parse_date(text: str) -> PartialDate | None:
             return _safe(int(m["year"]), b, a)
         if b > 12 >= a:
             return _safe(int(m["year"]), a, b)
+        if _DOTTED_DMY.fullmatch(s):  # 12.04.2025: dots are the day-first convention (month-first uses "/")
+            return _safe(int(m["year"]), b, a)
         return None  # 05/07/2023: day-first or month-first cannot be told
     for kind, pattern in _LOOSE:
         m = pattern.fullmatch(s)
