@@ -34,13 +34,14 @@ from claimgraph.store.rows import DocumentRows
 
 ACTOR_TYPES = ("armed_group", "state", "military", "government", "political_org", "person", "agency",
                "population", "organization")
-EVENT_PREDICATES = ("ASSAULT", "ASSAULT", "ASSAULT", "COERCE", "COERCE", "PROTEST", "ACCUSE", "THREATEN",
-                    "CONSULT", "AGREE", "REQUEST", "SUPPORT", "AID", "MOBILIZE", "REJECT", "CONCEDE", "RETREAT",
+# PLOVER types only (kb.parse_predicate refuses others: the bench's `claims --predicate` asks for each)
+EVENT_PREDICATES = ("ASSAULT", "ASSAULT", "ASSAULT", "COERCE", "COERCE", "PROTEST", "DISAPPROVE", "THREATEN",
+                    "CONSULT", "AGREE", "DEMAND", "SUPPORT", "AID", "MOBILIZE", "REJECT", "CONCEDE", "RETREAT",
                     "SANCTION")
 STANDING = ("ALLIED_WITH", "HOSTILE_TO", "OPERATES_IN")
 VERBS = {"ASSAULT": "attacked", "COERCE": "detained members of", "PROTEST": "protested against",
-         "ACCUSE": "accused", "THREATEN": "threatened", "CONSULT": "met", "AGREE": "agreed with",
-         "REQUEST": "called on", "SUPPORT": "backed", "AID": "sent aid to", "MOBILIZE": "deployed against",
+         "DISAPPROVE": "accused", "THREATEN": "threatened", "CONSULT": "met", "AGREE": "agreed with",
+         "DEMAND": "called on", "SUPPORT": "backed", "AID": "sent aid to", "MOBILIZE": "deployed against",
          "REJECT": "rejected", "CONCEDE": "released prisoners of", "RETREAT": "withdrew from",
          "SANCTION": "sanctioned", "ALLIED_WITH": "is allied with", "HOSTILE_TO": "is hostile to",
          "OPERATES_IN": "operates near"}
@@ -155,19 +156,21 @@ def generate(claims: int, seed: int = 7, claims_per_document: int = 10) -> Itera
     rules = full_rules_version()
     world = World(claims, seed)
     rng = random.Random(seed + 1)
+    # documents until `claims` claims are made: a report drops the sentences whose two actors coincide (a few
+    # per cent), so a fixed number of documents fell short of the target; dates spread over the expected number
+    # of documents (the few beyond it share the last day)
     n_docs = max(1, claims // claims_per_document)
     days = YEARS * 365
     recent: list[Incident] = []
-    made = 0
-    for n in range(n_docs):
-        if made >= claims:
-            break
-        published = START + dt.timedelta(days=n * days // n_docs)
+    made = n = 0
+    while made < claims:
+        published = START + dt.timedelta(days=min(n, n_docs - 1) * days // n_docs)
         recent = [i for i in recent if (published - i.day).days <= 4]
         outlet = world.outlets[_zipf_index(rng, len(world.outlets), 0.8)]
         k = min(claims - made, max(1, int(rng.gauss(claims_per_document, 3))))
         rows = _document(rng, world, n, published, outlet, k, recent, rules, __version__)
         made += len(rows.claims)
+        n += 1
         yield rows
 
 
@@ -350,6 +353,8 @@ def questions(kb, seed: int = 11, page: int = 50) -> dict[str, Callable[[random.
         "disagreements": lambda rng: kb.disagreements(limit=page),
         "disagreements --what": lambda rng: kb.disagreements(what=rng.choice(whats or ["killed"]), limit=page),
         "search": lambda rng: kb.search(rng.choice(words), limit=20),
+        "search claims": lambda rng: kb.search_claims(rng.choice(words), limit=20),
+        "stats": lambda rng: kb.stats(),
     }
 
 

@@ -300,10 +300,13 @@ def test_delete_document(store):
     assert store.delete_document(b.id)
     assert not store.delete_document(b.id)
     assert store.document_ids() == {a.id}
+    # the kept row counts follow the delete, cascades included (0008_kbquery's triggers)
+    assert store.counts() == store.counts(exact=True)
     with KnowledgeBase(store) as kb:
         assert kb.disagreements() == []
         okoro = next(x for x in kb.actors() if x["id"] == "local:person:daniel-okoro")
         assert okoro["documents"] == 1
+    assert store.counts() == store.counts(exact=True)  # and the regroup the question asked for
 
 
 # -- measures: where and whom (gazetteer places unrelated to any test article; parents from the gazetteer) ---

@@ -377,7 +377,7 @@ def regroup(conn: sa.Connection) -> dict[str, int]:
         conn.execute(sa.delete(table))
 
     n_events = _events(conn, claim_rows, roles, names)
-    n_measures, n_disagreements = _measures(conn, claim_rows, roles, names)
+    n_measures, n_disagreements, _ = _measures(conn, claim_rows, roles, names)
     _store_marker(conn)
     return {"events": n_events, "measures": n_measures, "disagreements": n_disagreements}
 
@@ -464,8 +464,7 @@ def regroup_documents(conn: sa.Connection, doc_ids, before: str) -> dict[str, in
     members = _event_members(conn, keys, roles)
     stale_events = _linked(conn, t.event_claims, "event_id", "claim_id",
                            {r.id for r in touched_claims} | {r.id for r in members})
-    _delete_rows(conn, stale_events, (t.event_entities, t.event_claims), t.events, "event_id")
-    _events(conn, members, roles, names)
+    rewritten_events = _events(conn, members, roles, names, replace=stale_events)
 
     # measures: the blocks of the touched documents' figures, with all their current members
     touched_q = [r for chunk in _chunked(touched)
@@ -477,14 +476,14 @@ def regroup_documents(conn: sa.Connection, doc_ids, before: str) -> dict[str, in
     _roles_of(conn, [r.id for r in claim_rows if r.id not in roles], roles)
     stale_measures = _linked(conn, t.measure_values, "measure_id", "quantity_id",
                              {x.id for x in touched_q} | {x.id for x in figures})
-    _delete_rows(conn, stale_measures, (t.measure_values,), t.measures, "measure_id")
-    _measures(conn, claim_rows, roles, names, figures)
+    rewritten_measures = _measures(conn, claim_rows, roles, names, figures, replace=stale_measures)[2]
     _store_marker(conn)
     ev, m = t.events, t.measures
     return {"events": conn.scalar(sa.select(sa.func.count()).select_from(ev)),
             "measures": conn.scalar(sa.select(sa.func.count()).select_from(m)),
             "disagreements": conn.scalar(sa.select(sa.func.count()).select_from(m).where(m.c.disagreement)),
-            "regrouped_events": len(stale_events), "regrouped_claims": len(members)}
+            "regrouped_events": len(stale_events), "regrouped_claims": len(members),
+            "rewritten_events": rewritten_events, "rewritten_measures": rewritten_measures}
 
 
 def _linked(conn: sa.Connection, table: sa.Table, owner: str, member: str, ids) -> set[int]:
@@ -583,7 +582,33 @@ def measure_block(qr) -> tuple:
     return measure_key(qr)
 
 
-def _events(conn, claim_rows, roles, names) -> int:
+def _kept(conn: sa.Connection, table: sa.Table, values: list[dict[str, Any]], replace: set[int] | None
+          ) -> list[int | None]:
+    """For each new group row of `values`: the id of the stored row among `replace` (the rows the new ones
+    replace) with the same key and the same content, which is then kept as it is, else None. The rows of
+    `replace` that nothing keeps are deleted (with their members). An incremental regroup thus rewrites only
+    the groups that changed, not every group of a block it reclusters."""
+    kept: list[int | None] = [None] * len(values)
+    if replace:
+        columns = list(values[0]) if values else []
+        stored: dict[str, Any] = {}
+        for chunk in _chunked(sorted(replace)):
+            for r in conn.execute(sa.select(table.c.id, *(table.c[k] for k in columns))
+                                  .where(table.c.id.in_(chunk))):
+                stored[r._mapping["key"]] = r._mapping
+        for i, v in enumerate(values):
+            row = stored.get(v["key"])
+            if row is not None and all(row[k] == v[k] for k in columns):
+                kept[i] = row["id"]
+        children = (t.event_entities, t.event_claims) if table is t.events else (t.measure_values,)
+        fk = "event_id" if table is t.events else "measure_id"
+        _delete_rows(conn, set(replace) - {i for i in kept if i is not None}, children, table, fk)
+    return kept
+
+
+def _events(conn, claim_rows, roles, names, replace: set[int] | None = None) -> int:
+    """Cluster the claims' events and store them; returns the events written. replace: the ids of stored
+    events these replace (an incremental regroup's blocks): unchanged ones are kept (`_kept`)."""
     blocks: dict[tuple, list[_Item]] = defaultdict(list)
     for r in claim_rows:
         rl = roles.get(r.id, {"subject": [], "object": [], "place": []})
@@ -612,7 +637,13 @@ def _events(conn, claim_rows, roles, names) -> int:
                 "last_reported": max(reported) if reported else None,
                 "claim_count": len(rows), "document_count": len({r.document_id for r in rows}),
             })
+            # the timeline's order, kept for its index (0008_kbquery): the event's time, else its first report
+            values[-1]["sort_day"] = values[-1]["time_start"] or values[-1]["first_reported"]
+            values[-1]["undated"] = values[-1]["sort_day"] is None
             members.append((rows, subjects, objects, places))
+    kept = _kept(conn, t.events, values, replace)
+    values = [v for v, k in zip(values, kept, strict=True) if k is None]
+    members = [m for m, k in zip(members, kept, strict=True) if k is None]
     if not values:
         return 0
     ids = list(conn.scalars(sa.insert(t.events).returning(t.events.c.id, sort_by_parameter_order=True), values))
@@ -661,8 +692,8 @@ def place_chains(conn: sa.Connection) -> dict[str, tuple[str, ...]]:
     return chains
 
 
-def document_places(conn: sa.Connection, chains: dict[str, tuple[str, ...]] | None = None
-                    ) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
+def document_places(conn: sa.Connection, chains: dict[str, tuple[str, ...]] | None = None,
+                    documents: set[str] | None = None) -> tuple[dict[str, frozenset[str]], dict[str, str]]:
     """(document -> where it reports from, document -> its anchor place).
 
     Where a report is: the places below a state that its headline names and those of its lead, the first
@@ -671,15 +702,17 @@ def document_places(conn: sa.Connection, chains: dict[str, tuple[str, ...]] | No
     Afghanistan); never a dateline's city in capitals ("KABUL, Afghanistan —" is where the report was
     filed, not where it happened) when anything else is named.
     The anchor: the gazetteer place the document mentions most, used to locate the places the gazetteer
-    does not know (a village that only NER found lies where the document's other places are)."""
+    does not know (a village that only NER found lies where the document's other places are).
+    documents: only these (an incremental regroup's figures' documents); None: every latest one."""
     d, m, e, s = t.documents, t.mentions, t.entities, t.sentences
-    titles = {r.id: len(r.title) if r.title and r.text.startswith(r.title) else 0 for r in conn.execute(
-        sa.select(d.c.id, d.c.title, sa.func.substr(d.c.text, 1, 400).label("text")).where(d.c.is_latest))}
-    rows = conn.execute(
-        sa.select(m.c.document_id, m.c.entity_id, m.c.char_start, m.c.text, e.c.type, e.c.is_local, s.c.idx)
-        .join(e, e.c.id == m.c.entity_id).outerjoin(s, s.c.id == m.c.sentence_id)
-        .where(e.c.type.in_(PLACE_TYPES), m.c.document_id.in_(list(titles)))
-        .order_by(m.c.document_id, m.c.char_start)).all()
+    heads = sa.select(d.c.id, d.c.title, sa.func.substr(d.c.text, 1, 400).label("text")).where(d.c.is_latest)
+    titles = {r.id: len(r.title) if r.title and r.text.startswith(r.title) else 0 for r in (
+        conn.execute(heads) if documents is None
+        else (r for chunk in _chunked(sorted(documents)) for r in conn.execute(heads.where(d.c.id.in_(chunk)))))}
+    places = (sa.select(m.c.document_id, m.c.entity_id, m.c.char_start, m.c.text, e.c.type, e.c.is_local, s.c.idx)
+              .join(e, e.c.id == m.c.entity_id).outerjoin(s, s.c.id == m.c.sentence_id)
+              .where(e.c.type.in_(PLACE_TYPES)).order_by(m.c.document_id, m.c.char_start))
+    rows = [r for chunk in _chunked(sorted(titles)) for r in conn.execute(places.where(m.c.document_id.in_(chunk)))]
     by_doc: dict[str, list] = defaultdict(list)
     for r in rows:
         by_doc[r.document_id].append(r)
@@ -829,15 +862,21 @@ def _kept_whom() -> frozenset[str]:
     return frozenset(_norm(k) for k in load("quantities").get("measure_whom_kept", []))
 
 
-def _measures(conn, claim_rows, roles, names, quantity_rows=None) -> tuple[int, int]:
-    """quantity_rows: the figures to group (in id order; default: every stored one)."""
+def _measures(conn, claim_rows, roles, names, quantity_rows=None, replace: set[int] | None = None
+              ) -> tuple[int, int, int]:
+    """Cluster the figures into measures and store them: (measures, disagreements, measures written).
+    quantity_rows: the figures to group (in id order; default: every stored one). replace: the ids of stored
+    measures these replace (an incremental regroup's blocks): unchanged ones are kept (`_kept`)."""
     q = t.quantities
     by_claim = {r.id: r for r in claim_rows if not r.negated}
     if not by_claim:
-        return 0, 0
+        _kept(conn, t.measures, [], replace)
+        return 0, 0, 0
     chains = place_chains(conn)
     states = frozenset(conn.scalars(sa.select(t.entities.c.id).where(t.entities.c.type == "state")))
-    doc_where, anchors = document_places(conn, chains)
+    # only the documents of the figures grouped (an incremental regroup's blocks), not every document
+    doc_where, anchors = document_places(conn, chains, None if quantity_rows is None
+                                         else {x.document_id for x in quantity_rows})
     in_sentence = sentence_places(conn, chains)
     e = t.entities
     country_of = {r.id: (r.id if r.type == "state" else r.country) for r in conn.execute(
@@ -900,8 +939,12 @@ def _measures(conn, claim_rows, roles, names, quantity_rows=None) -> tuple[int, 
                 "compatible": compatible,
             })
             members.append(list(zip(qs, claims, strict=True)))
+    n_measures, n_disagreements = len(values), sum(1 for v in values if v["disagreement"])
+    kept = _kept(conn, t.measures, values, replace)
+    values = [v for v, k in zip(values, kept, strict=True) if k is None]
+    members = [m for m, k in zip(members, kept, strict=True) if k is None]
     if not values:
-        return 0, 0
+        return n_measures, n_disagreements, 0
     ids = list(conn.scalars(sa.insert(t.measures).returning(t.measures.c.id, sort_by_parameter_order=True), values))
     rows = []
     for measure_id, pairs in zip(ids, members, strict=True):
@@ -909,7 +952,7 @@ def _measures(conn, claim_rows, roles, names, quantity_rows=None) -> tuple[int, 
                   "sentence_id": claim.sentence_id, "value": x.value, "low": x.low, "high": x.high,
                   "qualifier": x.qualifier, "text": x.text} for x, claim in pairs]
     conn.execute(sa.insert(t.measure_values), rows)
-    return len(ids), sum(1 for v in values if v["disagreement"])
+    return n_measures, n_disagreements, len(ids)
 
 
 def rebuild_entity_counts(conn: sa.Connection) -> None:

@@ -43,6 +43,9 @@ _CHUNK = 500
 #: (calibrated on the 434k-claim bench_kb base: 10,000 ids fetch and sort in tens of ms; SQLite binds up to
 #: 32,766 parameters, PostgreSQL 65,535).
 FEW_CLAIMS = 10_000
+#: Documents up to which kb.claims(source=...) fetches their claims by document (about ten claims each: the
+#: same bound as FEW_CLAIMS), else walks the time-order index checking each claim's document.
+FEW_DOCUMENTS = FEW_CLAIMS // 10
 
 
 def _predicates() -> tuple[str, ...]:
@@ -301,9 +304,11 @@ class KnowledgeBase:
         sources = _as_list(source)
         if sources:
             # each value is matched literally: LIKE's wildcards in it are escaped (see like_escaped)
-            query = query.where(sa.or_(*(sa.or_(d.c.id == src, *(
+            named = sa.or_(*(sa.or_(d.c.id == src, *(
                 sa.func.lower(col).like(f"%{like_escaped(src.lower())}%", escape=LIKE_ESCAPE)
-                for col in (d.c.source, d.c.title, d.c.outlet, d.c.url))) for src in sources)))
+                for col in (d.c.source, d.c.title, d.c.outlet, d.c.url))) for src in sources))
+            docs = self._source_documents(sources, named)
+            query = query.where(c.c.document_id.in_(docs) if docs is not None else named)
         lo, hi = parse_date(since), parse_date(until, end=True)
         # first_day/last_day: the claim's time, else its document's date (kept on the claim, 0006_scale)
         if lo:
@@ -314,6 +319,31 @@ class KnowledgeBase:
         if hi:
             query = query.where(c.c.first_day <= hi)
         return query
+
+    def _source_documents(self, sources: list[str], named) -> list[str] | None:
+        """The ids of the documents `named` (the `--source` condition) holds for, when at most FEW_DOCUMENTS;
+        None when more (the claims are then checked along the time-order index, where a frequent source's
+        first page is near) or when no index can find them (a value under three characters on SQLite).
+
+        SQLite: the candidates come from the trigram index over the documents' source, title, outlet and URL
+        (`documents_names_fts`, 0008_kbquery), which finds every document one of those columns contains the
+        value in, ignoring case (a superset of what the LIKE keeps: its folding covers ASCII's); the same
+        condition as without the index then keeps exactly the documents it kept, plus a document whose id
+        is the value. PostgreSQL: the condition itself, which the GIN trigram indexes on lower() serve."""
+        d = t.documents
+        with self.engine.connect() as conn:
+            if self.store.dialect == "sqlite":
+                if any(len(src) < 3 for src in sources):  # a trigram index holds nothing shorter
+                    return None
+                match = " OR ".join('"' + src.replace('"', '""') + '"' for src in sources)
+                rowids = sa.text("SELECT rowid FROM documents_names_fts WHERE documents_names_fts MATCH :q") \
+                    .bindparams(q=match).columns(sa.column("rowid"))
+                candidates = sa.or_(sa.literal_column("documents.rowid").in_(rowids.subquery().select()),
+                                    d.c.id.in_(sources))
+                ids = list(conn.scalars(sa.select(d.c.id).where(candidates, named).limit(FEW_DOCUMENTS + 1)))
+            else:
+                ids = list(conn.scalars(sa.select(d.c.id).where(named).limit(FEW_DOCUMENTS + 1)))
+        return ids if len(ids) <= FEW_DOCUMENTS else None
 
     def _named(self, members: sa.Select):
         """The condition "the claim is one of `members`" (claim ids from claim_entities), see `_few`."""
@@ -408,13 +438,18 @@ class KnowledgeBase:
         every document that reports it. Without an actor: every event. place: where; since/until: ISO dates
         the event's time (else its first report) overlaps. Several values of one filter are OR-ed."""
         ev, ee = t.events, t.event_entities
-        query = sa.select(ev)
+        query = sa.select(ev.c.id)
         for names, roles in ((actor, ["subject", "object"]), (with_, ["subject", "object"]), (place, ["place"])):
             terms = _as_list(names)
             if terms:
                 ids = sorted({i for term in terms for i in self.resolve(term)})
-                query = query.where(ev.c.id.in_(sa.select(ee.c.event_id).where(
-                    ee.c.entity_id.in_(ids), ee.c.role.in_(roles))))
+                members = sa.select(ee.c.event_id).where(ee.c.entity_id.in_(ids), ee.c.role.in_(roles))
+                # few events: fetched by id and sorted; many: checked per event along the order index (as
+                # kb.claims does for claims, see _few)
+                with self.engine.connect() as conn:
+                    few = self._few(conn, members)
+                query = query.where(ev.c.id.in_(few) if few is not None
+                                    else sa.exists(members.where(ee.c.event_id == ev.c.id)))
         wanted = [parse_predicate(p) for p in _as_list(predicate)]
         if wanted:
             query = query.where(ev.c.predicate.in_(sorted({p for p, _ in wanted})))
@@ -423,16 +458,19 @@ class KnowledgeBase:
             query = query.where(sa.func.coalesce(ev.c.time_end, ev.c.time_start, ev.c.last_reported) >= lo)
         if hi:
             query = query.where(sa.func.coalesce(ev.c.time_start, ev.c.time_end, ev.c.first_reported) <= hi)
-        # order and page on the sort keys alone, then read the page's whole rows (their JSON columns cost)
-        keys = [ev.c.id, ev.c.predicate, ev.c.time_start, ev.c.first_reported, ev.c.label, ev.c.key]
+        # time order in SQL, off the events' order index (0008_kbquery): the event's time, else its first
+        # report (`sort_day`), undated last, then label and key by code point (as Python compares them)
+        query = query.order_by(ev.c.undated, ev.c.sort_day, self._text(ev.c.label), self._text(ev.c.key))
         with_modes = any(mode for _, mode in wanted)
         with self.engine.connect() as conn:
-            rows = conn.execute(query.with_only_columns(*keys, *([ev.c.modes] if with_modes else []))).all()
-            if with_modes:  # modes are a JSON list on events: filtered here
+            if with_modes:  # modes are a JSON list on events: filtered here, then paged
+                rows = conn.execute(query.add_columns(ev.c.predicate, ev.c.modes)).all()
                 rows = [r for r in rows if any(r.predicate == p and (mode is None or mode in (r.modes or []))
                                                for p, mode in wanted)]
-            rows.sort(key=lambda r: (_sort_date(_iso(r.time_start or r.first_reported)), r.label, r.key))
-            ids = [r.id for r in (rows[offset:offset + limit] if limit is not None else rows[offset:])]
+                ids = [r.id for r in (rows[offset:offset + limit] if limit is not None else rows[offset:])]
+            else:
+                query = query.offset(offset)
+                ids = list(conn.scalars(query.limit(limit) if limit is not None else query))
             full: dict[int, Any] = {}
             for chunk in _chunks(ids):
                 full.update((r.id, r) for r in conn.execute(sa.select(ev).where(ev.c.id.in_(chunk))))
@@ -536,23 +574,48 @@ class KnowledgeBase:
         if not words:
             return []
         with self.engine.connect() as conn:
-            if self.store.dialect == "sqlite":
-                match = " ".join('"' + w.replace('"', "") + '"' for w in words)
-                rows = conn.execute(sa.text(
-                    "SELECT s.id, s.document_id, s.idx, s.char_start, s.char_end, s.text, d.title, d.source "
-                    "FROM sentences_fts JOIN sentences s ON s.id = sentences_fts.rowid "
-                    "JOIN documents d ON d.id = s.document_id "
-                    "WHERE sentences_fts MATCH :q AND d.is_latest ORDER BY sentences_fts.rank, s.id LIMIT :n"),
-                    {"q": match, "n": limit}).all()
-            else:
-                rows = conn.execute(sa.text(
-                    "SELECT s.id, s.document_id, s.idx, s.char_start, s.char_end, s.text, d.title, d.source "
-                    "FROM sentences s JOIN documents d ON d.id = s.document_id "
-                    "WHERE s.search_vector @@ plainto_tsquery('english', :q) AND d.is_latest "
-                    "ORDER BY ts_rank(s.search_vector, plainto_tsquery('english', :q)) DESC, s.id LIMIT :n"),
-                    {"q": " ".join(words), "n": limit}).all()
+            rows = self._ranked(conn, "sentences", words, limit,
+                                ", s.document_id, s.idx, s.char_start, s.char_end, s.text, d.title, d.source")
         return [{"document": {"id": r.document_id, "title": r.title, "source": r.source}, "sentence": r.idx,
                  "start": r.char_start, "end": r.char_end, "text": r.text} for r in rows]
+
+    #: Matches ranked per round of `_ranked`, as a multiple of the page asked for (doubled each round). The
+    #: bench_kb base has one old version per several hundred documents, so one round almost always does.
+    RANK_ROUND = 4
+
+    def _ranked(self, conn: sa.Connection, table: str, words: list[str], limit: int, columns: str) -> list[Any]:
+        """The best `limit` rows of `table` (sentences or claims) matching `words`, latest versions only, in the
+        order of the full-text rank then id: `id` and `columns` (SQL over `s`, the table, and `d`, documents).
+
+        The full-text index ranks its matches first (FTS5's bm25 `rank`; PostgreSQL's ts_rank), keeping the
+        best k by (rank, id) in a subquery; only those k are joined to their documents for the latest-version
+        check. Joining every match before ranking cost a document lookup per match (a common word matches a
+        fifth of a million sentences). Exact: when the best k hold `limit` latest rows, those are the best
+        `limit` latest rows of all matches (any other latest match ranks below all k); otherwise k doubles,
+        until the best k are all the matches."""
+        rank_k = max(1, limit) * self.RANK_ROUND
+        while True:
+            if self.store.dialect == "sqlite":
+                fts = f"{table}_fts"
+                inner = (f"SELECT rowid AS id, rank AS score FROM {fts} WHERE {fts} MATCH :q "
+                         "ORDER BY rank, rowid LIMIT :k")
+                params: dict[str, Any] = {"q": " ".join('"' + w.replace('"', "") + '"' for w in words)}
+                order = "f.score, f.id"
+            else:
+                inner = (f"SELECT id, ts_rank(search_vector, plainto_tsquery('english', :q)) AS score FROM {table} "
+                         "WHERE search_vector @@ plainto_tsquery('english', :q) ORDER BY score DESC, id LIMIT :k")
+                params = {"q": " ".join(words)}
+                order = "f.score DESC, f.id"
+            rows = conn.execute(sa.text(
+                f"SELECT f.id, f.score{columns} FROM ({inner}) f JOIN {table} s ON s.id = f.id "
+                f"JOIN documents d ON d.id = s.document_id WHERE d.is_latest ORDER BY {order} LIMIT :n"),
+                {**params, "k": rank_k, "n": limit}).all()
+            if len(rows) >= limit:
+                return rows
+            matched = conn.scalar(sa.text(f"SELECT count(*) FROM ({inner}) f"), {**params, "k": rank_k})
+            if matched < rank_k:  # every match was ranked
+                return rows
+            rank_k *= 2
 
     # -- overview --------------------------------------------------------------------------------------------
 
@@ -831,18 +894,7 @@ class KnowledgeBase:
             return []
         c, d = t.claims, t.documents
         with self.engine.connect() as conn:
-            if self.store.dialect == "sqlite":
-                match = " ".join('"' + w.replace('"', "") + '"' for w in words)
-                ids = list(conn.scalars(sa.text(
-                    "SELECT claims_fts.rowid FROM claims_fts JOIN claims c ON c.id = claims_fts.rowid "
-                    "JOIN documents d ON d.id = c.document_id WHERE claims_fts MATCH :q AND d.is_latest "
-                    "ORDER BY claims_fts.rank, c.id LIMIT :n"), {"q": match, "n": limit}))
-            else:
-                ids = list(conn.scalars(sa.text(
-                    "SELECT c.id FROM claims c JOIN documents d ON d.id = c.document_id "
-                    "WHERE c.search_vector @@ plainto_tsquery('english', :q) AND d.is_latest "
-                    "ORDER BY ts_rank(c.search_vector, plainto_tsquery('english', :q)) DESC, c.id LIMIT :n"),
-                    {"q": " ".join(words), "n": limit}))
+            ids = [r.id for r in self._ranked(conn, "claims", words, limit, "")]
             rank = {cid: i for i, cid in enumerate(ids)}
             rows = conn.execute(sa.select(c, d.c.title, d.c.source, d.c.outlet, d.c.published)
                                 .join(d, d.c.id == c.c.document_id).where(c.c.id.in_(ids))).all()

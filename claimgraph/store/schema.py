@@ -282,6 +282,11 @@ events = sa.Table(
     sa.Column("last_reported", sa.Date),
     sa.Column("claim_count", sa.Integer, nullable=False),
     sa.Column("document_count", sa.Integer, nullable=False),
+    # the timeline's order (0008): the event's time, else its first report; undated last
+    sa.Column("sort_day", sa.Date, comment="the event's first day, else its first report"),
+    sa.Column("undated", sa.Boolean, nullable=False, server_default=sa.false(),
+              comment="neither a time nor a dated report"),
+    sa.Index("ix_events_order", "undated", "sort_day", "label", "key"),
 )
 
 event_claims = sa.Table(
@@ -362,6 +367,13 @@ kb_info = sa.Table(
     "kb_info", metadata,
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
+)
+
+kb_counts = sa.Table(
+    "kb_counts", metadata,
+    sa.Column("name", sa.String(64), primary_key=True, comment="a table"),
+    sa.Column("row_count", sa.BigInteger, nullable=False,
+              comment="its rows, kept by insert and delete triggers (0008)"),
 )
 
 #: Tables the grouping step owns (emptied and rebuilt by regroup()).
