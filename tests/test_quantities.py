@@ -458,3 +458,14 @@ def test_bodies_found_and_a_count_right_after_a_common_noun(nlp):
 ])
 def test_a_rate_is_not_a_toll(nlp, text: str, what: str) -> None:
     assert [q.what for q in find_quantities(nlp(text)) if q.value > 1] == [what]
+
+
+@pytest.mark.model
+def test_an_age_subset_is_its_own_victims(nlp):
+    """ "elderly men" are a subset of a toll, as children are: grouping keeps them apart from the whole toll
+    (`measure_whom_kept`), so an outlet's count of the elderly dead never disputes another's full toll."""
+    from claimgraph.store.grouping import measure_whom
+
+    found = brief(nlp, "Gunmen killed 30 elderly men and 12 other villagers in the raid.")
+    assert found[0][:3] == ("30 elderly men", 30, "killed") and found[0][3] == "elderly"
+    assert measure_whom("elderly") == "elderly" and measure_whom("men") == "people"
