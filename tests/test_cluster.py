@@ -87,31 +87,6 @@ def test_dask_workers_whose_model_does_not_load_stop_the_batch_with_one_clear_li
 def test_killing_an_ingest_on_a_local_cluster_leaves_no_worker_behind(tmp_path):
     """The LocalCluster's worker processes die with the ingest that started them (distributed's nanny holds a
     pipe to each: when the parent goes, the pipe closes and the worker exits), as process-pool workers do."""
-    import signal
-    import time
+    from test_runner import assert_killed_ingest_leaves_no_worker
 
-    from kb_support import write_isaf
-    from test_runner import _alive, _children
-
-    write_isaf(tmp_path / "docs", 60)
-    proc = subprocess.Popen([sys.executable, "-m", "claimgraph.cli", "ingest", str(tmp_path / "docs"),
-                             "--db", str(tmp_path / "kb.db"), "--dask", "local:2"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 240  # a guard against a hang, not a speed claim
-        children: set[int] = set()
-        while len(children) < 3:  # two workers and multiprocessing's resource tracker
-            assert proc.poll() is None, "ingest ended before it could be killed"
-            assert time.monotonic() < deadline, f"no workers started: {children}"
-            time.sleep(0.1)
-            children = _children(proc.pid)
-    finally:
-        proc.kill()
-        proc.wait()
-    deadline = time.monotonic() + 60
-    while _alive(children) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    left = _alive(children)
-    for pid in left:  # clean up before failing
-        os.kill(pid, signal.SIGKILL)
-    assert not left, f"processes left running after their parent was killed: {left}"
+    assert_killed_ingest_leaves_no_worker(tmp_path, "--dask", "local:2")

@@ -283,11 +283,17 @@ def _alive(pids: set[int]) -> set[int]:
 @pytest.mark.model
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_killing_an_ingest_leaves_no_worker_behind(tmp_path):
+    assert_killed_ingest_leaves_no_worker(tmp_path, "--workers", "2")
+
+
+def assert_killed_ingest_leaves_no_worker(tmp_path: Path, *options: str) -> None:
+    """Start `claimgraph ingest` over 60 ISAF texts with `options` (how its workers are started), kill it once
+    two workers and multiprocessing's resource tracker run under it, and fail if any of them outlives it."""
     from kb_support import write_isaf
 
     write_isaf(tmp_path / "docs", 60)
     proc = subprocess.Popen([sys.executable, "-m", "claimgraph.cli", "ingest", str(tmp_path / "docs"),
-                             "--db", str(tmp_path / "kb.db"), "--workers", "2"], cwd=ROOT,
+                             "--db", str(tmp_path / "kb.db"), *options], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 240  # a guard against a hang, not a speed claim
