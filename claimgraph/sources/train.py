@@ -26,6 +26,7 @@ import datetime as dt
 import hashlib
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -155,10 +156,11 @@ def predict(m: dict, x: np.ndarray) -> tuple[list[float], list[str]]:
     return scores, labels
 
 
-def cross_validate(groups: list[str], x: np.ndarray, labels: list[str], folds: int = FOLDS,
-                   l2: float = L2, names: tuple[str, ...] = MODEL_FEATURES, repeats: int = REPEATS) -> dict:
-    """Balanced accuracy of each held-out fold of each repeat (binary and three-label), with mean and
-    spread. `groups`: one per record (`group_of`); records of a group always share a fold."""
+def _held_out(groups: list[str], x: np.ndarray, labels: list[str], folds: int, repeats: int,
+              fit: Callable[[np.ndarray, list[str], np.ndarray], dict]) -> dict:
+    """The grouped cross-validation both estimates share: for each repeat and fold, `fit(x_train,
+    labels_train, train_mask)` gives a model, scored on the held-out fold; then the mean and spread over the folds. A
+    fold's row carries the model's "set" when the model records one (`nested`)."""
     per = []
     for r in range(repeats):
         fold = np.array([fold_of(g, folds, r) for g in groups])
@@ -166,16 +168,26 @@ def cross_validate(groups: list[str], x: np.ndarray, labels: list[str], folds: i
             train, test = fold != k, fold == k
             if not test.any():
                 continue
-            m = fit_model(x[train], [lab for lab, t in zip(labels, train, strict=True) if t], l2, names)
+            m = fit(x[train], [lab for lab, t in zip(labels, train, strict=True) if t], train)
             _, pred = predict(m, x[test])
             gold = [lab for lab, t in zip(labels, test, strict=True) if t]
-            per.append({"repeat": r, "fold": k, "records": int(test.sum()),
-                        "binary": round(binary([p == "supported" for p in pred], gold), 4),
-                        "three": round(balanced_accuracy(pred, gold, LABELS), 4)})
+            row = {"repeat": r, "fold": k, "records": int(test.sum())}
+            if "set" in m:
+                row["set"] = m["set"]
+            row["binary"] = round(binary([p == "supported" for p in pred], gold), 4)
+            row["three"] = round(balanced_accuracy(pred, gold, LABELS), 4)
+            per.append(row)
     b = np.array([p["binary"] for p in per])
     t = np.array([p["three"] for p in per])
     return {"folds": per, "binary_mean": round(float(b.mean()), 4), "binary_std": round(float(b.std()), 4),
             "three_mean": round(float(t.mean()), 4), "three_std": round(float(t.std()), 4)}
+
+
+def cross_validate(groups: list[str], x: np.ndarray, labels: list[str], folds: int = FOLDS,
+                   l2: float = L2, names: tuple[str, ...] = MODEL_FEATURES, repeats: int = REPEATS) -> dict:
+    """Balanced accuracy of each held-out fold of each repeat (binary and three-label), with mean and
+    spread. `groups`: one per record (`group_of`); records of a group always share a fold."""
+    return _held_out(groups, x, labels, folds, repeats, lambda xs, ls, _train: fit_model(xs, ls, l2, names))
 
 
 #: The feature sets `--nested` chooses among inside each training part: the steps by which MODEL_FEATURES
@@ -195,27 +207,14 @@ def nested(groups: list[str], x: np.ndarray, labels: list[str], folds: int = FOL
     """Cross-validation of the feature choice as well: in each outer training part, the candidate set with
     the best inner grouped cross-validation (one split) is fitted, then the outer held-out fold scored."""
     groups_a = np.array(groups)
-    per = []
-    for r in range(repeats):
-        fold = np.array([fold_of(g, folds, r) for g in groups])
-        for k in range(folds):
-            train, test = fold != k, fold == k
-            if not test.any():
-                continue
-            tr_labels = [lab for lab, t in zip(labels, train, strict=True) if t]
-            inner = [cross_validate(list(groups_a[train]), x[train], tr_labels, folds, l2, names, repeats=1)
-                     ["binary_mean"] for names in sets]
-            chosen = sets[int(np.argmax(inner))]
-            m = fit_model(x[train], tr_labels, l2, chosen)
-            _, pred = predict(m, x[test])
-            gold = [lab for lab, t in zip(labels, test, strict=True) if t]
-            per.append({"repeat": r, "fold": k, "records": int(test.sum()), "set": sets.index(chosen),
-                        "binary": round(binary([p == "supported" for p in pred], gold), 4),
-                        "three": round(balanced_accuracy(pred, gold, LABELS), 4)})
-    b = np.array([p["binary"] for p in per])
-    t = np.array([p["three"] for p in per])
-    return {"folds": per, "binary_mean": round(float(b.mean()), 4), "binary_std": round(float(b.std()), 4),
-            "three_mean": round(float(t.mean()), 4), "three_std": round(float(t.std()), 4)}
+
+    def fit(xs: np.ndarray, ls: list[str], train: np.ndarray) -> dict:
+        inner = [cross_validate(list(groups_a[train]), xs, ls, folds, l2, names, repeats=1)["binary_mean"]
+                 for names in sets]
+        chosen = int(np.argmax(inner))
+        return {**fit_model(xs, ls, l2, sets[chosen]), "set": chosen}
+
+    return _held_out(groups, x, labels, folds, repeats, fit)
 
 
 def main(argv: list[str] | None = None) -> int:
