@@ -263,7 +263,8 @@ def light_nouns(verb, p: Pattern):
             # "undertook a mediation mission", "launched a mediation effort": the noun that carries the
             # meaning may modify the object
             out.extend(g for g in c.children if g.dep_ == "compound" and g.pos_ == "NOUN")
-            if c.lemma_.lower() in patterns().containers or c.lemma_.lower() in rules.words("roles", "event_spans"):
+            lemma = c.lemma_.lower()
+            if lemma in patterns().containers or lemma in rules.words("roles", "event_spans"):
                 # "declared a state of emergency", "launched a wave of arrests", "carried out four rounds of
                 # strikes": the noun inside a container or inside a noun that stretches the event over time or
                 # number (`event_spans` in roles.yaml)
