@@ -129,5 +129,15 @@ class Document:
         dates = [r.best_date.last_day() for r in self.references if r.best_date]
         return max(dates, default=None)
 
+    def anchor_last(self, offset: int | None = None) -> dt.date | None:
+        """The last day the date of `anchor_date` can be: the same day when it is known to the day; the end of
+        its month or year when the text states only "March 2024" or "2024" (then "on Tuesday" can be any day
+        of that month, never a day `anchor_date`'s first-of-the-month would make up). None with no anchor."""
+        here = self.dispatch_at(offset) if offset is not None else None
+        stated = here.date if here is not None and here.date is not None else self.published
+        if stated is not None:
+            return stated.last_day()
+        return self.anchor_date(offset)
+
     def citations_of(self, sentence: int) -> list[Citation]:
         return [c for c in self.citations if c.sentence == sentence]

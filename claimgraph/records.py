@@ -483,12 +483,15 @@ class TimeExpression:
     span: the expression in the text ("in March 2023", "just a few days ago", "the 90s").
     start, end: first and last day (inclusive); either may be None for open intervals ("since 2015").
     relative: True when resolved against the document's date (stated or inferred).
+    calendar: True when the text names the day or month on the calendar ("on 4 March", "in June") though its
+        year is read against the document's date: a stated date, which beats "yesterday" or "on Tuesday".
     """
 
     span: Span
     start: dt.date | None
     end: dt.date | None
     relative: bool = False
+    calendar: bool = False
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,7 @@ def test_well_known_events_need_a_cue_word(nlp):
     got = times(nlp, "Ties soured after the September 11 attacks and have been tense since the Soviet invasion.")
     assert got == [
         ("after the September 11 attacks", D(2001, 9, 11), None, False),
-        ("since the Soviet invasion", D(1979, 12, 24), None, False),
+        ("since the Soviet invasion", D(1979, 12, 24), WEDNESDAY, False),  # to the report's date
     ]
     assert times(nlp, "Oil prices spiked during the Gulf War.") == [
         ("during the Gulf War", D(1990, 8, 2), D(1991, 2, 28), False)
@@ -109,7 +109,7 @@ def test_post_a_month_day_event_and_a_name_with_two_dates(nlp):
 def test_cues_open_join_and_drop_intervals(nlp):
     got = times(nlp, "The mission has run since 2015, ran from 2016 to 2018 and must end by 2030.")
     assert got == [
-        ("since 2015", D(2015, 1, 1), None, False),
+        ("since 2015", D(2015, 1, 1), WEDNESDAY, False),  # from then to the report's date
         ("from 2016 to 2018", D(2016, 1, 1), D(2018, 12, 31), False),
     ]
     assert times(nlp, "Talks stalled in early 2020.") == [("in early 2020", D(2020, 1, 1), D(2020, 4, 30), False)]
@@ -180,3 +180,62 @@ def test_an_outlet_named_today_is_no_time(nlp):
     assert times(nlp, "Nine people were killed, according to Velmora Today.") == []
     assert times(nlp, "The council met today.") == [("today", WEDNESDAY, WEDNESDAY, True)]
     assert times(nlp, "Today the council met.")[0][1] == WEDNESDAY  # a capital opening a sentence says nothing
+
+
+def loose(nlp, text, first, last):
+    """Times read against a document date known only to [first, last] (a month or a year)."""
+    doc = nlp(text)
+    return [(t.span.of(text), t.start, t.end) for t in find_times(doc[:], 0, first, last)]
+
+
+def test_a_weekday_against_a_month_only_date_is_that_month_never_a_made_up_day(nlp):
+    march = (D(2024, 3, 1), D(2024, 3, 31))  # "Published March 2024": 1 March 2024 is a Friday
+    assert loose(nlp, "Gunmen attacked the market on Tuesday.", *march) == [
+        ("on Tuesday", D(2024, 3, 1), D(2024, 3, 31))]  # not 27 February, the Tuesday before the 1st
+    assert loose(nlp, "Two guards were killed yesterday.", *march) == [
+        ("yesterday", D(2024, 3, 1), D(2024, 3, 31))]
+    # wider than the month: read on both ends of it and joined; a yearless day is the latest not after its end
+    assert loose(nlp, "Prices rose last month.", *march) == [("last month", D(2024, 2, 1), D(2024, 2, 29))]
+    assert loose(nlp, "The road reopened on March 20.", *march) == [("on March 20", D(2024, 3, 20), D(2024, 3, 20))]
+    # a year-only date: "on Tuesday" is some day of the year, "June 25" that year's
+    year = (D(2024, 1, 1), D(2024, 12, 31))
+    assert loose(nlp, "The convoy left on Tuesday.", *year) == [("on Tuesday", *year)]
+    assert loose(nlp, "The convoy left on June 25.", *year) == [("on June 25", D(2024, 6, 25), D(2024, 6, 25))]
+    # a day-precise date reads as before
+    assert loose(nlp, "Gunmen attacked the market on Tuesday.", D(2024, 3, 1), D(2024, 3, 1)) == [
+        ("on Tuesday", D(2024, 2, 27), D(2024, 2, 27))]
+
+
+def test_since_january_1_runs_to_the_report_and_a_new_years_report_keeps_the_year_it_states(nlp):
+    december = D(2024, 12, 30)
+    assert times(nlp, "Since January 1, the monitors counted 900 deaths.", anchor=december) == [
+        ("Since January 1", D(2024, 1, 1), december, True)]
+    assert times(nlp, "So far this year 900 people were killed.", anchor=december) == [
+        ("this year", D(2024, 1, 1), december, True)]
+    assert times(nlp, "Year-to-date, 900 people were killed.", anchor=december)[0][1:3] == (D(2024, 1, 1), december)
+    early = D(2025, 1, 3)
+    # early January, the year just ended stated in the paragraph: that year
+    text = "The monitors recorded the worst toll in 2024. Since January 1, 900 people were killed."
+    doc = nlp(text)
+    second = list(doc.sents)[1]
+    got = [(t.span.of(text), t.start, t.end) for t in find_times(second, 0, early)]
+    assert got == [("Since January 1", D(2024, 1, 1), early)]
+    got = [(t.span.of(text), t.start, t.end) for t in find_times(nlp("So far this year, 900 died in 2024.")[:], 0,
+                                                                  early)]
+    assert got[0][1:] == (D(2024, 1, 1), D(2024, 12, 31))
+    # no year stated nearby: the calendar reading (the new year)
+    assert times(nlp, "Since January 1, 12 people were killed.", anchor=early) == [
+        ("Since January 1", D(2025, 1, 1), early, True)]
+    # later in the year a stated earlier year changes nothing
+    assert times(nlp, "Since January 1, 12 died, after 300 in 2024.", anchor=D(2025, 3, 3))[0][1] == D(2025, 1, 1)
+
+
+def test_outlet_names_that_end_in_a_time_word_are_not_times(nlp):
+    assert times(nlp, "The minister told Frontier Today that 12 soldiers died.") == []
+    assert times(nlp, "She said on This Week that the talks had failed.") == []
+    assert times(nlp, "The Sunday Times reported that the talks had failed.") == []
+    assert times(nlp, "The Monday Herald said the road was shut.") == []
+    # a real time still is one, capitalised at the start of a sentence or not
+    assert times(nlp, "Today the army said the road was shut.")[0][0] == "Today"
+    assert times(nlp, "The army said this week that the road was shut.")[0][0] == "this week"
+

@@ -596,7 +596,8 @@ class _Sentence:
             out.append(Claim(
                 id="", subject=subject, predicate=predicate, object=(), sentence=self.index, mode=mode,
                 evidence=Span(self.base + self.span.start_char, self.base + self.span.end_char),
-                modality=kind, attributed_to=speaker, time=timex.claim_time(self._times()), quantities=(q,),
+                modality=kind, attributed_to=speaker, time=timex.claim_time(self.told_times(self._token_at(q.span))),
+                quantities=(q,),
                 citations=self.citations(), rule=f"figure.{q.what}"))
         return out
 
@@ -920,11 +921,38 @@ class _Sentence:
         times = [t for t in self._times()
                  if not any(i != m.token.i and o.contains(t.span) and not o.contains(here) for i, o in self.owned)]
         inside = [t for t in times if clause.contains(t.span)]
-        return timex.claim_time(inside or times)
+        if inside:
+            return timex.claim_time(inside)
+        told = self.told_times(m.token)
+        return timex.claim_time([t for t in times if t in told])
+
+    def _token_at(self, span: Span):
+        """The first token of the sentence that overlaps a document span (None when there is none)."""
+        return next((tok for tok in self.span
+                     if self.base + tok.idx < span.end and span.start < self.base + tok.idx + len(tok)), None)
+
+    def told_times(self, trigger=None) -> list[TimeExpression]:
+        """The sentence's times less those that date the telling, not the told: a time of a reporting verb
+        whose complement holds the trigger (any complement with no trigger): "the ministry on Thursday
+        confirmed that two crew were among those killed", "X said in a statement Sunday that 20 died" (the
+        report's day, not the deaths'). "X accused Y on Monday" keeps Monday: the accusing is the claim."""
+        out = []
+        for t in self._times():
+            last = self._token_at(Span(t.span.end - 1, t.span.end))
+            verb = last.head if last is not None else None
+            while verb is not None and verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+                verb = verb.head
+            telling = verb is not None and modality.is_reporting_verb(verb) and (
+                any(c.dep_ in ("ccomp", "xcomp", "parataxis") for c in verb.children) if trigger is None
+                else verb.i != trigger.i and verb.left_edge.i <= trigger.i <= verb.right_edge.i)
+            if not telling:
+                out.append(t)
+        return out
 
     def _times(self):
         if not hasattr(self, "_t"):
-            self._t = timex.find_times(self.span, self.base, self.doc.anchor_date(self.base + self.span.start_char))
+            here = self.base + self.span.start_char
+            self._t = timex.find_times(self.span, self.base, self.doc.anchor_date(here), self.doc.anchor_last(here))
         return self._t
 
     def quantities(self):
@@ -1296,6 +1324,69 @@ def _figure_events() -> dict[str, tuple[str, str | None]]:
     return {k: (v[0], v[1]) for k, v in (rules.load("quantities").get("figure_events") or {}).items()}
 
 
+#: Subjects that point back at an event just told: "It happened on March 3", "This took place ...".
+_BACK_POINTERS = frozenset({"it", "this", "that"})
+
+
+@functools.cache
+def _event_nouns() -> frozenset[str]:
+    """Nouns that name an event (data/events.yaml `nouns` of event patterns, not of relations: "attack",
+    "raid", not "commander")."""
+    return frozenset(k for k, ps in patterns().nouns.items() if any(not p.relation for p in ps))
+
+
+def _same_event_verb(span):
+    """The verb of a sentence that goes on about the event of the one before, or None. Its subject points back
+    at it: a pronoun ("It took place on March 3") or a definite event noun ("The attack happened on March 3",
+    "This raid ...", with "the"/"this"/"that")."""
+    for tok in span:  # the first subject: the main clause's, or its reported clause's ("..., residents said")
+        if tok.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        back = tok.lower_ in _BACK_POINTERS or (
+            tok.pos_ == "NOUN" and tok.lemma_.lower() in _event_nouns()
+            and any(c.dep_ == "det" and c.lower_ in ("the", *_BACK_POINTERS) for c in tok.children))
+        return tok.head if back else None
+    return None
+
+
+def _dates_verb(tok, verb) -> bool:
+    """Is the token (of a date) part of the verb's own phrase: up the tree to the verb without passing another
+    verb or a noun's clause ("... a commander detained by the force July 3" dates the detention, not the
+    sentence's verb)?"""
+    while tok.i != verb.i:
+        if tok.head.i == tok.i or (tok.pos_ in ("VERB", "AUX") and tok.dep_ != "aux"):
+            return False
+        tok = tok.head
+    return True
+
+
+def _next_sentence_day(doc: Document, span, base: int) -> TimeExpression | None:
+    """The day a sentence states ("on 3 March", "on 3 March 2024": a calendar date, not "yesterday") for the
+    event of the sentence before, when it goes on about that event (`_same_event_verb`) and the day is its
+    verb's: "Gunmen killed 12 villagers yesterday. The attack took place on 3 March, residents said." A day
+    after the document's date is no such day."""
+    verb = _same_event_verb(span)
+    if verb is None:
+        return None
+    here = base + span.start_char
+    latest = doc.anchor_last(here)
+    for t in timex.find_times(span, base, doc.anchor_date(here), latest):
+        if ((not t.relative or t.calendar) and t.start is not None and t.end is not None
+                and (t.end - t.start).days <= LEAD_DAYS and (latest is None or t.end <= latest)):
+            tokens = [tok for tok in span if t.span.start <= base + tok.idx < t.span.end]
+            if tokens and _dates_verb(tokens[-1], verb):
+                return t
+    return None
+
+
+def _near(relative: TimeExpression, day: TimeExpression) -> bool:
+    """A relative time of a month at most ("yesterday", "last week", "on Tuesday" in a report dated to a month)
+    that an explicit day within `LEAD_DAYS` of it may replace; "in the past five years" is not one event's."""
+    if relative.start is None or relative.end is None or (relative.end - relative.start).days > 31:
+        return False
+    return (relative.start - day.end).days <= LEAD_DAYS and (day.start - relative.end).days <= LEAD_DAYS
+
+
 def extract_claims(doc: Document) -> None:
     """The claims stage: set `doc.claims`."""
     mentions = Mentions(doc.entities)
@@ -1306,12 +1397,19 @@ def extract_claims(doc: Document) -> None:
     found: list[Claim] = []
     lead: dict[int, TimeExpression] = {}  # paragraph -> the latest news-style time stated in it so far
     told: tuple[int, str] | None = None  # (sentence, speaker) of the latest sentence whose claims are reported
-    for index, span, base in _sentence_spans(doc):
+    spans = list(_sentence_spans(doc))
+    for k, (index, span, base) in enumerate(spans):
         sentence = _Sentence(doc, index, span, base, mentions, tuple(cited.get(index, ())))
         paragraph = doc.sentences[index].paragraph
         claims = sentence.claims()
         carried = _carried_speaker(doc, index, told)
+        day = None  # an explicit day in the next sentence, for the same event, beats "yesterday" of this one
         for claim in claims + sentence.figure_claims(claims):
+            if claim.time is not None and claim.time.relative:
+                if day is None and k + 1 < len(spans) and doc.sentences[spans[k + 1][0]].paragraph == paragraph:
+                    day = _next_sentence_day(doc, spans[k + 1][1], spans[k + 1][2]) or False
+                if day and _near(claim.time, day):
+                    claim = replace(claim, time=day)
             if claim.time is None and paragraph in lead:
                 claim = replace(claim, time=lead[paragraph])
             if carried is not None and claim.attributed_to is None and claim.modality == "asserted":
@@ -1319,7 +1417,7 @@ def extract_claims(doc: Document) -> None:
             found.append(claim)
         speakers = {c.attributed_to for c in found if c.sentence == index and c.attributed_to}
         told = (index, next(iter(speakers))) if len(speakers) == 1 else None
-        stated = timex.claim_time(sentence._times())
+        stated = timex.claim_time(sentence.told_times())
         if stated is not None and stated.start and stated.end and (stated.end - stated.start).days <= LEAD_DAYS:
             lead[paragraph] = stated
     found = tally.mark_restatements(doc, found)

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from claimgraph import rules
 from claimgraph.records import Span
 
-__all__ = ["KINDS", "ModalityResult", "classify", "in_quote", "motive_cue"]
+__all__ = ["KINDS", "ModalityResult", "classify", "in_quote", "is_reporting_verb", "motive_cue"]
 
 #: The modalities (see the module docstring for their precedence).
 KINDS = rules.word_list("modality", "kinds")
@@ -299,6 +299,15 @@ def _document_maker(subj, lex: _Lex):
 
 def _has_clause(verb) -> bool:
     return any(c.dep_ in ("ccomp", "xcomp", "parataxis") for c in verb.children)
+
+
+def is_reporting_verb(tok) -> bool:
+    """A verb that relays a claim: always-reporting ("say", "tell"), or a clause verb with its clause
+    ("confirmed that ...")."""
+    lex = _lex()
+    lemma = tok.lemma_.lower()
+    return tok.pos_ in ("VERB", "AUX") and (
+        lemma in lex.reporting_verbs or (lemma in lex.clause_verbs and _has_clause(tok)))
 
 
 def _analyse(sent) -> _Cues:

@@ -17,8 +17,14 @@ Words before a time change it (data/timex.yaml `cues`): "since X" opens its end,
 "between X and Y" join two times into one. A date in a press-release dateline ("KABUL, Afghanistan
 (Feb. 21, 2011)") is the document's date, not a claim's, and is skipped.
 
-Anything read against the anchor has `relative=True`; with no anchor it keeps start = end = None.
-Nothing here reads today's date: the same text and anchor always give the same times.
+Anything read against the anchor has `relative=True`; with no anchor it keeps start = end = None. A
+document dated only to a month or a year ("Published March 2024") gives the anchor's last day too
+(`anchor_last`): a weekday or "yesterday" is then that whole month, never a day its first day makes up; a
+yearless date is the latest not after the month's end. "since X" runs to the document's date. In a report of
+early January that states the year just ended, yearless dates and "this year" read in that year
+(`_year_end`). Capitalised time words that end a name ("... Today", "This Week" inside a sentence) are
+outlets, not times (`is_outlet_name`). Nothing here reads today's date: the same text and anchor always give
+the same times.
 
 `claim_time(times)` picks the one time of a claim; see its docstring.
 """
@@ -29,6 +35,7 @@ import calendar
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from claimgraph import rules
@@ -59,6 +66,7 @@ class _Cand:
     relative: bool
     kind: str
     after_cue_only: bool = False
+    calendar: bool = False  # a range: both ends are calendar dates ("from June 3 to June 9")
 
 
 @dataclass(frozen=True)
@@ -289,15 +297,16 @@ def _months(text: str, anchor: dt.date | None, R: _Rules) -> list[_Cand]:
     return out
 
 
-def _weekdays(text: str, anchor: dt.date | None) -> list[_Cand]:
+def _weekdays(text: str, anchor: dt.date | None, anchor_last: dt.date | None = None) -> list[_Cand]:
     out = []
     pattern = re.compile(r"(?:\b(?P<mod>last|next|this|on)\s+)?\b(?P<wd>" + "|".join(_WEEKDAY_NAMES) + r")\b"
                          r"(?:\s+(?:morning|afternoon|evening|night))?")
     for m in pattern.finditer(text):
-        if re.match(r"\s+(?:Times|Post|Telegraph|Express|Herald|Mirror|Tribune|Guardian)\b", text[m.end():]):
-            continue  # "Sunday Times": a newspaper
-        date = None
-        if anchor:
+        first = last = None
+        if anchor and anchor_last:
+            # a report dated only to a month (or year): "on Tuesday" is a day of it, which is all we know
+            first, last = anchor, anchor_last
+        elif anchor:
             wd = _WEEKDAY_NAMES.index(m["wd"])
             back = (anchor.weekday() - wd) % 7
             mod = (m["mod"] or "").lower()
@@ -305,8 +314,9 @@ def _weekdays(text: str, anchor: dt.date | None) -> list[_Cand]:
                 date = anchor + dt.timedelta(days=(wd - anchor.weekday()) % 7 or 7)
             else:
                 date = anchor - dt.timedelta(days=back or (7 if mod == "last" else 0))
+            first = last = date
         start = m.start("mod") if m["mod"] and m["mod"].lower() != "on" else m.start("wd")
-        out.append(_Cand(start, m.end(), date, date, True, "weekday"))
+        out.append(_Cand(start, m.end(), first, last, True, "weekday"))
     return out
 
 
@@ -314,22 +324,54 @@ def _weekdays(text: str, anchor: dt.date | None) -> list[_Cand]:
 _NAME_BEFORE = re.compile(r"[A-Z][\w&.'’-]*\s+$")
 
 
-def is_outlet_name(text: str, start: int) -> bool:
-    """Whether a relative word at `start` is the end of a name, not a time: capitalised inside a sentence and
-    right after a capitalised word ("according to Pakistan Today", "told the Daily Today"). At the start of
-    a sentence a capital says nothing ("Today the army said ...")."""
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _headline_case(text: str) -> bool:
+    """Most words of four letters or more capitalised: a headline or a name list, where capitals say nothing."""
+    long = [w for w in _WORD.findall(text) if len(w) > 3]
+    return bool(long) and sum(w[0].isupper() for w in long) > 0.8 * len(long)
+
+
+def is_outlet_name(text: str, start: int, end: int | None = None) -> bool:
+    """Whether a relative expression at text[start:end] is (the end of) a name, not a time: capitalised inside
+    a sentence and right after a capitalised word ("according to Pakistan Today", "told the Daily Today"), or
+    of several words each capitalised inside a sentence written in lower case ("she told This Week"). At the
+    start of a sentence a capital says nothing ("Today the army said ...")."""
     if not text[start:start + 1].isupper() or not text[:start].strip():
         return False
-    return bool(_NAME_BEFORE.search(text[max(0, start - 40):start]))
+    if _NAME_BEFORE.search(text[max(0, start - 40):start]):
+        return True
+    words = _WORD.findall(text[start:end]) if end is not None else []
+    return len(words) > 1 and all(w[0].isupper() for w in words) and not _headline_case(text)
 
 
-def _relatives(text: str, anchor: dt.date | None, R: _Rules) -> list[_Cand]:
+def _read_against(m: re.Match, spec: dict, anchor: dt.date, anchor_last: dt.date | None
+                  ) -> tuple[dt.date, dt.date] | None:
+    """A relative expression read against the anchor. Against a date known only to a month or year
+    ([anchor, anchor_last]) it is read on both ends of that period and the two readings joined; and a reading
+    narrower than the period ("yesterday", "last week" in a report dated "March 2024") is no more precise than
+    the date it is read from: when it falls in the period it becomes the period itself, never a day the
+    period's first day makes up."""
+    early = _resolve_relative(m, spec, anchor)
+    if anchor_last is None or early is None:
+        return early
+    late = _resolve_relative(m, spec, anchor_last) or early
+    first, last = min(early[0], late[0]), max(early[1], late[1])
+    if (early[1] - early[0]) < (anchor_last - anchor) and first <= anchor_last and last >= anchor:
+        return anchor, anchor_last  # "yesterday", "on Tuesday": within the period, as precise as it
+    return first, last  # "last month" in a report of March: February
+
+
+def _relatives(text: str, anchor: dt.date | None, R: _Rules, anchor_last: dt.date | None = None,
+               latest: dt.date | None = None) -> list[_Cand]:
     out = []
     for pattern, spec in R.relative:
         for m in pattern.finditer(text):
-            if is_outlet_name(text, m.start()):
+            if is_outlet_name(text, m.start(), m.end()):
                 continue  # an outlet's or a programme's name ("... Today"), not a time
-            interval = _resolve_relative(m, spec, anchor) if anchor else (None, None)
+            here = latest if spec.get("calendar") == "year" else anchor  # "so far this year": see _year_end
+            interval = _read_against(m, spec, here, anchor_last if here == anchor else None) if here else (None, None)
             if interval is None:
                 continue
             out.append(_Cand(m.start(), m.end(), interval[0], interval[1], True, "relative"))
@@ -390,7 +432,9 @@ def _merge_ranges(text: str, cands: list[_Cand], R: _Rules) -> list[_Cand]:
             word = text[a.end : b.start].strip().lower()
             if join and (word != "and" or (opener and opener["open"].lower() == "between")):
                 start = opener.start() if opener else a.start
-                out.append(_Cand(start, b.end, a.first, b.last, a.relative or b.relative, "range"))
+                calendar = all(x.kind in ("date", "month_day", "month") for x in (a, b))
+                out.append(_Cand(start, b.end, a.first, b.last, a.relative or b.relative, "range",
+                                 calendar=calendar and (a.relative or b.relative)))
                 i += 2
                 continue
         out.append(a)
@@ -415,7 +459,7 @@ def _part(c: _Cand, index: int) -> tuple[dt.date, dt.date] | None:
     return None
 
 
-def _apply_words_before(text: str, c: _Cand, R: _Rules) -> _Cand | None:
+def _apply_words_before(text: str, c: _Cand, R: _Rules, anchor: dt.date | None = None) -> _Cand | None:
     """Parts ('early 2020') then cues ('since', 'before', 'by') right before a time."""
     m = _ends_with(R.re_part, text, c.start)
     if m and c.kind in ("date", "month", "month_day"):
@@ -433,7 +477,9 @@ def _apply_words_before(text: str, c: _Cand, R: _Rules) -> _Cand | None:
     first, last = c.first, c.last
     if first is not None or last is not None:
         if kind == "since":
-            first, last = c.first, None
+            # "since January 1" in a dated report: from then to the report's date (open when undated)
+            first, last = c.first, (anchor if anchor is not None and c.first is not None and anchor >= c.first
+                                    else None)
         elif kind == "after":
             first, last = (c.first if c.first == c.last else (c.last + _DAY if c.last else None)), None
         elif kind == "before":
@@ -443,29 +489,58 @@ def _apply_words_before(text: str, c: _Cand, R: _Rules) -> _Cand | None:
     return replace(c, start=m.start(), first=first, last=last)
 
 
+#: A report dated this many days into a year may still be telling the year just ended: "since January 1",
+#: "so far this year" in a year-end tally published on January 3. Our choice (no dev text is dated so): January.
+YEAR_END_DAYS = 31
+
+
+def _year_end(text: str, anchor: dt.date | None, before: Callable[[], str]) -> dt.date | None:
+    """The date yearless dates and "this year" are read against. Normally the anchor. In a report of early
+    January whose sentence or paragraph so far states the year just ended and not the new one ("the group
+    recorded 1,200 deaths in 2024 ... since January 1"), the last day of that year: the stated year decides.
+    The verb's tense does not: year-end tallies say "have been killed since January 1" (present perfect) of
+    the year just ended as often as of the new one, so without a stated year the calendar reading stands."""
+    if anchor is None or (anchor - dt.date(anchor.year, 1, 1)).days >= YEAR_END_DAYS:
+        return anchor
+    years = {p.start.year for p in find_periods(before() + " " + text) if p.start is not None}
+    if anchor.year - 1 in years and anchor.year not in years:
+        return dt.date(anchor.year - 1, 12, 31)
+    return anchor
+
+
 def _as_span(sent):
     """A spaCy Doc as the Span over all of it; a Span as it is."""
     return sent[:] if not hasattr(sent, "start_char") else sent
 
 
-def find_times(sent, base: int, anchor: dt.date | None) -> list[TimeExpression]:
+def find_times(sent, base: int, anchor: dt.date | None, anchor_last: dt.date | None = None
+               ) -> list[TimeExpression]:
     """Every time a parsed sentence (spaCy Span or Doc) states, in text order, not overlapping.
 
     `base` is the offset of `sent.doc`'s text in the document; `anchor` the document's date (stated or
     inferred), or None (then relative times come back unresolved: start = end = None, relative=True).
+    `anchor_last`: the last day the anchor can be when the document's date is known only to a month or a year
+    (`Document.anchor_last`); then a day read against it becomes that whole period, a yearless date is the
+    latest not after the period's end. The years the text before the sentence in its parsed Doc (in the
+    claims stage: its paragraph so far) states decide the year of a yearless date in a report of early
+    January (`_year_end`).
     """
     R = _rules()
     sent = _as_span(sent)
     text, off = sent.text, sent.start_char
-    cands = (_events(text, anchor, R) + _explicit(text, R) + _month_days(text, anchor, R)
-             + _months(text, anchor, R) + _weekdays(text, anchor) + _relatives(text, anchor, R))
+    loose = anchor_last if anchor is not None and anchor_last is not None and anchor_last > anchor else None
+    latest = _year_end(text, loose or anchor, lambda: sent.doc.text[:sent.start_char])
+    cands = (_events(text, anchor, R) + _explicit(text, R) + _month_days(text, latest, R)
+             + _months(text, latest, R) + _weekdays(text, anchor, loose)
+             + _relatives(text, anchor, R, loose, latest))
     out: list[TimeExpression] = []
     for c in _merge_ranges(text, _choose(cands), R):
-        c = _apply_words_before(text, c, R)
+        c = _apply_words_before(text, c, R, loose or anchor)
         if c is None or is_comparison_reference(text, c.start, c.end) or (
                 R.re_name_after is not None and R.re_name_after.match(text, c.end)):
             continue  # a reference period of a comparison; a date that begins a name ("the March 23 Movement")
-        out.append(TimeExpression(Span(c.start, c.end).shift(base + off), c.first, c.last, c.relative))
+        out.append(TimeExpression(Span(c.start, c.end).shift(base + off), c.first, c.last, c.relative,
+                                  c.kind in ("month_day", "month") or (c.kind == "range" and c.calendar)))
     return out
 
 
@@ -475,7 +550,9 @@ def claim_time(times: list[TimeExpression]) -> TimeExpression | None:
     Rule: explicit times (not read against the anchor) first, then resolved relative ones, then unresolved
     ones; within a group the most specific (the shortest interval; an open interval is the least specific),
     and among equally specific ones the last in the text (the time nearest the verb in English word order:
-    "Afghan forces said today they killed him Friday" -> Friday).
+    "Afghan forces said today they killed him Friday" -> Friday). A yearless calendar date is not preferred
+    to "yesterday" here: "the Aug. 7 attack" before "Monday" names another event (ISAF dev: 3 releases lost
+    their date when it was); the trigger's clause decides first (`_Sentence.time`).
     """
     def width(t: TimeExpression) -> float:
         if t.start is None or t.end is None:

@@ -54,7 +54,8 @@ class Name:
 
     text: as written in the gazetteer.
     entity: the entity's id.
-    kind: 'name', 'alias', 'demonym' or 'metonym'.
+    kind: 'name', 'alias', 'demonym', 'metonym' or 'shared' (a place's name that another place of another
+        country or province holds too: the linker picks between them by the document's other places).
     start, end: validity of a metonym ("Kabul" stands for the Taliban government from 2021-08-15).
     """
 
@@ -156,6 +157,7 @@ class Gazetteer:
             names = [Name(str(raw["name"]), eid, "name")]
             names += [Name(str(a), eid, "alias") for a in raw.get("aliases") or []]
             names += [Name(str(d), eid, "demonym") for d in raw.get("demonyms") or []]
+            names += [Name(str(a), eid, "shared") for a in raw.get("shared_names") or []]
             for m in raw.get("metonyms") or []:
                 m = m if isinstance(m, dict) else {"name": m}
                 where = f"{fname}:{eid}"
@@ -187,11 +189,33 @@ class Gazetteer:
                 if n.kind != "metonym":
                     owners.setdefault(key, set()).add(e.id)
         for key, ids in sorted(owners.items()):
-            if len(ids) > 1:
+            if len(ids) > 1 and not self._shared_places(key, ids):
                 names = sorted({n.text for n in self.index[key] if n.entity in ids})
                 self.issues.append(GazetteerIssue(
                     ",".join(sorted({self.entries[i].source for i in ids})), ",".join(sorted(ids)),
                     f"the name {' / '.join(names)} belongs to {len(ids)} entities"))
+
+    def _shared_places(self, key: str, ids: set[str]) -> bool:
+        """A name that places of different countries or provinces share on purpose: every owner is a place,
+        at most one holds it as its own name or alias (the reading when the document says nothing else), the
+        others as `shared_names`, and no two owners lie in the same country and province."""
+        if any(self.entries[i].type != "place" for i in ids):
+            return False
+        own = {n.entity for n in self.index[key] if n.entity in ids and n.kind in ("name", "alias")}
+        where = {(self.entries[i].country, self.entries[i].parent) for i in ids}
+        return len(own) <= 1 and len(where) == len(ids)
+
+    def ancestors(self, eid: str) -> list[str]:
+        """The places and state an entity lies in, nearest first, through `parent` then `country` links."""
+        out: list[str] = []
+        e = self.entries.get(eid)
+        while e is not None and e.parent and e.parent not in out and e.parent != eid and len(out) < 8:
+            out.append(e.parent)
+            e = self.entries.get(e.parent)
+        country = self.state_of(eid)
+        if country and country != eid and country not in out:
+            out.append(country)
+        return out
 
     def lookup(self, surface: str, day: dt.date | None = None) -> list[Name]:
         """Names matching `surface` (folded; acronyms case-sensitively), metonyms valid on `day` only."""

@@ -25,7 +25,7 @@ import functools
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from claimgraph import rules
 from claimgraph.document import Document
@@ -179,6 +179,7 @@ class Linker:
         self.locals: dict[str, _Local] = {}
         self.countries: dict[str, str] = {}  # entity id -> country found by the country pass
         self.sectors: dict[str, str] = {}  # person id -> sector a title shows (sector_pass)
+        self.shared: list[tuple[int, frozenset[str]]] = []  # (link index, the places a shared name may be)
         self.r = _rules()
 
     # -- helpers --------------------------------------------------------------------------------------------
@@ -231,6 +232,35 @@ class Linker:
                 j, names = match
                 i = self._resolve(tokens, i, j, names, base.start) + 1
 
+    def _settle_shared(self) -> None:
+        """A place name that places of two countries or provinces share ("Punjab" on both sides of a border, a
+        district name two provinces hold) is the reading whose country and parents the document's other places
+        share: each reading scores, over the other gazetteer places and states the document names, how many
+        of its own parents and its country each lies in or is (a town of one province and that province's
+        country count twice). The best reading wins; a tie or no evidence keeps the gazetteer's default (the
+        place that holds the name as its own). Every mention of the name takes the same reading."""
+        if not self.shared:
+            return
+        ambiguous = {i for i, _ in self.shared}
+        context: list[set[str]] = []
+        for i, link in enumerate(self.links):
+            entry = self._entry(link.entity)
+            if i in ambiguous or entry is None or entry.type not in ("place", "state"):
+                continue
+            context.append({link.entity, *self.gaz.ancestors(link.entity)})
+        chosen: dict[frozenset[str], str] = {}
+        for i, readings in self.shared:
+            if readings not in chosen:
+                default = self.links[i].entity
+
+                def score(eid: str) -> int:
+                    around = {eid, *self.gaz.ancestors(eid)}
+                    return sum(len(around & where) for where in context)
+
+                best = max(sorted(readings), key=lambda e: (score(e), e == default))
+                chosen[readings] = best if score(best) > score(default) else default
+            self.links[i] = replace(self.links[i], entity=chosen[readings])
+
     def _longest(self, tokens, keys, i: int, text: str) -> tuple[int, list[Name]] | None:
         if tokens[i].is_space or tokens[i].is_punct or not keys[i]:
             return None
@@ -269,11 +299,12 @@ class Linker:
         """Record the mention tokens[i..j] stands for; return the last token index consumed."""
         doc_start = base + tokens[i].idx
         span = Span(doc_start, base + tokens[j].idx + len(tokens[j]))
-        plain = [n for n in names if n.kind in ("name", "alias")]
+        plain = [n for n in names if n.kind in ("name", "alias", "shared")]
         demonyms = [n for n in names if n.kind == "demonym"]
         metonyms = [n for n in names if n.kind == "metonym"]
         if plain:
-            target = self._pick(plain)
+            own = [n for n in plain if n.kind != "shared"]
+            target = self._pick(own or plain)
             entry = self._entry(target)
             if metonyms and entry is not None and entry.type == "place" and self._acts(tokens[j]):
                 self._add(span, self._pick(metonyms), "metonym")
@@ -282,6 +313,9 @@ class Linker:
                 movement = self._movement(tokens, i, j, entry, base)
                 if movement is not None:
                     return movement
+            readings = frozenset(n.entity for n in plain)
+            if len(readings) > 1 and all(self.gaz.entries[e].type == "place" for e in readings):
+                self.shared.append((len(self.links), readings))  # settled by `_settle_shared`
             self._add(span, target, "gazetteer")
             return j
         if metonyms:
@@ -729,6 +763,7 @@ class Linker:
 
     def run(self) -> list[Entity]:
         self.gazetteer_pass()
+        self._settle_shared()
         self.generic_pass()
         self.url_pass()
         self.ner_pass()
