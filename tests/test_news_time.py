@@ -63,3 +63,20 @@ def test_since_january_1_in_a_new_years_report_that_states_the_year_just_ended(p
     assert times_of(doc, "900") == {(D(2024, 1, 1), D(2025, 1, 3))}
     plain = run(pipeline, "Since January 1, gunmen have killed 12 civilians, officials said.", "3 January 2025")
     assert times_of(plain, "12") == {(D(2025, 1, 1), D(2025, 1, 3))}
+
+
+def test_the_day_of_a_reporting_verb_dates_the_telling_not_what_it_reports(pipeline):
+    # the lead's day carries to it
+    lead = run(pipeline, "Gunmen killed nine villagers on Wednesday. Officials said on Friday that the gunmen "
+                         "killed nine villagers.", "9 March 2024")
+    assert times_of(lead, "the gunmen") == {(D(2024, 3, 6), D(2024, 3, 6))}
+    # a figure of the told clause too
+    figure = run(pipeline, "Gunmen attacked a ship on Wednesday. The ministry on Friday confirmed that two "
+                           "sailors were among the crew killed.", "9 March 2024")
+    assert times_of(figure, "sailors") == {(D(2024, 3, 6), D(2024, 3, 6))}
+    # with nothing else to date it, what is reported happened by the day it was told
+    alone = run(pipeline, "Officials said on Friday that gunmen killed nine villagers.", "9 March 2024")
+    assert times_of(alone, "gunmen") == {(D(2024, 3, 8), D(2024, 3, 8))}
+    # a claim that is the telling keeps its day
+    accuse = run(pipeline, "The ministry accused the rebels of the attack on Friday.", "9 March 2024")
+    assert {c.time.start for c in accuse.claims if c.time} == {D(2024, 3, 8)}  # PLOVER: DISAPPROVE

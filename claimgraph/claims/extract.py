@@ -165,6 +165,10 @@ class _Sentence:
         self.by_token: dict[int, list[Match]] = defaultdict(list)
         self._modality = None
         self.owned: list[tuple[int, Span]] = []
+        #: the time an earlier sentence of the paragraph stated (`extract_claims`' lead), which a claim with no
+        #: time of its own takes before the day of the verb that reports it ("On April 11, X reported that
+        #: 168 were killed": the report's day, the best there is when nothing else dates the killing)
+        self.lead: TimeExpression | None = None
 
     # -- 1. triggers ------------------------------------------------------------------------------------
 
@@ -596,8 +600,9 @@ class _Sentence:
             out.append(Claim(
                 id="", subject=subject, predicate=predicate, object=(), sentence=self.index, mode=mode,
                 evidence=Span(self.base + self.span.start_char, self.base + self.span.end_char),
-                modality=kind, attributed_to=speaker, time=timex.claim_time(self.told_times(self._token_at(q.span))),
-                quantities=(q,),
+                modality=kind, attributed_to=speaker, quantities=(q,),
+                time=timex.claim_time(self.told_times(self._token_at(q.span))
+                                      or ([] if self.lead is not None else self._times())),
                 citations=self.citations(), rule=f"figure.{q.what}"))
         return out
 
@@ -924,7 +929,7 @@ class _Sentence:
         if inside:
             return timex.claim_time(inside)
         told = self.told_times(m.token)
-        return timex.claim_time([t for t in times if t in told])
+        return timex.claim_time([t for t in times if t in told] or ([] if self.lead is not None else times))
 
     def _token_at(self, span: Span):
         """The first token of the sentence that overlaps a document span (None when there is none)."""
@@ -935,7 +940,9 @@ class _Sentence:
         """The sentence's times less those that date the telling, not the told: a time of a reporting verb
         whose complement holds the trigger (any complement with no trigger): "the ministry on Thursday
         confirmed that two crew were among those killed", "X said in a statement Sunday that 20 died" (the
-        report's day, not the deaths'). "X accused Y on Monday" keeps Monday: the accusing is the claim."""
+        report's day, not the deaths'). "X accused Y on Monday" keeps Monday: the accusing is the claim.
+        When only the telling is dated and no earlier sentence of the paragraph dates anything (`lead`), the
+        claim takes the telling's day after all: what is reported happened by then."""
         out = []
         for t in self._times():
             last = self._token_at(Span(t.span.end - 1, t.span.end))
@@ -1401,6 +1408,7 @@ def extract_claims(doc: Document) -> None:
     for k, (index, span, base) in enumerate(spans):
         sentence = _Sentence(doc, index, span, base, mentions, tuple(cited.get(index, ())))
         paragraph = doc.sentences[index].paragraph
+        sentence.lead = lead.get(paragraph)
         claims = sentence.claims()
         carried = _carried_speaker(doc, index, told)
         day = None  # an explicit day in the next sentence, for the same event, beats "yesterday" of this one
