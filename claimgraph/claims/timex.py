@@ -272,6 +272,51 @@ def _month_days(text: str, anchor: dt.date | None, R: _Rules) -> list[_Cand]:
     return out
 
 
+_DAY_NUM = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+_DAY_JOIN = r"\s*(?:-|–|—|\bto\b|\band\b|\bthrough\b|\buntil\b)\s*"
+_YEAR_AFTER = r"(?:,?\s*(?P<year>[12]\d{3})\b)?"
+#: What may follow a bare day range ("from January 26 to 30"): the clause ends, or a function word goes on.
+#: A noun after it makes the second number a count ("from January 26 to 30 people" is no range).
+_RANGE_END = r"(?=\s*(?:[,.;:)\]”\"]|$)|\s+(?:in|at|on|of|and|or|when|as|while|during|after|before|that|but|amid|near|across|with|by)\b)"
+
+
+def _day_ranges(text: str, anchor: dt.date | None, R: _Rules) -> list[_Cand]:
+    """Days of one month joined: "from January 26 to 30", "between December 6 and 11, 2024", "6-11 December".
+    With a year the range is explicit; without, its year is the latest that puts its last day not after the
+    anchor (the rule of a yearless day)."""
+    out = []
+    patterns = [
+        re.compile(r"\b" + _MON + r"\s+(?P<d1>" + _DAY_NUM + r")" + _DAY_JOIN + r"(?P<d2>" + _DAY_NUM + r")\b"
+                   + _YEAR_AFTER + _RANGE_END),
+        re.compile(r"(?<![\d,.])\b(?P<d1>" + _DAY_NUM + r")" + _DAY_JOIN + r"(?P<d2>" + _DAY_NUM + r")\s+(?:of\s+)?"
+                   + _MON + _YEAR_AFTER),
+    ]
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            month = month_number(m["mon"])
+            d1, d2 = (int(re.match(r"\d+", m[g]).group()) for g in ("d1", "d2"))
+            if not month or not 1 <= d1 < d2 <= 31:
+                continue
+            if _ends_with(R.re_dateline, text, _rstrip(text, m.start(), "( ")):
+                continue
+            if m["year"]:
+                year = int(m["year"])
+            elif anchor:
+                last = _latest_month_day(anchor, month, d2)
+                if last is None:
+                    continue
+                year = last.year
+            else:
+                out.append(_Cand(m.start(), m.end(), None, None, True, "month_day"))
+                continue
+            try:
+                first, last = dt.date(year, month, d1), dt.date(year, month, d2)
+            except ValueError:
+                continue
+            out.append(_Cand(m.start(), m.end(), first, last, not m["year"], "date" if m["year"] else "month_day"))
+    return out
+
+
 def _months(text: str, anchor: dt.date | None, R: _Rules) -> list[_Cand]:
     out = []
     pattern = re.compile(r"(?:(?P<mod>\b(?:last|next|this))\s+)?" + _MON + r"(?!\s*[0-3]?\d\b)(?!\s*,?\s*[12]\d{3})")
@@ -530,7 +575,8 @@ def find_times(sent, base: int, anchor: dt.date | None, anchor_last: dt.date | N
     text, off = sent.text, sent.start_char
     loose = anchor_last if anchor is not None and anchor_last is not None and anchor_last > anchor else None
     latest = _year_end(text, loose or anchor, lambda: sent.doc.text[:sent.start_char])
-    cands = (_events(text, anchor, R) + _explicit(text, R) + _month_days(text, latest, R)
+    cands = (_events(text, anchor, R) + _explicit(text, R) + _day_ranges(text, latest, R)
+             + _month_days(text, latest, R)
              + _months(text, latest, R) + _weekdays(text, anchor, loose)
              + _relatives(text, anchor, R, loose, latest))
     out: list[TimeExpression] = []
