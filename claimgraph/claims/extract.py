@@ -165,10 +165,6 @@ class _Sentence:
         self.by_token: dict[int, list[Match]] = defaultdict(list)
         self._modality = None
         self.owned: list[tuple[int, Span]] = []
-        #: the time an earlier sentence of the paragraph stated (`extract_claims`' lead), which a claim with no
-        #: time of its own takes before the day of the verb that reports it ("On April 11, X reported that
-        #: 168 were killed": the report's day, the best there is when nothing else dates the killing)
-        self.lead: TimeExpression | None = None
 
     # -- 1. triggers ------------------------------------------------------------------------------------
 
@@ -601,8 +597,7 @@ class _Sentence:
                 id="", subject=subject, predicate=predicate, object=(), sentence=self.index, mode=mode,
                 evidence=Span(self.base + self.span.start_char, self.base + self.span.end_char),
                 modality=kind, attributed_to=speaker, quantities=(q,),
-                time=timex.claim_time(self.told_times(self._token_at(q.span))
-                                      or ([] if self.lead is not None else self._times())),
+                time=timex.claim_time(self.told_times(self._token_at(q.span))),
                 citations=self.citations(), rule=f"figure.{q.what}"))
         return out
 
@@ -929,7 +924,7 @@ class _Sentence:
         if inside:
             return timex.claim_time(inside)
         told = self.told_times(m.token)
-        return timex.claim_time([t for t in times if t in told] or ([] if self.lead is not None else times))
+        return timex.claim_time([t for t in times if t in told])
 
     def _token_at(self, span: Span):
         """The first token of the sentence that overlaps a document span (None when there is none)."""
@@ -940,9 +935,9 @@ class _Sentence:
         """The sentence's times less those that date the telling, not the told: a time of a reporting verb
         whose complement holds the trigger (any complement with no trigger): "the ministry on Thursday
         confirmed that two crew were among those killed", "X said in a statement Sunday that 20 died" (the
-        report's day, not the deaths'). "X accused Y on Monday" keeps Monday: the accusing is the claim.
-        When only the telling is dated and no earlier sentence of the paragraph dates anything (`lead`), the
-        claim takes the telling's day after all: what is reported happened by then."""
+        report's day, not the deaths'). "X accused Y on Monday" keeps Monday: the accusing is the claim. A
+        time fronted before the teller frames the whole sentence and stays ("On April 11, X reported that 168
+        were killed")."""
         out = []
         for t in self._times():
             last = self._token_at(Span(t.span.end - 1, t.span.end))
@@ -952,6 +947,9 @@ class _Sentence:
             telling = verb is not None and modality.is_reporting_verb(verb) and (
                 any(c.dep_ in ("ccomp", "xcomp", "parataxis") for c in verb.children) if trigger is None
                 else verb.i != trigger.i and verb.left_edge.i <= trigger.i <= verb.right_edge.i)
+            if telling and last.i < min((c.left_edge.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")),
+                                        default=-1):
+                telling = False  # fronted, before the teller: it frames the whole sentence ("On April 11, X said")
             if not telling:
                 out.append(t)
         return out
@@ -1408,7 +1406,6 @@ def extract_claims(doc: Document) -> None:
     for k, (index, span, base) in enumerate(spans):
         sentence = _Sentence(doc, index, span, base, mentions, tuple(cited.get(index, ())))
         paragraph = doc.sentences[index].paragraph
-        sentence.lead = lead.get(paragraph)
         claims = sentence.claims()
         carried = _carried_speaker(doc, index, told)
         day = None  # an explicit day in the next sentence, for the same event, beats "yesterday" of this one
