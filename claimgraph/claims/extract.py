@@ -1329,10 +1329,6 @@ def _figure_events() -> dict[str, tuple[str, str | None]]:
     return {k: (v[0], v[1]) for k, v in (rules.load("quantities").get("figure_events") or {}).items()}
 
 
-#: Subjects that point back at an event just told: "It happened on March 3", "This took place ...".
-_BACK_POINTERS = frozenset({"it", "this", "that"})
-
-
 @functools.cache
 def _event_nouns() -> frozenset[str]:
     """Nouns that name an event (data/events.yaml `nouns` of event patterns, not of relations: "attack",
@@ -1347,9 +1343,11 @@ def _same_event_verb(span):
     for tok in span:  # the first subject: the main clause's, or its reported clause's ("..., residents said")
         if tok.dep_ not in ("nsubj", "nsubjpass"):
             continue
-        back = tok.lower_ in _BACK_POINTERS or (
+        pointers = rules.words("timex", "same_event_pronouns")
+        back = tok.lower_ in pointers or (
             tok.pos_ == "NOUN" and tok.lemma_.lower() in _event_nouns()
-            and any(c.dep_ == "det" and c.lower_ in ("the", *_BACK_POINTERS) for c in tok.children))
+            and any(c.dep_ == "det" and c.lower_ in rules.words("timex", "same_event_determiners")
+                    for c in tok.children))
         return tok.head if back else None
     return None
 

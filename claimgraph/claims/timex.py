@@ -275,9 +275,15 @@ def _month_days(text: str, anchor: dt.date | None, R: _Rules) -> list[_Cand]:
 _DAY_NUM = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 _DAY_JOIN = r"\s*(?:-|–|—|\bto\b|\band\b|\bthrough\b|\buntil\b)\s*"
 _YEAR_AFTER = r"(?:,?\s*(?P<year>[12]\d{3})\b)?"
-#: What may follow a bare day range ("from January 26 to 30"): the clause ends, or a function word goes on.
-#: A noun after it makes the second number a count ("from January 26 to 30 people" is no range).
-_RANGE_END = r"(?=\s*(?:[,.;:)\]”\"]|$)|\s+(?:in|at|on|of|and|or|when|as|while|during|after|before|that|but|amid|near|across|with|by)\b)"
+
+
+@functools.cache
+def _range_end() -> str:
+    """What may follow a bare day range ("from January 26 to 30"): the clause ends, or a word of timex.yaml
+    `day_range_followers` goes on. A noun after it makes the second number a count ("from January 26 to 30
+    people" is no range)."""
+    words = rules.words("timex", "day_range_followers")
+    return r"(?=\s*(?:[,.;:)\]”\"]|$)|\s+(?:" + _alt(words) + r")\b)"
 
 
 def _day_ranges(text: str, anchor: dt.date | None, R: _Rules) -> list[_Cand]:
@@ -287,7 +293,7 @@ def _day_ranges(text: str, anchor: dt.date | None, R: _Rules) -> list[_Cand]:
     out = []
     patterns = [
         re.compile(r"\b" + _MON + r"\s+(?P<d1>" + _DAY_NUM + r")" + _DAY_JOIN + r"(?P<d2>" + _DAY_NUM + r")\b"
-                   + _YEAR_AFTER + _RANGE_END),
+                   + _YEAR_AFTER + _range_end()),
         re.compile(r"(?<![\d,.])\b(?P<d1>" + _DAY_NUM + r")" + _DAY_JOIN + r"(?P<d2>" + _DAY_NUM + r")\s+(?:of\s+)?"
                    + _MON + _YEAR_AFTER),
     ]
