@@ -391,16 +391,29 @@ class _Sentence:
                       and all(r.entity != t.entity for t in target)]
             if actors:
                 out.append(_Cand(m, actors, target))
-            if any(x.pattern.predicate in _words("backing_predicates") for x in self.by_token.get(tok.i, ())):
-                # "support for X against Y", "aid to X against Y": whom the backing is for stands against Y too
-                backed = [r for r in self.resolve([g for c in tok.children if c.dep_ in ("prep", "dative")
-                                                   and c.lower_ in ("of", "for", "to")
-                                                   for g in c.children if g.dep_ == "pobj"])
-                          if all(r.entity != t.entity for t in target + actors)]
+            # "support for X against Y", "aid to X against Y": whom the backing is for stands against Y too; so
+            # when the against phrase is the backing's "in" phrase ("support for X in the fight against Y")
+            backing = [tok]
+            if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ == "in" and tok.head.head.i != tok.i:
+                host = tok.head.head  # the backing noun, or the verb whose object it is ("reiterated its support
+                backing += [host, *_children_of(host, "dobj")]  # for X in the fight against Y")
+            for host in backing:
+                backed = [r for r in self._backed(host) if all(r.entity != t.entity for t in target + actors)]
                 if backed:
                     out.append(_Cand(m, backed, target))
+                    break
         out += self._prefixed_opponents(taken)
         return out
+
+    def _backed(self, tok) -> list[Resolved]:
+        """Whom a backing word is for ("support for X", "aid to X", "its support of X"), when a pattern of
+        `backing_predicates` reads the word (as its trigger or a light verb's noun); else nobody."""
+        matched = [*self.by_token.get(tok.i, ()), *(x for xs in self.by_token.values() for x in xs
+                                                     if x.noun is not None and x.noun.i == tok.i)]
+        if not any(x.pattern.predicate in _words("backing_predicates") for x in matched):
+            return []
+        return self.resolve([g for c in tok.children if c.dep_ in ("prep", "dative") and c.lower_ in ("of", "for", "to")
+                             for g in c.children if g.dep_ == "pobj"])
 
     def _prefixed_opponents(self, taken: set[int]) -> list[_Cand]:
         """"the counter-ISIL coalition", "led the anti-Taliban offensive": a name after an opponent prefix
@@ -641,7 +654,8 @@ class _Sentence:
         hostile = {(a.entity, o.entity) for c in cands for a in c.subject for o in c.object
                    if c.match.pattern.predicate in _words("co_participant_predicates")}
         cands += [c for c in self._opposition({m.token.i for m in found if "prep:against" in m.pattern.object}
-                                              | {m.noun.i for m in found if m.noun is not None})
+                                              | {m.noun.i for m in found if m.noun is not None
+                                                 and "prep:against" in m.pattern.object})
                   if not all((a.entity, o.entity) in hostile for a in c.subject for o in c.object)]
         self.owned = [(c.match.token.i, self._own_span(c.match.token)) for c in cands if c.match.kind == "noun"]
         out: list[Claim] = []
@@ -1084,8 +1098,10 @@ def _cause_nouns(tok) -> list:
 
 def _partner_tokens(m: Match) -> list:
     """Who takes part in the act beside its subject: the object of "alongside"/"beside"/"together with"
-    (`alongside_preps`) or of "as part of"/"as a member of" (`partner_heads`) on the trigger, its noun, or a
-    verb whose complement or adjunct the trigger is ("is working as part of the coalition to defeat X")."""
+    (`alongside_preps`), of "as part of"/"as a member of" (`partner_heads`) or of "in support of"
+    (`support_heads`) on the trigger, its noun (or the noun's participle: "strikes coordinated with and in
+    support of Y"), or a verb whose complement or adjunct the trigger is ("is working as part of the
+    coalition to defeat X")."""
     hosts = [t for t in (m.token, m.noun) if t is not None]
     t = m.token
     for _ in range(3):
@@ -1093,12 +1109,16 @@ def _partner_tokens(m: Match) -> list:
             break
         t = t.head
         hosts.append(t)
+    # "conducted strikes coordinated with and in support of Y": the phrase hangs off the strikes' participle
+    hosts += [a for h in hosts for a in h.children if a.dep_ == "acl" and a.tag_ == "VBN"]
     out = []
     for host in hosts:
-        for c in host.children:
+        # a preposition coordinated with another ("with and in support of Y") is the host's phrase too
+        for c in [*host.children, *(g for p in host.children if p.dep_ == "prep" for g in p.children
+                                    if g.dep_ == "conj" and g.pos_ == "ADP")]:
             if c.dep_ == "advmod" and c.lower_ == "together":
                 c = next((g for g in c.children if g.dep_ == "prep" and g.lower_ == "with"), c)
-            if c.dep_ != "prep":
+            if c.dep_ not in ("prep", "conj"):
                 continue
             objs = [g for g in c.children if g.dep_ == "pobj"]
             together = c.head.lower_ == "together" or any(g.lower_ == "together" for g in c.children)
@@ -1106,6 +1126,9 @@ def _partner_tokens(m: Match) -> list:
                 out += objs
             elif c.lower_ == "as":
                 out += [g for o in objs if o.lemma_.lower() in _words("partner_heads") for p in o.children
+                        if p.dep_ == "prep" and p.lower_ == "of" for g in p.children if g.dep_ == "pobj"]
+            elif c.lower_ == "in":  # "struck X in support of Y": Y is the side the act is for
+                out += [g for o in objs if o.lemma_.lower() in _words("support_heads") for p in o.children
                         if p.dep_ == "prep" and p.lower_ == "of" for g in p.children if g.dep_ == "pobj"]
     return out
 
