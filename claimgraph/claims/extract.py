@@ -562,7 +562,8 @@ class _Sentence:
         """An event noun's actor named outside its own phrase: a reduced relative with a by-phrase ("a raid
         conducted by X", "the barbarity carried out by the regime"), else the subject of the clause whose
         adverbial phrase the noun heads ("conducted strikes in support of X": the strikers support X;
-        "joined the fight against X")."""
+        "joined the fight against X"); the noun phrase (and its list) that "in support of" modifies ("A, B and
+        others in support of X")."""
         out = _Fill()
         for c in noun.children:
             if c.dep_ == "acl" and c.tag_ == "VBN":
@@ -576,6 +577,17 @@ class _Sentence:
         while first.dep_ == "conj" and first.head.dep_ == "prep" and first.head.i != first.i:
             first = first.head  # "coordinated with and in support of X": the phrase shares its first conjunct's head
         host = first.head
+        if noun.lemma_.lower() in _words("support_heads") and noun.dep_ == "pobj" and first.lower_ == "in" \
+                and host.pos_ in ("NOUN", "PROPN"):
+            # "the Iraqi forces, the militias and others in support of X": the phrase the list ends with is the
+            # whole list's (a noun that names no actor, "strikes in support of X", is the clause's act below)
+            top = host
+            while top.dep_ == "conj" and top.head.pos_ in ("NOUN", "PROPN") and top.head.i != top.i:
+                top = top.head
+            found = self.resolve([top])
+            if found:
+                out.found, out.tokens, out.own = found, [top], True
+                return out
         if host.dep_ == "acl" and host.tag_ == "VBN" and host.head.pos_ in ("NOUN", "PROPN"):
             host = host.head  # "conducted strikes coordinated with and in support of X": the strikes' phrase
         if host.pos_ in ("NOUN", "PROPN") and host.dep_ == "dobj":

@@ -124,13 +124,19 @@ def subject_of(tok, depth: int = 0) -> list:
     if dep == "pcomp" and head.dep_ == "prep":
         verb = head.head
         controller = [c for c in _children(verb, "dobj") if c.i < tok.i]
-        return controller or subject_of(verb, depth + 1)
-    if dep == "acl" and head.pos_ == "NOUN" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        # "X are committed to defeating Y", "X was accused of attacking Y": a passive's subject does the gerund
+        return controller or subject_of(verb, depth + 1) or (
+            _relative(_children(verb, "nsubjpass"), verb) if verb.pos_ in VERBAL else [])
+    if dep in ("acl", "relcl") and head.pos_ == "NOUN" and any(c.dep_ == "aux" and c.lower_ == "to"
+                                                             for c in tok.children):
         # "Iraq's efforts to destroy X", "its determination to defeat X": the possessor of the noun does
         # what its infinitive says
         owner = _children(head, "poss")
         if owner:
             return owner
+        if head.dep_ == "appos" and head.head.i != head.i and head.head.pos_ in NOMINAL:
+            # "Operation X, the operation to eliminate Y": what the noun renames does what it is for
+            return [head.head]
         if head.dep_ == "dobj" and head.head.i != head.i and head.lemma_.lower() in _words("effort_nouns"):
             # "made / stepped up efforts to counter X": who makes the effort does what it is for
             return subject_of(head.head, depth + 1)
