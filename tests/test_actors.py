@@ -328,6 +328,19 @@ def test_event_nouns_with_their_actor_in_a_possessive_or_a_backing(pipeline):
 
 
 @pytest.mark.model
+def test_acts_of_terror_and_a_backed_partner(pipeline):
+    doc = run(pipeline, "Al-Shabaab, whose acts of terror in Kenya and Uganda aim to divide us, was condemned.")
+    assert has(doc, "ASSAULT", ("al-Shabaab",), ("Kenya", "Uganda"))
+    doc = run(pipeline, "Al-Shabaab will try to maintain its campaign of terror against the Kenyan people.")
+    assert has(doc, "ASSAULT", ("al-Shabaab",))
+    doc = run(pipeline, "Kenya stands by Somalia to defeat al-Shabaab.")
+    assert has(doc, "ASSAULT", ("Somalia",), ("al-Shabaab",)) and has(doc, "ALLIED_WITH", ("Kenya",), ("Somalia",))
+    # an allegation's passive subject is not made the author of the act
+    doc = run(pipeline, "A gang leader who controls a port in Togo is accused of massacring villagers.")
+    assert not has(doc, "ASSAULT")
+
+
+@pytest.mark.model
 def test_deliver_a_defeat(pipeline):
     assert has(run(pipeline, "Kenya delivered al-Shabaab a heavy defeat."), "ASSAULT", ("Kenya",), ("al-Shabaab",))
     assert has(run(pipeline, "Kenya will deliver al-Shabaab a lasting defeat."), "THREATEN", ("Kenya",),

@@ -762,8 +762,10 @@ class _Sentence:
 
     def _co_participants(self, m: Match, base: Claim, subject: list[Resolved], target: list[Resolved]) -> list[Claim]:
         """ALLIED_WITH between the co-authors of a hostile act ("A and B attacked C") and with a partner
-        named by "alongside"/"beside" ("fought C alongside B"); rule `allied-with.co-participants`."""
+        named by "alongside"/"beside" ("fought C alongside B") or backed for the act ("stands by B to defeat
+        C": `_backed_partner`); rule `allied-with.co-participants`."""
         partners = self.resolve(_partner_tokens(m))
+        partners += [r for r in self._backed_partner(m) if all(r.entity != p.entity for p in partners)]
         enemies = {r.entity for r in target}
         actors = [r for r in subject if self.mentions.types.get(r.entity) not in _words("place_types")]
         out = []
@@ -778,6 +780,18 @@ class _Sentence:
             out += [replace(base, subject=(p.entity,), rule="partner.co-participants") for p in partners
                     if p.entity not in enemies and all(p.entity != a.entity for a in actors)]
         return out
+
+    def _backed_partner(self, m: Match) -> list[Resolved]:
+        """"X stands by Y to defeat Z", "X backs Y to drive out Z": whom a backing verb (`backing_predicates`)
+        backs is a partner in the act of its purpose infinitive."""
+        verb = m.token
+        if m.kind != "verb" or verb.dep_ not in ("xcomp", "advcl") or verb.head.i == verb.i \
+                or not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            return []
+        for x in self.by_token.get(verb.head.i, ()):
+            if x.pattern.predicate in _words("backing_predicates"):
+                return self.fill(x, x.pattern.object).found
+        return []
 
     @staticmethod
     def _readiness(m: Match, act: Match, predicate: str, mode: str | None) -> tuple[str, str | None]:

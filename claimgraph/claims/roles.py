@@ -124,9 +124,12 @@ def subject_of(tok, depth: int = 0) -> list:
     if dep == "pcomp" and head.dep_ == "prep":
         verb = head.head
         controller = [c for c in _children(verb, "dobj") if c.i < tok.i]
-        # "X are committed to defeating Y", "X was accused of attacking Y": a passive's subject does the gerund
+        # "X are committed to defeating Y", "X were engaged in fighting Y": the subject of a participle of
+        # commitment or engagement (`gerund_passives`) does the gerund; not that of "accused of", "suspected of"
+        # (an allegation, whose author is not the passive's subject)
+        committed = verb.pos_ in VERBAL and verb.lemma_.lower() in _words("gerund_passives")
         return controller or subject_of(verb, depth + 1) or (
-            _relative(_children(verb, "nsubjpass"), verb) if verb.pos_ in VERBAL else [])
+            _relative(_children(verb, "nsubjpass"), verb) if committed else [])
     if dep in ("acl", "relcl") and head.pos_ == "NOUN" and any(c.dep_ == "aux" and c.lower_ == "to"
                                                              for c in tok.children):
         # "Iraq's efforts to destroy X", "its determination to defeat X": the possessor of the noun does
