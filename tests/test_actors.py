@@ -295,6 +295,9 @@ def test_a_list_read_as_an_apposition_is_coordination(pipeline):
     doc = run(pipeline, "Ghana, the African Union and the government of Togo are committed to defeating the rebels.")
     assert has(doc, "ASSAULT", ("Ghana", "African Union", "Togo"), ("rebel",))  # a passive's subject does the gerund
     assert has(doc, "ALLIED_WITH", ("African Union",), ("Togo",))
+    # a description in apposition renames its head: "the leader and founder of X" does not add X as an actor
+    doc = run(pipeline, "Kwame Mensah, the leader and founder of the Togolese rebels, attacked Lome.")
+    assert [s for s, p, *_ in claims(doc) if p == "ASSAULT"] == [("Kwame Mensah",)]
 
 
 @pytest.mark.model

@@ -71,9 +71,10 @@ def conjuncts(tok) -> list:
 
 def listed(tok) -> bool:
     """Is an apposition really the second item of a list ("Ghana, the African Union and the government of
-    Togo" parsed as Ghana <- appos Union <- conj government)? An apposition renames its head; one that is
-    itself coordinated ("and ...") with a further item after the comma is a list member."""
-    return tok.dep_ == "appos" and any(c.dep_ == "cc" for c in tok.children) and any(
+    Togo" parsed as Ghana <- appos Union <- conj government)? An apposition renames its head with a
+    description ("X, the leader and founder of Y" stays one person); a name in apposition that is itself
+    coordinated ("and ...") with a further item is a list member."""
+    return tok.dep_ == "appos" and tok.pos_ == "PROPN" and any(c.dep_ == "cc" for c in tok.children) and any(
         c.dep_ == "conj" for c in tok.children)
 
 

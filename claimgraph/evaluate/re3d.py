@@ -262,7 +262,7 @@ def score(golds: list[dict[str, Any]], outcomes: list[Outcome]) -> dict[str, Any
     metrics["relation_fighting_allies"] = m_ratio("relation recall: FightingAgainst + AlliesOf",
                                                   sum(rel[t][0] for t in fa), sum(rel[t][1] for t in fa))
     for t, (right, n) in made.items():
-        metrics[f"relation_precision_{t}"] = m_ratio(f"relation precision: {t} (right claims / claims)", right, n)
+        metrics[f"relation_precision_{t}"] = m_ratio(f"relation precision: {t}", right, n)
     metrics["relation_precision_fighting_allies"] = m_ratio(
         "relation precision: FightingAgainst + AlliesOf", sum(made[t][0] for t in fa), sum(made[t][1] for t in fa))
     return {"metrics": metrics}
