@@ -592,6 +592,11 @@ def _superlative_partitive(num) -> bool:
         for g in c.children) for c in num.children)
 
 
+def toll_nouns() -> frozenset[str]:
+    """The nouns that name a toll (quantities.yaml `tolls`: "toll")."""
+    return frozenset((lexicon().data.get("tolls") or {}).get("nouns") or {})
+
+
 def _toll_category(t, lex: Lexicon) -> str | None:
     """5. the figure of a toll (`tolls` in quantities.yaml): "the death toll rose to 74, up from 25", "a toll of
     40", "the toll stands at 207 victims", "the casualty toll reached 90", "the death toll was 12". The toll

@@ -207,8 +207,12 @@ def _in_comparison_reference(doc: Document, sentence: int, offset: int) -> bool:
     tok = next((t for t in pdoc if t.idx + para.start <= offset < t.idx + para.start + max(len(t), 1)), None)
     while tok is not None and tok.head.i != tok.i:
         tok = tok.head
-        if tok.lower_ == "since" and tok.dep_ in ("prep", "mark"):
-            before = doc.text[s.span.start:tok.idx + para.start + len(tok.text)] + " "
+        # "since the 2019 strike" (a preposition above the figure), "since bombs detonated" (the mark of a
+        # clause above it)
+        since = tok if tok.lower_ == "since" and tok.dep_ == "prep" else next(
+            (c for c in tok.children if c.lower_ == "since" and c.dep_ == "mark"), None)
+        if since is not None:
+            before = doc.text[s.span.start:since.idx + para.start + len(since.text)] + " "
             return timex.is_comparison_phrase(before)
     return False
 
