@@ -596,7 +596,7 @@ class _Sentence:
             out.append(Claim(
                 id="", subject=subject, predicate=predicate, object=(), sentence=self.index, mode=mode,
                 evidence=Span(self.base + self.span.start_char, self.base + self.span.end_char),
-                modality=kind, attributed_to=speaker, time=timex.claim_time(self._times()), quantities=(q,),
+                modality=kind, attributed_to=speaker, time=self._figure_time(q.span), quantities=(q,),
                 citations=self.citations(), rule=f"figure.{q.what}"))
         return out
 
@@ -923,6 +923,14 @@ class _Sentence:
         if not inside:
             times = [t for t in times if not self._when_said(m.token, t)]
         return timex.claim_time(inside or times)
+
+    def _figure_time(self, span: Span):
+        """A figure claim's time: the sentence's, less the day a running toll was told (`_when_said`)."""
+        token = next((tok for tok in self.span if self._tok_span(tok).start >= span.start), None)
+        times = self._times()
+        if token is not None:
+            times = [t for t in times if not self._when_said(token, t)]
+        return timex.claim_time(times)
 
     def _when_said(self, token, t) -> bool:
         """Is the time `t` when a speaker told a running toll, not when its deaths happened ("the army
