@@ -88,7 +88,8 @@ def make_doc(text: str, source: str = "test.txt", published: str | None = None,
             id=f"c{i + 1}", subject=tuple(c.get("subject", ())), predicate=c["predicate"],
             object=tuple(c.get("object", ())), evidence=span, sentence=sent, mode=c.get("mode"),
             negated=c.get("negated", False), modality=c.get("modality", "asserted"), time=time,
-            attributed_to=c.get("attributed_to"), place=tuple(c.get("place", ())), quantities=tuple(quantities), citations=tuple(c.get("citations", ())),
+            attributed_to=c.get("attributed_to"), place=tuple(c.get("place", ())), quantities=tuple(quantities),
+            citations=tuple(c.get("citations", ())),
             rule="test"))
     return doc
 
