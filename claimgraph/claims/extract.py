@@ -621,7 +621,7 @@ class _Sentence:
             out.append(Claim(
                 id="", subject=subject, predicate=predicate, object=(), sentence=self.index, mode=mode,
                 evidence=Span(self.base + self.span.start_char, self.base + self.span.end_char),
-                modality=kind, attributed_to=speaker, time=timex.claim_time(self._times()), quantities=(q,),
+                modality=kind, attributed_to=speaker, time=self._figure_time(q.span), quantities=(q,),
                 citations=self.citations(), rule=f"figure.{q.what}"))
         return out
 
@@ -960,7 +960,39 @@ class _Sentence:
         times = [t for t in self._times()
                  if not any(i != m.token.i and o.contains(t.span) and not o.contains(here) for i, o in self.owned)]
         inside = [t for t in times if clause.contains(t.span)]
+        if not inside:
+            times = [t for t in times if not self._when_said(m.token, t)]
         return timex.claim_time(inside or times)
+
+    def _figure_time(self, span: Span):
+        """A figure claim's time: the sentence's, less the day a running toll was told (`_when_said`)."""
+        token = next((tok for tok in self.span if self._tok_span(tok).start >= span.start), None)
+        times = self._times()
+        if token is not None:
+            times = [t for t in times if not self._when_said(token, t)]
+        return timex.claim_time(times)
+
+    def _when_said(self, token, t) -> bool:
+        """Is the time `t` when a speaker told a running toll, not when its deaths happened ("the army
+        confirmed on Saturday that the death toll rose to 74": Saturday is the day of the update; the deaths
+        may be Friday's)? The trigger's clause is the complement of a reporting verb (modality.yaml
+        `reporting`), its subject a toll noun (quantities.yaml `tolls`), and the time hangs on the reporting
+        verb, directly or by its preposition. Not other figures: "On April 11, the NUG reported that 168
+        were killed" most often tells the day of the deaths too."""
+        while token.dep_ != "ccomp" and token.head.i != token.i:
+            token = token.head
+        verb = token.head
+        if token.dep_ != "ccomp" or not modality.is_reporting_verb(verb.lemma_.lower()):
+            return False
+        if not any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in quantities.toll_nouns()
+                   for c in token.children):
+            return False
+        for tok in self.span:
+            if t.span.contains(self._tok_span(tok)) and tok.head.i != tok.i:
+                head = tok.head
+                if head.i == verb.i or (head.dep_ == "prep" and head.head.i == verb.i):
+                    return True
+        return False
 
     def _times(self):
         if not hasattr(self, "_t"):
