@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from claimgraph import rules
 from claimgraph.records import Span
 
-__all__ = ["KINDS", "ModalityResult", "classify", "in_quote", "is_reporting_verb", "motive_cue"]
+__all__ = ["KINDS", "ModalityResult", "classify", "in_quote", "is_reporting_verb", "motive_cue", "relays"]
 
 #: The modalities (see the module docstring for their precedence).
 KINDS = rules.word_list("modality", "kinds")
@@ -99,6 +99,12 @@ class _Lex:
 def _words(phrase: str) -> tuple[str, ...]:
     """A phrase as the word sequence spaCy would give ("let's" -> let, 's)."""
     return tuple(re.findall(r"\w+(?:\.\w+)*\.?|'\w+|[^\w\s]", phrase.lower()))
+
+
+def is_reporting_verb(lemma: str) -> bool:
+    """A verb that relays what someone says (modality.yaml `reporting`: `verbs` and `clause_verbs`)."""
+    lex = _lex()
+    return lemma in lex.reporting_verbs or lemma in lex.clause_verbs
 
 
 @functools.cache
@@ -301,13 +307,12 @@ def _has_clause(verb) -> bool:
     return any(c.dep_ in ("ccomp", "xcomp", "parataxis") for c in verb.children)
 
 
-def is_reporting_verb(tok) -> bool:
-    """A verb that relays a claim: always-reporting ("say", "tell"), or a clause verb with its clause
-    ("confirmed that ...")."""
-    lex = _lex()
+def relays(tok) -> bool:
+    """A verb token that relays a claim: an always-reporting verb ("say", "tell"), or a clause verb with its
+    clause ("confirmed that ...", not "confirmed the deal")."""
     lemma = tok.lemma_.lower()
-    return tok.pos_ in ("VERB", "AUX") and (
-        lemma in lex.reporting_verbs or (lemma in lex.clause_verbs and _has_clause(tok)))
+    return tok.pos_ in ("VERB", "AUX") and is_reporting_verb(lemma) and (
+        lemma in _lex().reporting_verbs or _has_clause(tok))
 
 
 def _analyse(sent) -> _Cues:
