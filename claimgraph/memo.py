@@ -23,8 +23,8 @@ from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-#: Entries per cached function. Above a document's sentence count: the longest bench text has fewer than a
-#: thousand sentences, and a longer document only loses its later hits, never a result.
+#: Entries per cached function: more than the sentences of a long report; a document with more distinct texts
+#: only loses some of its hits, never a result.
 MAXSIZE = 4096
 
 _caches: list[Any] = []
