@@ -49,6 +49,8 @@ __all__ = ["mark_restatements", "least"]
 
 #: "several of the wounded", "two of his guards", "three of them": a part of a group told before.
 _PARTITIVE = re.compile(r"\S+(?:\s+\S+)?\s+of\s+(?:the|his|her|their|its|those|these|them|whom)\b", re.I)
+#: "207 victims, including 134 men", "the victims included two nationals": a part of the group it is listed in.
+_INCLUDED = re.compile(r"\b(?:including|include[ds]?|among\s+them)\s+$", re.I)
 
 
 @cache
@@ -174,7 +176,8 @@ def mark_restatements(doc: Document, claims: list[Claim]) -> list[Claim]:
             anchor = doc.anchor_date(c.evidence.start)
             background = bool(period and anchor and (anchor - period[1]).days > BACKGROUND_DAYS)
             figures[q.span] = _Figure(q, c.sentence, stories[c.sentence], bool(words & _addition_words()),
-                                      bool(_PARTITIVE.match(doc.text, q.span.start, q.span.end + 12)),
+                                      bool(_PARTITIVE.match(doc.text, q.span.start, q.span.end + 12)
+                                           or _INCLUDED.search(doc.text, max(0, q.span.start - 16), q.span.start)),
                                       period, background)
     groups: dict[tuple, list[_Figure]] = {}
     for f in figures.values():
