@@ -447,6 +447,8 @@ class _Sentence:
         """An event noun carried out by the subject of the verb that begins, continues or completes it ("the
         United States speeded up the withdrawal")."""
         out = _Fill()
+        if noun.dep_ == "compound" and noun.head.lemma_.lower() in _words("event_spans"):
+            noun = noun.head  # "began an airstrike campaign": what begins the campaign begins the strikes
         head = noun.head
         if (noun.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in _words("aspectual_verbs")
                 and head.pos_ in VERBAL and not _unreal_verb(head)):
@@ -746,14 +748,15 @@ class _Sentence:
             attributed_to=speaker,
             time=self.time(m, clause),
             place=tuple(dict.fromkeys(r.entity for r in place)),
-            quantities=tuple(q for q in self.quantities() if clause.contains(q.span)),
+            quantities=tuple(q for q in self.quantities() if clause.contains(q.span) and self._own_count(m, q)),
             citations=self.citations(),
             rule=p.id,
         )
         out = [base]
         if stated:  # a standing relation needs both ends ("waging war against X" asserts hostility to X)
+            # a standing relation is a state of affairs: the act's figures are the act's, not the relation's
             out += [replace(base, predicate=rel, mode=None, subject=tuple(r.entity for r in c.subject),
-                            object=tuple(r.entity for r in stated)) for rel in p.implies]
+                            object=tuple(r.entity for r in stated), quantities=()) for rel in p.implies]
         if base.predicate in _words("co_participant_predicates") and not negated:
             out += self._co_participants(m, base, c.subject, stated)
         return out
@@ -880,6 +883,21 @@ class _Sentence:
             for prep in _clause_preps(_clause_head(m.token)):
                 take(prep, _words("place_types"))
         return out
+
+    def _own_count(self, m: Match, q) -> bool:
+        """Is a figure of the trigger's clause the claim's? A count of people or money is (a toll in a clause on
+        the trigger's is the act's: "opened fire, killing 26"); a count of things is not when it stands in a
+        clause of its own below the trigger's: "fought gun battles ... as they swooped in to free the captives
+        from two buildings" (the buildings are the freeing's)."""
+        if q.unit == "people" or q.what == "money":
+            return True
+        tok = next((t for t in self.span if self.base + t.idx < q.span.end <= self.base + t.idx + len(t)), None)
+        top = _clause_head(m.token) if m.kind == "noun" else m.token
+        while tok is not None and tok.i != top.i and tok.head.i != tok.i:
+            if tok.dep_ in _words("other_clause_deps") and tok.pos_ in VERBAL and top.is_ancestor(tok):
+                return False
+            tok = tok.head
+        return True
 
     # -- spans ------------------------------------------------------------------------------------------
 

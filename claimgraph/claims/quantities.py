@@ -648,6 +648,24 @@ def _named_category(doc, anchor, phrase, after: int, limit: int, people: bool, l
                 return named
             if lemma in lex.intransitive:
                 return lex.intransitive[lemma]
+    # ... or the group it is a part of: "two of the dead", "11 of those injured in the attack"
+    for prep in anchor.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of" and anchor.like_num:
+            for group in (g for g in prep.children if g.dep_ == "pobj"):
+                if group.lower_ in lex.forms:
+                    return lex.forms[group.lower_]
+                named = next((_verb_cat(c, lex) for c in group.children
+                              if c.dep_ in ("acl", "relcl") and c.tag_ == "VBN" and _verb_cat(c, lex)), None)
+                if named:
+                    return named
+    # ... or the verb whose object or subject it is, its qualifier parsed as a preposition: "injuring over a
+    # dozen", "saying over 100 were killed"
+    qualifier = _misparsed_qualifier(anchor, lex)
+    if qualifier is not None:
+        verb = qualifier.head
+        found = _verb_category(verb, "dobj", people, lex) if verb.pos_ in ("VERB", "AUX") else None
+        passive = _subjectless_passive(qualifier)
+        return found or (_verb_category(passive, "nsubjpass", people, lex) if passive is not None else None)
     # ... or the next word: "30 wounded", "12 people dead", unless it opens a noun phrase or takes an object
     if after < limit:
         nxt = doc[after]
@@ -754,6 +772,16 @@ def _included(verb, dep: str, people: bool, lex: Lexicon) -> str | None:
             if found:
                 return found
     return None
+
+
+def _misparsed_qualifier(anchor, lex: Lexicon):
+    """The preposition the parser made of a number's one-word qualifier ("over" in "injuring over a dozen",
+    "saying over 100 were killed": `qualifiers`), right before the number's phrase; else None."""
+    prep = anchor.head
+    if (anchor.dep_ != "pobj" or prep.dep_ != "prep" or prep.i + 1 != anchor.left_edge.i
+            or prep.lower_ not in lex.qualifiers or prep.head.i == prep.i):
+        return None
+    return prep
 
 
 def _subjectless_passive(anchor):
