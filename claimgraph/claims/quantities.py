@@ -123,6 +123,8 @@ class Lexicon:
     #: counted nouns that name a harm only when nothing more specific does ("100 victims": casualties)
     weak_forms: dict[str, str]
     comitatives: frozenset[str]
+    #: one-word `qualifiers` ("over", "under", "around"): the parser may read one as a preposition
+    bound_preps: frozenset[str]
     indefinite_articles: frozenset[str]
     #: the articles that are a number: one before a multiplier ("a dozen", "an hundred")
     numeral_articles: frozenset[str]
@@ -193,6 +195,7 @@ def lexicon() -> Lexicon:
         membership_preps=frozenset(data.get("membership_preps") or ()),
         weak_forms=data.get("weak_forms") or {},
         comitatives=frozenset(data.get("comitatives") or ()),
+        bound_preps=frozenset(k for k in (data.get("qualifiers") or {}) if " " not in str(k)),
         indefinite_articles=rules.words("quantities", "indefinite_articles"),
         numeral_articles=rules.words("quantities", "numeral_articles"),
         group_multipliers=rules.words("quantities", "group_multipliers"),
@@ -595,6 +598,11 @@ def _superlative_partitive(num) -> bool:
         for g in c.children) for c in num.children)
 
 
+def toll_nouns() -> frozenset[str]:
+    """The nouns that name a toll (quantities.yaml `tolls`: "toll")."""
+    return frozenset((lexicon().data.get("tolls") or {}).get("nouns") or {})
+
+
 def _toll_category(t, lex: Lexicon) -> str | None:
     """5. the figure of a toll (`tolls` in quantities.yaml): "the death toll rose to 74, up from 25", "a toll of
     40", "the toll stands at 207 victims", "the casualty toll reached 90", "the death toll was 12". The toll
@@ -658,14 +666,14 @@ def _named_category(doc, anchor, phrase, after: int, limit: int, people: bool, l
                               if c.dep_ in ("acl", "relcl") and c.tag_ == "VBN" and _verb_cat(c, lex)), None)
                 if named:
                     return named
-    # ... or the verb whose object or subject it is, its qualifier parsed as a preposition: "injuring over a
-    # dozen", "saying over 100 were killed"
+    # ... or the passive whose subject it is, its bound parsed as a preposition of the verb before: "saying
+    # over 100 were killed" (a verb's object, "injuring over a dozen", is step 3's)
     qualifier = _misparsed_qualifier(anchor, lex)
-    if qualifier is not None:
-        verb = qualifier.head
-        found = _verb_category(verb, "dobj", people, lex) if verb.pos_ in ("VERB", "AUX") else None
-        passive = _subjectless_passive(qualifier)
-        return found or (_verb_category(passive, "nsubjpass", people, lex) if passive is not None else None)
+    passive = _subjectless_passive(qualifier) if qualifier is not None else None
+    if passive is not None:
+        found = _verb_category(passive, "nsubjpass", people, lex)
+        if found:
+            return found
     # ... or the next word: "30 wounded", "12 people dead", unless it opens a noun phrase or takes an object
     if after < limit:
         nxt = doc[after]
@@ -697,6 +705,9 @@ def _named_category(doc, anchor, phrase, after: int, limit: int, people: bool, l
     dep = t.dep_
     if dep == "conj" and any(c.dep_ == "dobj" and c.i < t.i for c in head.children):
         dep = "dobj"  # "arrested a commander and three of his guards", the second object hung on the verb
+    if (dep == "pobj" and head.dep_ == "prep" and head.lower_ in lex.bound_preps and head.head.pos_ == "VERB"
+            and not any(c.dep_ == "dobj" for c in head.head.children)):
+        head, dep = head.head, "dobj"  # "injuring over a dozen": the parser read the bound as a preposition
     if dep == "attr" and head.lemma_ == "be" and head.dep_ == "auxpass" and head.head.i < head.i:
         head, dep = head.head, "nsubjpass"  # "Killed in the strike were 12 insurgents": the subject put last
     if head.pos_ in ("VERB", "AUX") and head.i != t.i:
@@ -775,11 +786,11 @@ def _included(verb, dep: str, people: bool, lex: Lexicon) -> str | None:
 
 
 def _misparsed_qualifier(anchor, lex: Lexicon):
-    """The preposition the parser made of a number's one-word qualifier ("over" in "injuring over a dozen",
-    "saying over 100 were killed": `qualifiers`), right before the number's phrase; else None."""
+    """The preposition the parser made of a number's one-word qualifier ("over" in "saying over 100 were
+    killed": `bound_preps`), right before the number's phrase; else None."""
     prep = anchor.head
     if (anchor.dep_ != "pobj" or prep.dep_ != "prep" or prep.i + 1 != anchor.left_edge.i
-            or prep.lower_ not in lex.qualifiers or prep.head.i == prep.i):
+            or prep.lower_ not in lex.bound_preps or prep.head.i == prep.i):
         return None
     return prep
 
