@@ -362,3 +362,64 @@ def test_indexed_questions_answer_as_the_plain_queries(db, tmp_path, request, mo
                     with monkeypatch.context() as m:
                         m.setattr(KnowledgeBase, "_source_documents", lambda self, sources, named: None)
                         assert fast == [x["key"] for x in kb.claims(source=value, limit=60)], value
+
+
+def _answers(store: Store) -> dict:
+    """Every bench question's answer (same draws), JSON-ready."""
+    import random
+
+    with KnowledgeBase(store, regroup=False) as kb:
+        return {name: ask(random.Random(5)) for name, ask in questions(kb).items()}
+
+
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_copied_base_answers_as_the_original(db, tmp_path, request):
+    """bench_kb --copy-from: the generated, grouped base copied table by table (COPY on PostgreSQL) keeps its
+    rows, its grouping (no regroup needed), its kept counts (the target's triggers count the copy) and every
+    answer; a later write gets a new id (the id sequences were moved past the copied ids)."""
+    from claimgraph.bench_kb import copy_base, more_documents
+
+    url = str(tmp_path / "copy.db") if db == "sqlite" else request.getfixturevalue("pg_url")
+    rows = list(generate(3000, seed=4))
+    with Store(str(tmp_path / "kb.db")) as source, Store(url) as target:
+        source.write_many(rows[:-40])
+        source.write_many([_edited(r, i) for i, r in enumerate(rows[:-40:9])])  # old versions in it
+        source.regroup()
+        copied = copy_base(source, target)
+        assert copied["claims"] == source.counts()["claims"] > 2000
+        assert target.counts() == target.counts(exact=True) == source.counts(exact=True)
+        assert target.grouping_marker() is not None  # current: nothing to regroup
+        copy_answers, answers = _answers(target), _answers(source)
+        if db == "postgres":  # search ranks by ts_rank there, by bm25 on SQLite: other orders
+            for name in ("search", "search claims"):
+                assert len(copy_answers.pop(name)) == len(answers.pop(name))
+        assert copy_answers == answers
+        with pytest.raises(SystemExit, match="not empty"):
+            copy_base(source, target)
+        for store in (source, target):  # the next rows get the same new ids on both
+            load = loader.Loader(store)
+            for r in more_documents(3000, 4, 3):
+                load.add(r.source, r)
+            load.finish()
+        assert target.counts(exact=True) == source.counts(exact=True)
+        assert _grouping(target) == _grouping(source)
+
+
+def test_a_name_with_no_claims_and_the_kept_latest_count(tmp_path):
+    """An entity named in no claim's role asked for: no claims (an empty id list is `false`, not `IN ()`); the
+    latest-documents figure of stats() is kept by triggers through new versions and deletes (0010_kbscale)."""
+    rows = list(generate(300, seed=6))
+    with Store(str(tmp_path / "kb.db")) as store:
+        store.write_many(rows)
+        store.write_many([_edited(r, i) for i, r in enumerate(rows[:5])])
+        with store.engine.connect() as conn:
+            conn.execute(sa.insert(t.entities).values(id="local:person:nobody", name="Nobody", type="person",
+                                                      is_local=True, mention_count=0, document_count=0))
+            conn.commit()
+        with KnowledgeBase(store) as kb:
+            assert kb.claims(actor="local:person:nobody") == []
+            assert kb.claims(place="local:person:nobody", limit=5) == []
+            assert kb.stats()["latest_documents"] == len(rows) == store.counts(exact=True)["latest_documents"]
+        assert store.delete_document(rows[0].id)  # an old version: the latest count stays
+        assert store.delete_document(rows[-1].id)  # a latest one: one fewer
+        assert store.counts()["latest_documents"] == len(rows) - 1 == store.counts(exact=True)["latest_documents"]

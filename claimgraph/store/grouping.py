@@ -744,16 +744,17 @@ def document_places(conn: sa.Connection, chains: dict[str, tuple[str, ...]] | No
     return where, anchors
 
 
-def sentence_places(conn: sa.Connection, chains: dict[str, tuple[str, ...]]) -> dict[int, frozenset[str]]:
+def sentence_places(conn: sa.Connection, chains: dict[str, tuple[str, ...]],
+                    documents: set[str] | None = None) -> dict[int, frozenset[str]]:
     """sentence -> the places below a state it names (the most specific; never a dateline's city in capitals),
     for sentences of the latest documents that name at most MAX_REPORT_PLACES of them (more is a list of
-    places, not where one thing happened)."""
+    places, not where one thing happened). documents: only their sentences (as `document_places`)."""
     d, m, e = t.documents, t.mentions, t.entities
     found: dict[int, set[str]] = defaultdict(set)
-    for r in conn.execute(
-            sa.select(m.c.sentence_id, m.c.entity_id, m.c.text).join(e, e.c.id == m.c.entity_id)
-            .join(d, d.c.id == m.c.document_id)
-            .where(d.c.is_latest, e.c.type.in_(PLACE_TYPES), e.c.type != "state", m.c.sentence_id.is_not(None))):
+    query = (sa.select(m.c.sentence_id, m.c.entity_id, m.c.text).join(e, e.c.id == m.c.entity_id)
+             .join(d, d.c.id == m.c.document_id)
+             .where(d.c.is_latest, e.c.type.in_(PLACE_TYPES), e.c.type != "state", m.c.sentence_id.is_not(None)))
+    for r in _mentions_of(conn, query, documents):
         if not _dateline_caps(r.text):
             found[r.sentence_id].add(r.entity_id)
     out = {}
@@ -764,14 +765,24 @@ def sentence_places(conn: sa.Connection, chains: dict[str, tuple[str, ...]]) -> 
     return out
 
 
-def _states_and_counts(conn: sa.Connection, states: frozenset[str], country_of: dict[str, str]
+def _mentions_of(conn: sa.Connection, query: sa.Select, documents: set[str] | None) -> Iterable:
+    """The rows of `query` (over mentions) of `documents` only (by the mentions' document index), or of all."""
+    if documents is None:
+        return conn.execute(query)
+    m = t.mentions
+    return (r for chunk in _chunked(sorted(documents)) for r in conn.execute(query.where(m.c.document_id.in_(chunk))))
+
+
+def _states_and_counts(conn: sa.Connection, states: frozenset[str], country_of: dict[str, str],
+                       documents: set[str] | None = None
                        ) -> tuple[dict[int, set[str]], dict[str, dict[str, int]]]:
-    """(sentence -> the states it names, document -> how often it names each place that lies in a country)."""
+    """(sentence -> the states it names, document -> how often it names each place that lies in a country);
+    documents: only theirs."""
     d, m = t.documents, t.mentions
     named: dict[int, set[str]] = defaultdict(set)
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for r in conn.execute(sa.select(m.c.document_id, m.c.sentence_id, m.c.entity_id)
-                          .join(d, d.c.id == m.c.document_id).where(d.c.is_latest)):
+    for r in _mentions_of(conn, sa.select(m.c.document_id, m.c.sentence_id, m.c.entity_id)
+                          .join(d, d.c.id == m.c.document_id).where(d.c.is_latest), documents):
         if r.entity_id in states:
             if r.sentence_id is not None:
                 named[r.sentence_id].add(r.entity_id)
@@ -874,14 +885,16 @@ def _measures(conn, claim_rows, roles, names, quantity_rows=None, replace: set[i
         return 0, 0, 0
     chains = place_chains(conn)
     states = frozenset(conn.scalars(sa.select(t.entities.c.id).where(t.entities.c.type == "state")))
-    # only the documents of the figures grouped (an incremental regroup's blocks), not every document
-    doc_where, anchors = document_places(conn, chains, None if quantity_rows is None
-                                         else {x.document_id for x in quantity_rows})
-    in_sentence = sentence_places(conn, chains)
+    # only the documents of the figures grouped (an incremental regroup's blocks), not every document: a
+    # figure's claim, sentence and report are its document's (scanning every mention cost an incremental
+    # regroup seconds at a million claims)
+    documents = None if quantity_rows is None else {x.document_id for x in quantity_rows}
+    doc_where, anchors = document_places(conn, chains, documents)
+    in_sentence = sentence_places(conn, chains, documents)
     e = t.entities
     country_of = {r.id: (r.id if r.type == "state" else r.country) for r in conn.execute(
         sa.select(e.c.id, e.c.type, e.c.country).where(e.c.type.in_(PLACE_TYPES))) if r.type == "state" or r.country}
-    named_states, doc_counts = _states_and_counts(conn, states, country_of)
+    named_states, doc_counts = _states_and_counts(conn, states, country_of, documents)
     seen: set[tuple] = set()
     blocks: dict[tuple, list[_Item]] = defaultdict(list)
     if quantity_rows is None:

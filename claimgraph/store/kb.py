@@ -31,6 +31,7 @@ from claimgraph.errors import NotFound, QueryError
 from claimgraph.records import SEVERITIES, PartialDate
 from claimgraph.store import Store
 from claimgraph.store import schema as t
+from claimgraph.store.database import LATEST_DOCUMENTS
 from claimgraph.store.loader import CLAIM_SPAN_KEY
 
 #: Entity types that act (the `actors` command lists these unless asked for others).
@@ -122,6 +123,16 @@ def _chunks(values: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
         yield values[i: i + size]
 
 
+def ids_in(column: sa.Column, ids: Sequence[int]):
+    """`column IN (ids)` with the ids written into the SQL text. Bound one by one, the up to FEW_CLAIMS ids of
+    `KnowledgeBase._few` cost SQLAlchemy more Python than the question itself (5,000 ids: 40 ms of its
+    compiling, 230k-claim bench_kb base); they are integers read from the database, made int() again here,
+    so there is nothing to escape."""
+    if not ids:
+        return sa.false()
+    return column.op("IN", is_comparison=True)(sa.literal_column("(" + ",".join(str(int(i)) for i in ids) + ")"))
+
+
 def _sort_date(value: str | None) -> tuple[int, str]:
     return (0, value) if value else (1, "")
 
@@ -139,11 +150,14 @@ def like_escaped(text: str) -> str:
 class KnowledgeBase:
     """Questions over an open knowledge base (a `Store`, or a URL/path to open one)."""
 
-    def __init__(self, db: Store | str | None = None) -> None:
+    def __init__(self, db: Store | str | None = None, regroup: bool = True) -> None:
+        """regroup: bring events and measures up to date first when the claims changed since they were grouped
+        (False: leave them as they are; what `timeline` and `disagreements` answer may then be stale)."""
         self._owns = not isinstance(db, Store)
         self.store = db if isinstance(db, Store) else Store(db)
         self.engine = self.store.engine
-        self.store.ensure_grouped()
+        if regroup:
+            self.store.ensure_grouped()
 
     def close(self) -> None:
         if self._owns:
@@ -311,6 +325,11 @@ class KnowledgeBase:
             query = query.where(c.c.document_id.in_(docs) if docs is not None else named)
         lo, hi = parse_date(since), parse_date(until, end=True)
         # first_day/last_day: the claim's time, else its document's date (kept on the claim, 0006_scale)
+        if lo or hi:
+            # implied by either bound (a claim with a day is dated), said so that the time-order indexes, which
+            # begin with `undated`, are searched at the day range: without it SQLite walked ix_claims_order from
+            # its first entry, past every claim before `since` (1.3 s at a million claims, bench/README.md)
+            query = query.where(sa.not_(c.c.undated))
         if lo:
             query = query.where(c.c.last_day >= lo)
             span = self.store.info(CLAIM_SPAN_KEY)
@@ -350,7 +369,7 @@ class KnowledgeBase:
         c, ce = t.claims, t.claim_entities
         with self.engine.connect() as conn:
             few = self._few(conn, members)
-        return c.c.id.in_(few) if few is not None else sa.exists(members.where(ce.c.claim_id == c.c.id))
+        return ids_in(c.c.id, few) if few is not None else sa.exists(members.where(ce.c.claim_id == c.c.id))
 
     @staticmethod
     def _few(conn: sa.Connection, members: sa.Select) -> list[int] | None:
@@ -359,7 +378,7 @@ class KnowledgeBase:
         subquery, the planner walks the whole time-order index looking for them (seconds on 400,000 claims).
         A frequent one is checked per claim (EXISTS) while walking that index: its first page is near the start.
         (Planners given `IN (subquery)` for a frequent one fetched and sorted all its claims: seconds.)"""
-        ids = list(conn.scalars(members.limit(FEW_CLAIMS + 1)))
+        ids = conn.scalars(members.limit(FEW_CLAIMS + 1)).all()
         return ids if len(ids) <= FEW_CLAIMS else None
 
     def _claim_dicts(self, conn: sa.Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
@@ -448,7 +467,7 @@ class KnowledgeBase:
                 # kb.claims does for claims, see _few)
                 with self.engine.connect() as conn:
                     few = self._few(conn, members)
-                query = query.where(ev.c.id.in_(few) if few is not None
+                query = query.where(ids_in(ev.c.id, few) if few is not None
                                     else sa.exists(members.where(ee.c.event_id == ev.c.id)))
         wanted = [parse_predicate(p) for p in _as_list(predicate)]
         if wanted:
@@ -620,9 +639,9 @@ class KnowledgeBase:
     # -- overview --------------------------------------------------------------------------------------------
 
     def stats(self) -> dict[str, int]:
-        counts = self.store.counts()
+        counts = self.store.counts()  # kept by triggers (0008_kbquery, 0010_kbscale), not counted
+        latest = counts[LATEST_DOCUMENTS]
         with self.engine.connect() as conn:
-            latest = conn.scalar(sa.select(sa.func.count()).select_from(t.documents).where(t.documents.c.is_latest))
             disagreements = conn.scalar(sa.select(sa.func.count()).select_from(t.measures)
                                         .where(t.measures.c.disagreement))
         keep = ("documents", "sentences", "entities", "mentions", "claims", "quantities", "findings", "events",
