@@ -530,6 +530,8 @@ def _run(url: str, args) -> int:
                         if n % 100_000 < 5_000 else None)
             written = time.perf_counter() - started
             say(f"wrote {docs:,} documents in {written:.1f} s")
+            if args.no_group:
+                _analyze(store)
         if store.grouping_marker() is None and not args.no_group:
             say("grouping ...")
             started = time.perf_counter()

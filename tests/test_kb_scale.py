@@ -423,3 +423,15 @@ def test_a_name_with_no_claims_and_the_kept_latest_count(tmp_path):
         assert store.delete_document(rows[0].id)  # an old version: the latest count stays
         assert store.delete_document(rows[-1].id)  # a latest one: one fewer
         assert store.counts()["latest_documents"] == len(rows) - 1 == store.counts(exact=True)["latest_documents"]
+
+
+def test_the_generator_resumes_where_it_stopped(tmp_path):
+    """A bench run stopped while generating, started again: the same documents are made (same seed), those
+    already stored are skipped, the rest are written; the base equals one filled in one go."""
+    with Store(str(tmp_path / "a.db")) as a, Store(str(tmp_path / "b.db")) as b:
+        fill(a, 1500, seed=8, batch=50)
+        partial = list(generate(1500, seed=8))[:60]  # what a run killed after its first batches wrote
+        b.write_many(partial)
+        fill(b, 1500, seed=8, batch=50)
+        assert b.counts(exact=True) == a.counts(exact=True)
+        assert b.document_ids() == a.document_ids()
