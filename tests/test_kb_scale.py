@@ -435,3 +435,28 @@ def test_the_generator_resumes_where_it_stopped(tmp_path):
         fill(b, 1500, seed=8, batch=50)
         assert b.counts(exact=True) == a.counts(exact=True)
         assert b.document_ids() == a.document_ids()
+
+
+def test_a_page_of_claims_is_the_slice_of_all_of_them(tmp_path, monkeypatch):
+    """kb.claims(limit, offset) checks the latest version on the first matching claims only, widening when
+    old versions leave the page short: every page equals the slice of the whole answer (a third of the
+    documents have a newer version; rounds of 1 and a floor of 64 claims force the widening)."""
+    from claimgraph.store import kb as kb_module
+
+    rows = list(generate(2500, seed=12))
+    with Store(str(tmp_path / "kb.db")) as store:
+        store.write_many(rows)
+        store.write_many([_edited(r, i) for i, r in enumerate(rows[::3])])
+        with KnowledgeBase(store, regroup=False) as kb:
+            kb.PAGE_ROUND = 1
+            actor = kb.actors(limit=1)[0]["id"]
+            place = rows[0].claims[0]["places"][0]
+            for few in (10_000, 3):  # an entity's claims fetched by id, and checked per claim
+                monkeypatch.setattr(kb_module, "FEW_CLAIMS", few)
+                for filters in ({}, {"actor": actor}, {"place": place}, {"predicate": "ASSAULT", "since": "2016"},
+                                {"modality": "quoted"}, {"source": rows[1].document["outlet"]}):
+                    everything = [c["key"] for c in kb.claims(**filters)]
+                    assert len(everything) > 10, filters
+                    for offset, limit in ((0, 1), (0, 50), (7, 30), (len(everything) - 3, 10), (0, 10_000)):
+                        page = [c["key"] for c in kb.claims(**filters, limit=limit, offset=offset)]
+                        assert page == everything[offset:offset + limit], (filters, offset, limit)

@@ -277,18 +277,45 @@ class KnowledgeBase:
         may carry a mode: "COERCE/deport".
         """
         c, d = t.claims, t.documents
-        query = self._claims_select([c, d.c.title, d.c.source, d.c.outlet, d.c.published, d.c.published_start,
-                                     d.c.published_end], actor=actor, predicate=predicate, since=since,
-                                    until=until, place=place, modality=modality, source=source,
-                                    all_versions=all_versions)
+        columns = [c, d.c.title, d.c.source, d.c.outlet, d.c.published, d.c.published_start, d.c.published_end]
+        # every filter but the version's
+        matching = self._claims_select([c.c.id], actor=actor, predicate=predicate, since=since, until=until,
+                                       place=place, modality=modality, source=source, all_versions=True)
         # time order in SQL (undated last), so that a page of a large knowledge base reads only its rows: off
         # the index on the claim's kept days (0006_scale)
-        query = query.order_by(c.c.undated, c.c.first_day, self._text(c.c.document_id), c.c.evidence_start,
-                               self._text(c.c.key)).offset(offset)
-        if limit is not None:
-            query = query.limit(limit)
+        order = (c.c.undated, c.c.first_day, self._text(c.c.document_id), c.c.evidence_start, self._text(c.c.key))
         with self.engine.connect() as conn:
-            return self._claim_dicts(conn, conn.execute(query).all())
+            if limit is None or all_versions:
+                query = matching.with_only_columns(*columns, maintain_column_froms=True)
+                if not all_versions:
+                    query = query.where(d.c.is_latest)
+                query = query.order_by(*order).offset(offset)
+                return self._claim_dicts(conn, conn.execute(query if limit is None else query.limit(limit)).all())
+            return self._claim_dicts(conn, self._latest_page(conn, matching, columns, order, offset, limit))
+
+    #: Matching claims taken per round of `_latest_page`, as a multiple of the rows asked for (times four each
+    #: round). The bench_kb base has one old version per several hundred documents: one round does.
+    PAGE_ROUND = 2
+
+    def _latest_page(self, conn: sa.Connection, matching: sa.Select, columns: list, order: tuple, offset: int,
+                     limit: int) -> list[Any]:
+        """Rows `offset` to `offset + limit` of the latest-version claims of `matching` (claim ids), in `order`.
+
+        The first k matching claims in that order, of any version, are taken in a subquery, and only they are
+        joined to their documents for the latest-version check. Checking it for every match before sorting
+        read a document row (rows that hold the whole text) for each: 10,000 of them for an actor named in
+        10,000 claims. Exact: when the first k hold `offset + limit` latest claims, those are the first of all
+        latest claims; otherwise k grows, until the first k are every match."""
+        c, d = t.claims, t.documents
+        k = max(64, (offset + limit) * self.PAGE_ROUND)
+        while True:
+            first = matching.order_by(*order).limit(k).correlate(None)
+            rows = conn.execute(sa.select(*columns).select_from(c.join(d, d.c.id == c.c.document_id))
+                                .where(c.c.id.in_(first), d.c.is_latest).order_by(*order)
+                                .offset(offset).limit(limit)).all()
+            if len(rows) >= limit or conn.scalar(sa.select(sa.func.count()).select_from(first.subquery())) < k:
+                return rows
+            k *= 4
 
     def _claims_select(self, columns: list[Any], actor=None, predicate=None, since=None, until=None, place=None,
                        modality=None, source=None, all_versions: bool = False) -> sa.Select:
