@@ -6,7 +6,7 @@
   document's whole text (a scan of the file's largest table on every home page).
 
 Revision ID: 0010_kbscale
-Revises: 0008_kbquery
+Revises: 0010_network
 Create Date: 2026-12-04
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0010_kbscale"
-down_revision = "0008_kbquery"
+down_revision = "0010_network"  # "0008_kbquery" as briefed; re-chained after main's 0010_network (one head)
 branch_labels = None
 depends_on = None
 
