@@ -335,12 +335,14 @@ def _marker(n_claims: int, max_claim: int | None, latest: int, n_quantities: int
 
 
 def marker(conn: sa.Connection) -> str:
-    """What the grouping was computed from: changes whenever claims or latest versions change."""
-    c, d, q = t.claims, t.documents, t.quantities
-    n_claims, max_claim = conn.execute(sa.select(sa.func.count(), sa.func.max(c.c.id))).one()
-    latest = conn.scalar(sa.select(sa.func.count()).select_from(d).where(d.c.is_latest))
-    n_quantities = conn.scalar(sa.select(sa.func.count()).select_from(q))
-    return _marker(n_claims, max_claim, latest, n_quantities)
+    """What the grouping was computed from: changes whenever claims or latest versions change. The counts
+    are read off `kb_counts`, which the database's triggers keep (0008_kbquery, 0010_kbscale): counting the
+    claims and the latest documents took 160 ms of CPU (a second on the busy machine) at a million claims,
+    on every opening of the knowledge base (each CLI question) and around every ingest."""
+    kept = dict(conn.execute(sa.select(t.kb_counts.c.name, t.kb_counts.c.row_count).where(
+        t.kb_counts.c.name.in_(["claims", "latest_documents", "quantities"]))).all())
+    max_claim = conn.scalar(sa.select(sa.func.max(t.claims.c.id)))
+    return _marker(kept["claims"], max_claim, kept["latest_documents"], kept["quantities"])
 
 
 def _stored_marker(conn: sa.Connection) -> str | None:
