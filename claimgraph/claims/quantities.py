@@ -52,6 +52,7 @@ from dataclasses import dataclass
 
 from claimgraph import rules
 from claimgraph.errors import DataFileError
+from claimgraph.memo import per_document
 from claimgraph.records import Quantity, Span
 from claimgraph.structure.dates import find_dates, month_number
 
@@ -395,6 +396,7 @@ def _range_joiner(text: str, a: _Raw, b: _Raw) -> str | None:
     return None
 
 
+@per_document  # the claims stage and the audit's figures both scan each sentence
 def scan(text: str) -> list[Number]:
     """Every number expression in `text`, left to right, not overlapping (offsets into `text`)."""
     lex = lexicon()
