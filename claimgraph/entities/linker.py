@@ -595,7 +595,9 @@ class Linker:
                       if earliest <= link.span.start and link.span.end <= span.start
                       and link.how not in ("coreference", "pronoun") and self._type_of(link.entity) in allowed
                       and not (names_only and link.how == "common")
-                      and (link.facet is None or (how == "pronoun" and link.facet in allowed))
+                      # a state named through an organ ("the Togolese military") is what a reference to
+                      # that organ refers back to ("... the army"), as a pronoun's is ("... they")
+                      and (link.facet is None or link.facet in allowed)
                       and link.entity not in later]
         if candidates:
             self.links.append(_Link(span, max(candidates, key=lambda c: c.span.start).entity, how))
