@@ -242,11 +242,11 @@ def test_outlet_names_that_end_in_a_time_word_are_not_times(nlp):
 
 
 def test_days_of_one_month_joined_are_one_range(nlp):
-    assert times(nlp, "Gangs killed 180 people between December 6 and 11, 2020.") == [
-        ("December 6 and 11, 2020", D(2020, 12, 6), D(2020, 12, 11), False)]
-    assert times(nlp, "Fighting killed 70 people in the town from August 26 to 30.") == [
-        ("August 26 to 30", D(2021, 8, 26), D(2021, 8, 30), True)]
+    assert times(nlp, "Gangs killed 180 people between October 2 and 7, 2020.") == [
+        ("October 2 and 7, 2020", D(2020, 10, 2), D(2020, 10, 7), False)]
+    assert times(nlp, "Fighting killed 70 people in the town from August 12 to 15.") == [
+        ("August 12 to 15", D(2021, 8, 12), D(2021, 8, 15), True)]
     assert times(nlp, "Talks ran on 6-9 September 2020 in the capital.")[0][1:3] == (D(2020, 9, 6), D(2020, 9, 9))
     # a count after the second number: no range
-    got = times(nlp, "The toll rose on August 26 to 30 people.")
-    assert [g[0] for g in got] == ["on August 26"]
+    got = times(nlp, "The toll rose on August 12 to 15 people.")
+    assert [g[0] for g in got] == ["on August 12"]

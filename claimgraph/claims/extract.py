@@ -1017,7 +1017,7 @@ class _Sentence:
         whose complement holds the trigger (any complement with no trigger): "the ministry on Thursday
         confirmed that two crew were among those killed", "X said in a statement Sunday that 20 died" (the
         report's day, not the deaths'). "X accused Y on Monday" keeps Monday: the accusing is the claim. A
-        time fronted before the teller frames the whole sentence and stays ("On April 11, X reported that 168
+        time fronted before the teller frames the whole sentence and stays ("On May 3, X reported that 52
         were killed")."""
         out = []
         for t in self._times():
@@ -1030,7 +1030,7 @@ class _Sentence:
                 else verb.i != trigger.i and verb.left_edge.i <= trigger.i <= verb.right_edge.i)
             if telling and last.i < min((c.left_edge.i for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")),
                                         default=-1):
-                telling = False  # fronted, before the teller: it frames the whole sentence ("On April 11, X said")
+                telling = False  # fronted, before the teller: it frames the whole sentence ("On May 3, X said")
             if not telling:
                 out.append(t)
         return out

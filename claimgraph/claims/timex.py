@@ -301,15 +301,15 @@ _YEAR_AFTER = r"(?:,?\s*(?P<year>[12]\d{3})\b)?"
 
 @functools.cache
 def _range_end() -> str:
-    """What may follow a bare day range ("from January 26 to 30"): the clause ends, or a word of timex.yaml
-    `day_range_followers` goes on. A noun after it makes the second number a count ("from January 26 to 30
+    """What may follow a bare day range ("from June 12 to 15"): the clause ends, or a word of timex.yaml
+    `day_range_followers` goes on. A noun after it makes the second number a count ("from June 12 to 15
     people" is no range)."""
     words = rules.words("timex", "day_range_followers")
     return r"(?=\s*(?:[,.;:)\]”\"]|$)|\s+(?:" + _alt(words) + r")\b)"
 
 
 def _day_ranges(text: str, anchor: dt.date | None, R: _Rules) -> list[_Cand]:
-    """Days of one month joined: "from January 26 to 30", "between December 6 and 11, 2024", "6-11 December".
+    """Days of one month joined: "from June 12 to 15", "between October 2 and 7, 2021", "3-8 October".
     With a year the range is explicit; without, its year is the latest that puts its last day not after the
     anchor (the rule of a yearless day)."""
     out = []
