@@ -90,6 +90,10 @@ NESTED_DEPS = frozenset({"dobj", "nsubjpass", "prep", "pobj", "dative", "acl", "
 #: How many dependencies deep it looks: "agreed to [lift] [restrictions] [on] [exports] [to] [X]" is six from
 #: the verb. Set by hand on sentences written for tests/test_actors.py, not tuned on a dev set.
 NESTED_DEPTH = 6
+#: Prepositions whose object may be the one to do an infinitive that follows ("put pressure on X to ...",
+#: "called for X to ..."); "to" is left out: after a verb of sending it is a destination ("sent a team to X to
+#: investigate": the senders investigate). Grammar, not tuned on any set.
+CONTROL_PREPS = frozenset({"on", "upon", "for", "with"})
 #: The pattern of a claim made by an "against" phrase alone (`_Sentence._opposition`): a standing relation.
 _AGAINST = Pattern(id="hostile-to.against", kind="verb", predicate="HOSTILE_TO", mode=None, subject=(),
                    object=("prep:against",), lemmas=frozenset(), relation=True)
@@ -275,6 +279,13 @@ class _Sentence:
             # captured ..." (the actor parsed as the place's apposition)
             appos = [c for t in filled.tokens for c in t.children if c.dep_ == "appos"]
             subject = [r for r in self.resolve(appos) if types.get(r.entity) not in _words("place_types")]
+            if not subject:
+                # "X, the United Nations relief coordinator, demanded ...": an apposition that describes
+                # the actor by an office acts for the body its modifiers or "of" phrase name
+                inner = [g for a in appos for g in a.children if g.dep_ in ("compound", "nmod", "poss", "amod")]
+                inner += [g for a in appos for c in a.children if c.dep_ == "prep" and c.lower_ == "of"
+                          for g in c.children if g.dep_ == "pobj"]
+                subject = [r for r in self.resolve(inner) if types.get(r.entity) not in _words("place_types")]
         if not subject:
             if (SUBJECTLESS_COUNTS and p.predicate in _words("counted_events") and m.kind in ("verb", "noun")
                     and self._counted(m)):
@@ -295,11 +306,20 @@ class _Sentence:
             subject, found = subject[:1], subject[1:]
         if not found and p.predicate == "AID":
             found = self._beneficiary(m.token, {r.entity for r in subject})
-        if not found and (obj.excluded or not (filled.own or _own_subject(m, filled.tokens) or self._counted(m))):
+        if not found and (obj.excluded or not (filled.own or _own_subject(m, filled.tokens, self._controls)
+                                               or self._counted(m))):
             return None  # the object is the subject itself, or the subject is only borrowed: too weak
         if not found and not p.relation:
             found = self._nested_object(m, {r.entity for r in subject})
         return _Cand(m, subject, found, obj.via, named=m.kind == "noun" and not filled.borrowed)
+
+    def _controls(self, verb, before: int) -> bool:
+        """Does an object of `verb` before the word at `before` name an actor who may be the one to act ("put
+        pressure on Iran to abandon ...": Iran abandons)?"""
+        objs = [c for c in verb.children if c.dep_ in ("dobj", "dative") and c.i < before]
+        objs += [g for c in verb.children if c.dep_ == "prep" and c.i < before and c.lower_ in CONTROL_PREPS
+                 for g in c.children if g.dep_ == "pobj"]
+        return bool(self.resolve(objs))
 
     def _nested_object(self, m: Match, exclude: set[str]) -> list[Resolved]:
         """The target inside a phrase of the object when no role names one: "lifted embargoes on sales to
@@ -965,16 +985,20 @@ class _Sentence:
         return self.cited
 
 
-def _own_subject(m: Match, tokens: list) -> bool:
-    """Is the subject the trigger's own (its subject, its copula's, its controller's as an open complement,
-    its first conjunct's), not one borrowed by an adjunct ("put pressure on Tehran to abandon ...": who
-    abandons is Tehran)? Claims without an object need one."""
+def _own_subject(m: Match, tokens: list, controls=None) -> bool:
+    """Is the subject the trigger's own (its subject, its copula's, its controller's as an open complement or
+    an infinitive of purpose, its first conjunct's), not one borrowed by an adjunct ("put pressure on Tehran
+    to abandon ...": who abandons is Tehran)? Claims without an object need one. `controls(verb, i)`: does
+    an object of the verb before word i name an actor (then a purpose clause may be that actor's)?"""
     word = m.token
     heads = {word.i}
     t = word
     for _ in range(4):
         if t.dep_ == "pcomp" and t.head.dep_ == "prep":  # "resorted to throwing stones"
             t = t.head
+        elif (adjunct := _controlled_adjunct(t)) and (adjunct == "participle" or (
+                controls is not None and not controls(t.head, t.i))):
+            pass  # "took steps to enhance freedoms", "raided the camp, arresting ten": the main clause's subject
         elif t.dep_ not in ("acomp", "attr", "xcomp", "conj") or t.head.i == t.i:
             break
         t = t.head
@@ -985,6 +1009,18 @@ def _own_subject(m: Match, tokens: list) -> bool:
     agent = m.pattern.predicate in _words("counted_events") or any(c.dep_ == "auxpass" for c in word.children)
     return any(tok.head.i in heads or tok.i == word.head.i
                or (agent and tok.head.dep_ == "agent" and tok.head.head.i in heads) for tok in tokens)
+
+
+def _controlled_adjunct(verb) -> str | None:
+    """Is the verb an adverbial clause with no subject of its own, which English controls from its main
+    clause's subject: an infinitive of purpose ("took steps to enhance freedoms": 'infinitive') or a
+    participle ("stormed the camp, arresting twelve", "after throwing stones": 'participle')? None if not."""
+    if (verb.dep_ != "advcl" or verb.head.i == verb.i or verb.head.pos_ not in VERBAL
+            or any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)):
+        return None
+    if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+        return "infinitive"
+    return "participle" if verb.tag_ == "VBG" else None
 
 
 @functools.cache
