@@ -653,7 +653,8 @@ class _Sentence:
         heads = {m.token.i for m in found}
         demands = {m.token.i for m in found if m.pattern.predicate == "DEMAND"}
         unreal = {m.token.i for m in found if m.pattern.predicate in _words("unrealised_predicates")}
-        cands = [c for c in cands if not _complement_of(c.match, heads) and not _demanded(c.match, demands)
+        cands = [c for c in cands if not (_complement_of(c.match, heads) and not _entailed(c.match))
+                 and not _demanded(c.match, demands)
                  and not _unrealised(c.match, unreal) and not _requested(c.match) and not _conditional(c.match)]
         cands += self._obligations({m.token.i for m in found})
         # words whose own pattern already takes an "against" object ("strikes against X") need no other claim,
@@ -1235,6 +1236,15 @@ def _complement_of(m: Match, heads: set[int]) -> bool:
         return False
     return tok.dep_ == "xcomp" or (tok.dep_ == "acl" and any(c.dep_ == "aux" and c.lower_ == "to"
                                                              for c in tok.children))
+
+
+def _entailed(m: Match) -> bool:
+    """Is the match the complement of a verb that entails it ("helped Kenya to build", "forced the rebels to
+    withdraw"; `implicative_verbs` in roles.yaml), said as done (not negated, not counterfactual)? Then it
+    happened: an event of its own besides the helping or forcing."""
+    head = m.token.head
+    return (m.token.dep_ == "xcomp" and head.i != m.token.i and head.lemma_.lower() in _words("implicative_verbs")
+            and not _unreal_verb(head))
 
 
 def _noun_mode(noun, predicate: str) -> str | None:
