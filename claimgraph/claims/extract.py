@@ -137,6 +137,8 @@ class _Fill:
     tokens: list = field(default_factory=list)
     via: Match | None = None
     excluded: bool = False
+    domestic: bool = False  # ... and only as another mention of the subject's state ("Kenyan police arrested
+    # Kenyan students"), not as a reflexive or a repeated person or group
     own: bool = False  # found by a mechanism that names the event's own actor (aspectual verb, by-phrase ...)
     borrowed: bool = False  # an event noun's actor taken from the clause around it ("conducted strikes in ...")
 
@@ -209,6 +211,7 @@ class _Sentence:
     def fill(self, m: Match, roles: tuple[str, ...], exclude: set[str] | None = None) -> _Fill:
         """The entities of the first role that resolves to any (not in `exclude`)."""
         kind = _kind(m)
+        types = self.mentions.types
         used: list[Match] = []
 
         def through(comp) -> list:
@@ -230,12 +233,15 @@ class _Sentence:
                 out.found, out.tokens = found, tokens
                 out.via = used[0] if role == "xcomp" and used else None
                 return out
-            if any(t.lower_ in _words("reflexives") for t in tokens) or any(
+            reflexive = any(t.lower_ in _words("reflexives") for t in tokens)
+            if reflexive or any(
                     (row := self.mentions.token(t, self.base)) is not None and exclude and row[2] in exclude
                     for t in tokens):
                 # the role names the subject itself ("defended itself"), not merely something of its own
                 # ("reneged on his commitment to ...": the object is in the commitment's phrase)
                 out.excluded = True
+                out.domestic = out.domestic or not reflexive and all(
+                    types.get(e) in _words("domestic_types") for e in exclude or ())
         return out
 
     def resolve(self, tokens: list) -> list[Resolved]:
@@ -306,8 +312,11 @@ class _Sentence:
             subject, found = subject[:1], subject[1:]
         if not found and p.predicate == "AID":
             found = self._beneficiary(m.token, {r.entity for r in subject})
-        if not found and (obj.excluded or not (filled.own or _own_subject(m, filled.tokens, self._controls)
-                                               or self._counted(m))):
+        # a reflexive object is the subject itself ("defended itself"): no act on another. A target that is
+        # another mention of the subject's state ("French farmers would blockade Paris", "Kenyan police
+        # arrested Kenyan students") is a domestic act: kept, without the target that would repeat the subject
+        if not found and ((obj.excluded and not obj.domestic)
+                          or not (filled.own or _own_subject(m, filled.tokens, self._controls) or self._counted(m))):
             return None  # the object is the subject itself, or the subject is only borrowed: too weak
         if not found and not p.relation:
             found = self._nested_object(m, {r.entity for r in subject})
@@ -997,9 +1006,11 @@ def _own_subject(m: Match, tokens: list, controls=None) -> bool:
     for _ in range(4):
         if t.dep_ == "pcomp" and t.head.dep_ == "prep":  # "resorted to throwing stones"
             t = t.head
-        elif (adjunct := _controlled_adjunct(t)) and (adjunct == "participle" or (
-                controls is not None and not controls(t.head, t.i))):
-            pass  # "took steps to enhance freedoms", "raided the camp, arresting ten": the main clause's subject
+        elif (adjunct := _controlled_adjunct(t)) and not all(tok.pos_ == "PRON" for tok in tokens) and (
+                adjunct == "participle" or (controls is not None and not controls(t.head, t.i))):
+            # "took steps to enhance freedoms", "raided the camp, arresting ten": the main clause's subject (named:
+            # a pronoun's antecedent guessed and then lent through the clause is too weak)
+            pass
         elif t.dep_ not in ("acomp", "attr", "xcomp", "conj") or t.head.i == t.i:
             break
         t = t.head
@@ -1019,6 +1030,11 @@ def _controlled_adjunct(verb) -> str | None:
     if (verb.dep_ != "advcl" or verb.head.i == verb.i or verb.head.pos_ not in VERBAL
             or any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)):
         return None
+    head = verb.head
+    if any(c.dep_ == "aux" and c.tag_ == "MD" for c in head.children) or any(
+            p.predicate in _words("unrealised_predicates") for p in patterns().verbs.get(head.lemma_.lower(), ())) \
+            or head.lemma_.lower() in patterns().request_verbs:
+        return None  # "must take steps to ...", "called for reforms to ...": what it is for has not happened
     if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         return "infinitive"
     return "participle" if verb.tag_ == "VBG" else None
