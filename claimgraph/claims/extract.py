@@ -286,7 +286,7 @@ class _Sentence:
             appos = [c for t in filled.tokens for c in t.children if c.dep_ == "appos"]
             subject = [r for r in self.resolve(appos) if types.get(r.entity) not in _words("place_types")]
             if not subject:
-                # "X, the United Nations relief coordinator, demanded ...": an apposition that describes
+                # "X, the Kenyan defence minister, demanded ...": an apposition that describes
                 # the actor by an office acts for the body its modifiers or "of" phrase name
                 inner = [g for a in appos for g in a.children if g.dep_ in ("compound", "nmod", "poss", "amod")]
                 inner += [g for a in appos for c in a.children if c.dep_ == "prep" and c.lower_ == "of"
@@ -313,7 +313,7 @@ class _Sentence:
         if not found and p.predicate == "AID":
             found = self._beneficiary(m.token, {r.entity for r in subject})
         # a reflexive object is the subject itself ("defended itself"): no act on another. A target that is
-        # another mention of the subject's state ("French farmers would blockade Paris", "Kenyan police
+        # another mention of the subject's state ("Kenyan farmers would blockade Nairobi", "Kenyan police
         # arrested Kenyan students") is a domestic act: kept, without the target that would repeat the subject
         if not found and ((obj.excluded and not obj.domestic)
                           or not (filled.own or _own_subject(m, filled.tokens, self._controls) or self._counted(m))):
@@ -1008,7 +1008,7 @@ def _own_subject(m: Match, tokens: list, controls=None) -> bool:
             t = t.head
         elif (adjunct := _controlled_adjunct(t)) and not all(tok.pos_ == "PRON" for tok in tokens) and (
                 adjunct == "participle" or (controls is not None and not controls(t.head, t.i))):
-            # "took steps to enhance freedoms", "raided the camp, arresting ten": the main clause's subject (named:
+            # "took steps to expand freedoms", "raided the camp, arresting ten": the main clause's subject (named:
             # a pronoun's antecedent guessed and then lent through the clause is too weak)
             pass
         elif t.dep_ not in ("acomp", "attr", "xcomp", "conj") or t.head.i == t.i:
@@ -1025,7 +1025,7 @@ def _own_subject(m: Match, tokens: list, controls=None) -> bool:
 
 def _controlled_adjunct(verb) -> str | None:
     """Is the verb an adverbial clause with no subject of its own, which English controls from its main
-    clause's subject: an infinitive of purpose ("took steps to enhance freedoms": 'infinitive') or a
+    clause's subject: an infinitive of purpose ("took steps to expand freedoms": 'infinitive') or a
     participle ("stormed the camp, arresting twelve", "after throwing stones": 'participle')? None if not."""
     if (verb.dep_ != "advcl" or verb.head.i == verb.i or verb.head.pos_ not in VERBAL
             or any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in verb.children)):
