@@ -18,8 +18,9 @@ from claimgraph.store.kb import KnowledgeBase
 from claimgraph.store.rows import DocumentRows
 
 
-def _grouping(store: Store) -> tuple[set, set]:
-    """Events and measures as comparable content (ids aside): key, label, times, members."""
+def _grouping(store: Store) -> tuple[set, set, set]:
+    """Events and measures as comparable content (ids aside): key, label, times, members; and the network's
+    kept edges."""
     ev, ec, c, m, mv = t.events, t.event_claims, t.claims, t.measures, t.measure_values
     with store.engine.connect() as conn:
         members = defaultdict(list)
@@ -35,7 +36,8 @@ def _grouping(store: Store) -> tuple[set, set]:
         measures = {(r.key, r.label, r.period_start, r.period_end, r.value_count, r.distinct_values,
                      bool(r.disagreement), bool(r.compatible), tuple(sorted(values[r.id])))
                     for r in conn.execute(sa.select(m))}
-    return events, measures
+        edges = set(conn.execute(sa.select(t.network_edges)).all())
+    return events, measures, edges
 
 
 def _edited(rows: DocumentRows, n: int) -> DocumentRows:
@@ -349,6 +351,18 @@ def test_indexed_questions_answer_as_the_plain_queries(db, tmp_path, request, mo
                 assault = [r.key for r in order if r.id in actors[actor] and r.predicate == "ASSAULT"]
                 assert [e["key"] for e in kb.timeline(actor, predicate="ASSAULT", limit=5)] == assault[:5]
             assert [e["key"] for e in kb.timeline(limit=25, offset=100)] == [r.key for r in order][100:125]
+            # the network: its kept edges (read along the rank index, cut inside a group of ties) against the
+            # same filters summed over the claims, as a base that cannot be regrouped answers
+            summed = KnowledgeBase.__new__(KnowledgeBase)
+            summed.__dict__.update(kb.__dict__, grouped=False)
+            assert kb.grouped
+            for kwargs in ({}, {"max_edges": 1}, {"max_edges": 150}, {"max_edges": 150, "min_sources": 2},
+                           {"predicate": ["ASSAULT", "protest"], "max_edges": 40}, {"predicate": "COERCE/deport"},
+                           {"since": "2016", "until": "2017-06", "max_edges": 30}, {"actor": ranked[0]}):
+                kept = kb.network(**kwargs)
+                assert kept == summed.network(**kwargs), kwargs
+                assert kept["edges"] or kwargs.get("predicate") == "COERCE/deport", kwargs
+            assert kb.network(max_edges=150)["total_edges"] > 150
             # --source: through the index, against the scan of every document
             with kb.engine.connect() as conn:
                 doc = conn.execute(sa.select(d.c.id, d.c.outlet).where(d.c.is_latest).limit(1)).one()

@@ -8,6 +8,7 @@ from builders import blocks_doc
 from claimgraph import rules as rule_files
 from claimgraph.document import Document
 from claimgraph.errors import DataFileError
+from claimgraph.read import read_bytes
 from claimgraph.records import PartialDate, Reading, SourceMeta, Span
 from claimgraph.structure import _rules, rules_version, structure
 
@@ -429,3 +430,13 @@ def test_reads_as_body() -> None:
     assert not reads_as_body("Town falls to rebels, army says")
     assert not reads_as_body("Rebels Advance on Velmora, Says Gen.")
     assert reads_as_body("Town falls to rebels", only_block=True)
+
+
+def test_a_markdown_thematic_break_splits_dispatches_as_a_plain_separator_does() -> None:
+    text = ("# July 7: Operations in the North\n\nA **combined force** detained a man.\n\n---\n\n"
+            "# July 9: Operations in the South\n\nA combined force captured a commander.\n")
+    reading = read_bytes(text.encode(), "digest.md")
+    assert reading.format == "markdown"
+    doc = Document(reading=reading)
+    structure(doc)
+    assert [t for t, _ in dispatch_texts(doc)] == ["July 7: Operations in the Nort", "July 9: Operations in the Sout"]

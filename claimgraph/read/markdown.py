@@ -192,7 +192,10 @@ def _parse_blocks(lines: list[str], depth: int = 0) -> list[_Block]:
             para.clear()
             i += 1
         elif _RULE.match(line):
+            # A thematic break is kept as its own marks, as plain text keeps it: in a digest it is what splits
+            # one dispatch from the next (structure.dispatches.is_separator).
             flush()
+            out.append(_Block("paragraph", 0, [line.strip()]))
             i += 1
         elif _QUOTE.match(line):
             flush()

@@ -138,13 +138,14 @@ class Store:
             return current_marker(conn)
 
     def ensure_grouped(self) -> bool:
-        """Regroup when the claims changed since the last grouping (a killed ingest); True when it did."""
+        """Regroup when the claims changed since the last grouping (a killed ingest). True when the grouping
+        is current now (it was, or it was rebuilt); False when it is stale and could not be rebuilt."""
         from claimgraph.store.grouping import is_stale
 
         with self.engine.connect() as conn:
             stale = is_stale(conn)
         if not stale:
-            return False
+            return True
         try:
             self.regroup()
         except sa.exc.OperationalError:  # a read-only database (a served copy): answer from what is there

@@ -49,6 +49,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from claimgraph import rules
+from claimgraph.store import network
 from claimgraph.store import schema as t
 
 WINDOW_DAYS = 2
@@ -378,6 +379,7 @@ def regroup(conn: sa.Connection) -> dict[str, int]:
 
     n_events = _events(conn, claim_rows, roles, names)
     n_measures, n_disagreements, _ = _measures(conn, claim_rows, roles, names)
+    network.rebuild(conn)
     _store_marker(conn)
     return {"events": n_events, "measures": n_measures, "disagreements": n_disagreements}
 
@@ -477,6 +479,10 @@ def regroup_documents(conn: sa.Connection, doc_ids, before: str) -> dict[str, in
     stale_measures = _linked(conn, t.measure_values, "measure_id", "quantity_id",
                              {x.id for x in touched_q} | {x.id for x in figures})
     rewritten_measures = _measures(conn, claim_rows, roles, names, figures, replace=stale_measures)[2]
+
+    # the network's edges that the touched claims have (a replaced version's edges too: they lose its claims)
+    network.refresh(conn, {edge for r in touched_claims for edge in network.claim_edges(
+        roles[r.id]["subject"], r.predicate, roles[r.id]["object"])})
     _store_marker(conn)
     ev, m = t.events, t.measures
     return {"events": conn.scalar(sa.select(sa.func.count()).select_from(ev)),

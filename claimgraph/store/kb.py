@@ -30,6 +30,7 @@ from claimgraph.entities.gazetteer import fold
 from claimgraph.errors import NotFound, QueryError
 from claimgraph.records import SEVERITIES, PartialDate
 from claimgraph.store import Store
+from claimgraph.store import network as edges
 from claimgraph.store import schema as t
 from claimgraph.store.loader import CLAIM_SPAN_KEY
 
@@ -143,7 +144,9 @@ class KnowledgeBase:
         self._owns = not isinstance(db, Store)
         self.store = db if isinstance(db, Store) else Store(db)
         self.engine = self.store.engine
-        self.store.ensure_grouped()
+        #: whether the grouping (and the network's kept edges) is current: False only where a stale base
+        #: cannot be regrouped (a read-only copy), and then the network sums the claims instead
+        self.grouped = self.store.ensure_grouped()
 
     def close(self) -> None:
         if self._owns:
@@ -814,45 +817,24 @@ class KnowledgeBase:
         documents reporting the edge; actor: only edges touching it. max_edges keeps the most reported edges."""
         from claimgraph.store.exporters import KIND_COLOURS, OTHER_COLOUR, TYPE_COLOURS, hex_colour, kind_of, quad_of
 
-        c, d, ce = t.claims, t.documents, t.claim_entities
-        # only what an edge needs (not the full claim dicts): one query for the claims, one for their roles
-        query = self._claims_select([c.c.id, c.c.predicate, c.c.document_id, c.c.time_start, d.c.published],
-                                    actor=actor, predicate=predicate, since=since, until=until) \
-            .where(sa.not_(c.c.negated))
+        modes = [parse_predicate(p)[1] for p in _as_list(predicate)]  # (also checks each predicate)
         with self.engine.connect() as conn:
-            claims = conn.execute(query).all()
-            roles: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"subject": [], "object": []})
-            for claim_id, role, eid in conn.execute(
-                    sa.select(ce.c.claim_id, ce.c.role, ce.c.entity_id)
-                    .where(ce.c.claim_id.in_(query.with_only_columns(c.c.id)), ce.c.role.in_(["subject", "object"]))
-                    .order_by(ce.c.claim_id, ce.c.role, ce.c.position)):
-                roles[claim_id][role].append(eid)
-        edges: dict[tuple[str, str, str], dict[str, Any]] = {}
-        for cl in claims:
-            day = _iso(cl.time_start) or cl.published
-            rl = roles.get(cl.id, {"subject": [], "object": []})
-            for s in dict.fromkeys(rl["subject"]):
-                for o in dict.fromkeys(rl["object"]):
-                    if s == o:
-                        continue
-                    edge = edges.get((s, cl.predicate, o))
-                    if edge is None:
-                        edge = edges[(s, cl.predicate, o)] = {
-                            "id": f"{s}|{cl.predicate}|{o}", "source": s, "target": o, "predicate": cl.predicate,
-                            "kind": kind_of(cl.predicate), "quad": quad_of(cl.predicate), "claims": 0,
-                            "_docs": set(), "first": None, "last": None}
-                    edge["claims"] += 1
-                    edge["_docs"].add(cl.document_id)
-                    if day:
-                        edge["first"] = min(edge["first"] or day, day)
-                        edge["last"] = max(edge["last"] or day, day)
-        out_edges = []
-        for edge in edges.values():
-            edge["sources"] = len(edge.pop("_docs"))
-            if edge["sources"] >= min_sources:
-                out_edges.append(edge)
+            if self.grouped and not (since or until or actor or any(modes)):
+                rows, total = self._kept_edges(conn, predicate, min_sources, max_edges)
+            else:  # the edges of the claims the filters keep, summed in the database
+                c = t.claims
+                claims = self._claims_select([c.c.id, c.c.predicate, c.c.document_id, edges.day_column()],
+                                             actor=actor, predicate=predicate, since=since, until=until) \
+                    .where(sa.not_(c.c.negated)).subquery("edge_claims")
+                rows = conn.execute(edges.edge_select(claims, min_sources)).all()
+                total = len(rows)
+        kinds = {p: (kind_of(p), quad_of(p)) for p in {r.predicate for r in rows}}
+        # rows are (id, source, predicate, target, claims, sources, first, last), kept or summed alike
+        out_edges = [{"id": i, "source": s, "target": o, "predicate": p, "kind": kinds[p][0], "quad": kinds[p][1],
+                      "claims": n, "first": first, "last": last, "sources": docs}
+                     for i, s, p, o, n, docs, first, last in rows]
+        # the order is Python's, not the database's collation, so SQLite and PostgreSQL cut at the same edge
         out_edges.sort(key=lambda x: (-x["sources"], -x["claims"], x["id"]))
-        total = len(out_edges)
         if max_edges is not None:
             out_edges = out_edges[:max_edges]
         used = {x for edge in out_edges for x in (edge["source"], edge["target"])}
@@ -871,6 +853,28 @@ class KnowledgeBase:
                       for i in sorted(used)],
             "edges": [{**e, "colour": hex_colour(KIND_COLOURS[e["kind"]])} for e in out_edges], "total_edges": total,
         }
+
+    def _kept_edges(self, conn: sa.Connection, predicate, min_sources: int, max_edges: int | None
+                    ) -> tuple[list, int]:
+        """The edges `network_edges` keeps (see store/network.py) that pass the predicate and min_sources
+        filters, and how many pass. With max_edges, the first ones in the network's order (most documents,
+        then most claims, then id) read along the rank index: the groups above the cut whole, and the group
+        the cut falls in by id, compared as Python compares strings (PostgreSQL: collation "C")."""
+        ne = t.network_edges
+        keep = [ne.c.sources >= min_sources]
+        if predicate:
+            keep.append(ne.c.predicate.in_(sorted({parse_predicate(p)[0] for p in _as_list(predicate)})))
+        ranked = sa.select(ne).where(*keep)
+        total = conn.scalar(sa.select(sa.func.count()).select_from(ne).where(*keep))
+        if max_edges is None or total <= max_edges:
+            return conn.execute(ranked).all(), total
+        top = conn.execute(ranked.order_by(ne.c.sources.desc(), ne.c.claims.desc()).limit(max_edges)).all()
+        cut = (top[-1].sources, top[-1].claims)
+        above = [r for r in top if (r.sources, r.claims) != cut]
+        by_id = ne.c.id if self.store.dialect == "sqlite" else sa.collate(ne.c.id, "C")
+        rest = conn.execute(ranked.where(ne.c.sources == cut[0], ne.c.claims == cut[1])
+                            .order_by(by_id).limit(max_edges - len(above))).all()
+        return above + rest, total
 
     def edge_claims(self, source: str, predicate: str, target: str, limit: int | None = 200) -> list[dict[str, Any]]:
         """The claims behind one network edge (subject `source`, `predicate`, object `target`; ids)."""

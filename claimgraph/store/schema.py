@@ -376,8 +376,22 @@ kb_counts = sa.Table(
               comment="its rows, kept by insert and delete triggers (0008)"),
 )
 
+network_edges = sa.Table(
+    "network_edges", metadata,
+    sa.Column("id", sa.String(440), primary_key=True, comment="source|predicate|target, the network's edge id"),
+    sa.Column("source", sa.String(200), nullable=False, comment="the subject entity's id"),
+    sa.Column("predicate", sa.String(32), nullable=False, index=True),
+    sa.Column("target", sa.String(200), nullable=False, comment="the object entity's id"),
+    sa.Column("claims", sa.Integer, nullable=False, comment="claims of the latest versions, not negated"),
+    sa.Column("sources", sa.Integer, nullable=False, comment="documents reporting it"),
+    sa.Column("first", sa.String(10), comment="its claims' first day (the claim's time, else its document's date)"),
+    sa.Column("last", sa.String(10), comment="and last"),
+    sa.Index("ix_network_edges_rank", "sources", "claims", "id"),
+    comment="the actor network's edges, kept by the grouping (store/network.py, 0010_network)",
+)
+
 #: Tables the grouping step owns (emptied and rebuilt by regroup()).
-DERIVED = (measure_values, measures, event_entities, event_claims, events)
+DERIVED = (measure_values, measures, event_entities, event_claims, events, network_edges)
 
 #: Tables a document owns, children first (for deletes and for counting a document's rows).
 DOCUMENT_CHILDREN = (quantities, claim_citations, claim_entities, claims, findings, citations,

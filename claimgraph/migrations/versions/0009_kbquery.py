@@ -24,7 +24,8 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_kbquery"
-down_revision = "0008_finding_sources"  # "0006_scale" as briefed; re-chained after main's 0007_layers and 0008_finding_sources (one head)
+# "0006_scale" as briefed; re-chained after main's 0007_layers and 0008_finding_sources (one head)
+down_revision = "0008_finding_sources"
 branch_labels = None
 depends_on = None
 
