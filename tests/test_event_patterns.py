@@ -660,6 +660,14 @@ def test_a_stopped_attack_is_a_ceasefire(pipeline, sentence):
      "Uganda", "Kenya"),
     # RETREAT: a ceasefire that holds (CAMEO2PLOVER 0871)
     ("The ceasefire between Uganda and Kenya held.", "retreat.ceasefire-noun", "RETREAT", "Uganda", "Kenya"),
+    # a siege imposed is COERCE/restrict (CAMEO2PLOVER 191); halting mediation and closing an embassy SANCTION
+    # (165, 161); turning people away REJECT; lifting a blackout CONCEDE
+    ("Uganda imposed a siege on the Kenyan town of Busia.", "coerce.impose-siege", "COERCE", "Uganda", "Busia"),
+    ("Uganda pulled out of the mediation between Kenya and Togo.", "sanction.walk-out", "SANCTION", "Uganda",
+     "Kenya"),
+    ("Uganda closed its embassy in Kenya.", "sanction.close-embassy", "SANCTION", "Uganda", "Kenya"),
+    ("Uganda turned away Kenyan refugees.", "reject.turn-down", "REJECT", "Uganda", "Kenya"),
+    ("Uganda lifted the news blackout on Busia.", "concede.lift-sanctions", "CONCEDE", "Uganda", None),
 ])
 def test_session5_category_patterns_end_to_end(pipeline, sentence, rule, predicate, subject, obj):
     found = _claims_of(pipeline, sentence)
