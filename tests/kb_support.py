@@ -49,7 +49,7 @@ def make_doc(text: str, source: str = "test.txt", published: str | None = None,
     entities: id -> (name, type, [surface forms]); every occurrence of a surface form is a mention.
     claims: dicts with subject/object/place (ids), predicate, anchor (a substring of the evidence sentence)
         and optional time (start, end ISO dates), quantities ([(surface, value, what, whom, extras)]), modality,
-        negated, mode.
+        negated, mode, attributed_to (who tells it).
     """
     doc = Document(read_bytes(text.encode("utf-8"), source, "text"))
     doc.published = PartialDate.from_iso(published) if published else None
@@ -88,7 +88,8 @@ def make_doc(text: str, source: str = "test.txt", published: str | None = None,
             id=f"c{i + 1}", subject=tuple(c.get("subject", ())), predicate=c["predicate"],
             object=tuple(c.get("object", ())), evidence=span, sentence=sent, mode=c.get("mode"),
             negated=c.get("negated", False), modality=c.get("modality", "asserted"), time=time,
-            place=tuple(c.get("place", ())), quantities=tuple(quantities), citations=tuple(c.get("citations", ())),
+            attributed_to=c.get("attributed_to"), place=tuple(c.get("place", ())), quantities=tuple(quantities),
+            citations=tuple(c.get("citations", ())),
             rule="test"))
     return doc
 

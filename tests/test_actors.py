@@ -290,6 +290,66 @@ def test_who_does_an_infinitive_after_a_noun_or_an_object(pipeline):
     assert has(doc, "ASSAULT", ("al-Shabaab",))
 
 
+@pytest.mark.model
+def test_a_list_read_as_an_apposition_is_coordination(pipeline):
+    doc = run(pipeline, "Ghana, the African Union and the government of Togo are committed to defeating the rebels.")
+    assert has(doc, "ASSAULT", ("Ghana", "African Union", "Togo"), ("rebel",))  # a passive's subject does the gerund
+    assert has(doc, "ALLIED_WITH", ("African Union",), ("Togo",))
+    # a description in apposition renames its head: "the leader and founder of X" does not add X as an actor
+    doc = run(pipeline, "Kwame Mensah, the leader and founder of the Togolese rebels, attacked Lome.")
+    assert [s for s, p, *_ in claims(doc) if p == "ASSAULT"] == [("Kwame Mensah",)]
+
+
+@pytest.mark.model
+def test_the_target_hung_on_an_instrument_is_the_acts(pipeline):
+    doc = run(pipeline, "In Somalia, Kenyan forces conducted 12 strikes using drones against al-Shabaab targets.")
+    assert has(doc, "ASSAULT", ("Kenya",), ("al-Shabaab",))
+    assert not has(doc, "ASSAULT", ("Kenya",), ("Somalia",))  # the fronted locative stays the place
+
+
+@pytest.mark.model
+def test_the_side_a_hostile_act_supports_acts_against_its_target(pipeline):
+    doc = run(pipeline, "Kenyan forces conducted 12 strikes coordinated with and in support of the government of "
+                        "Somalia using drones and artillery against al-Shabaab targets.")
+    assert has(doc, "ASSAULT", ("Somalia",), ("al-Shabaab",))
+    assert has(doc, "ALLIED_WITH", ("Kenya",), ("Somalia",))
+    doc = run(pipeline, "Ghana did not attack the rebels in support of Togo.")
+    assert not has(doc, "ASSAULT", ("Togo",)) and not has(doc, "ALLIED_WITH")
+
+
+@pytest.mark.model
+def test_event_nouns_with_their_actor_in_a_possessive_or_a_backing(pipeline):
+    doc = run(pipeline, "Many recruits are seeking to join the Kenyan army's fight against al-Shabaab.")
+    assert has(doc, "HOSTILE_TO", ("Kenya",), ("al-Shabaab",))
+    doc = run(pipeline, "Ghana reiterated its support for the government of Togo in the fight against the rebels.")
+    assert has(doc, "HOSTILE_TO", ("Togo",), ("rebel",))
+    doc = run(pipeline, "Officials met to discuss our ongoing support for the Kenyan Defence Forces, the Ugandan army, "
+                        "and others in support of the coalition campaign against al-Shabaab.")
+    assert any(p == "SUPPORT" and set(s) == {"Kenya", "Uganda"} for s, p, *_ in claims(doc))
+    doc = run(pipeline, "The attacks were condemned by the African Union, the body to defeat the rebels.")
+    assert has(doc, "ASSAULT", ("African Union",), ("rebel",))
+
+
+@pytest.mark.model
+def test_acts_of_terror_and_a_backed_partner(pipeline):
+    doc = run(pipeline, "Al-Shabaab, whose acts of terror in Kenya and Uganda aim to divide us, was condemned.")
+    assert has(doc, "ASSAULT", ("al-Shabaab",), ("Kenya", "Uganda"))
+    doc = run(pipeline, "Al-Shabaab will try to maintain its campaign of terror against the Kenyan people.")
+    assert has(doc, "ASSAULT", ("al-Shabaab",))
+    doc = run(pipeline, "Kenya stands by Somalia to defeat al-Shabaab.")
+    assert has(doc, "ASSAULT", ("Somalia",), ("al-Shabaab",)) and has(doc, "ALLIED_WITH", ("Kenya",), ("Somalia",))
+    # an allegation's passive subject is not made the author of the act
+    doc = run(pipeline, "A gang leader who controls a port in Togo is accused of massacring villagers.")
+    assert not has(doc, "ASSAULT")
+
+
+@pytest.mark.model
+def test_deliver_a_defeat(pipeline):
+    assert has(run(pipeline, "Kenya delivered al-Shabaab a heavy defeat."), "ASSAULT", ("Kenya",), ("al-Shabaab",))
+    assert has(run(pipeline, "Kenya will deliver al-Shabaab a lasting defeat."), "THREATEN", ("Kenya",),
+               ("al-Shabaab",))
+
+
 # mentions beyond names
 
 

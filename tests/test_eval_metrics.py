@@ -404,6 +404,16 @@ def test_re3d_section_by_hand():
     assert m["relation_AlliesOf"]["value"] == 0.0
     assert m["relation_BelongsTo"]["value"] is None
     assert (m["relation_all"]["num"], m["relation_all"]["den"]) == (1, 2)
+    assert (m["relation_fighting_allies"]["num"], m["relation_fighting_allies"]["den"]) == (1, 2)
+    pr = m["relation_precision_FightingAgainst"]
+    assert (pr["num"], pr["den"]) == (1, 1) and m["relation_precision_AlliesOf"]["value"] is None
+    # a claim that finds no gold relation of its type counts against precision, not recall
+    wrong = {**system, "claims": [*system["claims"], {"predicate": "SUPPORT", "subject": ["b"], "object": ["a"],
+                                                      "evidence": {"start": 0, "end": 27}}]}
+    m = re3d.score([gold], [Outcome("d", json=wrong)])["metrics"]
+    pr = m["relation_precision_fighting_allies"]
+    assert (pr["num"], pr["den"]) == (1, 2) and m["relation_precision_AlliesOf"]["num"] == 0
+    assert m["relation_fighting_allies"]["num"] == 1
     # a failed record: everything missed
     m = re3d.score([gold], [Outcome("d", error="x")])["metrics"]
     assert m["entity_all_types"]["recall"] == 0.0 and m["entity_all_types"]["precision"] is None

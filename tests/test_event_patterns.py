@@ -40,7 +40,7 @@ OPTIONAL = {
     "noun": COMMON_OPTIONAL | {"place_object"},
     "light_verb": COMMON_OPTIONAL | {"particles", "noun_prep"},
 }
-REQUIRES_KEYS = {"prep", "modifier", "governor"}
+REQUIRES_KEYS = {"prep", "modifier", "governor", "of"}
 SECTIONS = {"verbs": "verb", "adjectives": "adjective", "nouns": "noun", "light_verbs": "light_verb"}
 
 

@@ -162,3 +162,13 @@ def test_a_counterfactual_or_negated_beginner_lends_no_actor_to_the_event(pipeli
     attacks = [names(doc, c.subject) for c in doc.claims if c.predicate == "ASSAULT" and not c.negated]
     assert ("Togo",) in attacks  # "began an offensive": Togo's
     assert ("Ghana",) not in attacks and attacks.count(("Togo",)) == 1  # neither "did not begin" nor "could have"
+
+
+def test_the_day_a_running_toll_was_told_is_not_the_day_of_its_deaths(pipeline):
+    doc = pipeline.process_reading(claimgraph.read.read_bytes(
+        b"Camp attack toll rises\n\nPublished 12 April 2025\n\nThe army confirmed on Saturday that the death toll "
+        b"from the attack on the Valdoria camp rose to 74.\n\nOn Saturday, the army said that 12 people were "
+        b"killed in Valdoria.\n", "t", "text"))
+    times = {q.value: c.time for c in doc.claims for q in c.quantities}
+    assert times[74.0] is None  # counted by Saturday; the deaths may be Friday's
+    assert times[12.0] is not None and times[12.0].start.isoformat() == "2025-04-12"

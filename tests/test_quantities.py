@@ -147,6 +147,17 @@ def test_killing_one_and_wounding_others(nlp):
 
 
 @pytest.mark.model
+def test_a_bound_the_parser_reads_as_a_preposition_is_still_the_verbs_count(nlp):
+    # "injuring over a dozen": "over" parsed as a preposition of the verb, "a dozen" its object
+    assert brief(nlp, "Gunmen opened fire on a market in Valdoria, killing 26 people and injuring over a dozen.") == [
+        ("26 people", 26, "killed", None),
+        ("over a dozen", 12, "injured", None),
+    ]
+    # a span of time after a casualty verb is no count of people
+    assert brief(nlp, "The fighting killed 3 people over 2 days.") == [("3 people", 3, "killed", None)]
+
+
+@pytest.mark.model
 def test_passives_and_bare_participles(nlp):
     got = quantities(nlp, "At least 9 were killed and 14 injured when the bus struck a mine.")
     assert got == [

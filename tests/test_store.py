@@ -498,3 +498,46 @@ def test_a_figure_told_of_a_state_lies_at_the_place_its_report_names_in_that_sta
     got = _measures_of(store, report, _toll("b.txt", "Officials said 16 people were killed in Bannu.",
                                             "16 people", 16, ["BANNU"]))
     assert got == [[14.0, 16.0]]
+
+
+def _told(source: str, text: str, published: str | None, *figures: tuple[str, float, str | None]):
+    """A report of tolls in Bannu on one day, each figure (surface, value, teller) its own sentence's claim."""
+    return make_doc(text, source, published, PLACES, [
+        {"predicate": "ASSAULT", "anchor": surface, "time": ("2025-03-04", "2025-03-04"), "place": ["BANNU"],
+         "attributed_to": teller, "quantities": [(surface, value, "killed", None)]}
+        for surface, value, teller in figures])
+
+
+def test_a_reports_second_speaker_is_another_account_of_the_measure(store):
+    # one outlet relays two sources (the ministry's 773, the mission's 700); another outlet the mission's 700:
+    # the measure holds all three, so the 700 agree and the 773 disagrees with them
+    both = _told("a.txt", "The ministry said 773 people were killed in Bannu on Tuesday. The mission said 700 "
+                 "people were killed there.", "2025-03-05",
+                 ("773 people", 773, "ministry"), ("700 people", 700, "mission"))
+    other = _told("b.txt", "The mission said 700 people were killed in Bannu on Tuesday.", "2025-03-05",
+                  ("700 people", 700, "mission"))
+    assert _measures_of(store, both, other) == [[700.0, 700.0, 773.0]]
+
+
+def test_one_speakers_two_figures_or_one_reports_two_speakers_alone_stay_apart(store):
+    # the same speaker's second figure is another count (a sub-total, another day), not another account
+    same = _told("a.txt", "Police said 20 people were killed in Bannu on Tuesday. Police said 9 people were "
+                 "killed there.", "2025-03-05", ("20 people", 20, "police"), ("9 people", 9, "police"))
+    other = _told("b.txt", "Officials said 18 people were killed in Bannu on Tuesday.", "2025-03-05",
+                  ("18 people", 18, "officials"))
+    assert _measures_of(store, same, other) == [[9.0], [18.0, 20.0]]
+
+
+def test_a_reports_two_speakers_with_no_other_report_are_not_an_outlets_disagreement(store):
+    alone = _told("a.txt", "The ministry said 31 people were killed in Bannu on Tuesday. The group said 40 "
+                  "people were killed there.", "2025-03-05", ("31 people", 31, "ministry"), ("40 people", 40, "group"))
+    assert _measures_of(store, alone) == [[31.0], [40.0]]
+
+
+def test_an_earlier_toll_an_update_replaces_is_an_account_of_its_own(store):
+    # "rose to 74, up from 25": the 25 is the toll another outlet reported the day before, the same speaker's
+    update = _told("a.txt", "The army said the toll in Bannu rose to 74, up from 25 a day earlier.", "2025-03-05",
+                   ("74", 74, "army"), ("25 a day", 25, "army"))
+    first = _told("b.txt", "A committee said 25 people were killed in Bannu on Tuesday.", "2025-03-04",
+                  ("25 people", 25, "committee"))
+    assert _measures_of(store, update, first) == [[25.0, 25.0, 74.0]]

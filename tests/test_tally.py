@@ -100,3 +100,34 @@ def test_a_background_events_figure_is_not_the_reports_summary(pipeline):
                  "It was the deadliest attack in the country since twin bombs exploded near a market in "
                  "October 2022, killing at least 100 people.")
     assert got["killed"] == 137
+
+
+def test_an_undated_reports_comparison_reference_is_another_event(pipeline):
+    # no date to tell the earlier attack by: its toll sits inside the comparison's "since" clause
+    got = totals(pipeline, "At least 37 civilians were killed in an explosion at a beach restaurant in Valdoria "
+                           "late on Friday, the health minister said.",
+                 "It was the deadliest attack in the country since twin bombs exploded near a market in "
+                 "October 2022, killing at least 100 people.")
+    assert got["killed"] == 137
+
+
+def test_a_figure_after_a_comparison_in_the_main_clause_is_the_reports_own(pipeline):
+    got = totals(pipeline, "In the deadliest attack in Valdoria since 2019, 28 people were killed on Tuesday.",
+                 "Police said 28 people were killed when gunmen opened fire.")
+    assert got["killed"] == 28
+
+
+def test_another_speakers_near_figure_is_another_account_not_a_detail(pipeline):
+    doc = pipeline.process_reading(pipeline.read_text(
+        "The health minister said 2,880 people were injured in the fighting in Valdoria.\n\n"
+        "The UN spokesman said 2,800 people were injured in the fighting.", source="accounts.txt"))
+    figures = {q.value: q.restates for c in doc.claims for q in c.quantities if q.what == "injured"}
+    assert figures == {2880.0: None, 2800.0: None}
+
+
+def test_an_earlier_toll_is_not_a_detail_of_the_new_one(pipeline):
+    doc = pipeline.process_reading(pipeline.read_text(
+        "The army said the death toll from the attack on the camp rose to 74.\n\n"
+        "An earlier toll of 25 was reported by the camp committee.", source="update.txt"))
+    figures = {q.value: q.restates for c in doc.claims for q in c.quantities if q.what == "killed"}
+    assert figures.get(74.0, "missing") is None and figures.get(25.0, "missing") is None

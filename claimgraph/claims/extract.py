@@ -420,16 +420,29 @@ class _Sentence:
                       and all(r.entity != t.entity for t in target)]
             if actors:
                 out.append(_Cand(m, actors, target))
-            if any(x.pattern.predicate in _words("backing_predicates") for x in self.by_token.get(tok.i, ())):
-                # "support for X against Y", "aid to X against Y": whom the backing is for stands against Y too
-                backed = [r for r in self.resolve([g for c in tok.children if c.dep_ in ("prep", "dative")
-                                                   and c.lower_ in ("of", "for", "to")
-                                                   for g in c.children if g.dep_ == "pobj"])
-                          if all(r.entity != t.entity for t in target + actors)]
+            # "support for X against Y", "aid to X against Y": whom the backing is for stands against Y too; so
+            # when the against phrase is the backing's "in" phrase ("support for X in the fight against Y")
+            backing = [tok]
+            if tok.dep_ == "pobj" and tok.head.dep_ == "prep" and tok.head.lower_ == "in" and tok.head.head.i != tok.i:
+                host = tok.head.head  # the backing noun, or the verb whose object it is ("reiterated its support
+                backing += [host, *_children_of(host, "dobj")]  # for X in the fight against Y")
+            for host in backing:
+                backed = [r for r in self._backed(host) if all(r.entity != t.entity for t in target + actors)]
                 if backed:
                     out.append(_Cand(m, backed, target))
+                    break
         out += self._prefixed_opponents(taken)
         return out
+
+    def _backed(self, tok) -> list[Resolved]:
+        """Whom a backing word is for ("support for X", "aid to X", "its support of X"), when a pattern of
+        `backing_predicates` reads the word (as its trigger or a light verb's noun); else nobody."""
+        matched = [*self.by_token.get(tok.i, ()), *(x for xs in self.by_token.values() for x in xs
+                                                     if x.noun is not None and x.noun.i == tok.i)]
+        if not any(x.pattern.predicate in _words("backing_predicates") for x in matched):
+            return []
+        return self.resolve([g for c in tok.children if c.dep_ in ("prep", "dative") and c.lower_ in ("of", "for", "to")
+                             for g in c.children if g.dep_ == "pobj"])
 
     def _prefixed_opponents(self, taken: set[int]) -> list[_Cand]:
         """"the counter-ISIL coalition", "led the anti-Taliban offensive": a name after an opponent prefix
@@ -578,7 +591,8 @@ class _Sentence:
         """An event noun's actor named outside its own phrase: a reduced relative with a by-phrase ("a raid
         conducted by X", "the barbarity carried out by the regime"), else the subject of the clause whose
         adverbial phrase the noun heads ("conducted strikes in support of X": the strikers support X;
-        "joined the fight against X")."""
+        "joined the fight against X"); the noun phrase (and its list) that "in support of" modifies ("A, B and
+        others in support of X")."""
         out = _Fill()
         for c in noun.children:
             if c.dep_ == "acl" and c.tag_ == "VBN":
@@ -592,6 +606,17 @@ class _Sentence:
         while first.dep_ == "conj" and first.head.dep_ == "prep" and first.head.i != first.i:
             first = first.head  # "coordinated with and in support of X": the phrase shares its first conjunct's head
         host = first.head
+        if noun.lemma_.lower() in _words("support_heads") and noun.dep_ == "pobj" and first.lower_ == "in" \
+                and host.pos_ in ("NOUN", "PROPN"):
+            # "the Iraqi forces, the militias and others in support of X": the phrase the list ends with is the
+            # whole list's (a noun that names no actor, "strikes in support of X", is the clause's act below)
+            top = host
+            while top.dep_ == "conj" and top.head.pos_ in ("NOUN", "PROPN") and top.head.i != top.i:
+                top = top.head
+            found = self.resolve([top])
+            if found:
+                out.found, out.tokens, out.own = found, [top], True
+                return out
         if host.dep_ == "acl" and host.tag_ == "VBN" and host.head.pos_ in ("NOUN", "PROPN"):
             host = host.head  # "conducted strikes coordinated with and in support of X": the strikes' phrase
         if host.pos_ in ("NOUN", "PROPN") and host.dep_ == "dobj":
@@ -625,7 +650,7 @@ class _Sentence:
             out.append(Claim(
                 id="", subject=subject, predicate=predicate, object=(), sentence=self.index, mode=mode,
                 evidence=Span(self.base + self.span.start_char, self.base + self.span.end_char),
-                modality=kind, attributed_to=speaker, time=timex.claim_time(self._times()), quantities=(q,),
+                modality=kind, attributed_to=speaker, time=self._figure_time(q.span), quantities=(q,),
                 citations=self.citations(), rule=f"figure.{q.what}"))
         return out
 
@@ -671,7 +696,8 @@ class _Sentence:
         hostile = {(a.entity, o.entity) for c in cands for a in c.subject for o in c.object
                    if c.match.pattern.predicate in _words("co_participant_predicates")}
         cands += [c for c in self._opposition({m.token.i for m in found if "prep:against" in m.pattern.object}
-                                              | {m.noun.i for m in found if m.noun is not None})
+                                              | {m.noun.i for m in found if m.noun is not None
+                                                 and "prep:against" in m.pattern.object})
                   if not all((a.entity, o.entity) in hostile for a in c.subject for o in c.object)]
         self.owned = [(c.match.token.i, self._own_span(c.match.token)) for c in cands if c.match.kind == "noun"]
         out: list[Claim] = []
@@ -766,8 +792,10 @@ class _Sentence:
 
     def _co_participants(self, m: Match, base: Claim, subject: list[Resolved], target: list[Resolved]) -> list[Claim]:
         """ALLIED_WITH between the co-authors of a hostile act ("A and B attacked C") and with a partner
-        named by "alongside"/"beside" ("fought C alongside B"); rule `allied-with.co-participants`."""
+        named by "alongside"/"beside" ("fought C alongside B") or backed for the act ("stands by B to defeat
+        C": `_backed_partner`); rule `allied-with.co-participants`."""
         partners = self.resolve(_partner_tokens(m))
+        partners += [r for r in self._backed_partner(m) if all(r.entity != p.entity for p in partners)]
         enemies = {r.entity for r in target}
         actors = [r for r in subject if self.mentions.types.get(r.entity) not in _words("place_types")]
         out = []
@@ -782,6 +810,18 @@ class _Sentence:
             out += [replace(base, subject=(p.entity,), rule="partner.co-participants") for p in partners
                     if p.entity not in enemies and all(p.entity != a.entity for a in actors)]
         return out
+
+    def _backed_partner(self, m: Match) -> list[Resolved]:
+        """"X stands by Y to defeat Z", "X backs Y to drive out Z": whom a backing verb (`backing_predicates`)
+        backs is a partner in the act of its purpose infinitive."""
+        verb = m.token
+        if m.kind != "verb" or verb.dep_ not in ("xcomp", "advcl") or verb.head.i == verb.i \
+                or not any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
+            return []
+        for x in self.by_token.get(verb.head.i, ()):
+            if x.pattern.predicate in _words("backing_predicates"):
+                return self.fill(x, x.pattern.object).found
+        return []
 
     @staticmethod
     def _readiness(m: Match, act: Match, predicate: str, mode: str | None) -> tuple[str, str | None]:
@@ -950,7 +990,39 @@ class _Sentence:
         times = [t for t in self._times()
                  if not any(i != m.token.i and o.contains(t.span) and not o.contains(here) for i, o in self.owned)]
         inside = [t for t in times if clause.contains(t.span)]
+        if not inside:
+            times = [t for t in times if not self._when_said(m.token, t)]
         return timex.claim_time(inside or times)
+
+    def _figure_time(self, span: Span):
+        """A figure claim's time: the sentence's, less the day a running toll was told (`_when_said`)."""
+        token = next((tok for tok in self.span if self._tok_span(tok).start >= span.start), None)
+        times = self._times()
+        if token is not None:
+            times = [t for t in times if not self._when_said(token, t)]
+        return timex.claim_time(times)
+
+    def _when_said(self, token, t) -> bool:
+        """Is the time `t` when a speaker told a running toll, not when its deaths happened ("the army
+        confirmed on Saturday that the death toll rose to 74": Saturday is the day of the update; the deaths
+        may be Friday's)? The trigger's clause is the complement of a reporting verb (modality.yaml
+        `reporting`), its subject a toll noun (quantities.yaml `tolls`), and the time hangs on the reporting
+        verb, directly or by its preposition. Not other figures: "On April 11, the NUG reported that 168
+        were killed" most often tells the day of the deaths too."""
+        while token.dep_ != "ccomp" and token.head.i != token.i:
+            token = token.head
+        verb = token.head
+        if token.dep_ != "ccomp" or not modality.is_reporting_verb(verb.lemma_.lower()):
+            return False
+        if not any(c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in quantities.toll_nouns()
+                   for c in token.children):
+            return False
+        for tok in self.span:
+            if t.span.contains(self._tok_span(tok)) and tok.head.i != tok.i:
+                head = tok.head
+                if head.i == verb.i or (head.dep_ == "prep" and head.head.i == verb.i):
+                    return True
+        return False
 
     def _times(self):
         if not hasattr(self, "_t"):
@@ -1137,8 +1209,10 @@ def _cause_nouns(tok) -> list:
 
 def _partner_tokens(m: Match) -> list:
     """Who takes part in the act beside its subject: the object of "alongside"/"beside"/"together with"
-    (`alongside_preps`) or of "as part of"/"as a member of" (`partner_heads`) on the trigger, its noun, or a
-    verb whose complement or adjunct the trigger is ("is working as part of the coalition to defeat X")."""
+    (`alongside_preps`), of "as part of"/"as a member of" (`partner_heads`) or of "in support of"
+    (`support_heads`) on the trigger, its noun (or the noun's participle: "strikes coordinated with and in
+    support of Y"), or a verb whose complement or adjunct the trigger is ("is working as part of the
+    coalition to defeat X")."""
     hosts = [t for t in (m.token, m.noun) if t is not None]
     t = m.token
     for _ in range(3):
@@ -1146,12 +1220,16 @@ def _partner_tokens(m: Match) -> list:
             break
         t = t.head
         hosts.append(t)
+    # "conducted strikes coordinated with and in support of Y": the phrase hangs off the strikes' participle
+    hosts += [a for h in hosts for a in h.children if a.dep_ == "acl" and a.tag_ == "VBN"]
     out = []
     for host in hosts:
-        for c in host.children:
+        # a preposition coordinated with another ("with and in support of Y") is the host's phrase too
+        for c in [*host.children, *(g for p in host.children if p.dep_ == "prep" for g in p.children
+                                    if g.dep_ == "conj" and g.pos_ == "ADP")]:
             if c.dep_ == "advmod" and c.lower_ == "together":
                 c = next((g for g in c.children if g.dep_ == "prep" and g.lower_ == "with"), c)
-            if c.dep_ != "prep":
+            if c.dep_ not in ("prep", "conj"):
                 continue
             objs = [g for g in c.children if g.dep_ == "pobj"]
             together = c.head.lower_ == "together" or any(g.lower_ == "together" for g in c.children)
@@ -1159,6 +1237,9 @@ def _partner_tokens(m: Match) -> list:
                 out += objs
             elif c.lower_ == "as":
                 out += [g for o in objs if o.lemma_.lower() in _words("partner_heads") for p in o.children
+                        if p.dep_ == "prep" and p.lower_ == "of" for g in p.children if g.dep_ == "pobj"]
+            elif c.lower_ == "in":  # "struck X in support of Y": Y is the side the act is for
+                out += [g for o in objs if o.lemma_.lower() in _words("support_heads") for p in o.children
                         if p.dep_ == "prep" and p.lower_ == "of" for g in p.children if g.dep_ == "pobj"]
     return out
 

@@ -101,6 +101,12 @@ def _words(phrase: str) -> tuple[str, ...]:
     return tuple(re.findall(r"\w+(?:\.\w+)*\.?|'\w+|[^\w\s]", phrase.lower()))
 
 
+def is_reporting_verb(lemma: str) -> bool:
+    """A verb that relays what someone says (modality.yaml `reporting`: `verbs` and `clause_verbs`)."""
+    lex = _lex()
+    return lemma in lex.reporting_verbs or lemma in lex.clause_verbs
+
+
 @functools.cache
 def _lex() -> _Lex:
     d = rules.load("modality")

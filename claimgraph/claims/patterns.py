@@ -45,7 +45,7 @@ class Pattern:
     nouns: a light verb's noun lemmas (empty otherwise).
     particles: the particles the verb must carry, if any.
     noun_prep: for a light verb, the preposition whose object is the noun ("went on strike").
-    req_prep, req_modifier, req_governor: the `requires` conditions.
+    req_prep, req_modifier, req_governor, req_of: the `requires` conditions.
     negatable, symmetric, implies, object_required: as documented in docs/patterns.md.
     place_object: (predicate, mode) when the object is a place, or None.
     relation: True for the standing-relation patterns.
@@ -64,6 +64,7 @@ class Pattern:
     req_prep: frozenset[str] = frozenset()
     req_modifier: frozenset[str] = frozenset()
     req_governor: frozenset[str] = frozenset()
+    req_of: frozenset[str] = frozenset()
     negatable: bool = True
     symmetric: bool = False
     implies: tuple[str, ...] = ()
@@ -75,7 +76,7 @@ class Pattern:
     def specificity(self) -> int:
         """How constrained the pattern is: each `requires` key, `particles` and `noun_prep` count one."""
         return (bool(self.req_prep) + bool(self.req_modifier) + bool(self.req_governor) + bool(self.particles)
-                + bool(self.noun_prep))
+                + bool(self.noun_prep) + bool(self.req_of))
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ def _pattern(kind: str, p: dict, relation: bool) -> Pattern:
         req_prep=frozenset(_list(requires.get("prep"))),
         req_modifier=frozenset(_list(requires.get("modifier"))),
         req_governor=frozenset(_list(requires.get("governor"))),
+        req_of=frozenset(_list(requires.get("of"))),
         negatable=bool(p.get("negatable", True)),
         symmetric=bool(p.get("symmetric", False)),
         implies=_list(p.get("implies")),
@@ -226,6 +228,9 @@ def requirements_met(p: Pattern, tok, noun=None) -> bool:
     target = noun if noun is not None else tok
     if p.req_modifier and not any(c.dep_ in MODIFIER_DEPS and set(_words(c)) & p.req_modifier
                                   for c in target.children):
+        return False
+    if p.req_of and not any(c.dep_ == "prep" and c.lower_ == "of" and any(
+            g.dep_ == "pobj" and set(_words(g)) & p.req_of for g in c.children) for c in target.children):
         return False
     if p.req_governor:
         head = target.head

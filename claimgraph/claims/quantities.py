@@ -121,6 +121,8 @@ class Lexicon:
     unrealized_verbs: frozenset[str]
     membership_preps: frozenset[str]
     comitatives: frozenset[str]
+    #: one-word `qualifiers` ("over", "under", "around"): the parser may read one as a preposition
+    bound_preps: frozenset[str]
     indefinite_articles: frozenset[str]
     #: the articles that are a number: one before a multiplier ("a dozen", "an hundred")
     numeral_articles: frozenset[str]
@@ -190,6 +192,7 @@ def lexicon() -> Lexicon:
         unrealized_verbs=frozenset(data.get("unrealized_verbs") or ()),
         membership_preps=frozenset(data.get("membership_preps") or ()),
         comitatives=frozenset(data.get("comitatives") or ()),
+        bound_preps=frozenset(k for k in (data.get("qualifiers") or {}) if " " not in str(k)),
         indefinite_articles=rules.words("quantities", "indefinite_articles"),
         numeral_articles=rules.words("quantities", "numeral_articles"),
         group_multipliers=rules.words("quantities", "group_multipliers"),
@@ -592,6 +595,11 @@ def _superlative_partitive(num) -> bool:
         for g in c.children) for c in num.children)
 
 
+def toll_nouns() -> frozenset[str]:
+    """The nouns that name a toll (quantities.yaml `tolls`: "toll")."""
+    return frozenset((lexicon().data.get("tolls") or {}).get("nouns") or {})
+
+
 def _toll_category(t, lex: Lexicon) -> str | None:
     """5. the figure of a toll (`tolls` in quantities.yaml): "the death toll rose to 74, up from 25", "a toll of
     40", "the toll stands at 207 victims", "the casualty toll reached 90", "the death toll was 12". The toll
@@ -667,6 +675,9 @@ def _category(doc, anchor, phrase, after: int, limit: int, people: bool, lex: Le
     dep = t.dep_
     if dep == "conj" and any(c.dep_ == "dobj" and c.i < t.i for c in head.children):
         dep = "dobj"  # "arrested a commander and three of his guards", the second object hung on the verb
+    if (dep == "pobj" and head.dep_ == "prep" and head.lower_ in lex.bound_preps and head.head.pos_ == "VERB"
+            and not any(c.dep_ == "dobj" for c in head.head.children)):
+        head, dep = head.head, "dobj"  # "injuring over a dozen": the parser read the bound as a preposition
     if dep == "attr" and head.lemma_ == "be" and head.dep_ == "auxpass" and head.head.i < head.i:
         head, dep = head.head, "nsubjpass"  # "Killed in the strike were 12 insurgents": the subject put last
     if head.pos_ in ("VERB", "AUX") and head.i != t.i:

@@ -59,13 +59,23 @@ def _agent_heads() -> frozenset[str]:
 
 
 def conjuncts(tok) -> list:
-    """The token and its conjuncts, recursively ("Russia, Central Asian states and China")."""
+    """The token and its conjuncts, recursively ("Russia, Central Asian states and China"); a list the parser
+    read as an apposition ("Ghana, the African Union and Togo": `listed`) counts as coordination."""
     out, stack = [], [tok]
     while stack:
         t = stack.pop()
         out.append(t)
-        stack.extend(c for c in reversed(list(t.children)) if c.dep_ == "conj")
+        stack.extend(c for c in reversed(list(t.children)) if c.dep_ == "conj" or listed(c))
     return out
+
+
+def listed(tok) -> bool:
+    """Is an apposition really the second item of a list ("Ghana, the African Union and the government of
+    Togo" parsed as Ghana <- appos Union <- conj government)? An apposition renames its head with a
+    description ("X, the leader and founder of Y" stays one person); a name in apposition that is itself
+    coordinated ("and ...") with a further item is a list member."""
+    return tok.dep_ == "appos" and tok.pos_ == "PROPN" and any(c.dep_ == "cc" for c in tok.children) and any(
+        c.dep_ == "conj" for c in tok.children)
 
 
 def _children(tok, *deps: str) -> list:
@@ -115,13 +125,22 @@ def subject_of(tok, depth: int = 0) -> list:
     if dep == "pcomp" and head.dep_ == "prep":
         verb = head.head
         controller = [c for c in _children(verb, "dobj") if c.i < tok.i]
-        return controller or subject_of(verb, depth + 1)
-    if dep == "acl" and head.pos_ == "NOUN" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        # "X are committed to defeating Y", "X were engaged in fighting Y": the subject of a participle of
+        # commitment or engagement (`gerund_passives`) does the gerund; not that of "accused of", "suspected of"
+        # (an allegation, whose author is not the passive's subject)
+        committed = verb.pos_ in VERBAL and verb.lemma_.lower() in _words("gerund_passives")
+        return controller or subject_of(verb, depth + 1) or (
+            _relative(_children(verb, "nsubjpass"), verb) if committed else [])
+    if dep in ("acl", "relcl") and head.pos_ == "NOUN" and any(c.dep_ == "aux" and c.lower_ == "to"
+                                                             for c in tok.children):
         # "Iraq's efforts to destroy X", "its determination to defeat X": the possessor of the noun does
         # what its infinitive says
         owner = _children(head, "poss")
         if owner:
             return owner
+        if head.dep_ == "appos" and head.head.i != head.i and head.head.pos_ in NOMINAL:
+            # "Operation X, the operation to eliminate Y": what the noun renames does what it is for
+            return [head.head]
         if head.dep_ == "dobj" and head.head.i != head.i and head.lemma_.lower() in _words("effort_nouns"):
             # "made / stepped up efforts to counter X": who makes the effort does what it is for
             return subject_of(head.head, depth + 1)
@@ -196,6 +215,33 @@ def _head_subject(tok) -> list:
     return []
 
 
+def _instrument_objects(verb, prep: str) -> list:
+    """"conducted strikes using aircraft and artillery against X targets": a directional phrase (not a
+    locative one: that stays where the act happened) that the parser hung on the instrument of a participle
+    of using (`instrument_verbs`) in the verb's own clause is the act's own."""
+    if prep in _words("locative_preps") or verb.pos_ not in VERBAL:
+        return []
+    for inst in verb.subtree:
+        if inst.tag_ != "VBG" or inst.lemma_.lower() not in _words("instrument_verbs") or _other_clause(inst, verb):
+            continue
+        for obj in _children(inst, "dobj"):
+            for c in conjuncts(obj):
+                found = prep_objects(c, prep)
+                if found:
+                    return found
+    return []
+
+
+def _other_clause(tok, verb) -> bool:
+    """Is `tok` (below `verb`) inside a clause of its own: a clausal complement, relative clause or parataxis
+    on the way up?"""
+    while tok.i != verb.i and tok.head.i != tok.i:
+        if tok.dep_ in ("ccomp", "relcl", "parataxis", "csubj"):
+            return True
+        tok = tok.head
+    return False
+
+
 def _ccomp_subject(tok) -> list:
     t = tok
     for _ in range(3):
@@ -228,6 +274,9 @@ def role_tokens(role: str, word, noun=None, kind: str = "verb",
             found = prep_objects(host, prep)
             if found:
                 return found
+        found = _instrument_objects(word, prep)
+        if found:
+            return found
         if kind in ("verb", "adjective"):
             for obj in _children(word, "dobj"):
                 found = prep_objects(obj, prep)
@@ -340,7 +389,7 @@ class Mentions:
     def _resolve(self, tok, base: int, names: dict[int, object]) -> list[Resolved]:
         # an apposition names the same thing as the name it stands beside ("Jaish al-Adl, an Iranian
         # separatist group"): the name wins over the description's own mention
-        if tok.dep_ == "appos" and tok.head.pos_ == "PROPN":
+        if tok.dep_ == "appos" and tok.head.pos_ == "PROPN" and not listed(tok):
             row = self.token(tok.head, base)
             if row is not None:
                 return [Resolved(row[2], Span(row[0], row[1]))]

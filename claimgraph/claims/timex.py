@@ -143,6 +143,13 @@ def is_comparison_reference(text: str, start: int, end: int) -> bool:
     return not (_FIGURE_AFTER.search(after) or _quantity_lexicon().re_words.search(after))
 
 
+def is_comparison_phrase(text: str) -> bool:
+    """Does `text` end in a comparison's opening ("... the deadliest attack in the country since ")? Its
+    reference follows (timex.yaml `comparison_before`)."""
+    R = _rules()
+    return R.re_comparison is not None and bool(R.re_comparison.search(text))
+
+
 # ------------------------------------------------------------------------------------ calendar helpers
 
 

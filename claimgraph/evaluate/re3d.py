@@ -26,7 +26,9 @@ Definitions (docs/metrics.md has them with examples):
   in the mapped set has a subject mention overlapping the gold source span and an object mention
   overlapping the gold target span, or the other way round. A claim's subject (object) mentions are the
   mentions of its subject (object) entities that overlap the claim's evidence span (all their mentions
-  when the claim has no evidence span). Recall per type and over all three.
+  when the claim has no evidence span). Recall per type, over all three, and over FightingAgainst and AlliesOf
+  together. Relation precision: of the claims with a mapped predicate and both sides in the gold text, those
+  that find a gold relation of their type (`relation_claims`).
 """
 
 from __future__ import annotations
@@ -197,6 +199,21 @@ def relation_found(rel: tuple[str, Span, Span], claims: list[ClaimSides]) -> boo
     return False
 
 
+def relation_claims(rels: list[tuple[str, Span, Span]], claims: list[ClaimSides]) -> dict[str, list[int]]:
+    """Relation precision counts per re3d type: [right, predicted]. A claim predicts a relation of type T when
+    its predicate is in T's mapped set and it has a subject and an object mention in the gold text; it is
+    right when it finds a gold relation of T (`relation_found` with that claim alone)."""
+    out = {t: [0, 0] for t in RELATION_PREDICATES}
+    for claim in claims:
+        pred, subj, obj = claim
+        rtype = next((t for t, preds in RELATION_PREDICATES.items() if pred in preds), None)
+        if rtype is None or not subj or not obj:
+            continue
+        out[rtype][1] += 1
+        out[rtype][0] += any(r[0] == rtype and relation_found(r, [claim]) for r in rels)
+    return out
+
+
 def load(source: GoldSource, limit: int | None = None) -> tuple[list[Item], list[dict[str, Any]]]:
     items, golds = [], []
     for folder in source.files:
@@ -219,6 +236,7 @@ def load(source: GoldSource, limit: int | None = None) -> tuple[list[Item], list
 def score(golds: list[dict[str, Any]], outcomes: list[Outcome]) -> dict[str, Any]:
     ent = {t: [0, 0, 0, 0] for t in [*ENTITY_TYPES, "untyped"]}
     rel = {t: [0, 0] for t in RELATION_PREDICATES}
+    made = {t: [0, 0] for t in RELATION_PREDICATES}  # relation precision: [right, predicted] claims
     for g, o in zip(golds, outcomes, strict=True):
         system = o.json if o.ok else {"entities": [], "claims": []}
         text = (system.get("document") or {}).get("text") or g["text"]
@@ -229,6 +247,8 @@ def score(golds: list[dict[str, Any]], outcomes: list[Outcome]) -> dict[str, Any
         for r in g["relations"]:
             rel[r[0]][1] += 1
             rel[r[0]][0] += relation_found(r, claims)
+        for t, (right, n) in relation_claims(g["relations"], claims).items():
+            made[t] = [made[t][0] + right, made[t][1] + n]
     all_types = [sum(ent[t][k] for t in ENTITY_TYPES) for k in range(4)]
     metrics: dict[str, Any] = {f"entity_{t.lower()}": m_prf(f"entities: {t}", *ent[t]) for t in ENTITY_TYPES}
     metrics["entity_all_types"] = m_prf("entities: all four types", *all_types)
@@ -237,4 +257,12 @@ def score(golds: list[dict[str, Any]], outcomes: list[Outcome]) -> dict[str, Any
         metrics[f"relation_{t}"] = m_ratio(f"relation recall: {t}", found, n)
     metrics["relation_all"] = m_ratio("relation recall: all three", sum(v[0] for v in rel.values()),
                                       sum(v[1] for v in rel.values()))
+    # issue 12's figure: FightingAgainst and AlliesOf together, found (recall) and right (precision)
+    fa = ("FightingAgainst", "AlliesOf")
+    metrics["relation_fighting_allies"] = m_ratio("relation recall: FightingAgainst + AlliesOf",
+                                                  sum(rel[t][0] for t in fa), sum(rel[t][1] for t in fa))
+    for t, (right, n) in made.items():
+        metrics[f"relation_precision_{t}"] = m_ratio(f"relation precision: {t}", right, n)
+    metrics["relation_precision_fighting_allies"] = m_ratio(
+        "relation precision: FightingAgainst + AlliesOf", sum(made[t][0] for t in fa), sum(made[t][1] for t in fa))
     return {"metrics": metrics}

@@ -64,7 +64,7 @@ MAX_ACCOUNT_RATIO = 10.0
 #: beside "up to 200", 3x), not a toll of another event (a war's 1,200 beside a raid's 210, 5.7x). Set by
 #: hand on the real-news dev set (half A), between those.
 NEAREST_RATIO = 4.0
-GROUPING_VERSION = (f"5/window={WINDOW_DAYS}d/approx={APPROX_DAYS_BEFORE}d/ratio={MAX_ACCOUNT_RATIO:g}"
+GROUPING_VERSION = (f"6/window={WINDOW_DAYS}d/approx={APPROX_DAYS_BEFORE}d/ratio={MAX_ACCOUNT_RATIO:g}"
                     f"/near={NEAREST_RATIO:g}")
 #: The standing relations (timeless: never split by date): `relation_predicates` in data/events.yaml.
 STANDING_RELATIONS = rules.words("events", "relation_predicates")
@@ -86,6 +86,7 @@ class _Item:
     value: float | None = None  # measures: the exact value (None for vague figures)
     reach: frozenset[str] = frozenset()  # measures: the places with everything that contains them
     coarse: bool = False  # measures: located by states only
+    teller: str = ""  # measures: who its report says told the figure ("": the report's own voice)
 
     @property
     def kind(self) -> str:
@@ -292,7 +293,48 @@ def cluster(items: Iterable[_Item], exact_ok: Callable, window_ok: Callable, mea
             fitting[0].add(item)
         else:
             new(item)
+    if measures:
+        groups = further_accounts(groups, exact_ok, window_ok)
     return [g.items for g in groups]
+
+
+def further_accounts(groups: list[_Group], exact_ok: Callable, window_ok: Callable) -> list[_Group]:
+    """One report, several accounts: a figure left on its own because its report already gave the measure
+    another value joins that measure when another speaker told it ("the minister said 773 were killed" ... "the
+    UN spokesman said 700": two sources, one toll; an outlet that relays both disagrees with nobody, the
+    sources do). Only a group of one report's figures moves, only into a group that holds other reports (a
+    report's own two speakers alone are left as they were: the audit's business, not a disagreement between
+    outlets), only when each of its figures fits there (place, period, size: `_Group.fits` without the
+    one-value rule) and no figure of the same report and speaker there says otherwise."""
+    def one_report(g: _Group) -> bool:
+        return len({i.doc for i in g.items}) == 1
+
+    def takes(host: _Group, item: _Item) -> bool:
+        if not all(places_agree(item, other) for other in host.items):
+            return False
+        if item.value is not None and not accounts_comparable(
+                item.value, (v for vs in host.values.values() for v in vs)):
+            return False
+        told = [o for o in host.items if o.doc == item.doc]
+        if not told or any(o.teller == item.teller and o.value != item.value for o in told):
+            return False
+        if item.kind == "exact":
+            return exact_ok(host, item) if host.exact or host.w_lo > _NEG else False
+        if item.kind == "approx":
+            return window_ok(host, item)
+        return host.exact or host.w_lo > _NEG
+
+    hosts = [g for g in groups if not one_report(g)]
+    out = []
+    for g in groups:
+        if one_report(g) and hosts:
+            fitting = [h for h in hosts if all(takes(h, i) for i in g.items)]
+            if len(fitting) == 1:
+                for i in g.items:
+                    fitting[0].add(i)
+                continue
+        out.append(g)
+    return out
 
 
 def _ordinal(d) -> int | None:
@@ -363,7 +405,8 @@ def regroup(conn: sa.Connection) -> dict[str, int]:
     c, d, ce = t.claims, t.documents, t.claim_entities
     claim_rows = conn.execute(
         sa.select(c.c.id, c.c.key, c.c.document_id, c.c.sentence_id, c.c.predicate, c.c.mode, c.c.negated,
-                  c.c.time_start, c.c.time_end, d.c.published_start, d.c.published_end)
+                  c.c.time_start, c.c.time_end, c.c.attributed_to, c.c.attributed_entity_id,
+                  d.c.published_start, d.c.published_end)
         .join(d, d.c.id == c.c.document_id).where(d.c.is_latest).order_by(c.c.id)
     ).all()
     roles: dict[int, dict[str, list[str]]] = defaultdict(lambda: {"subject": [], "object": [], "place": []})
@@ -399,7 +442,7 @@ def _store_marker(conn: sa.Connection) -> None:
 # what a full regroup gives (the ids of the rebuilt rows differ; their keys and contents do not).
 
 _CLAIM_COLUMNS = ("id", "key", "document_id", "sentence_id", "predicate", "mode", "negated", "time_start",
-                  "time_end")
+                  "time_end", "attributed_to", "attributed_entity_id")
 
 
 def _claim_select():
@@ -888,6 +931,7 @@ def _measures(conn, claim_rows, roles, names, quantity_rows=None, replace: set[i
     country_of = {r.id: (r.id if r.type == "state" else r.country) for r in conn.execute(
         sa.select(e.c.id, e.c.type, e.c.country).where(e.c.type.in_(PLACE_TYPES))) if r.type == "state" or r.country}
     named_states, doc_counts = _states_and_counts(conn, states, country_of)
+    earlier = earlier_tolls(conn, None if quantity_rows is None else {x.document_id for x in quantity_rows})
     seen: set[tuple] = set()
     blocks: dict[tuple, list[_Item]] = defaultdict(list)
     if quantity_rows is None:
@@ -914,6 +958,9 @@ def _measures(conn, claim_rows, roles, names, quantity_rows=None, replace: set[i
         item = _item(qr.id, claim, places, {"q": qr, "claim": claim}, value)
         item.reach = place_reach(places, chains, anchors.get(claim.document_id), states)
         item.coarse = bool(places) and places <= states
+        item.teller = claim.attributed_entity_id or _norm(claim.attributed_to)
+        if qr.id in earlier:  # an earlier toll ("up from 25"): the report's account of another moment
+            item.teller = f"earlier:{item.teller}"
         blocks[measure_block(qr)].append(item)
     values, members = [], []
     for _key, items in sorted(blocks.items()):
@@ -959,6 +1006,23 @@ def _measures(conn, claim_rows, roles, names, quantity_rows=None, replace: set[i
                   "qualifier": x.qualifier, "text": x.text} for x, claim in pairs]
     conn.execute(sa.insert(t.measure_values), rows)
     return n_measures, n_disagreements, len(ids)
+
+
+def earlier_tolls(conn: sa.Connection, documents: set[str] | None) -> set[int]:
+    """The stored figures that are an earlier toll an update replaces ("rose to 74, up from 25": the 25;
+    `tally.is_earlier_toll` on the text right before each figure), of the given documents (default: all
+    latest ones). The text before a figure is cut out by the database (no document text is loaded)."""
+    from claimgraph.claims.tally import EARLIER_TOLL_WINDOW, is_earlier_toll
+
+    q, d = t.quantities, t.documents
+    first = sa.case((q.c.char_start > EARLIER_TOLL_WINDOW, q.c.char_start - EARLIER_TOLL_WINDOW), else_=0)
+    query = (sa.select(q.c.id, sa.func.substr(d.c.text, first + 1, q.c.char_start - first))
+             .join(d, d.c.id == q.c.document_id).where(d.c.is_latest))
+    out: set[int] = set()
+    for chunk in ([None] if documents is None else _chunked(sorted(documents))):
+        rows = conn.execute(query if chunk is None else query.where(q.c.document_id.in_(chunk)))
+        out.update(qid for qid, before in rows if before and is_earlier_toll(before))
+    return out
 
 
 def rebuild_entity_counts(conn: sa.Connection) -> None:
