@@ -140,8 +140,13 @@ def client_for(address: str) -> Iterator[Any]:
         # large array the parser allocates is mapped and unmapped afresh (measured on 160 gold texts in one
         # process: 1.1 s of system time and 360,000 page faults with it, 0.07 s and 8,700 without, beside 8 s of
         # user time). Our workers' memory is bounded by the partitions in flight, not by trimming.
+        # Without distributed's statistical profiler, which samples each task thread's stack every 10 ms for a
+        # dashboard that local:N does not start: measured on 134 gold texts in one worker (twice each way), the
+        # worker's other threads took 0.57 and 1.13 CPU s beside the task's 5.8 and 6.5 with it, 0.26 and 0.34
+        # beside 5.6 and 5.7 without (and they take the GIL from the task while they run).
         environ = {var: "1" for var in THREAD_LIMITS}
-        with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}), \
+        with dask.config.set({"distributed.nanny.pre-spawn-environ": environ,
+                              "distributed.worker.profile.enabled": False}), \
                 LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
                              silence_logs=logging.CRITICAL) as cluster, Client(cluster) as client:
             yield client

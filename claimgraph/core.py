@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
+from claimgraph import memo
 from claimgraph import nlp as nlp_stage
 from claimgraph.audit import audit
 from claimgraph.claims.extract import extract_claims
@@ -69,6 +70,7 @@ class Pipeline:
         self.cpu_timings[name] += time.process_time() - cpu
 
     def process_reading(self, reading: Reading) -> Document:
+        memo.clear()  # the memos of one document's texts (`claimgraph.memo`) serve that document only
         doc = Document(reading)
         for name, stage in self.stages:
             self._run(name, stage, doc)
@@ -78,6 +80,7 @@ class Pipeline:
 
     def begin(self, reading: Reading) -> Document:
         """A Document through the stages before the nlp stage."""
+        memo.clear()
         doc = Document(reading)
         for name, stage in self.stages[: self._nlp_at()]:
             self._run(name, stage, doc)
@@ -93,6 +96,7 @@ class Pipeline:
 
     def end(self, doc: Document) -> Document:
         """A parsed Document through the stages after the nlp stage."""
+        memo.clear()
         for name, stage in self.stages[self._nlp_at() + 1 :]:
             self._run(name, stage, doc)
         return doc
@@ -167,6 +171,7 @@ def warm(pipeline: Pipeline | None = None) -> None:
     from claimgraph.figures import _nouns
     from claimgraph.periods import _future_cue
     from claimgraph.rules import rules_version
+    from claimgraph.scripture import available_sources
     from claimgraph.store.rows import full_rules_version
 
     for loader in (load_gazetteer, rules_version, full_rules_version, linker._rules, patterns.patterns,
@@ -176,6 +181,8 @@ def warm(pipeline: Pipeline | None = None) -> None:
                    _future_cue):
         loader()
     linker.name_prefixes(load_gazetteer())
+    for source in available_sources():  # the reference texts quotations are checked against (the Qur'an's
+        source.warm()                     # index: 0.4 s), which the warm-up article does not quote
     if pipeline is not None:
         sources, pipeline.sources = pipeline.sources, None  # the warm-up's made-up citations are never looked up
         try:

@@ -90,3 +90,18 @@ def test_killing_an_ingest_on_a_local_cluster_leaves_no_worker_behind(tmp_path):
     from test_runner import assert_killed_ingest_leaves_no_worker
 
     assert_killed_ingest_leaves_no_worker(tmp_path, "--dask", "local:2")
+
+
+@pytest.mark.dask
+def test_local_cluster_workers_run_without_the_statistical_profiler():
+    """local:N starts no dashboard, so its workers do not sample their task threads' stacks (see client_for)."""
+    import dask
+
+    from claimgraph.cluster import client_for
+
+    def profiling() -> bool:
+        return bool(dask.config.get("distributed.worker.profile.enabled"))
+
+    with client_for("local:1") as client:
+        assert client.run(profiling) == {w: False for w in client.scheduler_info()["workers"]}
+    assert profiling()  # this process's configuration is left as it was

@@ -376,3 +376,101 @@ def test_indexed_questions_answer_as_the_plain_queries(db, tmp_path, request, mo
                     with monkeypatch.context() as m:
                         m.setattr(KnowledgeBase, "_source_documents", lambda self, sources, named: None)
                         assert fast == [x["key"] for x in kb.claims(source=value, limit=60)], value
+
+
+def _answers(store: Store) -> dict:
+    """Every bench question's answer (same draws), JSON-ready."""
+    import random
+
+    with KnowledgeBase(store, regroup=False) as kb:
+        return {name: ask(random.Random(5)) for name, ask in questions(kb).items()}
+
+
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_copied_base_answers_as_the_original(db, tmp_path, request):
+    """bench_kb --copy-from: the generated, grouped base copied table by table (COPY on PostgreSQL) keeps its
+    rows, its grouping (no regroup needed), its kept counts (the target's triggers count the copy) and every
+    answer; a later write gets a new id (the id sequences were moved past the copied ids)."""
+    from claimgraph.bench_kb import copy_base, more_documents
+
+    url = str(tmp_path / "copy.db") if db == "sqlite" else request.getfixturevalue("pg_url")
+    rows = list(generate(3000, seed=4))
+    with Store(str(tmp_path / "kb.db")) as source, Store(url) as target:
+        source.write_many(rows[:-40])
+        source.write_many([_edited(r, i) for i, r in enumerate(rows[:-40:9])])  # old versions in it
+        source.regroup()
+        copied = copy_base(source, target)
+        assert copied["claims"] == source.counts()["claims"] > 2000
+        assert target.counts() == target.counts(exact=True) == source.counts(exact=True)
+        assert target.grouping_marker() is not None  # current: nothing to regroup
+        copy_answers, answers = _answers(target), _answers(source)
+        if db == "postgres":  # search ranks by ts_rank there, by bm25 on SQLite: other orders
+            for name in ("search", "search claims"):
+                assert len(copy_answers.pop(name)) == len(answers.pop(name))
+        assert copy_answers == answers
+        with pytest.raises(SystemExit, match="not empty"):
+            copy_base(source, target)
+        for store in (source, target):  # the next rows get the same new ids on both
+            load = loader.Loader(store)
+            for r in more_documents(3000, 4, 3):
+                load.add(r.source, r)
+            load.finish()
+        assert target.counts(exact=True) == source.counts(exact=True)
+        assert _grouping(target) == _grouping(source)
+
+
+def test_a_name_with_no_claims_and_the_kept_latest_count(tmp_path):
+    """An entity named in no claim's role asked for: no claims (an empty id list is `false`, not `IN ()`); the
+    latest-documents figure of stats() is kept by triggers through new versions and deletes (0010_kbscale)."""
+    rows = list(generate(300, seed=6))
+    with Store(str(tmp_path / "kb.db")) as store:
+        store.write_many(rows)
+        store.write_many([_edited(r, i) for i, r in enumerate(rows[:5])])
+        with store.engine.connect() as conn:
+            conn.execute(sa.insert(t.entities).values(id="local:person:nobody", name="Nobody", type="person",
+                                                      is_local=True, mention_count=0, document_count=0))
+            conn.commit()
+        with KnowledgeBase(store) as kb:
+            assert kb.claims(actor="local:person:nobody") == []
+            assert kb.claims(place="local:person:nobody", limit=5) == []
+            assert kb.stats()["latest_documents"] == len(rows) == store.counts(exact=True)["latest_documents"]
+        assert store.delete_document(rows[0].id)  # an old version: the latest count stays
+        assert store.delete_document(rows[-1].id)  # a latest one: one fewer
+        assert store.counts()["latest_documents"] == len(rows) - 1 == store.counts(exact=True)["latest_documents"]
+
+
+def test_the_generator_resumes_where_it_stopped(tmp_path):
+    """A bench run stopped while generating, started again: the same documents are made (same seed), those
+    already stored are skipped, the rest are written; the base equals one filled in one go."""
+    with Store(str(tmp_path / "a.db")) as a, Store(str(tmp_path / "b.db")) as b:
+        fill(a, 1500, seed=8, batch=50)
+        partial = list(generate(1500, seed=8))[:60]  # what a run killed after its first batches wrote
+        b.write_many(partial)
+        fill(b, 1500, seed=8, batch=50)
+        assert b.counts(exact=True) == a.counts(exact=True)
+        assert b.document_ids() == a.document_ids()
+
+
+def test_a_page_of_claims_is_the_slice_of_all_of_them(tmp_path, monkeypatch):
+    """kb.claims(limit, offset) checks the latest version on the first matching claims only, widening when
+    old versions leave the page short: every page equals the slice of the whole answer (a third of the
+    documents have a newer version; rounds of 1 and a floor of 64 claims force the widening)."""
+    from claimgraph.store import kb as kb_module
+
+    rows = list(generate(2500, seed=12))
+    with Store(str(tmp_path / "kb.db")) as store:
+        store.write_many(rows)
+        store.write_many([_edited(r, i) for i, r in enumerate(rows[::3])])
+        with KnowledgeBase(store, regroup=False) as kb:
+            kb.PAGE_ROUND = 1
+            actor = kb.actors(limit=1)[0]["id"]
+            place = rows[0].claims[0]["places"][0]
+            for few in (10_000, 3):  # an entity's claims fetched by id, and checked per claim
+                monkeypatch.setattr(kb_module, "FEW_CLAIMS", few)
+                for filters in ({}, {"actor": actor}, {"place": place}, {"predicate": "ASSAULT", "since": "2016"},
+                                {"modality": "quoted"}, {"source": rows[1].document["outlet"]}):
+                    everything = [c["key"] for c in kb.claims(**filters)]
+                    assert len(everything) > 10, filters
+                    for offset, limit in ((0, 1), (0, 50), (7, 30), (len(everything) - 3, 10), (0, 10_000)):
+                        page = [c["key"] for c in kb.claims(**filters, limit=limit, offset=offset)]
+                        assert page == everything[offset:offset + limit], (filters, offset, limit)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import lxml.html
 
+from claimgraph import memo
 from claimgraph.bench import chunks
 from claimgraph.claims.timex import _rules
 from claimgraph.read import html
@@ -50,3 +52,67 @@ def test_bench_chunks_hold_every_document_once_largest_first():
     sizes = [sum(map(len, c)) for c in cut]
     assert sizes == sorted(sizes, reverse=True)
     assert [texts[i : i + 8] for i in range(0, 45, 8)] == sorted(cut, key=lambda c: texts.index(c[0]))
+
+
+def test_one_search_for_any_relative_time_agrees_with_every_relative_pattern():
+    rules = _rules()
+    texts = [
+        "Three days ago the convoy was hit.",
+        "In the past 24 hours, 12 people were killed, officials said last night.",
+        "Today the army said it would cooperate.",
+        "The report, first carried by USA Today, named no one.",  # a name: the pattern matches, the time is not
+        "Over the last two weeks the talks stalled; more rounds are planned next month.",
+        "Fighting resumed in recent days near the border.",
+        "Police said 12 people were hurt on Tuesday in the capital.",
+        "A day-to-day account, nothing relative here.",
+        "",
+    ]
+    assert rules.re_any_relative is not None
+    for text in texts:
+        separate = any(p.search(text) for p, _spec in rules.relative)
+        assert (rules.re_any_relative.search(text) is not None) == separate, text
+    assert any(rules.re_any_relative.search(t) for t in texts) and not all(
+        rules.re_any_relative.search(t) for t in texts)
+
+
+def test_patterns_that_cannot_be_joined_into_one_are_not():
+    from claimgraph.claims.timex import _any_of
+
+    lead = r"(?<![\w-])"
+    same = [re.compile(lead + r"(?:(?P<n>\d+) days ago)\b", re.I), re.compile(lead + r"(?:(?P<n>\d+) weeks)\b", re.I)]
+    joined = _any_of(same, lead)
+    assert joined is not None and joined.search("3 weeks later") and not joined.search("week 3")
+    assert _any_of([re.compile(lead + r"(?P<w>a)(?P=w)", re.I)], lead) is None  # a back-reference
+    assert _any_of([same[0], re.compile(lead + "x")], lead) is None  # other flags
+    assert _any_of([re.compile("x"), *same], lead) is None  # another lead
+    assert _any_of([], lead) is None
+
+
+def test_per_document_memo_hands_out_fresh_lists_and_forgets_on_clear():
+    calls: list[str] = []
+
+    @memo.per_document
+    def words(text: str) -> list[str]:
+        calls.append(text)
+        return text.split()
+
+    first = words("a b c")
+    first.append("changed")  # a caller that changes its list ...
+    assert words("a b c") == ["a", "b", "c"]  # ... does not change the next caller's
+    assert calls == ["a b c"]
+    memo.clear()
+    assert words("a b c") == ["a", "b", "c"] and calls == ["a b c", "a b c"]
+    assert words(text="a b") == ["a", "b"] and calls[-1] == "a b"  # keywords: not remembered, still right
+
+
+def test_memoised_stage_functions_give_what_they_computed():
+    from claimgraph.claims.quantities import scan
+    from claimgraph.structure.dates import find_dates
+
+    text = "On 5 March 2020, 12 people were killed and 30 wounded; in 2019 about 1,600 fled."
+    memo.clear()
+    dates, numbers = find_dates(text), scan(text)
+    assert [str(d) for _span, d in dates] == ["2020-03-05", "2019"]
+    assert [n.value for n in numbers if not n.vague][:2] == [12, 30]
+    assert find_dates(text) == dates and scan(text) == numbers  # remembered: the same answers
+    assert find_dates.__wrapped__(text) == dates and scan.__wrapped__(text) == numbers  # and the long way

@@ -489,6 +489,8 @@ class _Sentence:
         """An event noun carried out by the subject of the verb that begins, continues or completes it ("the
         United States speeded up the withdrawal")."""
         out = _Fill()
+        if noun.dep_ == "compound" and noun.head.lemma_.lower() in _words("event_spans"):
+            noun = noun.head  # "began an airstrike campaign": what begins the campaign begins the strikes
         head = noun.head
         if (noun.dep_ in ("dobj", "nsubjpass") and head.lemma_.lower() in _words("aspectual_verbs")
                 and head.pos_ in VERBAL and not _unreal_verb(head)):
@@ -529,6 +531,27 @@ class _Sentence:
                 found.found = [r for r in found.found if self.mentions.types.get(r.entity)
                                not in _words("place_types")]
                 if found.found and not found.borrowed:  # "civilians died in the attack": not its author
+                    found.own = True
+                    return found
+        return self._clause_cause_actor(tok)
+
+    def _clause_cause_actor(self, tok) -> _Fill:
+        """A casualty told with the attack that caused it in a clause of time: "50 civilians were killed when a
+        Togolese jet bombed the village", "... as gunmen stormed the hotel" (`cause_marks`): the actor of that
+        clause's hostile act (a verb or light verb of `counted_events`, not fighting between two sides). Not
+        when the clause's subject is a pronoun: "three militants were killed when they attacked a post" tells
+        who died, not who killed them."""
+        for verb in _cause_clauses(tok):
+            for inner in self.by_token.get(verb.i, ()):
+                if (inner.kind not in ("verb", "light_verb") or inner.pattern.symmetric
+                        or inner.pattern.predicate not in _words("counted_events")):
+                    continue
+                if any(c.pos_ == "PRON" for c in _children_of(verb, "nsubj", "nsubjpass")):
+                    continue
+                found = self.fill(inner, inner.pattern.subject)
+                found.found = [r for r in found.found if self.mentions.types.get(r.entity)
+                               not in _words("place_types")]
+                if found.found:
                     found.own = True
                     return found
         return _Fill()
@@ -639,7 +662,10 @@ class _Sentence:
         """A claim with no actor for each casualty figure of the sentence that no claim carries (see
         `figure_events` in quantities.yaml): "three civilian bodies were found", "he was engaged and killed"."""
         events = _figure_events()
-        carried = {q.span for c in claims for q in c.quantities}
+        # only a claim of the figure's own kind carries it: "X, deputy head of Y, said 2,000 bodies were
+        # collected" gives a LEADS claim whose clause holds the figure, but it is no toll of anyone's
+        tolls = {predicate for predicate, _ in events.values()}
+        carried = {q.span for c in claims if c.predicate in tolls for q in c.quantities}
         out = []
         for q in self.quantities():
             if q.span in carried or q.unit != "people" or q.what not in events:
@@ -778,14 +804,15 @@ class _Sentence:
             attributed_to=speaker,
             time=self.time(m, clause),
             place=tuple(dict.fromkeys(r.entity for r in place)),
-            quantities=tuple(q for q in self.quantities() if clause.contains(q.span)),
+            quantities=tuple(q for q in self.quantities() if clause.contains(q.span) and self._own_count(m, q)),
             citations=self.citations(),
             rule=p.id,
         )
         out = [base]
         if stated:  # a standing relation needs both ends ("waging war against X" asserts hostility to X)
+            # a standing relation is a state of affairs: the act's figures are the act's, not the relation's
             out += [replace(base, predicate=rel, mode=None, subject=tuple(r.entity for r in c.subject),
-                            object=tuple(r.entity for r in stated)) for rel in p.implies]
+                            object=tuple(r.entity for r in stated), quantities=()) for rel in p.implies]
         if base.predicate in _words("co_participant_predicates") and not negated:
             out += self._co_participants(m, base, c.subject, stated)
         return out
@@ -926,6 +953,21 @@ class _Sentence:
             for prep in _clause_preps(_clause_head(m.token)):
                 take(prep, _words("place_types"))
         return out
+
+    def _own_count(self, m: Match, q) -> bool:
+        """Is a figure of the trigger's clause the claim's? A count of people or money is (a toll in a clause on
+        the trigger's is the act's: "opened fire, killing 26"); a count of things is not when it stands in a
+        clause of its own below the trigger's: "fought gun battles ... as they swooped in to free the captives
+        from two buildings" (the buildings are the freeing's)."""
+        if q.unit == "people" or q.what == "money":
+            return True
+        tok = next((t for t in self.span if self.base + t.idx < q.span.end <= self.base + t.idx + len(t)), None)
+        top = _clause_head(m.token) if m.kind == "noun" else m.token
+        while tok is not None and tok.i != top.i and tok.head.i != tok.i:
+            if tok.dep_ in _words("other_clause_deps") and tok.pos_ in VERBAL and top.is_ancestor(tok):
+                return False
+            tok = tok.head
+        return True
 
     # -- spans ------------------------------------------------------------------------------------------
 
@@ -1174,18 +1216,49 @@ def _cause_phrase(prep, depth: int = 0) -> list:
     return out
 
 
-def _cause_nouns(tok) -> list:
-    """Nouns that may name the event causing a casualty. From a verb ("killed", "died"): its causal phrases
-    (`cause_preps`) and agent ("killed by X strikes"). From a figure's number: up its noun phrase to the verb
-    whose object or phrase it is; a verb of causing (`cause_verbs`: "the raid resulted in the deaths of 30",
-    "the strike left 12 dead") gives its subject, any other verb its causal phrases ("30 died in the raid")."""
+def _coordinated(verb) -> list:
+    """A casualty verb and those coordinated with it, which share the phrase that gives their cause: "74 people
+    had been killed and 17 others wounded as a result of X's assault"; "32 people were killed and 63 others
+    injured in an attack by X", where the second verb, its auxiliary left out, is parsed as a participle on a
+    noun conjoined to the first."""
+    verbs = [verb] + [c for c in verb.children if c.dep_ == "conj" and c.pos_ in VERBAL]
+    if verb.dep_ == "conj" and verb.head.pos_ in VERBAL:
+        verbs.append(verb.head)
+    verbs += [a for c in verb.children if c.dep_ == "conj" and c.pos_ in ("NOUN", "PROPN", "NUM")
+              for a in c.children if a.dep_ == "acl" and a.tag_ == "VBN"]
+    return verbs
+
+
+def _casualty_verb(tok):
+    """The verb a casualty word or figure belongs to: the word itself, or the verb up its noun phrase ("30"
+    in "the raid resulted in the deaths of 30"); None when there is none."""
     verb = tok
     steps = 0
     while verb.pos_ not in VERBAL and verb.head.i != verb.i and steps < 6 and verb.dep_ in (
             "nummod", "quantmod", "advmod", "compound", "pobj", "prep", "dobj", "nsubj", "nsubjpass", "npadvmod",
             "amod", "appos", "attr", "oprd", "conj"):
         verb, steps = verb.head, steps + 1
-    if verb.pos_ not in VERBAL:
+    return verb if verb.pos_ in VERBAL else None
+
+
+def _cause_clauses(tok) -> list:
+    """The verbs of the clauses of time on a casualty verb (or its coordinated verbs): "killed when a jet
+    bombed the village", "died after gunmen stormed the hotel" (`cause_marks` in roles.yaml)."""
+    verb = _casualty_verb(tok)
+    if verb is None:
+        return []
+    return [c for v in _coordinated(verb) for c in v.children if c.dep_ == "advcl" and c.pos_ in VERBAL
+            and any(g.dep_ in ("mark", "advmod") and g.lower_ in _words("cause_marks") and g.i < c.i
+                    for g in c.children)]
+
+
+def _cause_nouns(tok) -> list:
+    """Nouns that may name the event causing a casualty. From a verb ("killed", "died"): its causal phrases
+    (`cause_preps`) and agent ("killed by X strikes"). From a figure's number: up its noun phrase to the verb
+    whose object or phrase it is; a verb of causing (`cause_verbs`: "the raid resulted in the deaths of 30",
+    "the strike left 12 dead") gives its subject, any other verb its causal phrases ("30 died in the raid")."""
+    verb = _casualty_verb(tok)
+    if verb is None:
         return []
     out = []
     if verb.i != tok.i and verb.lemma_.lower() in _words("cause_verbs"):
@@ -1195,12 +1268,7 @@ def _cause_nouns(tok) -> list:
         if subj.lemma_.lower() in _toll_nouns():  # "the death toll from X's attack rose to 74"
             out += [n for c in subj.children if c.dep_ == "prep" and c.lower_ in _words("cause_preps") | {"of"}
                     for n in _cause_phrase(c)]
-    # "74 people had been killed and 17 others wounded as a result of X's assault": coordinated casualty verbs
-    # share the phrase that gives their cause
-    verbs = [verb] + [c for c in verb.children if c.dep_ == "conj" and c.pos_ in VERBAL]
-    if verb.dep_ == "conj" and verb.head.pos_ in VERBAL:
-        verbs.append(verb.head)
-    for v in verbs:
+    for v in _coordinated(verb):
         for c in v.children:
             if c.dep_ in ("prep", "agent") and c.lower_ in _words("cause_preps") | {"by"}:
                 out += _cause_phrase(c)

@@ -238,8 +238,10 @@ def _find_phrases(words: list[tuple[str, str]], skipped: list[bool],
     for i, (low, lemma) in enumerate(words):
         if skipped[i]:
             continue
-        candidates = index.get(low, ()) + (index.get(lemma, ()) if lemma != low else ())
-        for p in sorted(candidates, key=len, reverse=True):
+        candidates = index.get(low, ())
+        if lemma != low and lemma in index:  # each list is sorted longest first already: two need merging
+            candidates = sorted(candidates + index[lemma], key=len, reverse=True)
+        for p in candidates:
             n = len(p)
             if i + n <= len(words) and all(p[k] in words[i + k] for k in range(n)) and not any(
                 skipped[i + k] for k in range(n)

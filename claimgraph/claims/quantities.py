@@ -52,6 +52,7 @@ from dataclasses import dataclass
 
 from claimgraph import rules
 from claimgraph.errors import DataFileError
+from claimgraph.memo import per_document
 from claimgraph.records import Quantity, Span
 from claimgraph.structure.dates import find_dates, month_number
 
@@ -120,6 +121,8 @@ class Lexicon:
     unrealized: frozenset[str]
     unrealized_verbs: frozenset[str]
     membership_preps: frozenset[str]
+    #: counted nouns that name a harm only when nothing more specific does ("100 victims": casualties)
+    weak_forms: dict[str, str]
     comitatives: frozenset[str]
     #: one-word `qualifiers` ("over", "under", "around"): the parser may read one as a preposition
     bound_preps: frozenset[str]
@@ -191,6 +194,7 @@ def lexicon() -> Lexicon:
         unrealized=frozenset(data.get("unrealized") or ()),
         unrealized_verbs=frozenset(data.get("unrealized_verbs") or ()),
         membership_preps=frozenset(data.get("membership_preps") or ()),
+        weak_forms=data.get("weak_forms") or {},
         comitatives=frozenset(data.get("comitatives") or ()),
         bound_preps=frozenset(k for k in (data.get("qualifiers") or {}) if " " not in str(k)),
         indefinite_articles=rules.words("quantities", "indefinite_articles"),
@@ -395,6 +399,7 @@ def _range_joiner(text: str, a: _Raw, b: _Raw) -> str | None:
     return None
 
 
+@per_document  # the claims stage and the audit's figures both scan each sentence
 def scan(text: str) -> list[Number]:
     """Every number expression in `text`, left to right, not overlapping (offsets into `text`)."""
     lex = lexicon()
@@ -632,6 +637,15 @@ def _toll_category(t, lex: Lexicon) -> str | None:
 
 
 def _category(doc, anchor, phrase, after: int, limit: int, people: bool, lex: Lexicon) -> str | None:
+    """What happened to the counted people (steps 1-5 of `categories` in quantities.yaml), else what a weak
+    form among the counted words says ("more than 100 victims": `weak_forms`)."""
+    found = _named_category(doc, anchor, phrase, after, limit, people, lex)
+    if found:
+        return found
+    return next((lex.weak_forms[t.lower_] for t in reversed(phrase) if t.lower_ in lex.weak_forms), None)
+
+
+def _named_category(doc, anchor, phrase, after: int, limit: int, people: bool, lex: Lexicon) -> str | None:
     # 1. the counted noun or a modifier names it: "12 deaths", "three civilian bodies", "one wounded civilian"
     for t in reversed(phrase):
         if t.lower_ in lex.forms:
@@ -644,6 +658,24 @@ def _category(doc, anchor, phrase, after: int, limit: int, people: bool, lex: Le
                 return named
             if lemma in lex.intransitive:
                 return lex.intransitive[lemma]
+    # ... or the group it is a part of: "two of the dead", "11 of those injured in the attack"
+    for prep in anchor.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of" and anchor.like_num:
+            for group in (g for g in prep.children if g.dep_ == "pobj"):
+                if group.lower_ in lex.forms:
+                    return lex.forms[group.lower_]
+                named = next((_verb_cat(c, lex) for c in group.children
+                              if c.dep_ in ("acl", "relcl") and c.tag_ == "VBN" and _verb_cat(c, lex)), None)
+                if named:
+                    return named
+    # ... or the passive whose subject it is, its bound parsed as a preposition of the verb before: "saying
+    # over 100 were killed" (a verb's object, "injuring over a dozen", is step 3's)
+    qualifier = _misparsed_qualifier(anchor, lex)
+    passive = _subjectless_passive(qualifier) if qualifier is not None else None
+    if passive is not None:
+        found = _verb_category(passive, "nsubjpass", people, lex)
+        if found:
+            return found
     # ... or the next word: "30 wounded", "12 people dead", unless it opens a noun phrase or takes an object
     if after < limit:
         nxt = doc[after]
@@ -681,7 +713,7 @@ def _category(doc, anchor, phrase, after: int, limit: int, people: bool, lex: Le
     if dep == "attr" and head.lemma_ == "be" and head.dep_ == "auxpass" and head.head.i < head.i:
         head, dep = head.head, "nsubjpass"  # "Killed in the strike were 12 insurgents": the subject put last
     if head.pos_ in ("VERB", "AUX") and head.i != t.i:
-        cat = _verb_category(head, dep, people, lex) or _among(head, dep, lex)
+        cat = _verb_category(head, dep, people, lex) or _among(head, dep, lex) or _included(head, dep, people, lex)
         if cat:
             return cat
     verb = _subjectless_passive(anchor)
@@ -712,10 +744,57 @@ def _among(verb, dep: str, lex: Lexicon) -> str | None:
                     continue
                 if group.lower_ in lex.forms:
                     return lex.forms[group.lower_]
+                if group.lower_ in lex.weak_forms:  # "among the victims were ..."
+                    return lex.weak_forms[group.lower_]
                 for c in group.children:
                     if c.dep_ in ("acl", "relcl") and c.tag_ == "VBN" and c.lemma_.lower() in lex.verbs:
                         return lex.verbs[c.lemma_.lower()]
     return None
+
+
+def _included(verb, dep: str, people: bool, lex: Lexicon) -> str | None:
+    """"The victims included two children", "34 people died, including two children", "killing 26 people,
+    including five children": people counted as part of a group take the group's category (the group's noun
+    as a form, or the verb that counts the group)."""
+    if verb.lemma_.lower() != "include":
+        return None
+    if dep == "dobj":  # "the victims included ...", "those killed included ..."
+        wholes = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if not wholes and verb.dep_ == "conj":  # "victims came from ... and included ...": the first verb's
+            wholes = [c for c in verb.head.children if c.dep_ in ("nsubj", "nsubjpass")]
+    elif dep == "pobj" and verb.dep_ == "prep" and verb.head.i != verb.i:  # ", including ..." on what it is part of
+        wholes = [verb.head]
+    else:
+        return None
+    for whole in wholes:
+        if whole.lower_ in lex.forms:
+            return lex.forms[whole.lower_]
+        for c in whole.children:
+            if c.dep_ in ("acl", "relcl") and c.tag_ == "VBN" and c.lemma_.lower() in lex.verbs:
+                return lex.verbs[c.lemma_.lower()]
+        if whole.lower_ in lex.weak_forms:
+            return lex.weak_forms[whole.lower_]
+        if whole.pos_ in ("VERB", "AUX"):  # "34 people perished, including ...": what the verb counts
+            for c in whole.children:
+                if c.dep_ in ("nsubj", "nsubjpass", "dobj"):
+                    found = _verb_category(whole, c.dep_, people, lex)
+                    if found:
+                        return found
+        elif whole.head.pos_ in ("VERB", "AUX") and whole.head.i != whole.i:  # "killing 26 people, including ..."
+            found = _verb_category(whole.head, whole.dep_, people, lex)
+            if found:
+                return found
+    return None
+
+
+def _misparsed_qualifier(anchor, lex: Lexicon):
+    """The preposition the parser made of a number's one-word qualifier ("over" in "saying over 100 were
+    killed": `bound_preps`), right before the number's phrase; else None."""
+    prep = anchor.head
+    if (anchor.dep_ != "pobj" or prep.dep_ != "prep" or prep.i + 1 != anchor.left_edge.i
+            or prep.lower_ not in lex.bound_preps or prep.head.i == prep.i):
+        return None
+    return prep
 
 
 def _subjectless_passive(anchor):

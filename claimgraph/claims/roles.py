@@ -293,6 +293,11 @@ def role_tokens(role: str, word, noun=None, kind: str = "verb",
     if role == "nsubj":
         if kind == "adjective":  # "Israel is opposed to": an adjectival passive's subject
             return subject_of(word) or _passive_subject(word)
+        if kind == "verb" and _children(word, "nsubjpass") and _children(word, "agent") \
+                and not _children(word, "nsubj"):
+            # a passive that names its agent borrows no actor from the clause it hangs off: "one attacker blew
+            # himself up while three others were killed by the police" (the police kill, not the attacker)
+            return []
         return subject_of(word)
     if role == "nsubjpass":
         return _passive_subject(word)

@@ -50,6 +50,8 @@ __all__ = ["mark_restatements", "least"]
 
 #: "several of the wounded", "two of his guards", "three of them": a part of a group told before.
 _PARTITIVE = re.compile(r"\S+(?:\s+\S+)?\s+of\s+(?:the|his|her|their|its|those|these|them|whom)\b", re.I)
+#: "207 victims, including 134 men", "the victims included two nationals": a part of the group it is listed in.
+_INCLUDED = re.compile(r"\b(?:including|include[ds]?|among\s+them)\s+$", re.I)
 
 
 @cache
@@ -240,7 +242,8 @@ def mark_restatements(doc: Document, claims: list[Claim]) -> list[Claim]:
             background = bool(period and anchor and (anchor - period[1]).days > BACKGROUND_DAYS)
             background = background or _in_comparison_reference(doc, c.sentence, q.span.start)
             figures[q.span] = _Figure(q, c.sentence, stories[c.sentence], bool(words & _addition_words()),
-                                      bool(_PARTITIVE.match(doc.text, q.span.start, q.span.end + 12)),
+                                      bool(_PARTITIVE.match(doc.text, q.span.start, q.span.end + 12)
+                                           or _INCLUDED.search(doc.text, max(0, q.span.start - 16), q.span.start)),
                                       period, background, c.attributed_to,
                                       is_earlier_toll(doc.text[max(0, q.span.start - EARLIER_TOLL_WINDOW):
                                                                q.span.start]))

@@ -79,6 +79,20 @@ class _Rules:
     re_comparison: re.Pattern | None = None
     comparison_window: int = 90
     re_name_after: re.Pattern | None = None
+    #: every relative pattern in one alternation (their groups unnamed): a sentence it does not match holds no
+    #: relative time. One search costs a sixth of trying the 28 patterns in turn, and 90% of the bench's
+    #: sentences hold none (measured on its 2,300 sentences: 0.075 s against 0.45)
+    re_any_relative: re.Pattern | None = None
+
+
+def _any_of(patterns: list[re.Pattern], lead: str) -> re.Pattern | None:
+    """One pattern that matches where any of `patterns` (each `lead` + body, same flags) does, or None when
+    they cannot be joined (a back-reference to a named group, a lead that differs)."""
+    if not patterns or any(not p.pattern.startswith(lead) or "(?P=" in p.pattern or "(?(" in p.pattern
+                           or p.flags != patterns[0].flags for p in patterns):
+        return None
+    bodies = (re.sub(r"\(\?P<\w+>", "(?:", p.pattern[len(lead):]) for p in patterns)
+    return re.compile(lead + "(?:" + "|".join(bodies) + ")", patterns[0].flags)
 
 
 def _alt(words) -> str:
@@ -122,6 +136,7 @@ def _rules() -> _Rules:
         comparison_window=int(data.get("comparison_window", 90)),
         re_name_after=re.compile(r"\s+(?:[A-Z][\w'’-]*\s+)?(?:" + _alt(data["name_heads_after_date"]) + r")\b")
         if data.get("name_heads_after_date") else None,
+        re_any_relative=_any_of([p for p, _spec in relative], r"(?<![\w-])"),
     )
 
 
@@ -331,6 +346,8 @@ def is_outlet_name(text: str, start: int) -> bool:
 
 
 def _relatives(text: str, anchor: dt.date | None, R: _Rules) -> list[_Cand]:
+    if R.re_any_relative is not None and R.re_any_relative.search(text) is None:
+        return []
     out = []
     for pattern, spec in R.relative:
         for m in pattern.finditer(text):

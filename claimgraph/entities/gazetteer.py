@@ -28,6 +28,8 @@ _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015'\u2018\u2019`\u02bc.]+")
 
 def fold(text: str) -> str:
     """The comparison key of a name: lower case, no diacritics, no separators."""
+    if text.isascii():  # most words: NFKD leaves ASCII as it is and no ASCII character is a combining mark
+        return _SEPARATORS.sub("", text).casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SEPARATORS.sub("", plain).casefold()

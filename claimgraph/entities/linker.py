@@ -398,9 +398,10 @@ class Linker:
         longest = max((len(k) for k in phrases), default=0)
         for base, sdoc in zip(self.doc.paragraphs, self.doc.parsed, strict=True):
             tokens = list(sdoc)
+            lowers = [t.lower_ for t in tokens]  # once per token, not once per phrase length tried
             for i in range(len(tokens)):
                 for n in range(min(longest, len(tokens) - i), 0, -1):
-                    found = phrases.get(tuple(t.lower_ for t in tokens[i : i + n]))
+                    found = phrases.get(tuple(lowers[i : i + n]))
                     if found is None:
                         continue
                     span = Span(base.start + tokens[i].idx, base.start + tokens[i + n - 1].idx + len(tokens[i + n - 1]))
@@ -512,11 +513,12 @@ class Linker:
         window = int(self.r["coreference_window"])
         for base, sdoc in zip(self.doc.paragraphs, self.doc.parsed, strict=True):
             tokens = list(sdoc)
+            lowers = [t.lower_ for t in tokens]
             for i, tok in enumerate(tokens):
-                for words, allowed in by_first.get(tok.lower_, ()):
+                for words, allowed in by_first.get(lowers[i], ()):
                     n = len(words)
                     gap = _adjectives(tokens, i + 1, n)
-                    if tuple(t.lower_ for t in tokens[i : i + 1] + tokens[i + 1 + gap : i + n + gap]) != words:
+                    if tuple(lowers[i : i + 1] + lowers[i + 1 + gap : i + n + gap]) != words:
                         continue
                     n += gap
                     if n > 1 and i + n < len(tokens) and tokens[i + n].pos_ in ("NOUN", "PROPN"):
@@ -559,7 +561,9 @@ class Linker:
                       if earliest <= link.span.start and link.span.end <= span.start
                       and link.how not in ("coreference", "pronoun") and self._type_of(link.entity) in allowed
                       and not (names_only and link.how == "common")
-                      and (link.facet is None or (how == "pronoun" and link.facet in allowed))
+                      # a state named through an organ ("the Togolese military") is what a reference to
+                      # that organ refers back to ("... the army"), as a pronoun's is ("... they")
+                      and (link.facet is None or link.facet in allowed)
                       and link.entity not in later]
         if candidates:
             self.links.append(_Link(span, max(candidates, key=lambda c: c.span.start).entity, how))
@@ -740,6 +744,8 @@ class Linker:
         for link in sorted(self.links, key=lambda lk: lk.span):
             by_entity[link.entity].append(Mention(link.span, link.entity, link.how, link.facet))
         out = []
+        government_words = self.r["government"] | self.r["police"]
+        text = self.doc.text
         for eid, mentions in by_entity.items():
             if eid in self.locals:
                 loc = self.locals[eid]
@@ -748,8 +754,7 @@ class Linker:
             else:
                 e = self.gaz.entries[eid]
                 called_government = any(
-                    w in m.span.of(self.doc.text).lower().split() for m in mentions
-                    for w in self.r["government"] | self.r["police"])
+                    not government_words.isdisjoint(m.span.of(text).lower().split()) for m in mentions)
                 etype = e.type_on(self.day, called_government)
                 country = (self.gaz.state_of(eid) or self.countries.get(eid)) if e.type != "state" else None
                 out.append(Entity(eid, e.name, etype, e.wikidata, country, tuple(mentions), self.sectors.get(eid)))

@@ -171,6 +171,9 @@ class QuranSource(ScriptureSource):
     def available(self) -> bool:
         return resource_dir() is not None
 
+    def warm(self) -> None:
+        _corpus()
+
     # -- labels --
 
     def resolve(self, label: str) -> list[VerseRef] | None:

@@ -23,6 +23,10 @@ from claimgraph.store.rows import DocumentRows
 __all__ = ["ADDED", "UNCHANGED", "VERSION", "Store"]
 
 
+#: `counts()`' figure of the documents that are their source's newest version (a kb_counts row, 0010_kbscale)
+LATEST_DOCUMENTS = "latest_documents"
+
+
 class Store:
     """An open knowledge base (SQLite file or PostgreSQL database), migrated to the newest schema."""
 
@@ -56,14 +60,19 @@ class Store:
             return set(conn.scalars(sa.select(t.documents.c.id)))
 
     def counts(self, exact: bool = False) -> dict[str, int]:
-        """Rows in every table (documents first): read off `kb_counts`, which the database's own triggers keep
-        (0008_kbquery: counting a million-claim base's tables took a second); a table it does not list (one
-        added later) is counted. exact: count every table (what the tests check the kept counts against)."""
+        """Rows in every table (documents first), then LATEST_DOCUMENTS: read off `kb_counts`, which the
+        database's own triggers keep (0008_kbquery: counting a million-claim base's tables took a second); a
+        table it does not list (one added later) is counted. exact: count every table (what the tests check
+        the kept counts against)."""
         with self.engine.connect() as conn:
             kept = {} if exact else dict(conn.execute(sa.select(t.kb_counts.c.name, t.kb_counts.c.row_count)).all())
-            return {table.name: kept[table.name] if table.name in kept
-                    else conn.scalar(sa.select(sa.func.count()).select_from(table))
-                    for table in t.metadata.sorted_tables}
+            counts = {table.name: kept[table.name] if table.name in kept
+                      else conn.scalar(sa.select(sa.func.count()).select_from(table))
+                      for table in t.metadata.sorted_tables}
+            # and the documents that are their source's newest version (kept since 0010_kbscale)
+            counts[LATEST_DOCUMENTS] = kept[LATEST_DOCUMENTS] if LATEST_DOCUMENTS in kept else conn.scalar(
+                sa.select(sa.func.count()).select_from(t.documents).where(t.documents.c.is_latest))
+            return counts
 
     def document_counts(self, doc_id: str) -> dict[str, int]:
         """How many rows of each child table one document has (compare with `DocumentRows.counts()`)."""

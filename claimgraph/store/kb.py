@@ -32,6 +32,7 @@ from claimgraph.records import SEVERITIES, PartialDate
 from claimgraph.store import Store
 from claimgraph.store import network as edges
 from claimgraph.store import schema as t
+from claimgraph.store.database import LATEST_DOCUMENTS
 from claimgraph.store.loader import CLAIM_SPAN_KEY
 
 #: Entity types that act (the `actors` command lists these unless asked for others).
@@ -123,6 +124,16 @@ def _chunks(values: Sequence, size: int = _CHUNK) -> Iterable[Sequence]:
         yield values[i: i + size]
 
 
+def ids_in(column: sa.Column, ids: Sequence[int]):
+    """`column IN (ids)` with the ids written into the SQL text. Bound one by one, the up to FEW_CLAIMS ids of
+    `KnowledgeBase._few` cost SQLAlchemy more Python than the question itself (5,000 ids: 40 ms of its
+    compiling, 230k-claim bench_kb base); they are integers read from the database, made int() again here,
+    so there is nothing to escape."""
+    if not ids:
+        return sa.false()
+    return column.op("IN", is_comparison=True)(sa.literal_column("(" + ",".join(str(int(i)) for i in ids) + ")"))
+
+
 def _sort_date(value: str | None) -> tuple[int, str]:
     return (0, value) if value else (1, "")
 
@@ -140,13 +151,16 @@ def like_escaped(text: str) -> str:
 class KnowledgeBase:
     """Questions over an open knowledge base (a `Store`, or a URL/path to open one)."""
 
-    def __init__(self, db: Store | str | None = None) -> None:
+    def __init__(self, db: Store | str | None = None, regroup: bool = True) -> None:
+        """regroup: bring events and measures up to date first when the claims changed since they were grouped
+        (False: leave them as they are; what `timeline` and `disagreements` answer may then be stale)."""
         self._owns = not isinstance(db, Store)
         self.store = db if isinstance(db, Store) else Store(db)
         self.engine = self.store.engine
         #: whether the grouping (and the network's kept edges) is current: False only where a stale base
-        #: cannot be regrouped (a read-only copy), and then the network sums the claims instead
-        self.grouped = self.store.ensure_grouped()
+        #: cannot be regrouped (a read-only copy) or was not (regroup=False), and then the network sums the
+        #: claims instead
+        self.grouped = self.store.ensure_grouped() if regroup else self.store.grouping_marker() is not None
 
     def close(self) -> None:
         if self._owns:
@@ -266,18 +280,45 @@ class KnowledgeBase:
         may carry a mode: "COERCE/deport".
         """
         c, d = t.claims, t.documents
-        query = self._claims_select([c, d.c.title, d.c.source, d.c.outlet, d.c.published, d.c.published_start,
-                                     d.c.published_end], actor=actor, predicate=predicate, since=since,
-                                    until=until, place=place, modality=modality, source=source,
-                                    all_versions=all_versions)
+        columns = [c, d.c.title, d.c.source, d.c.outlet, d.c.published, d.c.published_start, d.c.published_end]
+        # every filter but the version's
+        matching = self._claims_select([c.c.id], actor=actor, predicate=predicate, since=since, until=until,
+                                       place=place, modality=modality, source=source, all_versions=True)
         # time order in SQL (undated last), so that a page of a large knowledge base reads only its rows: off
         # the index on the claim's kept days (0006_scale)
-        query = query.order_by(c.c.undated, c.c.first_day, self._text(c.c.document_id), c.c.evidence_start,
-                               self._text(c.c.key)).offset(offset)
-        if limit is not None:
-            query = query.limit(limit)
+        order = (c.c.undated, c.c.first_day, self._text(c.c.document_id), c.c.evidence_start, self._text(c.c.key))
         with self.engine.connect() as conn:
-            return self._claim_dicts(conn, conn.execute(query).all())
+            if limit is None or all_versions:
+                query = matching.with_only_columns(*columns, maintain_column_froms=True)
+                if not all_versions:
+                    query = query.where(d.c.is_latest)
+                query = query.order_by(*order).offset(offset)
+                return self._claim_dicts(conn, conn.execute(query if limit is None else query.limit(limit)).all())
+            return self._claim_dicts(conn, self._latest_page(conn, matching, columns, order, offset, limit))
+
+    #: Matching claims taken per round of `_latest_page`, as a multiple of the rows asked for (times four each
+    #: round). The bench_kb base has one old version per several hundred documents: one round does.
+    PAGE_ROUND = 2
+
+    def _latest_page(self, conn: sa.Connection, matching: sa.Select, columns: list, order: tuple, offset: int,
+                     limit: int) -> list[Any]:
+        """Rows `offset` to `offset + limit` of the latest-version claims of `matching` (claim ids), in `order`.
+
+        The first k matching claims in that order, of any version, are taken in a subquery, and only they are
+        joined to their documents for the latest-version check. Checking it for every match before sorting
+        read a document row (rows that hold the whole text) for each: 10,000 of them for an actor named in
+        10,000 claims. Exact: when the first k hold `offset + limit` latest claims, those are the first of all
+        latest claims; otherwise k grows, until the first k are every match."""
+        c, d = t.claims, t.documents
+        k = max(64, (offset + limit) * self.PAGE_ROUND)
+        while True:
+            first = matching.order_by(*order).limit(k).correlate(None)
+            rows = conn.execute(sa.select(*columns).select_from(c.join(d, d.c.id == c.c.document_id))
+                                .where(c.c.id.in_(first), d.c.is_latest).order_by(*order)
+                                .offset(offset).limit(limit)).all()
+            if len(rows) >= limit or conn.scalar(sa.select(sa.func.count()).select_from(first.subquery())) < k:
+                return rows
+            k *= 4
 
     def _claims_select(self, columns: list[Any], actor=None, predicate=None, since=None, until=None, place=None,
                        modality=None, source=None, all_versions: bool = False) -> sa.Select:
@@ -314,6 +355,11 @@ class KnowledgeBase:
             query = query.where(c.c.document_id.in_(docs) if docs is not None else named)
         lo, hi = parse_date(since), parse_date(until, end=True)
         # first_day/last_day: the claim's time, else its document's date (kept on the claim, 0006_scale)
+        if lo or hi:
+            # implied by either bound (a claim with a day is dated), said so that the time-order indexes, which
+            # begin with `undated`, are searched at the day range: without it SQLite walked ix_claims_order from
+            # its first entry, past every claim before `since` (1.3 s at a million claims, bench/README.md)
+            query = query.where(sa.not_(c.c.undated))
         if lo:
             query = query.where(c.c.last_day >= lo)
             span = self.store.info(CLAIM_SPAN_KEY)
@@ -353,7 +399,7 @@ class KnowledgeBase:
         c, ce = t.claims, t.claim_entities
         with self.engine.connect() as conn:
             few = self._few(conn, members)
-        return c.c.id.in_(few) if few is not None else sa.exists(members.where(ce.c.claim_id == c.c.id))
+        return ids_in(c.c.id, few) if few is not None else sa.exists(members.where(ce.c.claim_id == c.c.id))
 
     @staticmethod
     def _few(conn: sa.Connection, members: sa.Select) -> list[int] | None:
@@ -362,7 +408,7 @@ class KnowledgeBase:
         subquery, the planner walks the whole time-order index looking for them (seconds on 400,000 claims).
         A frequent one is checked per claim (EXISTS) while walking that index: its first page is near the start.
         (Planners given `IN (subquery)` for a frequent one fetched and sorted all its claims: seconds.)"""
-        ids = list(conn.scalars(members.limit(FEW_CLAIMS + 1)))
+        ids = conn.scalars(members.limit(FEW_CLAIMS + 1)).all()
         return ids if len(ids) <= FEW_CLAIMS else None
 
     def _claim_dicts(self, conn: sa.Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
@@ -451,7 +497,7 @@ class KnowledgeBase:
                 # kb.claims does for claims, see _few)
                 with self.engine.connect() as conn:
                     few = self._few(conn, members)
-                query = query.where(ev.c.id.in_(few) if few is not None
+                query = query.where(ids_in(ev.c.id, few) if few is not None
                                     else sa.exists(members.where(ee.c.event_id == ev.c.id)))
         wanted = [parse_predicate(p) for p in _as_list(predicate)]
         if wanted:
@@ -623,9 +669,9 @@ class KnowledgeBase:
     # -- overview --------------------------------------------------------------------------------------------
 
     def stats(self) -> dict[str, int]:
-        counts = self.store.counts()
+        counts = self.store.counts()  # kept by triggers (0008_kbquery, 0010_kbscale), not counted
+        latest = counts[LATEST_DOCUMENTS]
         with self.engine.connect() as conn:
-            latest = conn.scalar(sa.select(sa.func.count()).select_from(t.documents).where(t.documents.c.is_latest))
             disagreements = conn.scalar(sa.select(sa.func.count()).select_from(t.measures)
                                         .where(t.measures.c.disagreement))
         keep = ("documents", "sentences", "entities", "mentions", "claims", "quantities", "findings", "events",

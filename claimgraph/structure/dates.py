@@ -25,6 +25,7 @@ import re
 from functools import cache
 from urllib.parse import unquote, urlsplit
 
+from claimgraph.memo import per_document
 from claimgraph.records import PartialDate, Span
 from claimgraph.structure._rules import rules, word_set
 
@@ -174,6 +175,7 @@ def _parser():  # noqa: ANN202 - dateparser's own type
     )
 
 
+@per_document  # a title and a date line may be one line
 def _dateparser(s: str) -> PartialDate | None:
     # Only short strings that carry a four-digit year: dateparser reads almost anything as a date otherwise.
     if len(s.split()) > 6 or not re.search(r"(?<![0-9])[12][0-9]{3}(?![0-9])", s):
@@ -256,6 +258,7 @@ _YEAR_TOKEN = re.compile(r"(?<![0-9A-Za-z$£€¥₹#])(?P<year>[12][0-9]{3})(?!
 _PREV_WORD = re.compile(r"([A-Za-z.]+|[-–—])[\s-]*$")
 
 
+@per_document  # asked for each sentence by the number scan and by the period finder
 def find_dates(text: str) -> list[tuple[Span, PartialDate]]:
     """Every explicit date expression in `text`, with its span, left to right, not overlapping.
 
