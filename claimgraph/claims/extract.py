@@ -517,7 +517,7 @@ class _Sentence:
 
     def _cause_actor(self, tok) -> _Fill:
         """A casualty with no author of its own is the act of whoever carried out the event that caused it:
-        "three crew members were killed in the X missile strike", "died during X's raid", "74 people had been
+        "three crew members were killed in the X missile strike", "died during X's raid", "64 people had been
         killed as a result of X's assault", "the X raid resulted in the deaths of 30" (`tok` a casualty verb,
         or a figure's number: see `_cause_nouns`). The event is an event-noun trigger; its actor is found as
         its own pattern finds it (possessive, by-phrase, demonym, compound) or by `_noun_actor`."""
@@ -1046,10 +1046,10 @@ class _Sentence:
 
     def _when_said(self, token, t) -> bool:
         """Is the time `t` when a speaker told a running toll, not when its deaths happened ("the army
-        confirmed on Saturday that the death toll rose to 74": Saturday is the day of the update; the deaths
+        confirmed on Saturday that the death toll rose to 64": Saturday is the day of the update; the deaths
         may be Friday's)? The trigger's clause is the complement of a reporting verb (modality.yaml
         `reporting`), its subject a toll noun (quantities.yaml `tolls`), and the time hangs on the reporting
-        verb, directly or by its preposition. Not other figures: "On April 11, the NUG reported that 168
+        verb, directly or by its preposition. Not other figures: "On March 3, the council reported that 96
         were killed" most often tells the day of the deaths too."""
         while token.dep_ != "ccomp" and token.head.i != token.i:
             token = token.head
@@ -1177,7 +1177,7 @@ def _carried_speaker(doc: Document, index: int, told: tuple[int, str] | None) ->
 
 @functools.cache
 def _toll_nouns() -> frozenset[str]:
-    """The nouns of a toll (`tolls` in quantities.yaml: "the death toll rose to 74")."""
+    """The nouns of a toll (`tolls` in quantities.yaml: "the death toll rose to 64")."""
     return frozenset((rules.load("quantities").get("tolls") or {}).get("nouns") or ())
 
 
@@ -1217,7 +1217,7 @@ def _cause_phrase(prep, depth: int = 0) -> list:
 
 
 def _coordinated(verb) -> list:
-    """A casualty verb and those coordinated with it, which share the phrase that gives their cause: "74 people
+    """A casualty verb and those coordinated with it, which share the phrase that gives their cause: "64 people
     had been killed and 17 others wounded as a result of X's assault"; "32 people were killed and 63 others
     injured in an attack by X", where the second verb, its auxiliary left out, is parsed as a participle on a
     noun conjoined to the first."""
@@ -1265,7 +1265,7 @@ def _cause_nouns(tok) -> list:
         for subj in (c for c in verb.children if c.dep_ == "nsubj"):
             out += _spanned(subj)
     for subj in (c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")):
-        if subj.lemma_.lower() in _toll_nouns():  # "the death toll from X's attack rose to 74"
+        if subj.lemma_.lower() in _toll_nouns():  # "the death toll from X's attack rose to 64"
             out += [n for c in subj.children if c.dep_ == "prep" and c.lower_ in _words("cause_preps") | {"of"}
                     for n in _cause_phrase(c)]
     for v in _coordinated(verb):
