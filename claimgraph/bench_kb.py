@@ -350,7 +350,7 @@ def fill(store, claims: int, seed: int = 7, batch: int = 500, progress: Callable
 
 
 #: The questions that read the grouping (events, measures): left out by `--no-group`.
-GROUPED = ("timeline", "timeline --with", "disagreements", "disagreements --what")
+GROUPED = ("timeline", "timeline --with", "disagreements", "disagreements --what", "network", "network --predicate")
 
 
 def questions(kb, seed: int = 11, page: int = 50) -> dict[str, Callable[[random.Random], Any]]:
@@ -401,6 +401,9 @@ def questions(kb, seed: int = 11, page: int = 50) -> dict[str, Callable[[random.
         "search": lambda rng: kb.search(rng.choice(words), limit=20),
         "search claims": lambda rng: kb.search_claims(rng.choice(words), limit=20),
         "stats": lambda rng: kb.stats(),
+        # the network page's first answer (its default cap of 3,000 edges: web/api.py), read off network_edges
+        "network": lambda rng: kb.network(max_edges=3000),
+        "network --predicate": lambda rng: kb.network(predicate=rng.choice(EVENT_PREDICATES), max_edges=3000),
     }
 
 

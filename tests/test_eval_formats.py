@@ -469,3 +469,25 @@ def test_real_news_numbers_equal_score_real_news(pipeline):
     assert tool == {"found": m["disagreements_found"]["num"], "clean": m["disagreements_clean"]["num"],
                     "false": m["false_groups"]["value"], "agreements": m["agreements_found"]["num"],
                     "strict": m["claims_0"]["num"]}
+
+
+def test_real_news_predicate_precision_skips_predicates_the_gold_never_uses():
+    """The gold annotates events: a standing relation in its sentence ("the X-backed Y" -> SUPPORT) is not a
+    wrong predicate, while a wrong event type still is."""
+    from claimgraph.evaluate.realnews import field_precision
+
+    text = "Rebels backed by a neighbour attacked the town. Police arrested two men."
+    gold = {"claims": [
+        {"file": "01-a-x.txt", "subject": "Rebels", "predicate": "ASSAULT", "object": None, "time": None,
+         "place": None, "quantity": None, "evidence": "Rebels backed by a neighbour attacked the town."},
+        {"file": "01-a-x.txt", "subject": "Police", "predicate": "COERCE", "object": None, "time": None,
+         "place": None, "quantity": None, "evidence": "Police arrested two men."}]}
+
+    def claim(predicate: str, start: int) -> dict:
+        return {"predicate": predicate, "subject": [], "place": [], "quantities": [], "evidence": {"start": start}}
+
+    second = text.index("Police")
+    doc = {"document": {"text": text}, "entities": [],
+           "claims": [claim("ASSAULT", 0), claim("SUPPORT", 0), claim("ASSAULT", second)]}
+    # SUPPORT is no predicate of the gold: not counted; the ASSAULT in the arrest's sentence is wrong
+    assert field_precision(gold, {"01-a-x.txt": doc})["predicate"] == (1, 2)

@@ -47,10 +47,10 @@ def test_cause_word_lists_are_data():
 @pytest.mark.model
 def test_casualty_takes_the_actor_of_the_event_in_its_phrase(pipeline):
     doc = run(pipeline, "Officials say three crew members were killed in the Togolese missile strike. "
-                        "The army confirmed that 74 people had been killed as a result of Togo's assault.")
+                        "The army confirmed that 64 people had been killed as a result of Togo's assault.")
     got = tolls(doc)
     assert got[3] == ("Togo",)  # "killed in the X strike"
-    assert got[74] == ("Togo",)  # "as a result of X's assault"
+    assert got[64] == ("Togo",)  # "as a result of X's assault"
 
 
 @pytest.mark.model
@@ -87,13 +87,13 @@ def test_no_cause_no_actor(pipeline):
 
 @pytest.mark.model
 def test_a_toll_holds_its_figure_and_the_toll_of_an_attack_its_actor(pipeline):
-    doc = run(pipeline, "The death toll from the attack by Togolese rebels on the camp rose to 74, up from 25 "
+    doc = run(pipeline, "The death toll from the attack by Togolese rebels on the camp rose to 64, up from 21 "
                         "reported the previous day, the army said.")
     got = {q.value: (names(doc, c.subject), q.what, c.attributed_to) for c in doc.claims for q in c.quantities}
-    assert got[74][:2] == (("Togolese rebels",), "killed")
-    assert got[25][:2] == (("Togolese rebels",), "killed")  # the earlier toll, "up from 25"
+    assert got[64][:2] == (("Togolese rebels",), "killed")
+    assert got[21][:2] == (("Togolese rebels",), "killed")  # the earlier toll, "up from 21"
     # "25 reported the previous day" is a participle on the figure, not a speaker: the army says both
-    assert got[74][2] is not None and got[74][2] == got[25][2]
+    assert got[64][2] is not None and got[64][2] == got[21][2]
 
 
 @pytest.mark.model
@@ -167,8 +167,8 @@ def test_a_counterfactual_or_negated_beginner_lends_no_actor_to_the_event(pipeli
 def test_the_day_a_running_toll_was_told_is_not_the_day_of_its_deaths(pipeline):
     doc = pipeline.process_reading(claimgraph.read.read_bytes(
         b"Camp attack toll rises\n\nPublished 12 April 2025\n\nThe army confirmed on Saturday that the death toll "
-        b"from the attack on the Valdoria camp rose to 74.\n\nOn Saturday, the army said that 12 people were "
+        b"from the attack on the Valdoria camp rose to 64.\n\nOn Saturday, the army said that 12 people were "
         b"killed in Valdoria.\n", "t", "text"))
     times = {q.value: c.time for c in doc.claims for q in c.quantities}
-    assert times[74.0] is None  # counted by Saturday; the deaths may be Friday's
+    assert times[64.0] is None  # counted by Saturday; the deaths may be Friday's
     assert times[12.0] is not None and times[12.0].start.isoformat() == "2025-04-12"

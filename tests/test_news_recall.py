@@ -104,13 +104,13 @@ def test_gapped_casualty_verbs_share_their_cause(pipeline):
 def test_victims_are_casualties_when_nothing_says_more(nlp):
     assert figures(nlp, "Residents said there were more than 100 victims.") == [(100.0, "casualties", None)]
     # a toll, or a verb, says more: "victims" then only names who
-    assert figures(nlp, "The death toll stands at 207 victims.")[0][1] == "killed"
+    assert figures(nlp, "The death toll stands at 143 victims.")[0][1] == "killed"
     assert figures(nlp, "Twelve victims were wounded in the blast.")[0][1] == "injured"
 
 
 @pytest.mark.model
 def test_parts_of_a_group_take_the_group_category(nlp):
-    assert figures(nlp, "Among the victims were 25 children.") == [(25.0, "casualties", "children")]
+    assert figures(nlp, "Among the victims were 21 children.") == [(21.0, "casualties", "children")]
     got = figures(nlp, "The victims also included two Ghanaian nationals and two local residents.")
     assert [w for _, w, _ in got] == ["casualties", "casualties"]
     got = figures(nlp, "The agency said that 34 people perished, including two children.")
@@ -121,10 +121,10 @@ def test_parts_of_a_group_take_the_group_category(nlp):
 
 @pytest.mark.model
 def test_a_part_listed_with_including_restates_the_whole(pipeline):
-    # "207 victims, including 134 men": the 134 are inside the 207, not a second toll to group
-    doc = run(pipeline, "Gunmen killed 207 people, including 134 men, in the Kara neighbourhood on Friday.")
+    # "143 victims, including 92 men": the 92 are inside the 143, not a second toll to group
+    doc = run(pipeline, "Gunmen killed 143 people, including 92 men, in the Kara neighbourhood on Friday.")
     qs = {q.value: q for c in doc.claims for q in c.quantities}
-    assert qs[134].restates == qs[207].span and qs[207].restates is None
+    assert qs[92].restates == qs[143].span and qs[143].restates is None
 
 
 @pytest.mark.model

@@ -428,20 +428,20 @@ def test_measures_keep_figures_an_order_of_magnitude_apart_separate(store):
 def test_a_timeless_figure_joins_the_measure_nearest_its_value(store):
     # one report dates two counts of the wounded (all wounded; those treated in one hospital); an undated
     # report's figure joins the count nearest its own, not a new measure of its own
-    dated = make_doc("Officials said 2,800 people were wounded in Bannu. A hospital treated 1,000 people.",
+    dated = make_doc("Officials said 1,400 people were wounded in Bannu. A hospital treated 500 people.",
                      "a.txt", "2025-03-05", PLACES, [
-                         {"predicate": "ASSAULT", "anchor": "2,800 people", "time": ("2025-03-04", "2025-03-04"),
-                          "place": ["BANNU"], "quantities": [("2,800 people", 2800, "injured", None)]},
-                         {"predicate": "ASSAULT", "anchor": "1,000 people", "time": ("2025-03-04", "2025-03-04"),
-                          "place": ["BANNU"], "quantities": [("1,000 people", 1000, "injured", None)]}])
-    undated = make_doc("Doctors said 2,880 people were wounded in Bannu.", "b.txt", None, PLACES, [
-        {"predicate": "ASSAULT", "anchor": "2,880 people", "place": ["BANNU"],
-         "quantities": [("2,880 people", 2880, "injured", None)]}])
+                         {"predicate": "ASSAULT", "anchor": "1,400 people", "time": ("2025-03-04", "2025-03-04"),
+                          "place": ["BANNU"], "quantities": [("1,400 people", 1400, "injured", None)]},
+                         {"predicate": "ASSAULT", "anchor": "500 people", "time": ("2025-03-04", "2025-03-04"),
+                          "place": ["BANNU"], "quantities": [("500 people", 500, "injured", None)]}])
+    undated = make_doc("Doctors said 1,440 people were wounded in Bannu.", "b.txt", None, PLACES, [
+        {"predicate": "ASSAULT", "anchor": "1,440 people", "place": ["BANNU"],
+         "quantities": [("1,440 people", 1440, "injured", None)]}])
     # an undated figure far from every measure's values is a toll of another event: it joins none
     background = make_doc("Doctors said 12,000 people were wounded in Bannu.", "c.txt", None, PLACES, [
         {"predicate": "ASSAULT", "anchor": "12,000 people", "place": ["BANNU"],
          "quantities": [("12,000 people", 12000, "injured", None)]}])
-    assert _measures_of(store, dated, undated, background) == [[1000.0], [2800.0, 2880.0], [12000.0]]
+    assert _measures_of(store, dated, undated, background) == [[500.0], [1400.0, 1440.0], [12000.0]]
 
 
 def test_measures_of_two_stated_days_are_two_incidents(store):
@@ -509,14 +509,14 @@ def _told(source: str, text: str, published: str | None, *figures: tuple[str, fl
 
 
 def test_a_reports_second_speaker_is_another_account_of_the_measure(store):
-    # one outlet relays two sources (the ministry's 773, the mission's 700); another outlet the mission's 700:
-    # the measure holds all three, so the 700 agree and the 773 disagrees with them
-    both = _told("a.txt", "The ministry said 773 people were killed in Bannu on Tuesday. The mission said 700 "
+    # one outlet relays two sources (the ministry's 386, the mission's 350); another outlet the mission's 350:
+    # the measure holds all three, so the 350 agree and the 386 disagrees with them
+    both = _told("a.txt", "The ministry said 386 people were killed in Bannu on Tuesday. The mission said 350 "
                  "people were killed there.", "2025-03-05",
-                 ("773 people", 773, "ministry"), ("700 people", 700, "mission"))
-    other = _told("b.txt", "The mission said 700 people were killed in Bannu on Tuesday.", "2025-03-05",
-                  ("700 people", 700, "mission"))
-    assert _measures_of(store, both, other) == [[700.0, 700.0, 773.0]]
+                 ("386 people", 386, "ministry"), ("350 people", 350, "mission"))
+    other = _told("b.txt", "The mission said 350 people were killed in Bannu on Tuesday.", "2025-03-05",
+                  ("350 people", 350, "mission"))
+    assert _measures_of(store, both, other) == [[350.0, 350.0, 386.0]]
 
 
 def test_one_speakers_two_figures_or_one_reports_two_speakers_alone_stay_apart(store):
@@ -535,9 +535,9 @@ def test_a_reports_two_speakers_with_no_other_report_are_not_an_outlets_disagree
 
 
 def test_an_earlier_toll_an_update_replaces_is_an_account_of_its_own(store):
-    # "rose to 74, up from 25": the 25 is the toll another outlet reported the day before, the same speaker's
-    update = _told("a.txt", "The army said the toll in Bannu rose to 74, up from 25 a day earlier.", "2025-03-05",
-                   ("74", 74, "army"), ("25 a day", 25, "army"))
-    first = _told("b.txt", "A committee said 25 people were killed in Bannu on Tuesday.", "2025-03-04",
-                  ("25 people", 25, "committee"))
-    assert _measures_of(store, update, first) == [[25.0, 25.0, 74.0]]
+    # "rose to 64, up from 21": the 21 is the toll another outlet reported the day before, the same speaker's
+    update = _told("a.txt", "The army said the toll in Bannu rose to 64, up from 21 a day earlier.", "2025-03-05",
+                   ("64", 64, "army"), ("21 a day", 21, "army"))
+    first = _told("b.txt", "A committee said 21 people were killed in Bannu on Tuesday.", "2025-03-04",
+                  ("21 people", 21, "committee"))
+    assert _measures_of(store, update, first) == [[21.0, 21.0, 64.0]]

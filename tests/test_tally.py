@@ -119,15 +119,15 @@ def test_a_figure_after_a_comparison_in_the_main_clause_is_the_reports_own(pipel
 
 def test_another_speakers_near_figure_is_another_account_not_a_detail(pipeline):
     doc = pipeline.process_reading(pipeline.read_text(
-        "The health minister said 2,880 people were injured in the fighting in Valdoria.\n\n"
-        "The UN spokesman said 2,800 people were injured in the fighting.", source="accounts.txt"))
+        "The health minister said 1,440 people were injured in the fighting in Valdoria.\n\n"
+        "The UN spokesman said 1,400 people were injured in the fighting.", source="accounts.txt"))
     figures = {q.value: q.restates for c in doc.claims for q in c.quantities if q.what == "injured"}
-    assert figures == {2880.0: None, 2800.0: None}
+    assert figures == {1440.0: None, 1400.0: None}
 
 
 def test_an_earlier_toll_is_not_a_detail_of_the_new_one(pipeline):
     doc = pipeline.process_reading(pipeline.read_text(
-        "The army said the death toll from the attack on the camp rose to 74.\n\n"
-        "An earlier toll of 25 was reported by the camp committee.", source="update.txt"))
+        "The army said the death toll from the attack on the camp rose to 64.\n\n"
+        "An earlier toll of 21 was reported by the camp committee.", source="update.txt"))
     figures = {q.value: q.restates for c in doc.claims for q in c.quantities if q.what == "killed"}
-    assert figures.get(74.0, "missing") is None and figures.get(25.0, "missing") is None
+    assert figures.get(64.0, "missing") is None and figures.get(21.0, "missing") is None

@@ -361,7 +361,7 @@ def _analyse_uncached(sent) -> _Cues:
             continue
         if t.tag_ in ("VBN", "VBD") and t.dep_ in ("advcl", "acl") and not any(
                 c.dep_ == "nsubj" for c in t.children):
-            continue  # "up from 25 reported the previous day": a participle on a figure, no one speaking
+            continue  # "up from 21 reported the previous day": a participle on a figure, no one speaking
         subj = _subject(t)
         if subj is None or subj.lower_ in lex.author_pronouns or subj.i in cues.inside:
             continue

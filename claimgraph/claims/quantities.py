@@ -606,8 +606,8 @@ def toll_nouns() -> frozenset[str]:
 
 
 def _toll_category(t, lex: Lexicon) -> str | None:
-    """5. the figure of a toll (`tolls` in quantities.yaml): "the death toll rose to 74, up from 25", "a toll of
-    40", "the toll stands at 207 victims", "the casualty toll reached 90", "the death toll was 12". The toll
+    """5. the figure of a toll (`tolls` in quantities.yaml): "the death toll rose to 64, up from 21", "a toll of
+    40", "the toll stands at 143 victims", "the casualty toll reached 90", "the death toll was 12". The toll
     noun is found from the number as the noun of its "of" phrase, or as the subject of the verb whose object,
     attribute or "to"/"at"/"from" phrase it is; its modifier says what it counts ("death", "injury"), else the
     noun's own category ("toll": killed)."""
@@ -616,7 +616,7 @@ def _toll_category(t, lex: Lexicon) -> str | None:
     holder = None
     if t.dep_ == "pobj" and t.head.lower_ in preps:
         host = t.head.head
-        if host.pos_ == "ADV" and host.head.i != host.i:  # "rose to 74, up from 25"
+        if host.pos_ == "ADV" and host.head.i != host.i:  # "rose to 64, up from 21"
             host = host.head
         holder = host
     elif t.dep_ in ("attr", "dobj", "oprd"):

@@ -50,7 +50,7 @@ __all__ = ["mark_restatements", "least"]
 
 #: "several of the wounded", "two of his guards", "three of them": a part of a group told before.
 _PARTITIVE = re.compile(r"\S+(?:\s+\S+)?\s+of\s+(?:the|his|her|their|its|those|these|them|whom)\b", re.I)
-#: "207 victims, including 134 men", "the victims included two nationals": a part of the group it is listed in.
+#: "143 victims, including 92 men", "the victims included two nationals": a part of the group it is listed in.
 _INCLUDED = re.compile(r"\b(?:including|include[ds]?|among\s+them)\s+$", re.I)
 
 
@@ -76,7 +76,7 @@ EARLIER_TOLL_WINDOW = 40
 
 def is_earlier_toll(before: str) -> bool:
     """Is the figure that follows `before` (the text right before it) an earlier toll an update replaces
-    ("... rose to 74, up from 25"; "an earlier toll of 210"): quantities.yaml `earlier_toll_cues`."""
+    ("... rose to 64, up from 21"; "an earlier toll of 120"): quantities.yaml `earlier_toll_cues`."""
     return bool(_earlier_toll().search(before[-EARLIER_TOLL_WINDOW:]))
 
 
@@ -95,7 +95,7 @@ class _Figure:
     period: tuple | None = None  # its claim's time (first day, last day), when the claim has one
     background: bool = False  # another, earlier event: dated long before the text, or a comparison's reference
     teller: str | None = None  # who the claim is attributed to (`Claim.attributed_to`), None: the author
-    earlier: bool = False  # an earlier toll an update replaces ("up from 25"): `is_earlier_toll`
+    earlier: bool = False  # an earlier toll an update replaces ("up from 21"): `is_earlier_toll`
 
 
 #: A figure whose claim's time ended more than this many days before the text's date tells an earlier event
@@ -124,8 +124,8 @@ ACCOUNT_NEAR = 0.8
 
 
 def _other_account(a: _Figure, b: _Figure) -> bool:
-    """Two near but different figures told by two different named speakers ("the minister said 2,880 were
-    injured" ... "the UN spokesman said 2,800") are two accounts of one toll, which the knowledge base must
+    """Two near but different figures told by two different named speakers ("the minister said 1,440 were
+    injured" ... "the UN spokesman said 1,400") are two accounts of one toll, which the knowledge base must
     show side by side: neither is a detail of the other. The author's own figure (no teller) may still sum
     up a speaker's, and a speaker's one restate the author's lead."""
     if a.teller is None or b.teller is None or a.teller == b.teller:

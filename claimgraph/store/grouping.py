@@ -60,8 +60,8 @@ APPROX_DAYS_BEFORE = 7
 #: (government vs UN mission, a week apart) is 4.3x; ten leaves that margin and is a round order of magnitude.
 MAX_ACCOUNT_RATIO = 10.0
 #: How near a timeless figure's value must lie to every value of a measure for `nearest_accounts` to let it
-#: join: another outlet's account or an update of the toll (2,880 beside 2,800; 207 beside 184; "up to 600"
-#: beside "up to 200", 3x), not a toll of another event (a war's 1,200 beside a raid's 210, 5.7x). Set by
+#: join: another outlet's account or an update of the toll (1,440 beside 1,400; 143 beside 128; "up to 450"
+#: beside "up to 150", 3x), not a toll of another event (a war's 690 beside a raid's 120, 5.7x). Set by
 #: hand on the real-news dev set (half A), between those.
 NEAREST_RATIO = 4.0
 GROUPING_VERSION = (f"6/window={WINDOW_DAYS}d/approx={APPROX_DAYS_BEFORE}d/ratio={MAX_ACCOUNT_RATIO:g}"
@@ -164,8 +164,8 @@ def accounts_comparable(value: float, others: Iterable[float]) -> bool:
 def nearest_accounts(groups: list[_Group], item: _Item) -> list[_Group]:
     """The measures a timeless figure (no time of its own, an undated report) may join: those whose values lie
     within NEAREST_RATIO of its own (a figure with no time far from a measure's values is a toll of another
-    event: a war's 1,200 dead told as background beside a raid's 210); of several, the one nearest (by ratio:
-    2,880 beside 2,800, not beside a hospital's 1,000), when exactly one is nearest. A vague figure has no
+    event: a war's 690 dead told as background beside a raid's 120); of several, the one nearest (by ratio:
+    1,440 beside 1,400, not beside a hospital's 500), when exactly one is nearest. A vague figure has no
     value to compare: all of them."""
     if item.value is None:
         return groups
@@ -300,7 +300,7 @@ def cluster(items: Iterable[_Item], exact_ok: Callable, window_ok: Callable, mea
 
 def further_accounts(groups: list[_Group], exact_ok: Callable, window_ok: Callable) -> list[_Group]:
     """One report, several accounts: a figure left on its own because its report already gave the measure
-    another value joins that measure when another speaker told it ("the minister said 773 were killed" ... "the
+    another value joins that measure when another speaker told it ("the minister said 386 were killed" ... "the
     UN spokesman said 700": two sources, one toll; an outlet that relays both disagrees with nobody, the
     sources do). Only a group of one report's figures moves, only into a group that holds other reports (a
     report's own two speakers alone are left as they were: the audit's business, not a disagreement between
@@ -845,7 +845,7 @@ def _states_and_counts(conn: sa.Connection, states: frozenset[str], country_of: 
 def _in_named_state(claim, rl: dict[str, list[str]], report: frozenset[str], states: frozenset[str],
                     named_states: dict[int, set[str]], doc_counts: dict[str, dict[str, int]],
                     country_of: dict[str, str]) -> frozenset[str]:
-    """A figure whose claim or sentence names only a state ("US strikes on a fuel port in <state> killed 58")
+    """A figure whose claim or sentence names only a state ("US strikes on a fuel port in <state> killed 47")
     while its report's lead lies elsewhere (a region, a sea named in background): the place inside that state
     its report names most (the port, named further down), when one is named most; nothing otherwise."""
     named = ({p for p in rl.get("object", []) + rl.get("place", []) if p in states}
@@ -974,7 +974,7 @@ def _measures(conn, claim_rows, roles, names, quantity_rows=None, replace: set[i
         item.reach = place_reach(places, chains, anchors.get(claim.document_id), states)
         item.coarse = bool(places) and places <= states
         item.teller = claim.attributed_entity_id or _norm(claim.attributed_to)
-        if qr.id in earlier:  # an earlier toll ("up from 25"): the report's account of another moment
+        if qr.id in earlier:  # an earlier toll ("up from 21"): the report's account of another moment
             item.teller = f"earlier:{item.teller}"
         blocks[measure_block(qr)].append(item)
     values, members = [], []
@@ -1024,7 +1024,7 @@ def _measures(conn, claim_rows, roles, names, quantity_rows=None, replace: set[i
 
 
 def earlier_tolls(conn: sa.Connection, documents: set[str] | None) -> set[int]:
-    """The stored figures that are an earlier toll an update replaces ("rose to 74, up from 25": the 25;
+    """The stored figures that are an earlier toll an update replaces ("rose to 64, up from 21": the 21;
     `tally.is_earlier_toll` on the text right before each figure), of the given documents (default: all
     latest ones). The text before a figure is cut out by the database (no document text is loaded)."""
     from claimgraph.claims.tally import EARLIER_TOLL_WINDOW, is_earlier_toll
