@@ -184,7 +184,7 @@ def nearest_accounts(groups: list[_Group], item: _Item) -> list[_Group]:
 
 def places_agree(a: _Item, b: _Item) -> bool:
     """Two figures' places are compatible: one of them names a place that the other names or lies in
-    (Pahalgam lies in Jammu and Kashmir, which lies in India). A figure with no place at all (none in its
+    (a town lies in its district, which lies in its province and country). A figure with no place at all (none in its
     claim, none for its document: `document_places`) is *unknown*, not a wildcard: it agrees with nothing,
     so it is never grouped with another figure."""
     if not a.places or not b.places:
@@ -716,8 +716,8 @@ def _events(conn, claim_rows, roles, names, replace: set[int] | None = None) -> 
 LEAD_SENTENCES = 3
 
 #: A report whose headline or lead names more places than this (none inside another) says where several
-#: things happened, not where its figures are: they stay unlocated. Two covers "in the Gulf of Aden, in the
-#: Red Sea"; set by hand, checked on the ISAF dev releases (a round-up of raids in three provinces).
+#: things happened, not where its figures are: they stay unlocated. Two covers "in the gulf, in the
+#: sea beyond it"; set by hand, checked on the ISAF dev releases (a round-up of raids in three provinces).
 MAX_REPORT_PLACES = 2
 
 #: Entity types that locate a figure (a state is a place when it is where something happened).
@@ -862,8 +862,8 @@ def _in_named_state(claim, rl: dict[str, list[str]], report: frozenset[str], sta
 
 def _in_report(places: frozenset[str], report: frozenset[str], country_of: dict[str, str]) -> frozenset[str]:
     """The places of a sentence that can be where its report's story is: in a country of the report's own
-    places (a Somali report's sentence naming "Adan", a spokesman's name linked to the Yemeni port, is not
-    in Yemen); all of them when the report's places lie in no country (a sea, a region)."""
+    places (a report from one country whose sentence names a spokesman whose name is also a foreign port's
+    is not placed in that port's country); all of them when the report's places lie in no country (a sea, a region)."""
     home = {country_of[p] for p in report if p in country_of}
     if not home:
         return places
