@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from claimgraph.store import schema as t
+from claimgraph.store.loader import _chunks
 
 
 def day_column() -> sa.ColumnElement:
@@ -61,7 +62,7 @@ def refresh(conn: sa.Connection, edges: set[tuple[str, str, str]]) -> None:
     if not edges:
         return
     ne, ce = t.network_edges, t.claim_entities
-    for chunk in _chunked(sorted(edges)):
+    for chunk in _chunks(sorted(edges)):
         conn.execute(sa.delete(ne).where(ne.c.id.in_(["|".join(edge) for edge in chunk])))
         sources = sorted({s for s, _, _ in chunk})
         # the claims of the chunk's subjects (found along claim_entities' entity index), then their edges
@@ -80,8 +81,3 @@ def claim_edges(subjects: Iterable[str], predicate: str, objects: Iterable[str])
 
 
 _COLUMNS = ("id", "source", "predicate", "target", "claims", "sources", "first", "last")
-
-
-def _chunked(values: list, size: int = 200):
-    for i in range(0, len(values), size):
-        yield values[i:i + size]
