@@ -5,19 +5,10 @@ Every sentence here was written for these tests (no dev-set text, place, outlet 
 from __future__ import annotations
 
 import pytest
+from news_support import names, run
 
 import claimgraph.read
 from claimgraph import rules
-
-
-def run(pipeline, body: str):
-    text = f"Field report\n\n{body}\n"
-    return pipeline.process_reading(claimgraph.read.read_bytes(text.encode(), "t", "text"))
-
-
-def names(doc, ids) -> tuple[str, ...]:
-    by_id = {e.id: e.name for e in doc.entities}
-    return tuple(by_id[i] for i in ids)
 
 
 def tolls(doc) -> dict[float, tuple[str, ...]]:
