@@ -93,28 +93,28 @@ def test_the_same_figure_told_again_with_also_still_restates_it(pipeline):
 
 
 def test_a_background_events_figure_is_not_the_reports_summary(pipeline):
-    # an earlier attack told for comparison keeps its own toll: the lead's 37 is not made "precise" by it
-    got = totals(pipeline, "Valdoria Beach Attack\n\nPublished 3 August 2024",
-                 "At least 37 civilians were killed in an explosion at a beach restaurant in Valdoria late on "
-                 "Friday, the health minister said.",
-                 "It was the deadliest attack in the country since twin bombs exploded near a market in "
-                 "October 2022, killing at least 100 people.")
-    assert got["killed"] == 137
+    # an earlier attack told for comparison keeps its own toll: the lead's 23 is not made "precise" by it
+    got = totals(pipeline, "Valdoria Cafe Attack\n\nPublished 2 June 2024",
+                 "At least 23 civilians were killed in a blast at a cafe in Valdoria late on Thursday, the "
+                 "interior minister said.",
+                 "It was the deadliest attack in the country since two car bombs went off near a bus station in "
+                 "May 2021, killing at least 80 people.")
+    assert got["killed"] == 103
 
 
 def test_an_undated_reports_comparison_reference_is_another_event(pipeline):
     # no date to tell the earlier attack by: its toll sits inside the comparison's "since" clause
-    got = totals(pipeline, "At least 37 civilians were killed in an explosion at a beach restaurant in Valdoria "
-                           "late on Friday, the health minister said.",
-                 "It was the deadliest attack in the country since twin bombs exploded near a market in "
-                 "October 2022, killing at least 100 people.")
-    assert got["killed"] == 137
+    got = totals(pipeline, "At least 23 civilians were killed in a blast at a cafe in Valdoria late on Thursday, "
+                           "the interior minister said.",
+                 "It was the deadliest attack in the country since two car bombs went off near a bus station in "
+                 "May 2021, killing at least 80 people.")
+    assert got["killed"] == 103
 
 
 def test_a_figure_after_a_comparison_in_the_main_clause_is_the_reports_own(pipeline):
-    got = totals(pipeline, "In the deadliest attack in Valdoria since 2019, 28 people were killed on Tuesday.",
-                 "Police said 28 people were killed when gunmen opened fire.")
-    assert got["killed"] == 28
+    got = totals(pipeline, "In the deadliest attack in Valdoria since 2019, 19 people were killed on Tuesday.",
+                 "Police said 19 people were killed when gunmen opened fire.")
+    assert got["killed"] == 19
 
 
 def test_another_speakers_near_figure_is_another_account_not_a_detail(pipeline):
