@@ -173,12 +173,13 @@ def warm(pipeline: Pipeline | None = None) -> None:
     from claimgraph.rules import rules_version
     from claimgraph.scripture import available_sources
     from claimgraph.store.rows import full_rules_version
+    from claimgraph.structure import dates
 
     for loader in (load_gazetteer, rules_version, full_rules_version, linker._rules, patterns.patterns,
                    timex._rules, quantities.lexicon, modality._lex, roles._agent_heads,
                    claims_extract._figure_events, fit._topics, quotes._patterns, quotes._settings,
                    statements._weak, spelling._families, dating._recency, figures._attribution, _nouns,
-                   _future_cue):
+                   _future_cue, dates.warm):
         loader()
     linker.name_prefixes(load_gazetteer())
     for source in available_sources():  # the reference texts quotations are checked against (the Qur'an's
