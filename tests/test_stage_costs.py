@@ -146,3 +146,31 @@ def test_english_alone_reads_what_the_fifteen_languages_read_when_no_other_can()
     assert 0 < asked_all < len(strings)
     assert not dates._other_language_may_read("2021-05-R-017 For Immediate Release")
     assert dates._other_language_may_read("4 mars 2021") and dates._other_language_may_read("13 05 2021")
+
+
+def test_a_prefiltered_pattern_finds_what_the_pattern_finds():
+    """`rules.prefiltered`: the literals a match requires are read from the pattern, and the cheap test never
+    turns away a text the pattern matches (case-insensitive look-alikes of ASCII letters included)."""
+    from claimgraph.rules import Prefiltered, ascii_lookalikes, prefiltered, required
+
+    pattern = re.compile(r"(?<!\w)(?:(?:the )?fall of (?:the )?(?:old town|harbour)|night (?:raid|strike)s?"
+                         r"|(?-i:Accord)|(?:ten|12) days? (?:later|on)|\d+(?:st|nd) siege)(?![\w-])", re.IGNORECASE)
+    assert required(pattern) == ((("fall of ", (("old town",), ("harbour",))), ("night ", (("raid",), ("strike",))),
+                                  ("accord",), (" day", (("ten",), ("12",)), (("later",), ("on",))),
+                                  (" siege", (("st",), ("nd",)))),)
+    fast = prefiltered(pattern)
+    assert isinstance(fast, Prefiltered)
+    texts = ["The fall of the old town came late.", "After the FALL OF HARBOUR, nothing.", "a night strikes back",
+             "The Accord held.", "the accord held", "ten days later", "12 day on", "ten weeks later", "the 3rd siege",
+             "Night  raid", "fall of the new town", "", "ſiege of the 2nd kind", "the 2nd ſiege", "nIght raid",
+             "the 2nd \u212aiege", "\u00e9t\u00e9: fall of harbour", "nightly raids", "the fall-of harbour"]
+    for text in texts:
+        assert (fast.search(text) is None) == (pattern.search(text) is None), text
+    assert sum(pattern.search(t) is not None for t in texts) >= 8
+    assert sum(pattern.search(t) is None for t in texts) >= 5
+    # nothing required of a match: no prefilter
+    assert prefiltered(re.compile(r"\d+|x")).pattern == r"\d+|x"
+    # beyond the Basic Multilingual Plane no character matches an ASCII one under IGNORECASE
+    ascii_any = re.compile(r"[\x00-\x7f]", re.IGNORECASE)
+    assert {"\u017f", "\u212a"} <= ascii_lookalikes()
+    assert not any(ascii_any.match(chr(i)) for i in range(0x10000, 0x110000))

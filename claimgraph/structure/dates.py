@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 
 from claimgraph.memo import per_document
 from claimgraph.records import PartialDate, Span
+from claimgraph.rules import prefiltered
 from claimgraph.structure._rules import rules, word_set
 
 __all__ = ["parse_date", "url_date", "find_dates", "month_number"]
@@ -71,7 +72,8 @@ def _patterns(mon: str) -> list[tuple[str, re.Pattern[str]]]:
     ]
 
 
-_STRICT = _patterns(_MON_STRICT)
+# in running text, each pattern but the numeric one behind the test for a month name (`rules.prefiltered`)
+_STRICT = [(kind, prefiltered(pattern)) for kind, pattern in _patterns(_MON_STRICT)]
 _LOOSE = _patterns(_MON_LOOSE)
 
 
