@@ -8,6 +8,7 @@ processes one document, or one batch of documents whose parsing is shared (`proc
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -58,6 +59,13 @@ class Pipeline:
         ]
         start = time.perf_counter()
         warm(self)
+        # Everything loaded so far (the model, the gazetteer and its index, lexicons, compiled rules: hundreds of
+        # thousands of objects) lives as long as the process: out of the garbage collector's sight, so that its
+        # collections walk what documents allocate, not these again and again. Measured on the 20,000-word
+        # bench corpus (one process, twice each way, loaded machine): the entity stage 0.49-0.51 -> 0.35-0.38
+        # CPU s. The bench's bare spaCy side freezes its loaded model the same way.
+        gc.collect()
+        gc.freeze()
         self.timings.clear()  # the stages' seconds count real documents only
         self.cpu_timings.clear()
         self.timings["warm"] = time.perf_counter() - start
