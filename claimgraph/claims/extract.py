@@ -584,6 +584,9 @@ class _Sentence:
         if m.pattern.predicate not in rules.words("events", "passive_actor_predicates") \
                 or not any(c.dep_ == "auxpass" for c in verb.children) or any(c.dep_ == "agent" for c in verb.children):
             return out
+        if "nsubjpass" in m.pattern.object:
+            # the passive subject is what the act is done to ("Kenyan troops were expelled"), not its doer
+            return out
         forces = rules.words("entities", "military_heads") | rules.words("entities", "police_heads")
         tokens = [t for t in _children_of(verb, "nsubjpass")
                   if t.lemma_.lower() in forces or t.lower_ in forces

@@ -46,6 +46,7 @@ class Pattern:
     particles: the particles the verb must carry, if any.
     noun_prep: for a light verb, the preposition whose object is the noun ("went on strike").
     req_prep, req_modifier, req_governor, req_of: the `requires` conditions.
+    exc_prep: `excludes.prep`: prepositions that must not hang off the word (a light verb's noun, or the word).
     negatable, symmetric, implies, object_required: as documented in docs/patterns.md.
     place_object: (predicate, mode) when the object is a place, or None.
     relation: True for the standing-relation patterns.
@@ -65,6 +66,7 @@ class Pattern:
     req_modifier: frozenset[str] = frozenset()
     req_governor: frozenset[str] = frozenset()
     req_of: frozenset[str] = frozenset()
+    exc_prep: frozenset[str] = frozenset()
     negatable: bool = True
     symmetric: bool = False
     implies: tuple[str, ...] = ()
@@ -147,6 +149,7 @@ def _pattern(kind: str, p: dict, relation: bool) -> Pattern:
         req_modifier=frozenset(_list(requires.get("modifier"))),
         req_governor=frozenset(_list(requires.get("governor"))),
         req_of=frozenset(_list(requires.get("of"))),
+        exc_prep=frozenset(_list((p.get("excludes") or {}).get("prep"))),
         negatable=bool(p.get("negatable", True)),
         symmetric=bool(p.get("symmetric", False)),
         implies=_list(p.get("implies")),
@@ -226,6 +229,9 @@ def requirements_met(p: Pattern, tok, noun=None) -> bool:
     if p.req_prep and not _has_prep([t for t in (noun, tok) if t is not None], p.req_prep):
         return False
     target = noun if noun is not None else tok
+    if p.exc_prep and _has_prep([target], p.exc_prep):
+        # "stopped work on the dam" is a project halted, not a strike (`excludes.prep`)
+        return False
     if p.req_modifier and not any(c.dep_ in MODIFIER_DEPS and set(_words(c)) & p.req_modifier
                                   for c in target.children):
         return False
