@@ -709,7 +709,7 @@ class Linker:
         # leftwards over the words of the same noun phrase ("former Prime Minister X", "UN Secretary-General X")
         while k >= span.sent.start and span.start - k <= 6:
             tok = sdoc[k]
-            if tok.pos_ not in ("PROPN", "NOUN", "ADJ") and tok.text != "-":
+            if tok.pos_ not in ("PROPN", "NOUN", "ADJ") and tok.text != "-" and not self._title_of(sdoc, k):
                 break
             words.append(tok.lower_)
             k -= 1
@@ -726,6 +726,13 @@ class Linker:
                 return sector
         return None
 
+    def _title_of(self, sdoc, k: int) -> bool:
+        """Is token k the "of" inside a title ("Secretary of State X", "Minister of Defence X", "Chief of Staff
+        X"): an "of" right after a title word, which the leftward walks over a noun phrase go through."""
+        r = self.r
+        return (sdoc[k].lower_ == "of" and k > 0 and (sdoc[k - 1].lower_ in r["country_titles"] or any(
+            sdoc[k - 1].lower_ in ws for ws in r["title_sectors"].values())))
+
     def _np_country(self, span, etype: str, base: int) -> tuple[str | None, bool]:
         """(the country the noun phrase around `span` names, whether a title word stands before it)."""
         sdoc = span.doc
@@ -735,7 +742,8 @@ class Linker:
         # leftwards over the words of the same noun phrase: titles, adjectives, names, possessive 's
         while k >= sent_start and span.start - k <= 6:
             tok = sdoc[k]
-            if tok.pos_ not in ("PROPN", "NOUN", "ADJ", "PART") and tok.tag_ != "POS" and tok.text not in ("-",):
+            if tok.pos_ not in ("PROPN", "NOUN", "ADJ", "PART") and tok.tag_ != "POS" and tok.text not in ("-",) \
+                    and not self._title_of(sdoc, k):
                 break
             title = title or tok.lower_ in self.r["country_titles"]
             link = self._link_at(base + tok.idx, base + tok.idx + len(tok))
