@@ -241,7 +241,9 @@ def test_retype_rules(data):
     assert isinstance(retype, list) and retype
     known = {p["id"] for _kind, p in _patterns(data)}
     for rule in retype:
-        assert set(rule) <= {"id", "markers", "from", "to", "note", "conditions", "negated"}
+        assert set(rule) <= {"id", "markers", "from", "to", "note", "conditions", "negated", "patterns", "mode"}
+        assert set(rule.get("patterns") or []) <= known, rule["id"]
+        assert rule.get("mode") is None or rule["mode"] in data["modes"][rule["to"]], rule["id"]
         assert {"id", "from", "to"} <= set(rule)
         assert ID.match(rule["id"]) and rule["id"] not in known, rule["id"]
         # a rule needs markers unless it is a negation rule (any negated event of its types)
@@ -751,6 +753,15 @@ def test_a_helped_act_happened_and_a_forced_one_is_the_forcers(pipeline):
     # "X did Y, officials said" that the parser read as a noun with a reduced relative
     ("Ugandan youths resorted to throwing stones at Kenyan police, officials said on Thursday.",
      "protest.throw-stones", "PROTEST", "Uganda", "Kenya"),
+    # force not ruled out is a threat (retype.not-ruled-out); ruled out it is a refusal of it
+    ("Uganda said it would not rule out the use of force against Kenya.", "reject.rule-out-force", "THREATEN",
+     "Uganda", "Kenya"),
+    ("Uganda did not rule out military action against the Kenyan rebels.", "reject.rule-out-force", "THREATEN",
+     "Uganda", "Kenyan rebels"),
+    ("Uganda ruled out the use of force against Kenya.", "reject.rule-out-force", "REJECT", "Uganda", "Kenya"),
+    # "activists from X" act for X
+    ("Activists from Kenya staged a protest outside the Ugandan embassy.", "protest.stage-protest", "PROTEST",
+     "Kenya", "Uganda"),
 ])
 def test_session6_patterns_end_to_end(pipeline, sentence, rule, predicate, subject, obj):
     test_category_patterns_end_to_end(pipeline, sentence, rule, predicate, subject, obj)
@@ -764,6 +775,8 @@ def test_session6_patterns_end_to_end(pipeline, sentence, rule, predicate, subje
     ("Kenyan troops were expelled from Uganda.", "SANCTION", "Kenya"),
     # shipped TO a place is no withdrawal
     ("Uganda shipped peacekeepers to Kenya.", "SANCTION", None),
+    # talks not ruled out are no threat: the retyping names its pattern
+    ("Uganda did not rule out talks with Kenya.", "THREATEN", None),
     # a passive reduced relative before a report stays passive: the wounded did not wound
     ("Two Kenyan soldiers wounded in the attack, officials said on Thursday.", "ASSAULT", "Kenya"),
 ])

@@ -873,7 +873,7 @@ class _Sentence:
         marks = _markers(verb)
         conditions = _conditions(verb)
         for rule in ps.retype:
-            if predicate not in rule.sources:
+            if predicate not in rule.sources or (rule.patterns and m.pattern.id not in rule.patterns):
                 continue
             if rule.negated != negated and rule.negated:
                 continue
@@ -890,7 +890,7 @@ class _Sentence:
                 return "DEMAND", None, speaker, subject, negated
             still = negated and not rule.negated
             if rule.to == "THREATEN":
-                return "THREATEN", ps.threat_mode(predicate, mode), subject, obj, still
+                return "THREATEN", rule.mode or ps.threat_mode(predicate, mode), subject, obj, still
             if still and rule.to != predicate and any(r.negated and rule.to in r.sources for r in ps.retype):
                 # "would not cooperate with X", "will never negotiate": a cooperation refused is a refusal
                 return self.retype(m, rule.to, None, subject, obj, still)

@@ -89,6 +89,9 @@ class Retype:
     subordinators ("will withdraw unless ...", "prepared to impose sanctions if ...").
     negated: the rule applies only to a negated event, and consumes the negation ("will not accept" is a
     REJECT, not a negated AGREE). Such a rule may have no markers: any negated event of `sources` qualifies.
+    patterns: when not empty, the rule applies only to claims of these pattern ids ("did not rule out the use of
+    force" is a threat; "did not rule out talks" is no refusal of anything).
+    mode: the mode of the retyped claim, when the rule gives one (else `threat_modes` decides a THREATEN's).
     """
 
     id: str
@@ -97,6 +100,8 @@ class Retype:
     to: str
     conditions: frozenset[str] = frozenset()
     negated: bool = False
+    patterns: frozenset[str] = frozenset()
+    mode: str | None = None
 
 
 @dataclass(frozen=True)
@@ -175,7 +180,8 @@ def patterns() -> PatternSet:
         for lemma in p.lemmas:
             index[group][lemma].append(p)
     retype = tuple(Retype(r["id"], frozenset(r.get("markers") or ()), frozenset(r["from"]), r["to"],
-                          frozenset(r.get("conditions") or ()), bool(r.get("negated", False)))
+                          frozenset(r.get("conditions") or ()), bool(r.get("negated", False)),
+                          frozenset(r.get("patterns") or ()), r.get("mode"))
                    for r in data.get("retype") or [])
     return PatternSet(
         version=str(data["version"]),
