@@ -167,6 +167,16 @@ def test_a_demonym_on_an_occupation_or_a_weapon_names_the_states_sector(pipeline
 
 
 @pytest.mark.model
+def test_a_people_named_as_a_modifier_takes_the_country_of_its_nouns_phrase(pipeline):
+    # "X inhabitants of the Y region": the people's country from the phrase of the noun it modifies, and a place
+    # phrase whose object is a common noun by the demonym on it ("the Kenyan border region", "the Kenyan north")
+    doc = run(pipeline, "Yazidi inhabitants of the Kenyan border region threatened to hold a general strike.")
+    assert by_name(doc)["Yazidis"].country == "KEN"
+    doc = run(pipeline, "Rebels in the Kenyan north attacked a convoy.")
+    assert by_name(doc)["rebel"].country == "KEN"
+
+
+@pytest.mark.model
 def test_lone_title_gets_no_country_when_two_states_are_named(pipeline):
     doc = run(pipeline, "President Edem Kodzo Lawson met the envoys of Ghana and Togo.")
     assert by_name(doc)["Edem Kodzo Lawson"].country is None

@@ -753,8 +753,12 @@ class Linker:
                 if country:
                     return country, title
             k -= 1
-        # "rebels in the Ivory Coast", "the president of Angola": a place in the head's own phrase
+        # "rebels in the Ivory Coast", "the president of Angola": a place in the head's own phrase; a people
+        # named as the modifier of a common noun ("X inhabitants of the Y region") by the phrase of that noun
         root = span.root
+        if etype == "population" and root.dep_ in ("compound", "amod", "nmod") and root.head.pos_ == "NOUN" \
+                and root.head.i not in range(span.start, span.end):
+            root = root.head
         for prep in root.children:
             if prep.dep_ != "prep" or prep.lower_ not in self.r["country_preps"]:
                 continue
@@ -763,12 +767,14 @@ class Linker:
             for obj in prep.children:
                 if obj.dep_ != "pobj":
                     continue
-                link = self._link_at(base + obj.idx, base + obj.idx + len(obj))
-                if link is not None:
-                    country = self._country_of(link.entity) or (
-                        link.entity if self._type_of(link.entity) == "state" else None)
-                    if country:
-                        return country, title
+                # the object's name, else a demonym on it ("of the Kenyan border region")
+                for word in [obj] + [c for c in obj.children if c.dep_ in ("amod", "compound") and c.i < obj.i]:
+                    link = self._link_at(base + word.idx, base + word.idx + len(word))
+                    if link is not None:
+                        country = self._country_of(link.entity) or (
+                            link.entity if self._type_of(link.entity) == "state" else None)
+                        if country:
+                            return country, title
         return None, title
 
     # -- assembly -------------------------------------------------------------------------------------------
