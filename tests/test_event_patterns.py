@@ -759,6 +759,9 @@ def test_a_helped_act_happened_and_a_forced_one_is_the_forcers(pipeline):
     ("Uganda did not rule out military action against the Kenyan rebels.", "reject.rule-out-force", "THREATEN",
      "Uganda", "Kenyan rebels"),
     ("Uganda ruled out the use of force against Kenya.", "reject.rule-out-force", "REJECT", "Uganda", "Kenya"),
+    # a support verb carries out its event noun: the noun's actor is the verb's subject (`aspectual_verbs`)
+    ("The Kenyan army carried out a crackdown on Ugandan smugglers.", "coerce.crackdown", "COERCE", "Kenya",
+     "Uganda"),
     # "activists from X" act for X
     ("Activists from Kenya staged a protest outside the Ugandan embassy.", "protest.stage-protest", "PROTEST",
      "Kenya", "Uganda"),
