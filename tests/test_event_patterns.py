@@ -135,9 +135,10 @@ def _problems_of(kind: str, p: dict, data: dict) -> list[str]:
                 if not _as_list(words):
                     problems.append(f"{pid}: requires.{key} is empty")
     excludes = p.get("excludes")
-    if excludes is not None and not (isinstance(excludes, dict) and set(excludes) == {"prep"} and _as_list(
-            excludes["prep"]) and all(isinstance(w, str) and WORD.match(w) for w in _as_list(excludes["prep"]))):
-        problems.append(f"{pid}: excludes must be {{prep: [prepositions]}} (quote on/off)")
+    if excludes is not None and not (isinstance(excludes, dict) and excludes and set(excludes) <= {"prep", "deps"}
+                                     and all(_as_list(ws) and all(isinstance(w, str) and WORD.match(w)
+                                                                  for w in _as_list(ws)) for ws in excludes.values())):
+        problems.append(f"{pid}: excludes must map prep and/or deps to words (quote on/off)")
     for flag in ("negatable", "symmetric", "object_required"):
         if flag in p and not isinstance(p[flag], bool):
             problems.append(f"{pid}: {flag} must be true or false")
@@ -205,7 +206,8 @@ def _key(p: dict) -> tuple:
     requires = p.get("requires") or {}
     return (frozenset(_as_list(p.get("particles"))), p.get("noun_prep"),
             *(frozenset(_as_list(requires.get(k))) for k in sorted(REQUIRES_KEYS)),
-            frozenset(_as_list((p.get("excludes") or {}).get("prep"))))
+            frozenset(_as_list((p.get("excludes") or {}).get("prep"))),
+            frozenset(_as_list((p.get("excludes") or {}).get("deps"))))
 
 
 def _duplicates(entries) -> list[str]:
@@ -306,6 +308,8 @@ def _requirements_met(tok, p: dict, noun=None) -> bool:
     modifiers = set(_as_list(requires.get("modifier")))
     target = noun if noun is not None else tok
     if _has_prep([target], _as_list((p.get("excludes") or {}).get("prep"))):
+        return False
+    if any(c.dep_ in _as_list((p.get("excludes") or {}).get("deps")) for c in target.children):
         return False
     if modifiers and not any(c.dep_ in MODIFIER_DEPS and _words(c) & modifiers for c in target.children):
         return False
@@ -762,6 +766,10 @@ def test_a_helped_act_happened_and_a_forced_one_is_the_forcers(pipeline):
     # a support verb carries out its event noun: the noun's actor is the verb's subject (`aspectual_verbs`)
     ("The Kenyan army carried out a crackdown on Ugandan smugglers.", "coerce.crackdown", "COERCE", "Kenya",
      "Uganda"),
+    # CONCEDE: regret expressed, an apology offered (PLOVER 'apologize, express regret')
+    ("Uganda expressed regret over the shooting of Kenyan traders.", "concede.express-regret", "CONCEDE",
+     "Uganda", "Kenya"),
+    ("The Ugandan president offered an apology to Kenya.", "concede.express-regret", "CONCEDE", "Uganda", "Kenya"),
     # "activists from X" act for X
     ("Activists from Kenya staged a protest outside the Ugandan embassy.", "protest.stage-protest", "PROTEST",
      "Kenya", "Uganda"),
@@ -778,6 +786,10 @@ def test_session6_patterns_end_to_end(pipeline, sentence, rule, predicate, subje
     ("Kenyan troops were expelled from Uganda.", "SANCTION", "Kenya"),
     # shipped TO a place is no withdrawal
     ("Uganda shipped peacekeepers to Kenya.", "SANCTION", None),
+    # regret that another did something is a reproach, not an apology (`excludes.deps`)
+    ("Kenya expressed regret that Uganda had closed the border.", "CONCEDE", "Kenya"),
+    # what a threat warns against has not happened
+    ("Kenya warned Uganda against sending troops across the border.", "MOBILIZE", None),
     # talks not ruled out are no threat: the retyping names its pattern
     ("Uganda did not rule out talks with Kenya.", "THREATEN", None),
     # a passive reduced relative before a report stays passive: the wounded did not wound

@@ -1364,10 +1364,12 @@ def _kind(m: Match) -> str:
 def _unrealised(m: Match, heads: set[int]) -> bool:
     """Is the event noun what a refusal, demand or threat is about ("dismissed an appeal", "reneged on his
     commitment", "rejected an invitation to attend a meeting")? It has not happened: the verb's object, not a
-    claim of its own. Followed through one "of"/"to" phrase ("rejected an invitation to the meeting")."""
+    claim of its own. Followed through one "of"/"to" phrase ("rejected an invitation to the meeting"). So is a
+    gerund in a preposition phrase of such a verb ("warned X against sending troops", "refrained from")."""
     tok = m.token
     if m.kind != "noun":
-        return False
+        return (m.kind in ("verb", "light_verb") and tok.tag_ == "VBG" and tok.dep_ == "pcomp"
+                and tok.head.dep_ == "prep" and tok.head.head.i in heads)
     for _ in range(3):
         if tok.dep_ in ("dobj", "nsubjpass") and tok.head.i in heads:
             return True

@@ -47,6 +47,8 @@ class Pattern:
     noun_prep: for a light verb, the preposition whose object is the noun ("went on strike").
     req_prep, req_modifier, req_governor, req_of: the `requires` conditions.
     exc_prep: `excludes.prep`: prepositions that must not hang off the word (a light verb's noun, or the word).
+    exc_deps: `excludes.deps`: dependencies no child of the word (a light verb's noun) may have ("regret that
+    X did Y" is a reproach, not an apology: deps ccomp, acl).
     negatable, symmetric, implies, object_required: as documented in docs/patterns.md.
     place_object: (predicate, mode) when the object is a place, or None.
     relation: True for the standing-relation patterns.
@@ -67,6 +69,7 @@ class Pattern:
     req_governor: frozenset[str] = frozenset()
     req_of: frozenset[str] = frozenset()
     exc_prep: frozenset[str] = frozenset()
+    exc_deps: frozenset[str] = frozenset()
     negatable: bool = True
     symmetric: bool = False
     implies: tuple[str, ...] = ()
@@ -155,6 +158,7 @@ def _pattern(kind: str, p: dict, relation: bool) -> Pattern:
         req_governor=frozenset(_list(requires.get("governor"))),
         req_of=frozenset(_list(requires.get("of"))),
         exc_prep=frozenset(_list((p.get("excludes") or {}).get("prep"))),
+        exc_deps=frozenset(_list((p.get("excludes") or {}).get("deps"))),
         negatable=bool(p.get("negatable", True)),
         symmetric=bool(p.get("symmetric", False)),
         implies=_list(p.get("implies")),
@@ -237,6 +241,8 @@ def requirements_met(p: Pattern, tok, noun=None) -> bool:
     target = noun if noun is not None else tok
     if p.exc_prep and _has_prep([target], p.exc_prep):
         # "stopped work on the dam" is a project halted, not a strike (`excludes.prep`)
+        return False
+    if p.exc_deps and any(c.dep_ in p.exc_deps for c in target.children):
         return False
     if p.req_modifier and not any(c.dep_ in MODIFIER_DEPS and set(_words(c)) & p.req_modifier
                                   for c in target.children):
