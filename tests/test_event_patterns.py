@@ -770,6 +770,9 @@ def test_a_helped_act_happened_and_a_forced_one_is_the_forcers(pipeline):
     ("Uganda expressed regret over the shooting of Kenyan traders.", "concede.express-regret", "CONCEDE",
      "Uganda", "Kenya"),
     ("The Ugandan president offered an apology to Kenya.", "concede.express-regret", "CONCEDE", "Uganda", "Kenya"),
+    # an event noun of an act with no target by nature is a claim when its own phrase names the author
+    ("Kenyan protests continued for a third day.", "protest.demonstration", "PROTEST", "Kenya", None),
+    ("The Ugandan withdrawal was completed on Friday.", "retreat.withdrawal", "RETREAT", "Uganda", None),
     # "activists from X" act for X
     ("Activists from Kenya staged a protest outside the Ugandan embassy.", "protest.stage-protest", "PROTEST",
      "Kenya", "Uganda"),
@@ -788,6 +791,10 @@ def test_session6_patterns_end_to_end(pipeline, sentence, rule, predicate, subje
     ("Uganda shipped peacekeepers to Kenya.", "SANCTION", None),
     # regret that another did something is a reproach, not an apology (`excludes.deps`)
     ("Kenya expressed regret that Uganda had closed the border.", "CONCEDE", "Kenya"),
+    # a participle of displeasure with an object is the verb: the subject angered Uganda, it is not angry
+    ("A Kenyan boycott of the summit angered Uganda.", "DISAPPROVE", "Kenya"),
+    # air strikes that hit positions hit no stance
+    ("Kenyan air strikes hit rebel positions near the border.", "DISAPPROVE", None),
     # what a threat warns against has not happened
     ("Kenya warned Uganda against sending troops across the border.", "MOBILIZE", None),
     # talks not ruled out are no threat: the retyping names its pattern

@@ -1219,9 +1219,11 @@ def _attack_without_target(c: _Cand) -> bool:
     """An attack whose author its own phrase names is a claim even with no target named ("the assault, carried
     out by X, included heavy shelling", "X's offensive", "Russia's aggression"): a counted event (`counted_events`)
     whose subject comes from the noun's possessive, by-phrase, demonym or reduced relative, not from the clause
-    around it ("civilians died in the attack": the clause's subject is the victim). Other event nouns need their
-    object."""
-    return bool(c.subject) and c.named and c.match.pattern.predicate in _words("counted_events")
+    around it ("civilians died in the attack": the clause's subject is the victim). So is an act that has no
+    target by nature (`targetless_predicates`: "Kenyan protests continued", "the Ugandan withdrawal was
+    completed"). Other event nouns need their object."""
+    return bool(c.subject) and c.named and c.match.pattern.predicate in (
+        _words("counted_events") | _words("targetless_predicates"))
 
 
 def _spanned(tok) -> list:
