@@ -159,6 +159,8 @@ def test_a_title_with_an_of_phrase_is_a_title(pipeline):
     ("Ugandan aircraft killed twelve Kenyan villagers.", "Uganda", "military"),
     ("Kenyan peacekeepers left Busia.", "Kenya", "military"),
     ("Kenyan border patrol agents beat Ugandan migrants.", "Kenya", "police"),
+    # an intelligence service is the state's agency (PLOVER SPY), not its government
+    ("Kenyan intelligence officials shared evidence with Uganda.", "Kenya", "agency"),
 ])
 def test_a_demonym_on_an_occupation_or_a_weapon_names_the_states_sector(pipeline, sentence, state, facet):
     doc = run(pipeline, sentence)

@@ -53,7 +53,8 @@ def _agent_heads() -> frozenset[str]:
     """Nouns whose "of"/"from" phrase names the group they act for ("officials of", "troops from")."""
     data = rules.load("entities")
     words = set(_words("agents"))
-    for key in ("military_heads", "government_heads", "police_heads", "armed_heads", "movement_heads"):
+    for key in ("military_heads", "government_heads", "police_heads", "agency_heads", "armed_heads",
+                "movement_heads"):
         words.update(w.lower() for w in data.get(key) or [] if " " not in w)
     return frozenset(words)
 

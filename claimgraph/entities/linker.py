@@ -74,6 +74,7 @@ def _rules() -> dict:
         "military": heads("military_heads"),
         "government": heads("government_heads"),
         "police": heads("police_heads"),
+        "agency": heads("agency_heads"),
         "population": heads("population_heads"),
         "armed": heads("armed_heads"),
         "movement_adj": heads("movement_adjectives"),
@@ -398,6 +399,10 @@ class Linker:
         k = self._heads_after(tokens, j, self.r["police"])  # PLOVER sector COP: "Kenyan police"
         if k is not None:
             self._add(Span(start, base + tokens[k].idx + len(tokens[k])), state, "demonym", "police")
+            return k
+        k = self._heads_after(tokens, j, self.r["agency"])  # PLOVER sector SPY: "Kenyan intelligence"
+        if k is not None:
+            self._add(Span(start, base + tokens[k].idx + len(tokens[k])), state, "demonym", "agency")
             return k
         k = self._heads_after(tokens, j, self.r["government"])
         if k is not None:
@@ -793,7 +798,7 @@ class Linker:
         for link in sorted(self.links, key=lambda lk: lk.span):
             by_entity[link.entity].append(Mention(link.span, link.entity, link.how, link.facet))
         out = []
-        government_words = self.r["government"] | self.r["police"]
+        government_words = self.r["government"] | self.r["police"] | self.r["agency"]
         text = self.doc.text
         for eid, mentions in by_entity.items():
             if eid in self.locals:
