@@ -383,7 +383,7 @@ CASES = [
     ("Sudan's government lifted the state of emergency in West Darfur on Sunday.", "CONCEDE", "verb", None),
     ("President Bashir apologized to the families of the victims.", "CONCEDE", "verb", None),
     # COOPERATE
-    ("Israeli intelligence officials cooperated with their American counterparts.", "COOPERATE", "verb", None),
+    ("Kenyan intelligence officials cooperated with their Ugandan counterparts.", "COOPERATE", "verb", None),
     ("The Islamic Emirate aims to strengthen political and economic ties with India.", "COOPERATE", "light",
      None),
     # AID
