@@ -64,6 +64,9 @@ documents = sa.Table(
     sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("source_key", "version"),
     sa.Index("ix_documents_source_key", "source_key"),
+    # 0011: the replaced versions only (a few), which search leaves out of its candidates (kb._ranked)
+    sa.Index("ix_documents_replaced", "id", sqlite_where=sa.text("NOT is_latest"),
+             postgresql_where=sa.text("NOT is_latest")),
 )
 
 sentences = sa.Table(
