@@ -206,6 +206,12 @@ def test_questions_on_a_generated_base_are_right(tmp_path):
             assert everything and all(len({v["value"] for v in m["values"]}) > 1 or not m["compatible"]
                                       for m in everything)
             assert kb.disagreements(limit=5) == everything[:5]
+            assert kb.disagreements(limit=6, offset=4) == everything[4:10]
+            # the home page's: most reported first (ordered in SQL, as it was sorted in Python; ties in period order)
+            most = sorted(everything, key=lambda m: (-m["documents"], -m["distinct_values"], m["label"]))
+            assert len({m["documents"] for m in most}) > 1
+            assert kb.disagreements(most_reported=True, limit=12) == most[:12]
+            assert kb.disagreements(most_reported=True) == most
             hits = kb.search("withdrew", limit=10)
             assert hits and all("withdrew" in h["text"] for h in hits)
             # every bench question runs

@@ -602,10 +602,13 @@ class KnowledgeBase:
     # -- measures --------------------------------------------------------------------------------------------
 
     def disagreements(self, what: Sequence[str] | str | None = None, contradictions_only: bool = False,
-                      limit: int | None = None) -> list[dict[str, Any]]:
+                      limit: int | None = None, offset: int = 0, most_reported: bool = False
+                      ) -> list[dict[str, Any]]:
         """Figures reported differently: each measure with every value, its document and its sentence.
         contradictions_only: leave out measures whose ranges still overlap ('at least 14' beside '21').
-        limit: the first so many, in period order."""
+        limit, offset: a page, in period order (with most_reported: the most documents first, then the most
+        distinct values, then label; ties in period order), ordered and cut in SQL: a million claims give
+        thousands of disagreements, each with its values, documents and sentences."""
         m = t.measures
         query = sa.select(m).where(m.c.disagreement)
         whats = [parse_what(w) for w in _as_list(what)]
@@ -613,8 +616,10 @@ class KnowledgeBase:
             query = query.where(sa.func.lower(m.c.what).in_(whats))
         if contradictions_only:
             query = query.where(sa.not_(m.c.compatible))
+        if most_reported:
+            query = query.order_by(m.c.document_count.desc(), m.c.distinct_values.desc(), self._text(m.c.label))
         query = query.order_by(m.c.period_start.is_(None), m.c.period_start, self._text(m.c.label),
-                               self._text(m.c.key))
+                               self._text(m.c.key)).offset(offset)
         if limit is not None:
             query = query.limit(limit)
         with self.engine.connect() as conn:

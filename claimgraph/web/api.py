@@ -78,8 +78,8 @@ def router(web) -> APIRouter:
     @r.get("/disagreements", summary="Figures reported differently, with every value and who reported it")
     def disagreements(request: Request, what: Many = None, contradictions: bool = False, limit: Limit = 50,
                       offset: Offset = 0) -> dict[str, Any]:
-        rows = kb.disagreements(what=what, contradictions_only=contradictions)
-        return page(request, rows[offset:offset + limit + 1], limit, offset)
+        rows = kb.disagreements(what=what, contradictions_only=contradictions, limit=limit + 1, offset=offset)
+        return page(request, rows, limit, offset)
 
     @r.get("/search", summary="Full-text search over sentences and claims")
     def search(q: Annotated[str, Query(min_length=1, max_length=500)],
