@@ -190,6 +190,8 @@ claims = sa.Table(
               comment="neither the claim nor its document has a date"),
     # 0008: how well the cited document supports the claim (the JSON contract's claims[].support), or NULL
     sa.Column("support", sa.JSON, comment="the cited document's support of the claim (audit with sources)"),
+    # 0011: --source sorts the claims of its documents off this index (kb._source_documents)
+    sa.Index("ix_claims_document_order", "document_id", "undated", "first_day", "evidence_start", "key"),
     sa.Index("ix_claims_order", "undated", "first_day", "document_id",
              "evidence_start", "key", "last_day"),
     sa.Index("ix_claims_predicate_order", "predicate", "undated",

@@ -4,6 +4,9 @@
   ranks the newest matches of the latest versions (kb.KnowledgeBase.search) and leaves out a replaced version's
   sentence or claim by looking its document up in this index, which holds only the replaced few, instead of
   reading every candidate's document row.
+- `ix_claims_document_order`: claims by document, with the time order's columns, so that `claims --source` sorts
+  the claims of up to a thousand documents off this index alone (ix_claims_document_id found them, then each
+  claim's row, which holds its evidence text, was read for its day and position).
 
 Revision ID: 0011_kbquery
 Revises: 0010_kbscale
@@ -24,7 +27,10 @@ depends_on = None
 def upgrade() -> None:
     replaced = sa.text("NOT is_latest")
     op.create_index("ix_documents_replaced", "documents", ["id"], sqlite_where=replaced, postgresql_where=replaced)
+    op.create_index("ix_claims_document_order", "claims",
+                    ["document_id", "undated", "first_day", "evidence_start", "key"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_claims_document_order", table_name="claims")
     op.drop_index("ix_documents_replaced", table_name="documents")
