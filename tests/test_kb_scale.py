@@ -525,3 +525,33 @@ def test_search_without_and_with_replaced_versions(tmp_path):
                                 t.sentences.c.id, t.sentences.c.document_id, t.sentences.c.idx))}
                         got = [where[(h["document"]["id"], h["sentence"])] for h in kb.search(words, 25)]
                         assert got and got == _plain_search(kb, "sentences", words, 25, newest_n), (words, replaced)
+
+
+def test_further_accounts_compares_only_the_hosts_a_figure_can_fit(monkeypatch):
+    """further_accounts finds the hosts of a lone report's figures through their time (grouping._Hosts):
+    the same measures as comparing them with every host, on random blocks of figures where reports give
+    several speakers' values (so that lone groups do move, and hosts are filed again after taking them)."""
+    import random
+
+    from claimgraph.store import grouping
+    from claimgraph.store.grouping import _Item, _measure_time, _measure_window, cluster
+
+    moves = []
+    moved = grouping._Hosts.moved
+    monkeypatch.setattr(grouping._Hosts, "moved", lambda self, host: (moves.append(1), moved(self, host))[1])
+    rng = random.Random(4)
+    for _ in range(60):
+        items = []
+        for i in range(rng.randrange(5, 60)):
+            day = 738000 + rng.randrange(25)
+            kind = rng.random()
+            start, end, window = (day, day + rng.choice((0, 0, 1, 3)), None) if kind < 0.7 else \
+                (None, None, (day - 3, day)) if kind < 0.9 else (None, None, None)
+            place = frozenset({rng.choice("AB")})
+            items.append(_Item(i, f"doc{rng.randrange(8)}", start, end, window, place, {},
+                               value=float(rng.choice((10, 11, 12, 14, 40))), reach=place,
+                               teller=rng.choice(("", "x", "y"))))
+        pruned = cluster(items, _measure_time, _measure_window, measures=True)
+        plain = cluster(items, _measure_time, _measure_window, measures=True, prune=False)
+        assert [[i.id for i in g] for g in pruned] == [[i.id for i in g] for g in plain]
+    assert len(moves) > 20
