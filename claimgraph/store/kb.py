@@ -561,6 +561,7 @@ class KnowledgeBase:
         the event's time (else its first report) overlaps. Several values of one filter are OR-ed."""
         ev, ee = t.events, t.event_entities
         query = sa.select(ev.c.id)
+        listed = False  # a short list of events drives the query (as in kb.claims, see _unindexed)
         for names, roles in ((actor, ["subject", "object"]), (with_, ["subject", "object"]), (place, ["place"])):
             terms = _as_list(names)
             if terms:
@@ -570,6 +571,7 @@ class KnowledgeBase:
                 # kb.claims does for claims, see _few)
                 with self.engine.connect() as conn:
                     few = self._few(conn, members)
+                listed = listed or few is not None
                 query = query.where(ids_in(ev.c.id, few) if few is not None
                                     else sa.exists(members.where(ee.c.event_id == ev.c.id)))
         wanted = [parse_predicate(p) for p in _as_list(predicate)]
@@ -582,7 +584,9 @@ class KnowledgeBase:
             query = query.where(sa.func.coalesce(ev.c.time_start, ev.c.time_end, ev.c.first_reported) <= hi)
         # time order in SQL, off the events' order index (0008_kbquery): the event's time, else its first
         # report (`sort_day`), undated last, then label and key by code point (as Python compares them)
-        query = query.order_by(ev.c.undated, ev.c.sort_day, self._text(ev.c.label), self._text(ev.c.key))
+        col = self._unindexed if listed else (lambda column: column)
+        query = query.order_by(col(ev.c.undated), col(ev.c.sort_day), self._text(col(ev.c.label)),
+                               self._text(col(ev.c.key)))
         with_modes = any(mode for _, mode in wanted)
         with self.engine.connect() as conn:
             if with_modes:  # modes are a JSON list on events: filtered here, then paged
