@@ -392,6 +392,8 @@ network_edges = sa.Table(
     sa.Column("first", sa.String(10), comment="its claims' first day (the claim's time, else its document's date)"),
     sa.Column("last", sa.String(10), comment="and last"),
     sa.Index("ix_network_edges_rank", "sources", "claims", "id"),
+    # 0011: one predicate's most reported edges (kb._kept_edges with a predicate)
+    sa.Index("ix_network_edges_predicate_rank", "predicate", "sources", "claims", "id"),
     comment="the actor network's edges, kept by the grouping (store/network.py, 0010_network)",
 )
 
