@@ -396,7 +396,7 @@ def test_indexed_questions_answer_as_the_plain_queries(db, tmp_path, request, mo
                 for value in values:
                     fast = [x["key"] for x in kb.claims(source=value, limit=60)]
                     with monkeypatch.context() as m:
-                        m.setattr(KnowledgeBase, "_source_documents", lambda self, sources, named: None)
+                        m.setattr(KnowledgeBase, "_source_documents", lambda self, sources, named: (None, False))
                         assert fast == [x["key"] for x in kb.claims(source=value, limit=60)], value
 
 
