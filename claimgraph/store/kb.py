@@ -566,6 +566,7 @@ class KnowledgeBase:
         ev, ee = t.events, t.event_entities
         query = sa.select(ev.c.id)
         listed = False  # a short list of events drives the query (as in kb.claims, see _unindexed)
+        frequent: list[sa.Select] = []
         for names, roles in ((actor, ["subject", "object"]), (with_, ["subject", "object"]), (place, ["place"])):
             terms = _as_list(names)
             if terms:
@@ -578,6 +579,16 @@ class KnowledgeBase:
                 listed = listed or few is not None
                 query = query.where(ids_in(ev.c.id, few) if few is not None
                                     else sa.exists(members.where(ee.c.event_id == ev.c.id)))
+                frequent.append(members)
+        if len(frequent) > 1 and not listed:
+            # two frequent actors (or an actor and a place): the events of both are often few, and walking the
+            # order index for them checked every event of the base when they seldom meet (300 ms of CPU at a
+            # million claims); their intersection, read off the two index ranges, is then the list
+            with self.engine.connect() as conn:  # read once (counting first, as _few does, reads it twice)
+                few = conn.scalars(sa.intersect(*frequent).limit(FEW_CLAIMS + 1)).all()
+            if len(few) <= FEW_CLAIMS:
+                listed = True
+                query = query.where(ids_in(ev.c.id, few))
         wanted = [parse_predicate(p) for p in _as_list(predicate)]
         if wanted:
             query = query.where(ev.c.predicate.in_(sorted({p for p, _ in wanted})))
