@@ -329,7 +329,7 @@ class KnowledgeBase:
         """Rows `offset` to `offset + limit` of the latest-version claims of `matching` (claim ids, in the
         claims' order).
 
-        The first k matching claims in that order, of any version, are taken in a subquery, and only they are
+        The first k matching claims in that order, of any version, are read (their ids), and only they are
         joined to their documents for the latest-version check. Checking it for every match before sorting
         read a document row (rows that hold the whole text) for each: 10,000 of them for an actor named in
         10,000 claims. Exact: when the first k hold `offset + limit` latest claims, those are the first of all
