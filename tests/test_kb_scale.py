@@ -206,6 +206,12 @@ def test_questions_on_a_generated_base_are_right(tmp_path):
             assert everything and all(len({v["value"] for v in m["values"]}) > 1 or not m["compatible"]
                                       for m in everything)
             assert kb.disagreements(limit=5) == everything[:5]
+            assert kb.disagreements(limit=6, offset=4) == everything[4:10]
+            # the home page's: most reported first (ordered in SQL, as it was sorted in Python; ties in period order)
+            most = sorted(everything, key=lambda m: (-m["documents"], -m["distinct_values"], m["label"]))
+            assert len({m["documents"] for m in most}) > 1
+            assert kb.disagreements(most_reported=True, limit=12) == most[:12]
+            assert kb.disagreements(most_reported=True) == most
             hits = kb.search("withdrew", limit=10)
             assert hits and all("withdrew" in h["text"] for h in hits)
             # every bench question runs
@@ -282,20 +288,26 @@ def test_incremental_grouping_rewrites_only_the_groups_that_change(tmp_path):
         assert _grouping(a) == _grouping(b)
 
 
-def _plain_search(kb: KnowledgeBase, table: str, words: str, limit: int) -> list[int]:
-    """The search as one query that joins every match to its document before ranking (before 0008_kbquery)."""
+def _plain_search(kb: KnowledgeBase, table: str, words: str, limit: int, newest: int | None = None) -> list[int]:
+    """The search as plain queries: every match joined to its document for the latest-version check, the
+    `newest` highest ids of those kept (None: all), ranked, the best `limit`."""
     with kb.engine.connect() as conn:
         if kb.store.dialect == "sqlite":
             q = " ".join(f'"{w}"' for w in words.split())
-            sql = (f"SELECT s.id FROM {table}_fts JOIN {table} s ON s.id = {table}_fts.rowid "
-                   f"JOIN documents d ON d.id = s.document_id WHERE {table}_fts MATCH :q AND d.is_latest "
-                   f"ORDER BY {table}_fts.rank, s.id LIMIT :n")
+            sql = (f"SELECT s.id, {table}_fts.rank AS score FROM {table}_fts "
+                   f"JOIN {table} s ON s.id = {table}_fts.rowid JOIN documents d ON d.id = s.document_id "
+                   f"WHERE {table}_fts MATCH :q AND d.is_latest")
+            desc = ""
         else:
             q = words
-            sql = (f"SELECT s.id FROM {table} s JOIN documents d ON d.id = s.document_id "
-                   "WHERE s.search_vector @@ plainto_tsquery('english', :q) AND d.is_latest "
-                   "ORDER BY ts_rank(s.search_vector, plainto_tsquery('english', :q)) DESC, s.id LIMIT :n")
-        return list(conn.scalars(sa.text(sql), {"q": q, "n": limit}))
+            sql = (f"SELECT s.id, ts_rank(s.search_vector, plainto_tsquery('english', :q)) AS score FROM {table} s "
+                   "JOIN documents d ON d.id = s.document_id "
+                   "WHERE s.search_vector @@ plainto_tsquery('english', :q) AND d.is_latest")
+            desc = " DESC"
+        if newest is not None:
+            sql += f" ORDER BY s.id DESC LIMIT {int(newest)}"
+        return list(conn.scalars(sa.text(f"SELECT id FROM ({sql}) m ORDER BY score{desc}, id LIMIT :n"),
+                                 {"q": q, "n": limit}))
 
 
 @pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -313,21 +325,31 @@ def test_indexed_questions_answer_as_the_plain_queries(db, tmp_path, request, mo
         store.regroup()
         with KnowledgeBase(store) as kb:
             c, d = t.claims, t.documents
+            with kb.engine.connect() as conn:
+                sentences = conn.execute(sa.select(t.sentences.c.id, t.sentences.c.document_id,
+                                                   t.sentences.c.idx)).all()
+                keyed = dict(conn.execute(sa.select(c.c.id, c.c.key)).all())
+            where = {(r.document_id, r.idx): r.id for r in sentences}
             for words in ("attacked", "killing civilians", "withdrew", "officials said", "no such words"):
+                everything = len(_plain_search(kb, "sentences", words, 10**9))
                 for limit in (1, 20, 300):
-                    for rank_round in (1, 4):  # 1: the first round often falls short, widening is exercised
-                        kb.RANK_ROUND = rank_round
-                        with kb.engine.connect() as conn:
-                            sentences = conn.execute(sa.select(t.sentences.c.id, t.sentences.c.document_id,
-                                                               t.sentences.c.idx)).all()
-                        where = {(r.document_id, r.idx): r.id for r in sentences}
-                        got = [where[(h["document"]["id"], h["sentence"])] for h in kb.search(words, limit)]
-                        assert got == _plain_search(kb, "sentences", words, limit), (words, limit)
-                        keys = [h["key"] for h in kb.search_claims(words, limit)]
-                        with kb.engine.connect() as conn:
-                            plain = _plain_search(kb, "claims", words, limit)
-                            by_id = dict(conn.execute(sa.select(c.c.id, c.c.key).where(c.c.id.in_(plain))).all())
-                        assert keys == [by_id[i] for i in plain], (words, limit)
+                    # the newest 10,000 (every match of this base: the plain ranking of all), and fewer than match
+                    for newest in (KnowledgeBase.SEARCH_NEWEST, 150, 7):
+                        kb.SEARCH_NEWEST = newest
+                        hits = kb.search(words, limit)
+                        got = [where[(h["document"]["id"], h["sentence"])] for h in hits]
+                        assert got == _plain_search(kb, "sentences", words, limit, newest), (words, limit, newest)
+                        if newest == KnowledgeBase.SEARCH_NEWEST:
+                            assert got == _plain_search(kb, "sentences", words, limit), (words, limit)
+                        # it says what it ranked: every match, or the newest `newest` of more
+                        assert hits.scope() == {"ranked": min(everything, newest) if got else 0, "newest": newest,
+                                                "newest_only": bool(got) and everything >= newest}, (words, newest)
+                        claims = kb.search_claims(words, limit)
+                        plain = _plain_search(kb, "claims", words, limit, newest)
+                        assert [h["key"] for h in claims] == [keyed[i] for i in plain], (words, limit, newest)
+                        assert claims.ranked == min(len(_plain_search(kb, "claims", words, 10**9)), newest) \
+                            if plain else claims.ranked == 0
+                    del kb.SEARCH_NEWEST
             # the timeline: every event of an actor sorted in Python as before (time, else first report;
             # undated last; label; key), against pages of the SQL order
             ev, ee = t.events, t.event_entities
@@ -374,7 +396,7 @@ def test_indexed_questions_answer_as_the_plain_queries(db, tmp_path, request, mo
                 for value in values:
                     fast = [x["key"] for x in kb.claims(source=value, limit=60)]
                     with monkeypatch.context() as m:
-                        m.setattr(KnowledgeBase, "_source_documents", lambda self, sources, named: None)
+                        m.setattr(KnowledgeBase, "_source_documents", lambda self, sources, named: (None, False))
                         assert fast == [x["key"] for x in kb.claims(source=value, limit=60)], value
 
 
@@ -468,9 +490,68 @@ def test_a_page_of_claims_is_the_slice_of_all_of_them(tmp_path, monkeypatch):
             for few in (10_000, 3):  # an entity's claims fetched by id, and checked per claim
                 monkeypatch.setattr(kb_module, "FEW_CLAIMS", few)
                 for filters in ({}, {"actor": actor}, {"place": place}, {"predicate": "ASSAULT", "since": "2016"},
-                                {"modality": "quoted"}, {"source": rows[1].document["outlet"]}):
+                                {"modality": "quoted"}, {"source": rows[1].document["outlet"]},
+                                # a short list of claims or documents with filters checked on each (_unindexed)
+                                {"actor": actor, "predicate": "ASSAULT", "since": "2016"},
+                                {"place": place, "until": "2021"},
+                                {"source": rows[1].document["outlet"], "modality": ["quoted", "asserted"]}):
                     everything = [c["key"] for c in kb.claims(**filters)]
                     assert len(everything) > 10, filters
                     for offset, limit in ((0, 1), (0, 50), (7, 30), (len(everything) - 3, 10), (0, 10_000)):
                         page = [c["key"] for c in kb.claims(**filters, limit=limit, offset=offset)]
                         assert page == everything[offset:offset + limit], (filters, offset, limit)
+
+
+def test_search_without_and_with_replaced_versions(tmp_path):
+    """Search leaves out replaced versions only when the kept counts say there are some: on a base with none,
+    and after a new version of one document, it answers as the plain query (newest matches of the latest
+    versions, ranked)."""
+    rows = list(generate(2000, seed=14))
+    with Store(str(tmp_path / "kb.db")) as store:
+        store.write_many(rows)
+        with KnowledgeBase(store, regroup=False) as kb:
+            for replaced in (False, True):
+                if replaced:
+                    hits = kb.search("attacked", 5)
+                    newest = max(hits, key=lambda h: h["document"]["id"])["document"]["id"]
+                    store.write(_edited(next(r for r in rows if r.id == newest), 0))
+                counts = store.counts()
+                assert (counts["documents"] > counts["latest_documents"]) == replaced
+                for words in ("attacked", "officials said", "withdrew"):
+                    for newest_n in (KnowledgeBase.SEARCH_NEWEST, 40):
+                        kb.SEARCH_NEWEST = newest_n
+                        with kb.engine.connect() as conn:
+                            where = {(r.document_id, r.idx): r.id for r in conn.execute(sa.select(
+                                t.sentences.c.id, t.sentences.c.document_id, t.sentences.c.idx))}
+                        got = [where[(h["document"]["id"], h["sentence"])] for h in kb.search(words, 25)]
+                        assert got and got == _plain_search(kb, "sentences", words, 25, newest_n), (words, replaced)
+
+
+def test_further_accounts_compares_only_the_hosts_a_figure_can_fit(monkeypatch):
+    """further_accounts finds the hosts of a lone report's figures through their time (grouping._Hosts):
+    the same measures as comparing them with every host, on random blocks of figures where reports give
+    several speakers' values (so that lone groups do move, and hosts are filed again after taking them)."""
+    import random
+
+    from claimgraph.store import grouping
+    from claimgraph.store.grouping import _Item, _measure_time, _measure_window, cluster
+
+    moves = []
+    moved = grouping._Hosts.moved
+    monkeypatch.setattr(grouping._Hosts, "moved", lambda self, host: (moves.append(1), moved(self, host))[1])
+    rng = random.Random(4)
+    for _ in range(60):
+        items = []
+        for i in range(rng.randrange(5, 60)):
+            day = 738000 + rng.randrange(25)
+            kind = rng.random()
+            start, end, window = (day, day + rng.choice((0, 0, 1, 3)), None) if kind < 0.7 else \
+                (None, None, (day - 3, day)) if kind < 0.9 else (None, None, None)
+            place = frozenset({rng.choice("AB")})
+            items.append(_Item(i, f"doc{rng.randrange(8)}", start, end, window, place, {},
+                               value=float(rng.choice((10, 11, 12, 14, 40))), reach=place,
+                               teller=rng.choice(("", "x", "y"))))
+        pruned = cluster(items, _measure_time, _measure_window, measures=True)
+        plain = cluster(items, _measure_time, _measure_window, measures=True, prune=False)
+        assert [[i.id for i in g] for g in pruned] == [[i.id for i in g] for g in plain]
+    assert len(moves) > 20

@@ -153,6 +153,25 @@ def test_errors_have_one_json_shape_and_no_internals(server):
     assert "ASSAULT" in body["error"]["message"]  # the valid values are listed
 
 
+def test_search_says_what_it_ranked(server, monkeypatch):
+    """Search ranks the newest KnowledgeBase.SEARCH_NEWEST matches: the API says how many it ranked and
+    whether that bound left older matches out, and the page says so when it did."""
+    from claimgraph.store.kb import KnowledgeBase
+
+    _, found = get_json(f"{server}/api/v1/search?q=attacked")
+    assert len(found["sentences"]) >= 2 and found["claims"]
+    assert found["ranked"]["sentences"] == {"ranked": len(found["sentences"]),
+                                            "newest": KnowledgeBase.SEARCH_NEWEST, "newest_only": False}
+    status, _, html = http("GET", f"{server}/search?q=attacked")
+    assert status == 200 and "Ranked among the newest" not in html.decode()
+    monkeypatch.setattr(KnowledgeBase, "SEARCH_NEWEST", 1)
+    _, cut = get_json(f"{server}/api/v1/search?q=attacked")
+    assert cut["ranked"]["sentences"] == {"ranked": 1, "newest": 1, "newest_only": True}
+    assert len(cut["sentences"]) == 1 and cut["sentences"][0] in found["sentences"]
+    status, _, html = http("GET", f"{server}/search?q=attacked")
+    assert "Ranked among the newest 1 matching sentences." in html.decode()
+
+
 def test_pred_mode_filters(server):
     _, some = get_json(f"{server}/api/v1/claims?predicate=ASSAULT&limit=500")
     _, none = get_json(f"{server}/api/v1/claims?predicate=ASSAULT/firearms&limit=500")

@@ -148,6 +148,22 @@ def like_escaped(text: str) -> str:
     return text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", LIKE_ESCAPE + "%").replace("_", LIKE_ESCAPE + "_")
 
 
+class SearchHits(list):
+    """A page of search results (a list of dicts, best first) that says what was ranked: `ranked`, how many
+    matches (at most `newest`, KnowledgeBase.SEARCH_NEWEST); `newest_only`, whether that bound was reached,
+    so that older matches, if any, were not ranked."""
+
+    def __init__(self, hits: Iterable[dict[str, Any]], ranked: int, newest: int) -> None:
+        super().__init__(hits)
+        self.ranked = ranked
+        self.newest = newest
+        self.newest_only = ranked >= newest
+
+    def scope(self) -> dict[str, Any]:
+        """What was ranked, as JSON: {"ranked", "newest", "newest_only"}."""
+        return {"ranked": self.ranked, "newest": self.newest, "newest_only": self.newest_only}
+
+
 class KnowledgeBase:
     """Questions over an open knowledge base (a `Store`, or a URL/path to open one)."""
 
@@ -281,30 +297,39 @@ class KnowledgeBase:
         """
         c, d = t.claims, t.documents
         columns = [c, d.c.title, d.c.source, d.c.outlet, d.c.published, d.c.published_start, d.c.published_end]
-        # every filter but the version's
-        matching = self._claims_select([c.c.id], actor=actor, predicate=predicate, since=since, until=until,
-                                       place=place, modality=modality, source=source, all_versions=True)
+        filters = {"actor": actor, "predicate": predicate, "since": since, "until": until, "place": place,
+                   "modality": modality, "source": source}
         # time order in SQL (undated last), so that a page of a large knowledge base reads only its rows: off
         # the index on the claim's kept days (0006_scale)
-        order = (c.c.undated, c.c.first_day, self._text(c.c.document_id), c.c.evidence_start, self._text(c.c.key))
-        with self.engine.connect() as conn:
-            if limit is None or all_versions:
-                query = matching.with_only_columns(*columns, maintain_column_froms=True)
-                if not all_versions:
-                    query = query.where(d.c.is_latest)
-                query = query.order_by(*order).offset(offset)
+        if limit is None or all_versions:
+            query = self._claims_select(columns, **filters, all_versions=all_versions, ordered=True).offset(offset)
+            with self.engine.connect() as conn:
                 return self._claim_dicts(conn, conn.execute(query if limit is None else query.limit(limit)).all())
-            return self._claim_dicts(conn, self._latest_page(conn, matching, columns, order, offset, limit))
+        # every filter but the version's, on the claims alone (their documents are joined for the page only)
+        matching = self._claims_select([c.c.id], **filters, all_versions=True, documents=False, ordered=True)
+        with self.engine.connect() as conn:
+            return self._claim_dicts(conn, self._latest_page(conn, matching, columns, offset, limit))
+
+    def _claim_order(self, listed: bool = False) -> tuple:
+        """The claims' order: undated last, first day, document, position, key (by code point). listed: as
+        expressions no index gives (SQLite, see _unindexed), for a short list of claims, which is then sorted:
+        with the planner's statistics SQLite otherwise walked the time-order index checking each entry against
+        the list (every entry, for a list whose claims are few and late)."""
+        c = t.claims
+        col = self._unindexed if listed else (lambda column: column)
+        return (col(c.c.undated), col(c.c.first_day), self._text(col(c.c.document_id)), col(c.c.evidence_start),
+                self._text(col(c.c.key)))
 
     #: Matching claims taken per round of `_latest_page`, as a multiple of the rows asked for (times four each
     #: round). The bench_kb base has one old version per several hundred documents: one round does.
     PAGE_ROUND = 2
 
-    def _latest_page(self, conn: sa.Connection, matching: sa.Select, columns: list, order: tuple, offset: int,
+    def _latest_page(self, conn: sa.Connection, matching: sa.Select, columns: list, offset: int,
                      limit: int) -> list[Any]:
-        """Rows `offset` to `offset + limit` of the latest-version claims of `matching` (claim ids), in `order`.
+        """Rows `offset` to `offset + limit` of the latest-version claims of `matching` (claim ids, in the
+        claims' order).
 
-        The first k matching claims in that order, of any version, are taken in a subquery, and only they are
+        The first k matching claims in that order, of any version, are read (their ids), and only they are
         joined to their documents for the latest-version check. Checking it for every match before sorting
         read a document row (rows that hold the whole text) for each: 10,000 of them for an actor named in
         10,000 claims. Exact: when the first k hold `offset + limit` latest claims, those are the first of all
@@ -312,31 +337,66 @@ class KnowledgeBase:
         c, d = t.claims, t.documents
         k = max(64, (offset + limit) * self.PAGE_ROUND)
         while True:
-            first = matching.order_by(*order).limit(k).correlate(None)
-            rows = conn.execute(sa.select(*columns).select_from(c.join(d, d.c.id == c.c.document_id))
-                                .where(c.c.id.in_(first), d.c.is_latest).order_by(*order)
+            # the first k ids are read once, then written into the page's SQL (ids_in): as a subquery, the
+            # filters ran twice when the page fell short (the page, then counting the k to see whether every
+            # match was taken), a rare actor's question since a year took 40-60 ms of CPU at a million claims
+            first = conn.scalars(matching.limit(k)).all()
+            on = d.c.id == self._unindexed(c.c.document_id)  # the listed claims first (see _claims_select)
+            rows = conn.execute(sa.select(*columns).select_from(c.join(d, on))
+                                .where(ids_in(c.c.id, first), d.c.is_latest).order_by(*self._claim_order(True))
                                 .offset(offset).limit(limit)).all()
-            if len(rows) >= limit or conn.scalar(sa.select(sa.func.count()).select_from(first.subquery())) < k:
+            if len(rows) >= limit or len(first) < k:
                 return rows
             k *= 4
 
     def _claims_select(self, columns: list[Any], actor=None, predicate=None, since=None, until=None, place=None,
-                       modality=None, source=None, all_versions: bool = False) -> sa.Select:
-        """SELECT `columns` FROM claims JOIN documents WHERE every filter of `claims()` holds."""
+                       modality=None, source=None, all_versions: bool = False, documents: bool = True,
+                       ordered: bool = False) -> sa.Select:
+        """SELECT `columns` FROM claims JOIN documents WHERE every filter of `claims()` holds (ordered: in the
+        claims' order, see _claim_order). documents=False:
+        FROM claims alone where no filter reads the documents (all versions, and --source found its documents
+        through the index): a page's first claims were each looked up in documents for nothing (every claim
+        has its document: a foreign key)."""
         c, d, ce = t.claims, t.documents, t.claim_entities
-        query = sa.select(*columns).select_from(c.join(d, d.c.id == c.c.document_id))
+        query = sa.select(*columns)
+        documents = documents or not all_versions
         if not all_versions:
             query = query.where(d.c.is_latest)
         actors, places = _as_list(actor), _as_list(place)
-        if actors:
-            ids = sorted({i for a in actors for i in self.resolve(a)})
-            query = query.where(self._named(sa.select(ce.c.claim_id).where(
-                ce.c.entity_id.in_(ids), ce.c.role.in_(["subject", "object"]))))
-        if places:
-            ids = self.within(sorted({i for p in places for i in self.resolve(p)}))
-            query = query.where(self._named(sa.select(ce.c.claim_id).where(ce.c.entity_id.in_(ids),
-                                                                           ce.c.role == "place")))
-        pred = _predicate_filter(c.c.predicate, c.c.mode, predicate)
+        # whether a short list of claim ids (a rare actor's or place's, see _few) or of documents (--source)
+        # is in the query: the claims are then found through that list, and the other filters are checked on
+        # each (see _unindexed)
+        listed = False
+        for terms, roles, widen in ((actors, ["subject", "object"], None), (places, ["place"], self.within)):
+            if terms:
+                ids = sorted({i for term in terms for i in self.resolve(term)})
+                members = sa.select(ce.c.claim_id).where(ce.c.entity_id.in_(widen(ids) if widen else ids),
+                                                         ce.c.role.in_(roles))
+                with self.engine.connect() as conn:
+                    few = self._few(conn, members)
+                listed = listed or few is not None
+                query = query.where(ids_in(c.c.id, few) if few is not None
+                                    else sa.exists(members.where(ce.c.claim_id == c.c.id)))
+        sources = _as_list(source)
+        if sources:
+            # each value is matched literally: LIKE's wildcards in it are escaped (see like_escaped)
+            named = sa.or_(*(sa.or_(d.c.id == src, *(
+                sa.func.lower(col).like(f"%{like_escaped(src.lower())}%", escape=LIKE_ESCAPE)
+                for col in (d.c.source, d.c.title, d.c.outlet, d.c.url))) for src in sources))
+            docs, few = self._source_documents(sources, named)
+            if docs is not None and few:
+                query = query.where((self._unindexed(c.c.document_id) if listed else c.c.document_id).in_(docs))
+                listed = True
+            elif docs is not None:  # many: their set is made once, and each claim walked is looked up in it
+                query = query.where(self._unindexed(c.c.document_id).in_(docs))
+            else:
+                query = query.where(named)
+                documents = True
+
+        def column(name: str):
+            return self._unindexed(c.c[name]) if listed else c.c[name]
+
+        pred = _predicate_filter(column("predicate"), c.c.mode, predicate)
         if pred is not None:
             query = query.where(pred)
         modalities = [m.lower() for m in _as_list(modality)]
@@ -344,62 +404,75 @@ class KnowledgeBase:
             if m not in MODALITIES:
                 raise QueryError(f"unknown modality {m!r} (one of {', '.join(MODALITIES)})")
         if modalities:
-            query = query.where(c.c.modality.in_(modalities))
-        sources = _as_list(source)
-        if sources:
-            # each value is matched literally: LIKE's wildcards in it are escaped (see like_escaped)
-            named = sa.or_(*(sa.or_(d.c.id == src, *(
-                sa.func.lower(col).like(f"%{like_escaped(src.lower())}%", escape=LIKE_ESCAPE)
-                for col in (d.c.source, d.c.title, d.c.outlet, d.c.url))) for src in sources))
-            docs = self._source_documents(sources, named)
-            query = query.where(c.c.document_id.in_(docs) if docs is not None else named)
+            query = query.where(column("modality").in_(modalities))
         lo, hi = parse_date(since), parse_date(until, end=True)
         # first_day/last_day: the claim's time, else its document's date (kept on the claim, 0006_scale)
         if lo or hi:
             # implied by either bound (a claim with a day is dated), said so that the time-order indexes, which
             # begin with `undated`, are searched at the day range: without it SQLite walked ix_claims_order from
             # its first entry, past every claim before `since` (1.3 s at a million claims, bench/README.md)
-            query = query.where(sa.not_(c.c.undated))
+            query = query.where(sa.not_(column("undated")))
         if lo:
-            query = query.where(c.c.last_day >= lo)
+            query = query.where(column("last_day") >= lo)
             span = self.store.info(CLAIM_SPAN_KEY)
             if span is not None:  # the same claims, bounded on the index's first_day: no claim spans longer
-                query = query.where(c.c.first_day >= lo - dt.timedelta(days=int(span)))
+                query = query.where(column("first_day") >= lo - dt.timedelta(days=int(span)))
         if hi:
-            query = query.where(c.c.first_day <= hi)
-        return query
+            query = query.where(column("first_day") <= hi)
+        # beside a short list, claims come first and each finds its document (with the planner's statistics,
+        # SQLite otherwise scanned every document and looked each one's claims up in the list: 2.3 s of CPU
+        # for an actor's 3,108 claims in a base of 100,000 after ANALYZE)
+        on = d.c.id == (self._unindexed(c.c.document_id) if listed else c.c.document_id)
+        if ordered:
+            query = query.order_by(*self._claim_order(listed))
+        return query.select_from(c.join(d, on) if documents else c)
 
-    def _source_documents(self, sources: list[str], named) -> list[str] | None:
-        """The ids of the documents `named` (the `--source` condition) holds for, when at most FEW_DOCUMENTS;
-        None when more (the claims are then checked along the time-order index, where a frequent source's
-        first page is near) or when no index can find them (a value under three characters on SQLite).
+    def _unindexed(self, column: sa.Column):
+        """`column` as SQLite's `+claims.column`: the same value, which the planner will not look up through an
+        index. Used beside a short list of claims or documents, which is then where the claims are found: a
+        rare actor's 23 claims in 2017 were found by walking the index on (predicate, day) past every assault
+        since 2017, checking each against the list, because that index also gave the time order (20-30 ms of
+        CPU at a million claims, against 0.1 ms for the 23 lookups; without the planner's statistics, which
+        no knowledge base keeps unless ANALYZE is run). PostgreSQL's planner weighs the list's length: the
+        column as it is."""
+        if self.store.dialect != "sqlite":
+            return column
+        return sa.literal_column(f"+{column.table.name}.{column.name}", type_=column.type)
+
+    def _source_documents(self, sources: list[str], named) -> tuple[sa.Select | None, bool]:
+        """The documents `named` (the `--source` condition) holds for, as a subquery of their ids, and whether
+        they are at most FEW_DOCUMENTS (their claims are then fetched by document and sorted); when more, the
+        claims are walked along the time-order index, where a frequent source's first page is near, each
+        looked up in the documents' set (made once: checking each walked claim's document row with the
+        condition cost 230 ms of CPU for a source of 1,500 documents at a million claims). None when no index
+        can find them (a value under three characters on SQLite): the condition is then checked per claim.
 
         SQLite: the candidates come from the trigram index over the documents' source, title, outlet and URL
         (`documents_names_fts`, 0008_kbquery), which finds every document one of those columns contains the
         value in, ignoring case (a superset of what the LIKE keeps: its folding covers ASCII's); the same
         condition as without the index then keeps exactly the documents it kept, plus a document whose id
-        is the value. PostgreSQL: the condition itself, which the GIN trigram indexes on lower() serve."""
-        d = t.documents
-        with self.engine.connect() as conn:
-            if self.store.dialect == "sqlite":
-                if any(len(src) < 3 for src in sources):  # a trigram index holds nothing shorter
-                    return None
-                match = " OR ".join('"' + src.replace('"', '""') + '"' for src in sources)
-                rowids = sa.text("SELECT rowid FROM documents_names_fts WHERE documents_names_fts MATCH :q") \
-                    .bindparams(q=match).columns(sa.column("rowid"))
-                candidates = sa.or_(sa.literal_column("documents.rowid").in_(rowids.subquery().select()),
-                                    d.c.id.in_(sources))
-                ids = list(conn.scalars(sa.select(d.c.id).where(candidates, named).limit(FEW_DOCUMENTS + 1)))
-            else:
-                ids = list(conn.scalars(sa.select(d.c.id).where(named).limit(FEW_DOCUMENTS + 1)))
-        return ids if len(ids) <= FEW_DOCUMENTS else None
+        is the value. PostgreSQL: the condition itself, which the GIN trigram indexes on lower() serve.
 
-    def _named(self, members: sa.Select):
-        """The condition "the claim is one of `members`" (claim ids from claim_entities), see `_few`."""
-        c, ce = t.claims, t.claim_entities
+        The documents are counted in the database and left there (the claims' query asks the same subquery
+        again, a millisecond): fetched into Python and bound back one by one, a thousand ids cost more than
+        the question's SQL (at a million claims, 12 ms of CPU of a 20-40 ms question)."""
+        d = t.documents
+        if self.store.dialect == "sqlite":
+            if any(len(src) < 3 for src in sources):  # a trigram index holds nothing shorter
+                return None, False
+            match = " OR ".join('"' + src.replace('"', '""') + '"' for src in sources)
+            rowids = sa.text("SELECT rowid FROM documents_names_fts WHERE documents_names_fts MATCH :q") \
+                .bindparams(q=match).columns(sa.column("rowid"))
+            candidates = sa.or_(sa.literal_column("documents.rowid").in_(rowids.subquery().select()),
+                                d.c.id.in_(sources))
+            docs = sa.select(d.c.id).where(candidates, named)
+        else:
+            docs = sa.select(d.c.id).where(named)
+        # its own FROM documents, not the claims query's (which joins documents too)
+        docs = docs.correlate(None)
         with self.engine.connect() as conn:
-            few = self._few(conn, members)
-        return ids_in(c.c.id, few) if few is not None else sa.exists(members.where(ce.c.claim_id == c.c.id))
+            n = conn.scalar(sa.select(sa.func.count()).select_from(docs.limit(FEW_DOCUMENTS + 1).subquery()))
+        return docs, n <= FEW_DOCUMENTS
 
     @staticmethod
     def _few(conn: sa.Connection, members: sa.Select) -> list[int] | None:
@@ -408,8 +481,12 @@ class KnowledgeBase:
         subquery, the planner walks the whole time-order index looking for them (seconds on 400,000 claims).
         A frequent one is checked per claim (EXISTS) while walking that index: its first page is near the start.
         (Planners given `IN (subquery)` for a frequent one fetched and sorted all its claims: seconds.)"""
-        ids = conn.scalars(members.limit(FEW_CLAIMS + 1)).all()
-        return ids if len(ids) <= FEW_CLAIMS else None
+        # counted in the database first: a frequent one's FEW_CLAIMS + 1 ids, made into Python objects only to
+        # be dropped, cost 7-20 ms of CPU at a million claims (the count: 2 ms)
+        if conn.scalar(sa.select(sa.func.count()).select_from(members.limit(FEW_CLAIMS + 1).subquery())) \
+                > FEW_CLAIMS:
+            return None
+        return conn.scalars(members).all()
 
     def _claim_dicts(self, conn: sa.Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
         ce, q, cc, s, ec, ev = (t.claim_entities, t.quantities, t.claim_citations, t.sentences, t.event_claims,
@@ -488,6 +565,8 @@ class KnowledgeBase:
         the event's time (else its first report) overlaps. Several values of one filter are OR-ed."""
         ev, ee = t.events, t.event_entities
         query = sa.select(ev.c.id)
+        listed = False  # a short list of events drives the query (as in kb.claims, see _unindexed)
+        frequent: list[sa.Select] = []
         for names, roles in ((actor, ["subject", "object"]), (with_, ["subject", "object"]), (place, ["place"])):
             terms = _as_list(names)
             if terms:
@@ -497,8 +576,19 @@ class KnowledgeBase:
                 # kb.claims does for claims, see _few)
                 with self.engine.connect() as conn:
                     few = self._few(conn, members)
+                listed = listed or few is not None
                 query = query.where(ids_in(ev.c.id, few) if few is not None
                                     else sa.exists(members.where(ee.c.event_id == ev.c.id)))
+                frequent.append(members)
+        if len(frequent) > 1 and not listed:
+            # two frequent actors (or an actor and a place): the events of both are often few, and walking the
+            # order index for them checked every event of the base when they seldom meet (300 ms of CPU at a
+            # million claims); their intersection, read off the two index ranges, is then the list
+            with self.engine.connect() as conn:  # read once (counting first, as _few does, reads it twice)
+                few = conn.scalars(sa.intersect(*frequent).limit(FEW_CLAIMS + 1)).all()
+            if len(few) <= FEW_CLAIMS:
+                listed = True
+                query = query.where(ids_in(ev.c.id, few))
         wanted = [parse_predicate(p) for p in _as_list(predicate)]
         if wanted:
             query = query.where(ev.c.predicate.in_(sorted({p for p, _ in wanted})))
@@ -509,7 +599,9 @@ class KnowledgeBase:
             query = query.where(sa.func.coalesce(ev.c.time_start, ev.c.time_end, ev.c.first_reported) <= hi)
         # time order in SQL, off the events' order index (0008_kbquery): the event's time, else its first
         # report (`sort_day`), undated last, then label and key by code point (as Python compares them)
-        query = query.order_by(ev.c.undated, ev.c.sort_day, self._text(ev.c.label), self._text(ev.c.key))
+        col = self._unindexed if listed else (lambda column: column)
+        query = query.order_by(col(ev.c.undated), col(ev.c.sort_day), self._text(col(ev.c.label)),
+                               self._text(col(ev.c.key)))
         with_modes = any(mode for _, mode in wanted)
         with self.engine.connect() as conn:
             if with_modes:  # modes are a JSON list on events: filtered here, then paged
@@ -556,10 +648,13 @@ class KnowledgeBase:
     # -- measures --------------------------------------------------------------------------------------------
 
     def disagreements(self, what: Sequence[str] | str | None = None, contradictions_only: bool = False,
-                      limit: int | None = None) -> list[dict[str, Any]]:
+                      limit: int | None = None, offset: int = 0, most_reported: bool = False
+                      ) -> list[dict[str, Any]]:
         """Figures reported differently: each measure with every value, its document and its sentence.
         contradictions_only: leave out measures whose ranges still overlap ('at least 14' beside '21').
-        limit: the first so many, in period order."""
+        limit, offset: a page, in period order (with most_reported: the most documents first, then the most
+        distinct values, then label; ties in period order), ordered and cut in SQL: a million claims give
+        thousands of disagreements, each with its values, documents and sentences."""
         m = t.measures
         query = sa.select(m).where(m.c.disagreement)
         whats = [parse_what(w) for w in _as_list(what)]
@@ -567,8 +662,10 @@ class KnowledgeBase:
             query = query.where(sa.func.lower(m.c.what).in_(whats))
         if contradictions_only:
             query = query.where(sa.not_(m.c.compatible))
+        if most_reported:
+            query = query.order_by(m.c.document_count.desc(), m.c.distinct_values.desc(), self._text(m.c.label))
         query = query.order_by(m.c.period_start.is_(None), m.c.period_start, self._text(m.c.label),
-                               self._text(m.c.key))
+                               self._text(m.c.key)).offset(offset)
         if limit is not None:
             query = query.limit(limit)
         with self.engine.connect() as conn:
@@ -617,54 +714,60 @@ class KnowledgeBase:
 
     # -- text ------------------------------------------------------------------------------------------------
 
-    def search(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Sentences matching words of `text` (SQLite FTS5 / PostgreSQL tsvector), best first."""
+    def search(self, text: str, limit: int = 20) -> SearchHits:
+        """Sentences matching words of `text` (SQLite FTS5 / PostgreSQL tsvector), best first, ranked among the
+        newest SEARCH_NEWEST matches (see `_ranked`; the answer says how many it ranked)."""
         words = re.findall(r"\w+", text)
         if not words:
-            return []
+            return SearchHits([], 0, self.SEARCH_NEWEST)
         with self.engine.connect() as conn:
-            rows = self._ranked(conn, "sentences", words, limit,
-                                ", s.document_id, s.idx, s.char_start, s.char_end, s.text, d.title, d.source")
-        return [{"document": {"id": r.document_id, "title": r.title, "source": r.source}, "sentence": r.idx,
-                 "start": r.char_start, "end": r.char_end, "text": r.text} for r in rows]
+            rows, ranked = self._ranked(conn, "sentences", words, limit,
+                                        ", s.document_id, s.idx, s.char_start, s.char_end, s.text, d.title, d.source")
+        return SearchHits([{"document": {"id": r.document_id, "title": r.title, "source": r.source},
+                            "sentence": r.idx, "start": r.char_start, "end": r.char_end, "text": r.text}
+                           for r in rows], ranked, self.SEARCH_NEWEST)
 
-    #: Matches ranked per round of `_ranked`, as a multiple of the page asked for (doubled each round). The
-    #: bench_kb base has one old version per several hundred documents, so one round almost always does.
-    RANK_ROUND = 4
+    #: The matches search ranks: the newest this many (the last stored) of the latest versions. Ranking every
+    #: match ranks a common word's 160,000 sentences at a million claims (FTS5's bm25 costs about a
+    #: microsecond a match, 160-200 ms of CPU; PostgreSQL's ts_rank reads each match's tsvector); the newest
+    #: 10,000 cost 17-20 ms of CPU, and are the reporting a reader of the news most likely looks for.
+    SEARCH_NEWEST = 10_000
 
-    def _ranked(self, conn: sa.Connection, table: str, words: list[str], limit: int, columns: str) -> list[Any]:
-        """The best `limit` rows of `table` (sentences or claims) matching `words`, latest versions only, in the
-        order of the full-text rank then id: `id` and `columns` (SQL over `s`, the table, and `d`, documents).
+    def _ranked(self, conn: sa.Connection, table: str, words: list[str], limit: int, columns: str
+                ) -> tuple[list[Any], int]:
+        """The best `limit` rows of `table` (sentences or claims) matching `words` among the SEARCH_NEWEST
+        newest matches of the latest versions, in the order of the full-text rank, then id: `id` and `columns`
+        (SQL over `s`, the table, and `d`, documents); and how many matches were ranked.
 
-        The full-text index ranks its matches first (FTS5's bm25 `rank`; PostgreSQL's ts_rank), keeping the
-        best k by (rank, id) in a subquery; only those k are joined to their documents for the latest-version
-        check. Joining every match before ranking cost a document lookup per match (a common word matches a
-        fifth of a million sentences). Exact: when the best k hold `limit` latest rows, those are the best
-        `limit` latest rows of all matches (any other latest match ranks below all k); otherwise k doubles,
-        until the best k are all the matches."""
-        rank_k = max(1, limit) * self.RANK_ROUND
-        while True:
-            if self.store.dialect == "sqlite":
-                fts = f"{table}_fts"
-                inner = (f"SELECT rowid AS id, rank AS score FROM {fts} WHERE {fts} MATCH :q "
-                         "ORDER BY rank, rowid LIMIT :k")
-                params: dict[str, Any] = {"q": " ".join('"' + w.replace('"', "") + '"' for w in words)}
-                order = "f.score, f.id"
-            else:
-                inner = (f"SELECT id, ts_rank(search_vector, plainto_tsquery('english', :q)) AS score FROM {table} "
-                         "WHERE search_vector @@ plainto_tsquery('english', :q) ORDER BY score DESC, id LIMIT :k")
-                params = {"q": " ".join(words)}
-                order = "f.score DESC, f.id"
-            rows = conn.execute(sa.text(
-                f"SELECT f.id, f.score{columns} FROM ({inner}) f JOIN {table} s ON s.id = f.id "
-                f"JOIN documents d ON d.id = s.document_id WHERE d.is_latest ORDER BY {order} LIMIT :n"),
-                {**params, "k": rank_k, "n": limit}).all()
-            if len(rows) >= limit:
-                return rows
-            matched = conn.scalar(sa.text(f"SELECT count(*) FROM ({inner}) f"), {**params, "k": rank_k})
-            if matched < rank_k:  # every match was ranked
-                return rows
-            rank_k *= 2
+        The newest matches are the highest ids (rows are numbered as they are stored), read off the full-text
+        index backwards (FTS5 serves `ORDER BY rowid DESC` from its index; PostgreSQL walks the primary key
+        or sorts the GIN index's matches), a replaced version's rows left out through the small partial index
+        of replaced documents (`ix_documents_replaced`, 0011_kbquery) — not at all when the kept counts say
+        that no document was replaced. Only those candidates are ranked (SQLite's bm25, PostgreSQL's ts_rank,
+        each with the statistics of the whole index, as before), and only the best `limit` are joined to
+        their documents for the columns shown."""
+        counts = self.store.counts()
+        replaced = counts["documents"] > counts[LATEST_DOCUMENTS]
+        latest = " AND s.document_id NOT IN (SELECT id FROM documents WHERE NOT is_latest)" if replaced else ""
+        if self.store.dialect == "sqlite":
+            fts = f"{table}_fts"
+            join = f" JOIN {table} s ON s.id = {fts}.rowid" if replaced else ""
+            candidates = (f"SELECT {fts}.rowid AS id, bm25({fts}) AS score FROM {fts}{join} "
+                          f"WHERE {fts} MATCH :q{latest} ORDER BY {fts}.rowid DESC LIMIT :newest")
+            params: dict[str, Any] = {"q": " ".join('"' + w.replace('"', "") + '"' for w in words)}
+            score, desc = "score", ""
+        else:  # ranked outside the candidates' query, so that ts_rank reads the candidates' tsvectors only
+            candidates = (f"SELECT s.id, s.search_vector FROM {table} s WHERE s.search_vector @@ "
+                          f"plainto_tsquery('english', :q){latest} ORDER BY s.id DESC LIMIT :newest")
+            params = {"q": " ".join(words)}
+            score, desc = "ts_rank(search_vector, plainto_tsquery('english', :q))", " DESC"
+        best = (f"SELECT id, {score} AS score, count(*) OVER () AS ranked FROM ({candidates}) c "
+                f"ORDER BY score{desc}, id LIMIT :n")
+        rows = conn.execute(sa.text(
+            f"SELECT f.id, f.score, f.ranked{columns} FROM ({best}) f JOIN {table} s ON s.id = f.id "
+            f"JOIN documents d ON d.id = s.document_id ORDER BY f.score{desc}, f.id"),
+            {**params, "newest": self.SEARCH_NEWEST, "n": limit}).all()
+        return rows, (rows[0].ranked if rows else 0)
 
     # -- overview --------------------------------------------------------------------------------------------
 
@@ -937,19 +1040,20 @@ class KnowledgeBase:
                           key=lambda r: (_sort_date(_iso(r.time_start or r.published_start)), r.key))
             return self._claim_dicts(conn, rows[:limit] if limit is not None else rows)
 
-    def search_claims(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
-        """Claims whose evidence (or predicate) matches words of `text`, best first (FTS5 / tsvector)."""
+    def search_claims(self, text: str, limit: int = 20) -> SearchHits:
+        """Claims whose evidence (or predicate) matches words of `text`, best first (FTS5 / tsvector), ranked
+        among the newest SEARCH_NEWEST matches (as `search`)."""
         words = re.findall(r"\w+", text)
         if not words:
-            return []
+            return SearchHits([], 0, self.SEARCH_NEWEST)
         c, d = t.claims, t.documents
         with self.engine.connect() as conn:
-            ids = [r.id for r in self._ranked(conn, "claims", words, limit, "")]
-            rank = {cid: i for i, cid in enumerate(ids)}
+            best, ranked = self._ranked(conn, "claims", words, limit, "")
+            rank = {r.id: i for i, r in enumerate(best)}
             rows = conn.execute(sa.select(c, d.c.title, d.c.source, d.c.outlet, d.c.published)
-                                .join(d, d.c.id == c.c.document_id).where(c.c.id.in_(ids))).all()
+                                .join(d, d.c.id == c.c.document_id).where(ids_in(c.c.id, list(rank)))).all()
             rows.sort(key=lambda r: rank[r.id])
-            return self._claim_dicts(conn, rows)
+            return SearchHits(self._claim_dicts(conn, rows), ranked, self.SEARCH_NEWEST)
 
 
 def _sentence_idx(sentences: list[dict[str, Any]], offset: int) -> int | None:

@@ -64,6 +64,9 @@ documents = sa.Table(
     sa.Column("ingested_at", sa.DateTime(timezone=True), nullable=False),
     sa.UniqueConstraint("source_key", "version"),
     sa.Index("ix_documents_source_key", "source_key"),
+    # 0011: the replaced versions only (a few), which search leaves out of its candidates (kb._ranked)
+    sa.Index("ix_documents_replaced", "id", sqlite_where=sa.text("NOT is_latest"),
+             postgresql_where=sa.text("NOT is_latest")),
 )
 
 sentences = sa.Table(
@@ -187,6 +190,8 @@ claims = sa.Table(
               comment="neither the claim nor its document has a date"),
     # 0008: how well the cited document supports the claim (the JSON contract's claims[].support), or NULL
     sa.Column("support", sa.JSON, comment="the cited document's support of the claim (audit with sources)"),
+    # 0011: --source sorts the claims of its documents off this index (kb._source_documents)
+    sa.Index("ix_claims_document_order", "document_id", "undated", "first_day", "evidence_start", "key"),
     sa.Index("ix_claims_order", "undated", "first_day", "document_id",
              "evidence_start", "key", "last_day"),
     sa.Index("ix_claims_predicate_order", "predicate", "undated",
@@ -387,6 +392,8 @@ network_edges = sa.Table(
     sa.Column("first", sa.String(10), comment="its claims' first day (the claim's time, else its document's date)"),
     sa.Column("last", sa.String(10), comment="and last"),
     sa.Index("ix_network_edges_rank", "sources", "claims", "id"),
+    # 0011: one predicate's most reported edges (kb._kept_edges with a predicate)
+    sa.Index("ix_network_edges_predicate_rank", "predicate", "sources", "claims", "id"),
     comment="the actor network's edges, kept by the grouping (store/network.py, 0010_network)",
 )
 

@@ -78,13 +78,16 @@ def router(web) -> APIRouter:
     @r.get("/disagreements", summary="Figures reported differently, with every value and who reported it")
     def disagreements(request: Request, what: Many = None, contradictions: bool = False, limit: Limit = 50,
                       offset: Offset = 0) -> dict[str, Any]:
-        rows = kb.disagreements(what=what, contradictions_only=contradictions)
-        return page(request, rows[offset:offset + limit + 1], limit, offset)
+        rows = kb.disagreements(what=what, contradictions_only=contradictions, limit=limit + 1, offset=offset)
+        return page(request, rows, limit, offset)
 
     @r.get("/search", summary="Full-text search over sentences and claims")
     def search(q: Annotated[str, Query(min_length=1, max_length=500)],
                limit: Annotated[int, Query(ge=1, le=200)] = 20) -> dict[str, Any]:
-        return {"query": q, "sentences": kb.search(q, limit=limit), "claims": kb.search_claims(q, limit=limit)}
+        sentences, claims = kb.search(q, limit=limit), kb.search_claims(q, limit=limit)
+        # what was ranked: the newest matches only, when more matched (KnowledgeBase.SEARCH_NEWEST)
+        return {"query": q, "sentences": sentences, "claims": claims,
+                "ranked": {"sentences": sentences.scope(), "claims": claims.scope()}}
 
     @r.get("/network", summary="The actor network: nodes, and edges grouped by predicate")
     def network(since: str | None = None, until: str | None = None, predicate: Many = None,

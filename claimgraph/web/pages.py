@@ -30,8 +30,7 @@ def router(web) -> APIRouter:
 
     @r.get("/")
     def home(request: Request):
-        disagreements = sorted(kb.disagreements(), key=lambda m: (-m["documents"], -m["distinct_values"],
-                                                                   m["label"]))[:5]
+        disagreements = kb.disagreements(most_reported=True, limit=5)
         return render(request, "home.html", stats=kb.stats(), documents=kb.documents(limit=10),
                       disagreements=disagreements)
 
@@ -96,9 +95,11 @@ def router(web) -> APIRouter:
         return render(request, "timeline.html", predicates=PREDICATES)
 
     @r.get("/disagreements")
-    def disagreements(request: Request, contradictions: bool = False):
-        return render(request, "disagreements.html", measures=kb.disagreements(contradictions_only=contradictions),
-                      contradictions=contradictions)
+    def disagreements(request: Request, contradictions: bool = False, offset: Annotated[int, Query(ge=0)] = 0):
+        # a page at a time, as /documents: a million claims give thousands of disagreements
+        rows = kb.disagreements(contradictions_only=contradictions, limit=PAGE + 1, offset=offset)
+        return render(request, "disagreements.html", measures=rows[:PAGE], contradictions=contradictions,
+                      offset=offset, more=len(rows) > PAGE, page=PAGE)
 
     @r.get("/search")
     def search(request: Request, q: Annotated[str, Query(max_length=500)] = ""):
