@@ -386,6 +386,17 @@ def _answers(store: Store) -> dict:
         return {name: ask(random.Random(5)) for name, ask in questions(kb).items()}
 
 
+def _pg_schema(store: Store) -> tuple[set, set]:
+    """A PostgreSQL base's index definitions and constraints (name, table, definition)."""
+    with store.engine.connect() as conn:
+        indexes = set(conn.execute(sa.text("SELECT indexname, indexdef FROM pg_indexes "
+                                           "WHERE schemaname = current_schema()")).all())
+        constraints = set(conn.execute(sa.text(
+            "SELECT conname, conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE connamespace = current_schema()::regnamespace")).all())
+    return indexes, constraints
+
+
 @pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_a_copied_base_answers_as_the_original(db, tmp_path, request):
     """bench_kb --copy-from: the generated, grouped base copied table by table (COPY on PostgreSQL) keeps its
@@ -401,6 +412,10 @@ def test_a_copied_base_answers_as_the_original(db, tmp_path, request):
         source.regroup()
         copied = copy_base(source, target)
         assert copied["claims"] == source.counts()["claims"] > 2000
+        if db == "postgres":  # the indexes and foreign keys dropped for the copy are all there again, as built
+            with Store(request.getfixturevalue("pg_url")) as fresh:
+                assert _pg_schema(target) == _pg_schema(fresh)
+                assert len(_pg_schema(fresh)[0]) > 40 and len(_pg_schema(fresh)[1]) > 30
         assert target.counts() == target.counts(exact=True) == source.counts(exact=True)
         assert target.grouping_marker() is not None  # current: nothing to regroup
         copy_answers, answers = _answers(target), _answers(source)
