@@ -500,11 +500,14 @@ def time_questions(kb, repeat: int = 20, seed: int = 11, grouped: bool = True) -
     """{question: {p50, p95, max, cpu_p50, cpu_p95} in ms} over `repeat` askings each (after one warm-up
     asking). p50/p95/max are wall-clock; cpu_* the CPU time of this process (on SQLite all of the question's
     work, the database engine included; on PostgreSQL the client's side only): on a shared machine the wall
-    clock also counts the time the process waited for a core. grouped: False leaves out GROUPED."""
+    clock also counts the time the process waited for a core. On a PostgreSQL server of this machine also
+    server_cpu_p50/p95 and total_cpu_p50/p95: its processes' CPU time, and that plus the client's (the
+    question's whole work, as cpu_* on SQLite). grouped: False leaves out GROUPED."""
     import gc
 
     rng = random.Random(seed)
     out = {}
+    server_cpu = _server_cpu(kb.store)
     asks = questions(kb, seed)
     for name, ask in asks.items():  # warm the caches as a server would be
         if grouped or name not in GROUPED:
@@ -518,16 +521,60 @@ def time_questions(kb, repeat: int = 20, seed: int = 11, grouped: bool = True) -
     for name, ask in asks.items():
         if not grouped and name in GROUPED:
             continue
-        times, cpu = [], []
+        times, cpu, server = [], [], []
         for _ in range(repeat):
+            server_started = server_cpu() if server_cpu else 0.0
             started, cpu_started = time.perf_counter(), time.process_time()
             ask(rng)
             times.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - cpu_started) * 1000)
+            if server_cpu:
+                server.append((server_cpu() - server_started) * 1000)
         out[name] = {"p50": statistics.median(times), "p95": _p95(times), "max": max(times),
                      "cpu_p50": statistics.median(cpu), "cpu_p95": _p95(cpu)}
+        if server:
+            total = [a + b for a, b in zip(cpu, server, strict=True)]
+            out[name].update(server_cpu_p50=statistics.median(server), server_cpu_p95=_p95(server),
+                             total_cpu_p50=statistics.median(total), total_cpu_p95=_p95(total))
     gc.unfreeze()
     return out
+
+
+def _server_cpu(store) -> Callable[[], float] | None:
+    """On a PostgreSQL server that runs on this machine (readable under /proc): a function giving the CPU
+    seconds its processes have used so far (the postmaster's children: the connections' backends and their
+    parallel workers); else None. The server should serve nothing else while the bench runs."""
+    import os
+
+    if store.dialect != "postgresql":
+        return None
+    with store.engine.connect() as conn:
+        backend = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+
+    def stat(pid: int | str) -> list[str] | None:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                return f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+
+    mine = stat(backend)
+    if mine is None:  # another machine's server, or another container's
+        return None
+    postmaster = mine[1]
+
+    def used() -> float:
+        total = 0
+        for pid in os.listdir("/proc"):
+            if pid.isdigit() and (fields := stat(pid)) is not None and fields[1] == postmaster:
+                try:  # the time on a core in ns (the scheduler's; utime/stime count 10 ms ticks)
+                    with open(f"/proc/{pid}/schedstat") as f:
+                        total += int(f.read().split()[0])
+                except OSError:  # ended meanwhile
+                    pass
+        return total / 1e9
+
+    return used
 
 
 def _postgres_server():
