@@ -53,9 +53,9 @@ FEW_DOCUMENTS = FEW_CLAIMS // 10
 #: is "id IN (their ids)" evaluated as one hashed subplan while the time-order index is walked, rather than
 #: EXISTS per walked row. Given EXISTS, the planner joined every claim of the range to all of the entity's and
 #: sorted them (a mid-frequency place, 14,000 claims: 690 ms at a million claims; an actor's 60,000 claims
-#: with --predicate ASSAULT --since: 54-73 ms), where the hashed walk took 28 and ~20 ms. Reading the ids into
+#: with --predicate ASSAULT --since: 54-73 ms), where the hashed walk took 28 and 31-64 ms. Reading the ids into
 #: the hash costs more than EXISTS saves for a very frequent entity, whose first page is near the start of the
-#: walk: 105,000 claims of a place, 6 ms with EXISTS against ~65 ms hashed. PostgreSQL also hashes the subplan
+#: walk: 105,000 claims of a place, 6 ms with EXISTS against 65 ms to hash them. PostgreSQL hashes the subplan
 #: only when it expects the table to fit in work_mem times hash_mem_multiplier (8 MB by default, ~50 bytes an
 #: id), else scans the ids again per row: 70,000 keeps inside the default. Calibrated on the 1M-claim bench_kb
 #: base (pg1m; bench/README.md "PostgreSQL at a million claims").
@@ -149,7 +149,7 @@ def ids_in(column: sa.Column, ids: Sequence[int]):
 def _planned_rows(conn: sa.Connection, query: sa.Select) -> float:
     """PostgreSQL: the rows its planner expects `query` to return (EXPLAIN, nothing run). The planner decides
     from this estimate whether a subplan is hashed (see PG_HASHED); counting instead read a top actor's
-    100,000 index entries on every question (65 ms at a million claims)."""
+    100,000 index entries on every question (65-68 ms at a million claims, timed under auto_explain)."""
     sql = query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
     return conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {sql}").scalar()[0]["Plan"]["Plan Rows"]
 
