@@ -91,6 +91,10 @@ class _Side:
             from claimgraph.nlp import BATCH_SIZE, load
 
             self.nlp, self.batch_size = load(), BATCH_SIZE
+            import gc
+
+            gc.collect()  # as a Pipeline does once loaded: what lives as long as the process is out of the
+            gc.freeze()   # garbage collector's sight (the same treatment on both sides)
         else:
             from claimgraph.core import Pipeline
             from claimgraph.runner import Job

@@ -8,6 +8,7 @@ processes one document, or one batch of documents whose parsing is shared (`proc
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -58,6 +59,13 @@ class Pipeline:
         ]
         start = time.perf_counter()
         warm(self)
+        # Everything loaded so far (the model, the gazetteer and its index, lexicons, compiled rules: hundreds of
+        # thousands of objects) lives as long as the process: out of the garbage collector's sight, so that its
+        # collections walk what documents allocate, not these again and again. Measured on the 20,000-word
+        # bench corpus (one process, twice each way, loaded machine): the entity stage 0.49-0.51 -> 0.35-0.38
+        # CPU s. The bench's bare spaCy side freezes its loaded model the same way.
+        gc.collect()
+        gc.freeze()
         self.timings.clear()  # the stages' seconds count real documents only
         self.cpu_timings.clear()
         self.timings["warm"] = time.perf_counter() - start
@@ -173,12 +181,13 @@ def warm(pipeline: Pipeline | None = None) -> None:
     from claimgraph.rules import rules_version
     from claimgraph.scripture import available_sources
     from claimgraph.store.rows import full_rules_version
+    from claimgraph.structure import dates
 
     for loader in (load_gazetteer, rules_version, full_rules_version, linker._rules, patterns.patterns,
                    timex._rules, quantities.lexicon, modality._lex, roles._agent_heads,
                    claims_extract._figure_events, fit._topics, quotes._patterns, quotes._settings,
                    statements._weak, spelling._families, dating._recency, figures._attribution, _nouns,
-                   _future_cue):
+                   _future_cue, dates.warm):
         loader()
     linker.name_prefixes(load_gazetteer())
     for source in available_sources():  # the reference texts quotations are checked against (the Qur'an's

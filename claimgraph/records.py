@@ -413,7 +413,8 @@ class Mention:
         "militants", "70 members"), 'pronoun' ("we", "they", "I": the nearest compatible entity before it,
         never one its own sentence names after it). The last three are the mentions beyond names
         (`beyond_names` in entities.yaml).
-    facet: for a state, the organ acting in this mention ('government', 'police', 'military', 'population'), or None.
+    facet: for a state, the organ acting in this mention ('government', 'police', 'military', 'agency',
+        'population'), or None.
     """
 
     span: Span
@@ -435,7 +436,8 @@ class Entity:
     mentions: every mention in the document, in text order.
     sector: the sector a person acts for when a title in their noun phrase says so ('government' for a
         head of state or government or a minister, 'military' for an officer), else None. A state's organ
-        (government, police, military, population) is its mention's `facet`, not a sector of the whole entity.
+        (government, police, military, agency, population) is its mention's `facet`, not a sector of the whole
+        entity.
     """
 
     id: str

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from typing import Any
 
@@ -127,6 +127,115 @@ def alternation(words: Iterable[str], loose_stops: bool = False) -> str:
         pattern = re.escape(w).replace(r"\ ", r"\s+")
         out.append(pattern.replace(r"\.", r"\.?\s?") if loose_stops else pattern)
     return "|".join(out)
+
+
+#: What a text must contain for a pattern to match: all of these clauses, each a literal (the text holds it) or
+#: a tuple of alternatives (one of them holds, each again a tuple of clauses).
+Clauses = tuple[Any, ...]
+
+
+def _expression(clauses: Clauses) -> str:
+    """`clauses` as one Python boolean expression over the text `t` (literals written with repr)."""
+    parts = [f"{clause!r} in t" if clause.__class__ is str
+             else "(" + " or ".join(_expression(alt) for alt in clause) + ")" for clause in clauses]
+    return "(" + " and ".join(parts) + ")"
+
+
+def _test(clauses: Clauses) -> Callable[[str], bool]:
+    """`clauses` compiled into one function of the text: a tree of `in` tests that Python evaluates without a
+    call per clause (walking the tree in Python cost as much as the pattern search it was to spare)."""
+    return eval("lambda t: " + _expression(clauses))  # noqa: S307 - built from repr'd literals and and/or only
+
+
+class Prefiltered:
+    """A compiled pattern behind a cheap test: `search(text)` is the pattern's, but returns None at once when
+    `text` lacks what every match must contain (`required`: literals, and for an alternation what one of its
+    alternatives needs).
+
+    Why: Python's `re` tries every alternative at every position of the text (a leading look-behind such as
+    `(?<!\\w)` also turns off its first-character scan), so a union of a few dozen rule patterns costs about
+    0.1 ms a sentence even when, as in most sentences, nothing matches, while `in` on the lower-cased text is a
+    fast substring search (timex's two unions on the 3,138 sentences of the 60,000-word bench corpus: 0.41 s
+    of searching before, 0.15 after). Exact: a match contains what its alternative requires, so a text
+    without it cannot match. The lower-cased comparison stands for IGNORECASE; a text
+    goes to the pattern directly when it holds a character that IGNORECASE matches to an ASCII one
+    (`ascii_lookalikes`: the long s, the Kelvin sign...)."""
+
+    __slots__ = ("regex", "clauses", "ignorecase", "_may_match")
+
+    def __init__(self, regex: re.Pattern[str], clauses: Clauses) -> None:
+        self.regex = regex
+        self.clauses = clauses
+        self.ignorecase = bool(regex.flags & re.IGNORECASE)
+        self._may_match = _test(clauses)
+
+    def search(self, text: str, *args: int) -> re.Match[str] | None:
+        if (text.isascii() or not self.ignorecase or ascii_lookalikes().isdisjoint(text)) and not self._may_match(
+                text.lower() if self.ignorecase else text):
+            return None
+        return self.regex.search(text, *args)
+
+    def finditer(self, text: str, *args: int) -> Iterator[re.Match[str]]:
+        if (text.isascii() or not self.ignorecase or ascii_lookalikes().isdisjoint(text)) and not self._may_match(
+                text.lower() if self.ignorecase else text):
+            return iter(())
+        return self.regex.finditer(text, *args)
+
+
+@functools.cache
+def ascii_lookalikes() -> frozenset[str]:
+    """The characters beyond ASCII that IGNORECASE matches to an ASCII character ("ſ" to "s", the Kelvin sign
+    to "k", "İ" to "i"): a text holding one may match a literal that its lower case does not contain. Read from
+    `re` itself over the Basic Multilingual Plane (a test checks that no character beyond it matches)."""
+    ascii_any = re.compile(r"[\x00-\x7f]", re.IGNORECASE)
+    return frozenset(chr(i) for i in range(0x80, 0x10000) if ascii_any.match(chr(i)))
+
+
+def required(pattern: re.Pattern[str]) -> Clauses:
+    """What every match of `pattern` contains (`Clauses`), read from the parsed pattern: each run of plain
+    characters in sequence (lower-cased under IGNORECASE), descending into groups, alternations and repeats of
+    at least one; runs shorter than two characters or not ASCII, and parts that may be absent, require nothing.
+    An empty tuple: nothing is required."""
+    from re import _constants as c
+    from re import _parser
+
+    fold = bool(pattern.flags & re.IGNORECASE)
+
+    def needs(sequence: Any) -> Clauses:
+        clauses: list[Any] = []
+        run = ""
+
+        def close() -> None:
+            if len(run) >= 2 and run.isascii():
+                clauses.append(run.lower() if fold else run)
+
+        for op, arg in sequence:
+            if op is c.LITERAL:
+                run += chr(arg)
+                continue
+            close()
+            run = ""
+            if op is c.SUBPATTERN and not arg[1] & re.IGNORECASE:  # "(?i:...)" inside: literals compare as written
+                clauses.extend(needs(arg[-1]))
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] >= 1:
+                clauses.extend(needs(arg[2]))
+            elif op is c.BRANCH:
+                alternatives = tuple(needs(alternative) for alternative in arg[1])
+                if all(alternatives):  # an alternative that needs nothing makes the whole branch need nothing
+                    clauses.append(alternatives)
+        close()
+        # literals first, longest first (the likeliest to be missing), then alternations
+        return tuple(sorted(clauses, key=lambda x: (x.__class__ is not str, -len(x) if x.__class__ is str else 0)))
+
+    return needs(_parser.parse(pattern.pattern, pattern.flags))
+
+
+def prefiltered(pattern: re.Pattern[str]) -> re.Pattern[str] | Prefiltered:
+    """`pattern` behind its prefilter (`Prefiltered`) when something is required of a match, else `pattern`."""
+    clauses = required(pattern)
+    if pattern.flags & re.IGNORECASE:
+        ascii_lookalikes()  # built with the rules, not in a document
+    return Prefiltered(pattern, clauses) if clauses else pattern
 
 
 #: The rule files whose versions identify a run of the pipeline.

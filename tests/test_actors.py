@@ -139,6 +139,46 @@ def test_government_word_wins_in_a_mixed_title(pipeline):
 
 
 @pytest.mark.model
+def test_a_title_with_an_of_phrase_is_a_title(pipeline):
+    # "Secretary of State X", "Minister of Defence X": the walk over the noun phrase goes through the title's "of"
+    doc = run(pipeline, "Kenyan Secretary of State John Mbeki telephoned the Ugandan Minister of Defence Paul Okello.")
+    ents = by_name(doc)
+    assert ents["John Mbeki"].sector == "government" and ents["John Mbeki"].country == "KEN"
+    assert ents["Paul Okello"].sector == "government" and ents["Paul Okello"].country == "UGA"
+    # an "of" after a word that is no title stays a boundary
+    doc = run(pipeline, "A friend of Kenyan John Mbeki was arrested.")
+    assert by_name(doc)["John Mbeki"].sector is None
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("sentence", "state", "facet"), [
+    # occupational groups of a people are that people (PLOVER's civilian sectors: AGR, LAB, EDU, MED, REL, BUS)
+    ("Radical Kenyan farmers said they would block the roads to Nairobi.", "Kenya", "population"),
+    ("Ugandan landowners began a hunger strike outside parliament.", "Uganda", "population"),
+    # aircraft and peacekeepers are a state's military; a border patrol is its police (PLOVER COP)
+    ("Ugandan aircraft killed twelve Kenyan villagers.", "Uganda", "military"),
+    ("Kenyan peacekeepers left Busia.", "Kenya", "military"),
+    ("Kenyan border patrol agents beat Ugandan migrants.", "Kenya", "police"),
+    # an intelligence service is the state's agency (PLOVER SPY), not its government
+    ("Kenyan intelligence officials shared evidence with Uganda.", "Kenya", "agency"),
+])
+def test_a_demonym_on_an_occupation_or_a_weapon_names_the_states_sector(pipeline, sentence, state, facet):
+    doc = run(pipeline, sentence)
+    assert facet in {m.facet for m in by_name(doc)[state].mentions}, [
+        (e.name, [m.facet for m in e.mentions]) for e in doc.entities]
+
+
+@pytest.mark.model
+def test_a_people_named_as_a_modifier_takes_the_country_of_its_nouns_phrase(pipeline):
+    # "X inhabitants of the Y region": the people's country from the phrase of the noun it modifies, and a place
+    # phrase whose object is a common noun by the demonym on it ("the Kenyan border region", "the Kenyan north")
+    doc = run(pipeline, "Yazidi inhabitants of the Kenyan border region threatened to hold a general strike.")
+    assert by_name(doc)["Yazidis"].country == "KEN"
+    doc = run(pipeline, "Rebels in the Kenyan north attacked a convoy.")
+    assert by_name(doc)["rebel"].country == "KEN"
+
+
+@pytest.mark.model
 def test_lone_title_gets_no_country_when_two_states_are_named(pipeline):
     doc = run(pipeline, "President Edem Kodzo Lawson met the envoys of Ghana and Togo.")
     assert by_name(doc)["Edem Kodzo Lawson"].country is None

@@ -27,7 +27,7 @@ WORD = re.compile(r"^[a-z][a-z']*$")  # one spaCy token, lower case: no spaces, 
 ID = re.compile(r"^[a-z]+(-[a-z]+)*\.[a-z0-9]+(-[a-z0-9]+)*$")
 VERSION = re.compile(r"^\d{4}\.\d+\.\d+$")
 
-COMMON_OPTIONAL = {"requires", "negatable", "symmetric", "implies", "object_required", "note"}
+COMMON_OPTIONAL = {"requires", "excludes", "negatable", "symmetric", "implies", "object_required", "note"}
 REQUIRED = {
     "verb": {"id", "lemmas", "predicate", "mode", "subject", "object"},
     "adjective": {"id", "lemmas", "predicate", "mode", "subject", "object"},
@@ -134,6 +134,11 @@ def _problems_of(kind: str, p: dict, data: dict) -> list[str]:
                              if not isinstance(w, str) or not WORD.match(w)]
                 if not _as_list(words):
                     problems.append(f"{pid}: requires.{key} is empty")
+    excludes = p.get("excludes")
+    if excludes is not None and not (isinstance(excludes, dict) and excludes and set(excludes) <= {"prep", "deps"}
+                                     and all(_as_list(ws) and all(isinstance(w, str) and WORD.match(w)
+                                                                  for w in _as_list(ws)) for ws in excludes.values())):
+        problems.append(f"{pid}: excludes must map prep and/or deps to words (quote on/off)")
     for flag in ("negatable", "symmetric", "object_required"):
         if flag in p and not isinstance(p[flag], bool):
             problems.append(f"{pid}: {flag} must be true or false")
@@ -200,7 +205,9 @@ def _key(p: dict) -> tuple:
     """What, besides the word itself, decides whether a pattern applies."""
     requires = p.get("requires") or {}
     return (frozenset(_as_list(p.get("particles"))), p.get("noun_prep"),
-            *(frozenset(_as_list(requires.get(k))) for k in sorted(REQUIRES_KEYS)))
+            *(frozenset(_as_list(requires.get(k))) for k in sorted(REQUIRES_KEYS)),
+            frozenset(_as_list((p.get("excludes") or {}).get("prep"))),
+            frozenset(_as_list((p.get("excludes") or {}).get("deps"))))
 
 
 def _duplicates(entries) -> list[str]:
@@ -236,7 +243,9 @@ def test_retype_rules(data):
     assert isinstance(retype, list) and retype
     known = {p["id"] for _kind, p in _patterns(data)}
     for rule in retype:
-        assert set(rule) <= {"id", "markers", "from", "to", "note", "conditions", "negated"}
+        assert set(rule) <= {"id", "markers", "from", "to", "note", "conditions", "negated", "patterns", "mode"}
+        assert set(rule.get("patterns") or []) <= known, rule["id"]
+        assert rule.get("mode") is None or rule["mode"] in data["modes"][rule["to"]], rule["id"]
         assert {"id", "from", "to"} <= set(rule)
         assert ID.match(rule["id"]) and rule["id"] not in known, rule["id"]
         # a rule needs markers unless it is a negation rule (any negated event of its types)
@@ -298,6 +307,10 @@ def _requirements_met(tok, p: dict, noun=None) -> bool:
         return False
     modifiers = set(_as_list(requires.get("modifier")))
     target = noun if noun is not None else tok
+    if _has_prep([target], _as_list((p.get("excludes") or {}).get("prep"))):
+        return False
+    if any(c.dep_ in _as_list((p.get("excludes") or {}).get("deps")) for c in target.children):
+        return False
     if modifiers and not any(c.dep_ in MODIFIER_DEPS and _words(c) & modifiers for c in target.children):
         return False
     governors = set(_as_list(requires.get("governor")))
@@ -370,7 +383,7 @@ CASES = [
     ("Sudan's government lifted the state of emergency in West Darfur on Sunday.", "CONCEDE", "verb", None),
     ("President Bashir apologized to the families of the victims.", "CONCEDE", "verb", None),
     # COOPERATE
-    ("Israeli intelligence officials cooperated with their American counterparts.", "COOPERATE", "verb", None),
+    ("Kenyan intelligence officials cooperated with their Ugandan counterparts.", "COOPERATE", "verb", None),
     ("The Islamic Emirate aims to strengthen political and economic ties with India.", "COOPERATE", "light",
      None),
     # AID
@@ -725,3 +738,70 @@ def test_a_helped_act_happened_and_a_forced_one_is_the_forcers(pipeline):
     found = _claims_of(pipeline, "Ugandan troops forced the Kenyan rebels to withdraw from Busia.")
     assert any(p == "COERCE" for _s, p, _m, _o, _r in found), found
     assert not any(p == "RETREAT" for _s, p, _m, _o, _r in found), found
+
+
+# --- session 6 (issue 12, the held-out half of PLOVER): mechanisms from PLOVER's category definitions and the
+# parser's failure classes, each with sentences written for these tests, none from a dev set.
+@pytest.mark.model
+@pytest.mark.parametrize(("sentence", "rule", "predicate", "subject", "obj"), [
+    # PROTEST/strike: a work stoppage (the noun decides over the verb's cessation)
+    ("Some 3,000 dock workers in Mombasa stopped work on Tuesday.", "protest.stop-work", "PROTEST", None, None),
+    ("Kenyan dockers downed tools over pay.", "protest.stop-work", "PROTEST", "Kenya", None),
+    # a verb of transport with "out": forces shipped or flown out are withdrawn, by their own side when the
+    # passive names no agent; peacekeepers withdrawn end a mission (SANCTION/expel)
+    ("Forty Kenyan peacekeepers were shipped out of Busia on Friday.", "sanction.ship-out-peacekeepers",
+     "SANCTION", "Kenya", None),
+    ("Forty Kenyan peacekeepers were withdrawn from Uganda on Friday.", "sanction.withdraw-peacekeepers",
+     "SANCTION", "Kenya", "Uganda"),
+    ("Kenyan troops were flown out of Uganda.", "retreat.ship-out-troops", "RETREAT", "Kenya", "Uganda"),
+    # "X did Y, officials said" that the parser read as a noun with a reduced relative
+    ("Ugandan youths resorted to throwing stones at Kenyan police, officials said on Thursday.",
+     "protest.throw-stones", "PROTEST", "Uganda", "Kenya"),
+    # force not ruled out is a threat (retype.not-ruled-out); ruled out it is a refusal of it
+    ("Uganda said it would not rule out the use of force against Kenya.", "reject.rule-out-force", "THREATEN",
+     "Uganda", "Kenya"),
+    ("Uganda did not rule out military action against the Kenyan rebels.", "reject.rule-out-force", "THREATEN",
+     "Uganda", "Kenyan rebels"),
+    ("Uganda ruled out the use of force against Kenya.", "reject.rule-out-force", "REJECT", "Uganda", "Kenya"),
+    # a support verb carries out its event noun: the noun's actor is the verb's subject (`aspectual_verbs`)
+    ("The Kenyan army carried out a crackdown on Ugandan smugglers.", "coerce.crackdown", "COERCE", "Kenya",
+     "Uganda"),
+    # CONCEDE: regret expressed, an apology offered (PLOVER 'apologize, express regret')
+    ("Uganda expressed regret over the shooting of Kenyan traders.", "concede.express-regret", "CONCEDE",
+     "Uganda", "Kenya"),
+    ("The Ugandan president offered an apology to Kenya.", "concede.express-regret", "CONCEDE", "Uganda", "Kenya"),
+    # an event noun of an act with no target by nature is a claim when its own phrase names the author
+    ("Kenyan protests continued for a third day.", "protest.demonstration", "PROTEST", "Kenya", None),
+    ("The Ugandan withdrawal was completed on Friday.", "retreat.withdrawal", "RETREAT", "Uganda", None),
+    # "activists from X" act for X
+    ("Activists from Kenya staged a protest outside the Ugandan embassy.", "protest.stage-protest", "PROTEST",
+     "Kenya", "Uganda"),
+])
+def test_session6_patterns_end_to_end(pipeline, sentence, rule, predicate, subject, obj):
+    test_category_patterns_end_to_end(pipeline, sentence, rule, predicate, subject, obj)
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("sentence", "predicate", "actor"), [
+    # work stopped "on" something is a project halted, not a strike (`excludes.prep`)
+    ("The Kenyan government halted work on the pipeline to Uganda.", "PROTEST", None),
+    # a passive subject that is the act's own target is not its doer
+    ("Kenyan troops were expelled from Uganda.", "SANCTION", "Kenya"),
+    # shipped TO a place is no withdrawal
+    ("Uganda shipped peacekeepers to Kenya.", "SANCTION", None),
+    # regret that another did something is a reproach, not an apology (`excludes.deps`)
+    ("Kenya expressed regret that Uganda had closed the border.", "CONCEDE", "Kenya"),
+    # a participle of displeasure with an object is the verb: the subject angered Uganda, it is not angry
+    ("A Kenyan boycott of the summit angered Uganda.", "DISAPPROVE", "Kenya"),
+    # air strikes that hit positions hit no stance
+    ("Kenyan air strikes hit rebel positions near the border.", "DISAPPROVE", None),
+    # what a threat warns against has not happened
+    ("Kenya warned Uganda against sending troops across the border.", "MOBILIZE", None),
+    # talks not ruled out are no threat: the retyping names its pattern
+    ("Uganda did not rule out talks with Kenya.", "THREATEN", None),
+    # a passive reduced relative before a report stays passive: the wounded did not wound
+    ("Two Kenyan soldiers wounded in the attack, officials said on Thursday.", "ASSAULT", "Kenya"),
+])
+def test_session6_what_the_mechanisms_leave_alone(pipeline, sentence, predicate, actor):
+    found = _claims_of(pipeline, sentence)
+    assert not any(p == predicate and (actor is None or actor in s) for s, p, _m, _o, _r in found), found

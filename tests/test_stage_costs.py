@@ -116,3 +116,61 @@ def test_memoised_stage_functions_give_what_they_computed():
     assert [n.value for n in numbers if not n.vague][:2] == [12, 30]
     assert find_dates(text) == dates and scan(text) == numbers  # remembered: the same answers
     assert find_dates.__wrapped__(text) == dates and scan.__wrapped__(text) == numbers  # and the long way
+
+
+def test_english_alone_reads_what_the_fifteen_languages_read_when_no_other_can():
+    """dateparser is asked in English alone unless another configured language could read the string
+    (`dates._other_language_may_read`): on every configured locale's month and weekday names in dates, on
+    English, numeric and release-number strings, the answer must be the 15-language parser's."""
+    from claimgraph.structure import dates
+
+    parser = dates._parser()
+    months = ("january", "march", "may", "august", "november")
+    strings = ["4 March 2021", "March 2021", "Tuesday, 4 March 2021 10:05 CET", "2021-05-R-017 For Immediate Release",
+               "2021-05-R-017", "Example Release 4 May 2021 by staff", "13 05 2021", "05.13.2021 UTC", "Q3 2021",
+               "the 2021 harvest", "MMXXI March 4", "Summer 2021 issue", "4 Mar 2021 12:00 PST", "2021 s"]
+    for locale in parser._get_locale_loader().get_locales(languages=parser.languages, region=parser.region):
+        for key in months:
+            for name in locale.info.get(key, [])[:2]:
+                strings += [f"4 {name} 2021", f"{name} 2021", f"{name} 4, 2021"]
+        for name in locale.info.get("tuesday", [])[:1]:
+            strings.append(f"{name} 4 {locale.info['march'][0]} 2021")
+    asked_all = 0
+    for s in strings:
+        english = not dates._other_language_may_read(s)
+        asked_all += not english
+        got = dates._parser(english_only=english).get_date_data(s)
+        want = parser.get_date_data(s)
+        assert (got.date_obj, got.period, got.locale) == (want.date_obj, want.period, want.locale), s
+    # both ways are taken: the check can fail either way
+    assert 0 < asked_all < len(strings)
+    assert not dates._other_language_may_read("2021-05-R-017 For Immediate Release")
+    assert dates._other_language_may_read("4 mars 2021") and dates._other_language_may_read("13 05 2021")
+
+
+def test_a_prefiltered_pattern_finds_what_the_pattern_finds():
+    """`rules.prefiltered`: the literals a match requires are read from the pattern, and the cheap test never
+    turns away a text the pattern matches (case-insensitive look-alikes of ASCII letters included)."""
+    from claimgraph.rules import Prefiltered, ascii_lookalikes, prefiltered, required
+
+    pattern = re.compile(r"(?<!\w)(?:(?:the )?fall of (?:the )?(?:old town|harbour)|night (?:raid|strike)s?"
+                         r"|(?-i:Accord)|(?:ten|12) days? (?:later|on)|\d+(?:st|nd) siege)(?![\w-])", re.IGNORECASE)
+    assert required(pattern) == ((("fall of ", (("old town",), ("harbour",))), ("night ", (("raid",), ("strike",))),
+                                  ("accord",), (" day", (("ten",), ("12",)), (("later",), ("on",))),
+                                  (" siege", (("st",), ("nd",)))),)
+    fast = prefiltered(pattern)
+    assert isinstance(fast, Prefiltered)
+    texts = ["The fall of the old town came late.", "After the FALL OF HARBOUR, nothing.", "a night strikes back",
+             "The Accord held.", "the accord held", "ten days later", "12 day on", "ten weeks later", "the 3rd siege",
+             "Night  raid", "fall of the new town", "", "ſiege of the 2nd kind", "the 2nd ſiege", "nIght raid",
+             "the 2nd \u212aiege", "\u00e9t\u00e9: fall of harbour", "nightly raids", "the fall-of harbour"]
+    for text in texts:
+        assert (fast.search(text) is None) == (pattern.search(text) is None), text
+    assert sum(pattern.search(t) is not None for t in texts) >= 8
+    assert sum(pattern.search(t) is None for t in texts) >= 5
+    # nothing required of a match: no prefilter
+    assert prefiltered(re.compile(r"\d+|x")).pattern == r"\d+|x"
+    # beyond the Basic Multilingual Plane no character matches an ASCII one under IGNORECASE
+    ascii_any = re.compile(r"[\x00-\x7f]", re.IGNORECASE)
+    assert {"\u017f", "\u212a"} <= ascii_lookalikes()
+    assert not any(ascii_any.match(chr(i)) for i in range(0x10000, 0x110000))

@@ -584,6 +584,9 @@ class _Sentence:
         if m.pattern.predicate not in rules.words("events", "passive_actor_predicates") \
                 or not any(c.dep_ == "auxpass" for c in verb.children) or any(c.dep_ == "agent" for c in verb.children):
             return out
+        if "nsubjpass" in m.pattern.object:
+            # the passive subject is what the act is done to ("Kenyan troops were expelled"), not its doer
+            return out
         forces = rules.words("entities", "military_heads") | rules.words("entities", "police_heads")
         tokens = [t for t in _children_of(verb, "nsubjpass")
                   if t.lemma_.lower() in forces or t.lower_ in forces
@@ -870,7 +873,7 @@ class _Sentence:
         marks = _markers(verb)
         conditions = _conditions(verb)
         for rule in ps.retype:
-            if predicate not in rule.sources:
+            if predicate not in rule.sources or (rule.patterns and m.pattern.id not in rule.patterns):
                 continue
             if rule.negated != negated and rule.negated:
                 continue
@@ -887,7 +890,7 @@ class _Sentence:
                 return "DEMAND", None, speaker, subject, negated
             still = negated and not rule.negated
             if rule.to == "THREATEN":
-                return "THREATEN", ps.threat_mode(predicate, mode), subject, obj, still
+                return "THREATEN", rule.mode or ps.threat_mode(predicate, mode), subject, obj, still
             if still and rule.to != predicate and any(r.negated and rule.to in r.sources for r in ps.retype):
                 # "would not cooperate with X", "will never negotiate": a cooperation refused is a refusal
                 return self.retype(m, rule.to, None, subject, obj, still)
@@ -1216,9 +1219,11 @@ def _attack_without_target(c: _Cand) -> bool:
     """An attack whose author its own phrase names is a claim even with no target named ("the assault, carried
     out by X, included heavy shelling", "X's offensive", "Russia's aggression"): a counted event (`counted_events`)
     whose subject comes from the noun's possessive, by-phrase, demonym or reduced relative, not from the clause
-    around it ("civilians died in the attack": the clause's subject is the victim). Other event nouns need their
-    object."""
-    return bool(c.subject) and c.named and c.match.pattern.predicate in _words("counted_events")
+    around it ("civilians died in the attack": the clause's subject is the victim). So is an act that has no
+    target by nature (`targetless_predicates`: "Kenyan protests continued", "the Ugandan withdrawal was
+    completed"). Other event nouns need their object."""
+    return bool(c.subject) and c.named and c.match.pattern.predicate in (
+        _words("counted_events") | _words("targetless_predicates"))
 
 
 def _spanned(tok) -> list:
@@ -1361,10 +1366,12 @@ def _kind(m: Match) -> str:
 def _unrealised(m: Match, heads: set[int]) -> bool:
     """Is the event noun what a refusal, demand or threat is about ("dismissed an appeal", "reneged on his
     commitment", "rejected an invitation to attend a meeting")? It has not happened: the verb's object, not a
-    claim of its own. Followed through one "of"/"to" phrase ("rejected an invitation to the meeting")."""
+    claim of its own. Followed through one "of"/"to" phrase ("rejected an invitation to the meeting"). So is a
+    gerund in a preposition phrase of such a verb ("warned X against sending troops", "refrained from")."""
     tok = m.token
     if m.kind != "noun":
-        return False
+        return (m.kind in ("verb", "light_verb") and tok.tag_ == "VBG" and tok.dep_ == "pcomp"
+                and tok.head.dep_ == "prep" and tok.head.head.i in heads)
     for _ in range(3):
         if tok.dep_ in ("dobj", "nsubjpass") and tok.head.i in heads:
             return True

@@ -333,9 +333,9 @@ def _analyse_uncached(sent) -> _Cues:
     for a, b in _doc_quotes(sent):
         if a < sent.end_char and sent.start_char < b:
             cues.quotes.append((max(a, sent.start_char), min(b, sent.end_char)))
-    cues.inside = {t.i for t in sent if any(a <= t.idx < b for a, b in cues.quotes)}
-    marks = {t.i for t in sent if t.is_quote or t.text in "“”«»„‘’\""}
-    tokens = [t for t in sent]
+    tokens = [t for t in sent]  # once: each pass over `sent` makes its Token objects anew
+    cues.inside = {t.i for t in tokens if any(a <= t.idx < b for a, b in cues.quotes)}
+    marks = {t.i for t in tokens if t.is_quote or t.text in "“”«»„‘’\""}
     skip = cues.inside | marks
     words = [(t.lower_, t.lemma_.lower()) for t in tokens]  # once: six phrase lists are looked up in them
     skipped = [t.i in skip for t in tokens]
@@ -430,8 +430,8 @@ def _is_hedge(t, lex: _Lex) -> bool:
 
 def _is_opinion(t, lex: _Lex) -> bool:
     word, lemma = t.lower_, t.lemma_.lower()
-    nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
     if t.tag_ == "MD" and word in lex.opinion_modals:
+        nxt = t.doc[t.i + 1] if t.i + 1 < len(t.doc) else None
         return not (nxt is not None and nxt.lower_ == "have")
     return word in lex.opinion_words or (
         (word in lex.adjectives or lemma in lex.adjectives) and t.pos_ == "ADJ" and _carries(t)

@@ -46,6 +46,9 @@ class Pattern:
     particles: the particles the verb must carry, if any.
     noun_prep: for a light verb, the preposition whose object is the noun ("went on strike").
     req_prep, req_modifier, req_governor, req_of: the `requires` conditions.
+    exc_prep: `excludes.prep`: prepositions that must not hang off the word (a light verb's noun, or the word).
+    exc_deps: `excludes.deps`: dependencies no child of the word (a light verb's noun) may have ("regret that
+    X did Y" is a reproach, not an apology: deps ccomp, acl).
     negatable, symmetric, implies, object_required: as documented in docs/patterns.md.
     place_object: (predicate, mode) when the object is a place, or None.
     relation: True for the standing-relation patterns.
@@ -65,6 +68,8 @@ class Pattern:
     req_modifier: frozenset[str] = frozenset()
     req_governor: frozenset[str] = frozenset()
     req_of: frozenset[str] = frozenset()
+    exc_prep: frozenset[str] = frozenset()
+    exc_deps: frozenset[str] = frozenset()
     negatable: bool = True
     symmetric: bool = False
     implies: tuple[str, ...] = ()
@@ -87,6 +92,9 @@ class Retype:
     subordinators ("will withdraw unless ...", "prepared to impose sanctions if ...").
     negated: the rule applies only to a negated event, and consumes the negation ("will not accept" is a
     REJECT, not a negated AGREE). Such a rule may have no markers: any negated event of `sources` qualifies.
+    patterns: when not empty, the rule applies only to claims of these pattern ids ("did not rule out the use of
+    force" is a threat; "did not rule out talks" is no refusal of anything).
+    mode: the mode of the retyped claim, when the rule gives one (else `threat_modes` decides a THREATEN's).
     """
 
     id: str
@@ -95,6 +103,8 @@ class Retype:
     to: str
     conditions: frozenset[str] = frozenset()
     negated: bool = False
+    patterns: frozenset[str] = frozenset()
+    mode: str | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +157,8 @@ def _pattern(kind: str, p: dict, relation: bool) -> Pattern:
         req_modifier=frozenset(_list(requires.get("modifier"))),
         req_governor=frozenset(_list(requires.get("governor"))),
         req_of=frozenset(_list(requires.get("of"))),
+        exc_prep=frozenset(_list((p.get("excludes") or {}).get("prep"))),
+        exc_deps=frozenset(_list((p.get("excludes") or {}).get("deps"))),
         negatable=bool(p.get("negatable", True)),
         symmetric=bool(p.get("symmetric", False)),
         implies=_list(p.get("implies")),
@@ -172,7 +184,8 @@ def patterns() -> PatternSet:
         for lemma in p.lemmas:
             index[group][lemma].append(p)
     retype = tuple(Retype(r["id"], frozenset(r.get("markers") or ()), frozenset(r["from"]), r["to"],
-                          frozenset(r.get("conditions") or ()), bool(r.get("negated", False)))
+                          frozenset(r.get("conditions") or ()), bool(r.get("negated", False)),
+                          frozenset(r.get("patterns") or ()), r.get("mode"))
                    for r in data.get("retype") or [])
     return PatternSet(
         version=str(data["version"]),
@@ -226,6 +239,11 @@ def requirements_met(p: Pattern, tok, noun=None) -> bool:
     if p.req_prep and not _has_prep([t for t in (noun, tok) if t is not None], p.req_prep):
         return False
     target = noun if noun is not None else tok
+    if p.exc_prep and _has_prep([target], p.exc_prep):
+        # "stopped work on the dam" is a project halted, not a strike (`excludes.prep`)
+        return False
+    if p.exc_deps and any(c.dep_ in p.exc_deps for c in target.children):
+        return False
     if p.req_modifier and not any(c.dep_ in MODIFIER_DEPS and set(_words(c)) & p.req_modifier
                                   for c in target.children):
         return False

@@ -53,7 +53,8 @@ def _agent_heads() -> frozenset[str]:
     """Nouns whose "of"/"from" phrase names the group they act for ("officials of", "troops from")."""
     data = rules.load("entities")
     words = set(_words("agents"))
-    for key in ("military_heads", "government_heads", "police_heads", "armed_heads", "movement_heads"):
+    for key in ("military_heads", "government_heads", "police_heads", "agency_heads", "armed_heads",
+                "movement_heads"):
         words.update(w.lower() for w in data.get(key) or [] if " " not in w)
     return frozenset(words)
 
@@ -148,11 +149,33 @@ def subject_of(tok, depth: int = 0) -> list:
         if head.lemma_.lower() in _words("communication_nouns") and head.dep_ == "dobj" and head.head.i != head.i:
             return subject_of(head.head, depth + 1)
         return [head]
+    if dep == "acl" and head.pos_ in NOMINAL and _misparsed_clause(tok, head):
+        return [head]
     if dep == "advcl" and head.pos_ in VERBAL and (
             tok.tag_ in ("VBG", "VBN") or any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)):
         # a participial adjunct or a purpose infinitive shares the subject of its clause
         return subject_of(head, depth + 1)
     return []
+
+
+def _misparsed_clause(tok, head) -> bool:
+    """Is this clausal modifier of a noun the noun's own clause, misparsed? "X youths resorted to ..., officials
+    said": a finite past tense (VBD) modifies no noun; and a participle is the main clause of a report whose
+    speaker follows when the parser also made its noun the subject (or a loose `dep`) of a later verb that has
+    a subject of its own, and the participle has a complement that no passive reduced relative has (a direct
+    object, or a gerund after `active_gerund_preps`: "resorted to throwing"; "soldiers wounded in the attack"
+    and "two men accused of spying, officials said" stay passives). Never with a passive auxiliary or a
+    by-phrase."""
+    if tok.tag_ not in ("VBD", "VBN") or any(c.dep_ in ("auxpass", "agent") for c in tok.children):
+        return False
+    if tok.tag_ == "VBD":
+        return True
+    verb = head.head
+    active = any(c.dep_ == "dobj" for c in tok.children) or any(
+        g.dep_ == "pcomp" and g.tag_ == "VBG" for c in tok.children
+        if c.dep_ == "prep" and c.lower_ in _words("active_gerund_preps") for g in c.children)
+    return (active and head.dep_ in ("nsubj", "dep") and verb.i != head.i and verb.pos_ in VERBAL
+            and verb.i > tok.i and any(c.dep_ == "nsubj" and c.i != head.i for c in verb.children))
 
 
 def _passive_subject(tok, depth: int = 0) -> list:

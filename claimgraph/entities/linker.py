@@ -74,6 +74,7 @@ def _rules() -> dict:
         "military": heads("military_heads"),
         "government": heads("government_heads"),
         "police": heads("police_heads"),
+        "agency": heads("agency_heads"),
         "population": heads("population_heads"),
         "armed": heads("armed_heads"),
         "movement_adj": heads("movement_adjectives"),
@@ -399,6 +400,10 @@ class Linker:
         if k is not None:
             self._add(Span(start, base + tokens[k].idx + len(tokens[k])), state, "demonym", "police")
             return k
+        k = self._heads_after(tokens, j, self.r["agency"])  # PLOVER sector SPY: "Kenyan intelligence"
+        if k is not None:
+            self._add(Span(start, base + tokens[k].idx + len(tokens[k])), state, "demonym", "agency")
+            return k
         k = self._heads_after(tokens, j, self.r["government"])
         if k is not None:
             self._add(Span(start, base + tokens[k].idx + len(tokens[k])), state, "demonym", "government")
@@ -709,7 +714,7 @@ class Linker:
         # leftwards over the words of the same noun phrase ("former Prime Minister X", "UN Secretary-General X")
         while k >= span.sent.start and span.start - k <= 6:
             tok = sdoc[k]
-            if tok.pos_ not in ("PROPN", "NOUN", "ADJ") and tok.text != "-":
+            if tok.pos_ not in ("PROPN", "NOUN", "ADJ") and tok.text != "-" and not self._title_of(sdoc, k):
                 break
             words.append(tok.lower_)
             k -= 1
@@ -726,6 +731,13 @@ class Linker:
                 return sector
         return None
 
+    def _title_of(self, sdoc, k: int) -> bool:
+        """Is token k the "of" inside a title ("Secretary of State X", "Minister of Defence X", "Chief of Staff
+        X"): an "of" right after a title word, which the leftward walks over a noun phrase go through."""
+        r = self.r
+        return (sdoc[k].lower_ == "of" and k > 0 and (sdoc[k - 1].lower_ in r["country_titles"] or any(
+            sdoc[k - 1].lower_ in ws for ws in r["title_sectors"].values())))
+
     def _np_country(self, span, etype: str, base: int) -> tuple[str | None, bool]:
         """(the country the noun phrase around `span` names, whether a title word stands before it)."""
         sdoc = span.doc
@@ -735,7 +747,8 @@ class Linker:
         # leftwards over the words of the same noun phrase: titles, adjectives, names, possessive 's
         while k >= sent_start and span.start - k <= 6:
             tok = sdoc[k]
-            if tok.pos_ not in ("PROPN", "NOUN", "ADJ", "PART") and tok.tag_ != "POS" and tok.text not in ("-",):
+            if tok.pos_ not in ("PROPN", "NOUN", "ADJ", "PART") and tok.tag_ != "POS" and tok.text not in ("-",) \
+                    and not self._title_of(sdoc, k):
                 break
             title = title or tok.lower_ in self.r["country_titles"]
             link = self._link_at(base + tok.idx, base + tok.idx + len(tok))
@@ -745,8 +758,12 @@ class Linker:
                 if country:
                     return country, title
             k -= 1
-        # "rebels in the Ivory Coast", "the president of Angola": a place in the head's own phrase
+        # "rebels in the Ivory Coast", "the president of Angola": a place in the head's own phrase; a people
+        # named as the modifier of a common noun ("X inhabitants of the Y region") by the phrase of that noun
         root = span.root
+        if etype == "population" and root.dep_ in ("compound", "amod", "nmod") and root.head.pos_ == "NOUN" \
+                and root.head.i not in range(span.start, span.end):
+            root = root.head
         for prep in root.children:
             if prep.dep_ != "prep" or prep.lower_ not in self.r["country_preps"]:
                 continue
@@ -755,12 +772,14 @@ class Linker:
             for obj in prep.children:
                 if obj.dep_ != "pobj":
                     continue
-                link = self._link_at(base + obj.idx, base + obj.idx + len(obj))
-                if link is not None:
-                    country = self._country_of(link.entity) or (
-                        link.entity if self._type_of(link.entity) == "state" else None)
-                    if country:
-                        return country, title
+                # the object's name, else a demonym on it ("of the Kenyan border region")
+                for word in [obj] + [c for c in obj.children if c.dep_ in ("amod", "compound") and c.i < obj.i]:
+                    link = self._link_at(base + word.idx, base + word.idx + len(word))
+                    if link is not None:
+                        country = self._country_of(link.entity) or (
+                            link.entity if self._type_of(link.entity) == "state" else None)
+                        if country:
+                            return country, title
         return None, title
 
     # -- assembly -------------------------------------------------------------------------------------------
@@ -779,7 +798,7 @@ class Linker:
         for link in sorted(self.links, key=lambda lk: lk.span):
             by_entity[link.entity].append(Mention(link.span, link.entity, link.how, link.facet))
         out = []
-        government_words = self.r["government"] | self.r["police"]
+        government_words = self.r["government"] | self.r["police"] | self.r["agency"]
         text = self.doc.text
         for eid, mentions in by_entity.items():
             if eid in self.locals:
