@@ -987,49 +987,75 @@ def _measures(conn, claim_rows, roles, names, quantity_rows=None, replace: set[i
     if not by_claim:
         _kept(conn, t.measures, [], replace)
         return 0, 0, 0
-    chains = place_chains(conn)
-    states = frozenset(conn.scalars(sa.select(t.entities.c.id).where(t.entities.c.type == "state")))
     # only the documents of the figures grouped (an incremental regroup's blocks), not every document: a
     # figure's claim, sentence and report are its document's (scanning every mention was 1.2 s of a 3.7 s
     # incremental regroup of 10 documents on a 20,000-claim bench_kb base, and grows with the base)
     documents = None if quantity_rows is None else {x.document_id for x in quantity_rows}
-    doc_where, anchors = document_places(conn, chains, documents)
-    in_sentence = sentence_places(conn, chains, documents)
-    e = t.entities
-    country_of = {r.id: (r.id if r.type == "state" else r.country) for r in conn.execute(
-        sa.select(e.c.id, e.c.type, e.c.country).where(e.c.type.in_(PLACE_TYPES))) if r.type == "state" or r.country}
-    named_states, doc_counts = _states_and_counts(conn, states, country_of, documents)
-    earlier = earlier_tolls(conn, documents)
-    seen: set[tuple] = set()
-    blocks: dict[tuple, list[_Item]] = defaultdict(list)
     if quantity_rows is None:
         quantity_rows = conn.execute(sa.select(q).order_by(q.c.id))
-    for qr in quantity_rows:
-        claim = by_claim.get(qr.claim_id)
-        if claim is None or qr.restates_start is not None:
-            continue
-        ident = (qr.document_id, qr.char_start, qr.char_end)
-        if ident in seen:
-            continue
-        seen.add(ident)
-        rl = roles.get(claim.id, {})
-        # where: the claim's place; else a place it targets ("strikes on the port", "an attack on a ship in
-        # the gulf"); else a place its sentence names ("126 were wounded in Thursday's strikes on the port of
-        # X": the clause's place, where the parse did not attach it); else where its report is
-        report = doc_where.get(claim.document_id, frozenset())
-        places = most_specific(frozenset(rl.get("place", []))
-                               or frozenset(o for o in rl.get("object", []) if o in chains and o not in states)
-                               or _in_report(in_sentence.get(claim.sentence_id, frozenset()), report, country_of)
-                               or _in_named_state(claim, rl, report, states, named_states, doc_counts, country_of)
-                               or report, chains)
-        value = None if qr.vague else qr.value
-        item = _item(qr.id, claim, places, {"q": qr, "claim": claim}, value)
-        item.reach = place_reach(places, chains, anchors.get(claim.document_id), states)
-        item.coarse = bool(places) and places <= states
-        item.teller = claim.attributed_entity_id or _norm(claim.attributed_to)
-        if qr.id in earlier:  # an earlier toll ("up from 21"): the report's account of another moment
-            item.teller = f"earlier:{item.teller}"
-        blocks[measure_block(qr)].append(item)
+    blocks: dict[tuple, list[_Item]] = defaultdict(list)
+    for item in _Placer(conn).items(quantity_rows, by_claim, roles, documents):
+        blocks[measure_block(item.data["q"])].append(item)
+    return _store_measures(conn, blocks, names, replace)
+
+
+class _Placer:
+    """Makes the figures' items (`_Item`: time, where, who told it) a document at a time: every input is the
+    figure's own document's (its mentions, lead, earlier tolls) or the gazetteer's, so an incremental regroup
+    can place only the figures it needs, in several calls, and get what a full regroup gets."""
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+        self.chains = place_chains(conn)
+        self.states = frozenset(conn.scalars(sa.select(t.entities.c.id).where(t.entities.c.type == "state")))
+        e = t.entities
+        self.country_of = {r.id: (r.id if r.type == "state" else r.country) for r in conn.execute(
+            sa.select(e.c.id, e.c.type, e.c.country).where(e.c.type.in_(PLACE_TYPES)))
+            if r.type == "state" or r.country}
+
+    def items(self, quantity_rows, by_claim: dict, roles: dict, documents: set[str] | None = None
+              ) -> list[_Item]:
+        """The items of `quantity_rows` (figures of negated claims, restatements and repeats left out);
+        documents: theirs, when known (None: every latest document's places are read)."""
+        conn, chains, states, country_of = self.conn, self.chains, self.states, self.country_of
+        out: list[_Item] = []
+        doc_where, anchors = document_places(conn, chains, documents)
+        in_sentence = sentence_places(conn, chains, documents)
+        named_states, doc_counts = _states_and_counts(conn, states, country_of, documents)
+        earlier = earlier_tolls(conn, documents)
+        seen: set[tuple] = set()
+        for qr in quantity_rows:
+            claim = by_claim.get(qr.claim_id)
+            if claim is None or qr.restates_start is not None:
+                continue
+            ident = (qr.document_id, qr.char_start, qr.char_end)
+            if ident in seen:
+                continue
+            seen.add(ident)
+            rl = roles.get(claim.id, {})
+            # where: the claim's place; else a place it targets ("strikes on the port", "an attack on a ship in
+            # the gulf"); else a place its sentence names ("126 were wounded in Thursday's strikes on the port of
+            # X": the clause's place, where the parse did not attach it); else where its report is
+            report = doc_where.get(claim.document_id, frozenset())
+            places = most_specific(frozenset(rl.get("place", []))
+                                   or frozenset(o for o in rl.get("object", []) if o in chains and o not in states)
+                                   or _in_report(in_sentence.get(claim.sentence_id, frozenset()), report, country_of)
+                                   or _in_named_state(claim, rl, report, states, named_states, doc_counts, country_of)
+                                   or report, chains)
+            value = None if qr.vague else qr.value
+            item = _item(qr.id, claim, places, {"q": qr, "claim": claim}, value)
+            item.reach = place_reach(places, chains, anchors.get(claim.document_id), states)
+            item.coarse = bool(places) and places <= states
+            item.teller = claim.attributed_entity_id or _norm(claim.attributed_to)
+            if qr.id in earlier:  # an earlier toll ("up from 21"): the report's account of another moment
+                item.teller = f"earlier:{item.teller}"
+            out.append(item)
+        return out
+
+
+def _store_measures(conn, blocks: dict[tuple, list[_Item]], names, replace: set[int] | None
+                    ) -> tuple[int, int, int]:
+    """Cluster each block's items into measures and store them (see `_measures`)."""
     values, members = [], []
     for _key, items in sorted(blocks.items()):
         for group in cluster(items, _measure_time, _measure_window, measures=True):
