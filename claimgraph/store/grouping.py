@@ -573,10 +573,18 @@ def regroup_documents(conn: sa.Connection, doc_ids, before: str) -> dict[str, in
     figures = _measure_members(conn, mkeys)
     claim_rows = [r for chunk in _chunked(sorted({x.claim_id for x in figures}))
                   for r in conn.execute(_claim_select().where(c.c.id.in_(chunk))).all()]
-    _roles_of(conn, [r.id for r in claim_rows if r.id not in roles], roles)
+    touched_ids = {x.id for x in touched_q}
+    # the figures whose measures can change: the new ones, those of the measures the touched figures were in,
+    # and whatever can reach them (`_reachable`), not the whole block
+    seeds = ({x.id for x in figures if x.document_id in set(touched)}
+             | set(_linked_members(conn, _linked(conn, t.measure_values, "measure_id", "quantity_id", touched_ids))))
+    items = _reachable(conn, figures, claim_rows, roles, seeds)
     stale_measures = _linked(conn, t.measure_values, "measure_id", "quantity_id",
-                             {x.id for x in touched_q} | {x.id for x in figures})
-    rewritten_measures = _measures(conn, claim_rows, roles, names, figures, replace=stale_measures)[2]
+                             touched_ids | {i.id for i in items})
+    blocks: dict[tuple, list[_Item]] = defaultdict(list)
+    for item in items:
+        blocks[measure_block(item.data["q"])].append(item)
+    rewritten_measures = _store_measures(conn, blocks, names, stale_measures)[2]
 
     # the network's edges that the touched claims have (a replaced version's edges too: they lose its claims)
     network.refresh(conn, {edge for r in touched_claims for edge in network.claim_edges(
@@ -588,6 +596,119 @@ def regroup_documents(conn: sa.Connection, doc_ids, before: str) -> dict[str, in
             "disagreements": conn.scalar(sa.select(sa.func.count()).select_from(m).where(m.c.disagreement)),
             "regrouped_events": len(stale_events), "regrouped_claims": len(members),
             "rewritten_events": rewritten_events, "rewritten_measures": rewritten_measures}
+
+
+def _linked_members(conn: sa.Connection, measure_ids: set[int]) -> set[int]:
+    """The figures of the stored measures `measure_ids`."""
+    mv = t.measure_values
+    return {qid for chunk in _chunked(sorted(measure_ids))
+            for qid in conn.scalars(sa.select(mv.c.quantity_id).where(mv.c.measure_id.in_(chunk)))}
+
+
+#: Days added on each side of a figure's time span when looking for the figures it can share a measure with.
+#: The conditions need far less (an exact period's start within WINDOW_DAYS of every member's, an approximate
+#: window overlapping or containing the others'); the margin only makes the search wider, never the result
+#: different (tests/test_kb_scale.py compares the incremental regroup with a full one).
+REACH_MARGIN_DAYS = 2 * WINDOW_DAYS + 1
+
+
+def _reachable(conn: sa.Connection, figures: list, claim_rows: list, roles: dict, seeds: set[int]) -> list[_Item]:
+    """The items of the figures (of `figures`, a block's members) that the clustering can put in one measure
+    with a seed, directly or through others: the seeds' connected part of the graph in which two figures are
+    linked when their places agree (`places_agree`: every measure's members agree pairwise, `_Group.fits` and
+    `further_accounts` check each) and either their time spans overlap, widened by REACH_MARGIN_DAYS (every
+    condition on time compares a figure with each member), or they are of one report (`further_accounts`
+    moves a report's figure to a measure that holds the same report's, with no condition on time when that
+    measure has only approximate windows). Figures of other parts never meet these in `cluster`: clustering
+    the part alone gives its measures as the whole block would, and the rest keeps its stored measures.
+    A figure with no time at all may join any measure its place fits (`cluster`'s last pass): it is linked
+    to every timed figure of the block whose places agree with it, found through the places (`naming`).
+    Places are worked out only for the figures the search reaches (a document at a time), so a block of
+    thousands of figures over ten years costs what the days around the new ones hold."""
+    by_claim = {r.id: r for r in claim_rows if not r.negated}
+    rows = [x for x in figures if x.claim_id in by_claim and x.restates_start is None]
+    span: dict[int, tuple[int, int]] = {}
+    timeless: set[int] = set()
+    for x in rows:
+        claim = by_claim[x.claim_id]
+        lo, hi = _ordinal(claim.time_start), _ordinal(claim.time_end)
+        if lo is not None or hi is not None:
+            span[x.id] = ((_NEG if lo is None else lo - REACH_MARGIN_DAYS),
+                          (_POS if hi is None else hi + REACH_MARGIN_DAYS))
+        elif _window(claim) is not None:
+            lo, hi = _window(claim)
+            span[x.id] = (lo - REACH_MARGIN_DAYS, hi + REACH_MARGIN_DAYS)
+        else:
+            timeless.add(x.id)
+    placer = _Placer(conn)
+    row_of = {x.id: x for x in rows}
+    of_doc: dict[str, list[int]] = defaultdict(list)
+    for x in rows:
+        of_doc[x.document_id].append(x.id)
+    order = sorted(span, key=lambda i: span[i])
+    starts = [span[i][0] for i in order]
+    longest = max((hi - lo for lo, hi in span.values()), default=0)
+    placed: dict[int, _Item] = {}
+    below: dict[str, set[str]] = defaultdict(set)  # a place -> the places in it (itself included)
+    for eid, chain in placer.chains.items():
+        for up in chain:
+            below[up].add(eid)
+
+    def place(ids: set[int]) -> None:
+        ids = {i for i in ids if i not in placed}
+        if not ids:
+            return
+        docs = {row_of[i].document_id for i in ids}
+        ids |= {j for d in docs for j in of_doc[d] if j not in placed}  # a document's figures at once
+        claims = {row_of[i].claim_id for i in ids}
+        _roles_of(conn, [c for c in claims if c not in roles], roles)
+        for item in placer.items([row_of[i] for i in sorted(ids)], by_claim, roles, docs):
+            placed[item.id] = item
+
+    def naming(items: list[_Item]) -> set[int]:
+        """The timed figures whose places can agree with one of `items` (timeless figures): those of the
+        documents that name, or whose claims have, a place of an item's reach or a place inside one of its
+        places (a figure's places and their reach come from its document's mentions and its claim's roles,
+        with what contains them)."""
+        wanted = sorted({p for item in items for p in item.reach}
+                        | {b for item in items for p in item.places for b in below.get(p, {p})})
+        m, ce = t.mentions, t.claim_entities
+        docs: set[str] = set()
+        for chunk in _chunked(wanted):
+            docs |= set(conn.scalars(sa.select(m.c.document_id).where(m.c.entity_id.in_(chunk)).distinct()))
+            docs |= {row_of[j].document_id for j in (
+                i for claim_id in conn.scalars(sa.select(ce.c.claim_id).where(ce.c.entity_id.in_(chunk)).distinct())
+                for i in by_claim_figures.get(claim_id, ()))}
+        return {j for d in docs for j in of_doc.get(d, ()) if j in span}
+
+    by_claim_figures: dict[int, list[int]] = defaultdict(list)
+    for x in rows:
+        by_claim_figures[x.claim_id].append(x.id)
+    # a figure with no time may join any measure of the block that its place fits (`cluster`'s last pass):
+    # it is linked to every timed figure whose places agree with it; they are few (undated reports)
+    place(timeless)
+    found = {i for i in seeds if i in row_of}
+    frontier = set(found)
+    while frontier:  # a figure not linked to a frontier figure was checked against it when that one was found
+        near: dict[int, set[int]] = {}
+        for i in frontier & span.keys():
+            lo, hi = span[i]
+            first = bisect.bisect_left(starts, lo - longest) if lo - longest > _NEG else 0
+            near[i] = {order[k] for k in range(first, bisect.bisect_right(starts, hi))
+                       if order[k] not in found and span[order[k]][1] >= lo} | (timeless - found)
+        lone = [placed[i] for i in frontier & timeless if i in placed and placed[i].places]
+        candidates = naming(lone) - found if lone else set()
+        for i in frontier & timeless:
+            near[i] = set(candidates)
+        place(frontier | {j for js in near.values() for j in js})
+        frontier = set()
+        for i, js in near.items():
+            frontier |= {j for j in of_doc[row_of[i].document_id] if j not in found}  # one report's figures
+            if i in placed:
+                frontier |= {j for j in js if j in placed and places_agree(placed[i], placed[j])}
+        frontier -= found
+        found |= frontier
+    return sorted((placed[i] for i in found if i in placed), key=lambda item: item.id)
 
 
 def _linked(conn: sa.Connection, table: sa.Table, owner: str, member: str, ids) -> set[int]:
