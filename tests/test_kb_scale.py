@@ -288,6 +288,36 @@ def test_incremental_grouping_rewrites_only_the_groups_that_change(tmp_path):
         assert _grouping(a) == _grouping(b)
 
 
+def test_incremental_regroup_reclusters_only_the_figures_near_the_new_ones(tmp_path):
+    """Reports all dated (no figure without a time): the incremental regroup clusters again only the figures
+    that time and place link to the new ones (`grouping._reachable`), a small part of the blocks they fall
+    in, and still equals a full regroup."""
+    from claimgraph.bench_kb import more_documents
+    from claimgraph.store.grouping import measure_block
+
+    def dated(docs):
+        return [r for r in docs if r.document["published_start"] is not None]
+
+    base = dated(generate(6000, seed=5))
+    more = dated(more_documents(6000, 5, 12))
+    with Store(str(tmp_path / "a.db")) as a, Store(str(tmp_path / "b.db")) as b:
+        a.write_many(base)
+        a.regroup()
+        load = loader.Loader(a)
+        for r in more:
+            load.add(r.id, r)
+        _, counts = load.finish()
+        with a.engine.connect() as conn:
+            quantities = conn.execute(sa.select(t.quantities)).all()
+        new_docs = {r.document["id"] for r in more}
+        touched = {measure_block(x) for x in quantities if x.document_id in new_docs}
+        in_blocks = sum(1 for x in quantities if measure_block(x) in touched)
+        assert 0 < counts["regrouped_figures"] < in_blocks // 4
+        b.write_many([*base, *more])
+        b.regroup()
+        assert _grouping(a) == _grouping(b)
+
+
 def _plain_search(kb: KnowledgeBase, table: str, words: str, limit: int, newest: int | None = None) -> list[int]:
     """The search as plain queries: every match joined to its document for the latest-version check, the
     `newest` highest ids of those kept (None: all), ranked, the best `limit`."""

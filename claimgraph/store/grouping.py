@@ -595,7 +595,8 @@ def regroup_documents(conn: sa.Connection, doc_ids, before: str) -> dict[str, in
             "measures": conn.scalar(sa.select(sa.func.count()).select_from(m)),
             "disagreements": conn.scalar(sa.select(sa.func.count()).select_from(m).where(m.c.disagreement)),
             "regrouped_events": len(stale_events), "regrouped_claims": len(members),
-            "rewritten_events": rewritten_events, "rewritten_measures": rewritten_measures}
+            "rewritten_events": rewritten_events, "rewritten_measures": rewritten_measures,
+            "regrouped_figures": len(items)}
 
 
 def _linked_members(conn: sa.Connection, measure_ids: set[int]) -> set[int]:
