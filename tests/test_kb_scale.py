@@ -430,12 +430,70 @@ def test_indexed_questions_answer_as_the_plain_queries(db, tmp_path, request, mo
                         assert fast == [x["key"] for x in kb.claims(source=value, limit=60)], value
 
 
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_the_ways_of_filtering_by_an_entity_give_the_same_answers(db, tmp_path, request, monkeypatch):
+    """An entity's claims and events found through their ids (few), a hashed subplan (PostgreSQL, up to
+    PG_HASHED), or EXISTS along the time-order index (0: never hashed) are the same pages; so are --source's
+    claims through their documents' claim ids (PostgreSQL) or the documents. A page is checked against the
+    claims sorted here."""
+    from claimgraph.store import kb as kb_module
+
+    url = str(tmp_path / "kb.db") if db == "sqlite" else request.getfixturevalue("pg_url")
+    with Store(url) as store:
+        store.write_many(list(generate(4000, seed=12)))
+        store.regroup()
+        with KnowledgeBase(store) as kb, kb.engine.connect() as conn:
+            c, ce, d = t.claims, t.claim_entities, t.documents
+            ranked = list(conn.scalars(sa.select(ce.c.entity_id).group_by(ce.c.entity_id)
+                                       .order_by(sa.func.count().desc(), ce.c.entity_id)))
+            role = dict(conn.execute(sa.select(ce.c.entity_id, ce.c.role).distinct()).all())
+            claims = conn.execute(sa.select(c.c.id, c.c.key, c.c.predicate, c.c.first_day, c.c.last_day,
+                                            c.c.undated, c.c.document_id, c.c.evidence_start)).all()
+            members = defaultdict(set)
+            for claim_id, eid in conn.execute(sa.select(ce.c.claim_id, ce.c.entity_id)):
+                members[eid].add(claim_id)
+            outlet = conn.scalar(sa.select(d.c.outlet).limit(1))
+        order = sorted(claims, key=lambda r: (r.undated, r.first_day, r.document_id, r.evidence_start, r.key))
+        since = dt.date(2019, 1, 1)
+        answers = defaultdict(list)
+        for few, hashed in ((10**6, 10**6), (20, 10**6), (20, 0)):  # ids; hashed (PostgreSQL); EXISTS
+            monkeypatch.setattr(kb_module, "FEW_CLAIMS", few)
+            monkeypatch.setattr(kb_module, "PG_HASHED", hashed)
+            for eid in (ranked[0], ranked[3], ranked[len(ranked) // 3]):
+                place = role[eid] == "place"
+                asked = kb.claims(place=eid, limit=30) if place else kb.claims(actor=eid, limit=30)
+                mine = [r.key for r in order if r.id in members[eid]][:30]
+                assert [x["key"] for x in asked] == mine, (eid, few, hashed)
+                if not place:
+                    narrow = [x["key"] for x in kb.claims(actor=eid, predicate="ASSAULT", since="2019", limit=20)]
+                    assert narrow == [r.key for r in order if r.id in members[eid] and r.predicate == "ASSAULT"
+                                      and not r.undated and r.last_day >= since][:20], (eid, few, hashed)
+                    answers[eid].append((narrow, [e["key"] for e in kb.timeline(eid, limit=15, offset=2)]))
+        assert all(len(set(map(repr, pages))) == 1 for pages in answers.values())  # the timeline too
+        assert len(answers) >= 2 and all(pages[0][1] for pages in answers.values())
+        for few_documents in (0, 10**6):  # through the documents' claims (PostgreSQL) or along the index
+            monkeypatch.setattr(kb_module, "FEW_DOCUMENTS", few_documents)
+            answers["source"].append([x["key"] for x in kb.claims(source=outlet, limit=40)])
+        assert answers["source"][0] == answers["source"][1] and len(answers["source"][0]) == 40
+
+
 def _answers(store: Store) -> dict:
     """Every bench question's answer (same draws), JSON-ready."""
     import random
 
     with KnowledgeBase(store, regroup=False) as kb:
         return {name: ask(random.Random(5)) for name, ask in questions(kb).items()}
+
+
+def _pg_schema(store: Store) -> tuple[set, set]:
+    """A PostgreSQL base's index definitions and constraints (name, table, definition)."""
+    with store.engine.connect() as conn:
+        indexes = set(conn.execute(sa.text("SELECT indexname, indexdef FROM pg_indexes "
+                                           "WHERE schemaname = current_schema()")).all())
+        constraints = set(conn.execute(sa.text(
+            "SELECT conname, conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE connamespace = current_schema()::regnamespace")).all())
+    return indexes, constraints
 
 
 @pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -453,6 +511,10 @@ def test_a_copied_base_answers_as_the_original(db, tmp_path, request):
         source.regroup()
         copied = copy_base(source, target)
         assert copied["claims"] == source.counts()["claims"] > 2000
+        if db == "postgres":  # the indexes and foreign keys dropped for the copy are all there again, as built
+            with Store(request.getfixturevalue("pg_url")) as fresh:
+                assert _pg_schema(target) == _pg_schema(fresh)
+                assert len(_pg_schema(fresh)[0]) > 40 and len(_pg_schema(fresh)[1]) > 30
         assert target.counts() == target.counts(exact=True) == source.counts(exact=True)
         assert target.grouping_marker() is not None  # current: nothing to regroup
         copy_answers, answers = _answers(target), _answers(source)

@@ -48,6 +48,18 @@ FEW_CLAIMS = 10_000
 #: Documents up to which kb.claims(source=...) fetches their claims by document (about ten claims each: the
 #: same bound as FEW_CLAIMS), else walks the time-order index checking each claim's document.
 FEW_DOCUMENTS = FEW_CLAIMS // 10
+#: PostgreSQL: the claims (or events) of the named entities, as its planner expects them (EXPLAIN; accurate
+#: with the statistics on (entity_id, role) of 0011_pg1m), up to which a filter on more than FEW_CLAIMS of them
+#: is "id IN (their ids)" evaluated as one hashed subplan while the time-order index is walked, rather than
+#: EXISTS per walked row. Given EXISTS, the planner joined every claim of the range to all of the entity's and
+#: sorted them (a mid-frequency place, 14,000 claims: 690 ms at a million claims; an actor's 60,000 claims
+#: with --predicate ASSAULT --since: 54-73 ms), where the hashed walk took 28 and 31-64 ms. Reading the ids into
+#: the hash costs more than EXISTS saves for a very frequent entity, whose first page is near the start of the
+#: walk: 105,000 claims of a place, 6 ms with EXISTS against 65 ms to hash them. PostgreSQL hashes the subplan
+#: only when it expects the table to fit in work_mem times hash_mem_multiplier (8 MB by default, ~50 bytes an
+#: id), else scans the ids again per row: 70,000 keeps inside the default. Calibrated on the 1M-claim bench_kb
+#: base (pg1m; bench/README.md "PostgreSQL at a million claims").
+PG_HASHED = 70_000
 
 
 def _predicates() -> tuple[str, ...]:
@@ -132,6 +144,14 @@ def ids_in(column: sa.Column, ids: Sequence[int]):
     if not ids:
         return sa.false()
     return column.op("IN", is_comparison=True)(sa.literal_column("(" + ",".join(str(int(i)) for i in ids) + ")"))
+
+
+def _planned_rows(conn: sa.Connection, query: sa.Select) -> float:
+    """PostgreSQL: the rows its planner expects `query` to return (EXPLAIN, nothing run). The planner decides
+    from this estimate whether a subplan is hashed (see PG_HASHED); counting instead read a top actor's
+    100,000 index entries on every question (65-68 ms at a million claims, timed under auto_explain)."""
+    sql = query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+    return conn.exec_driver_sql(f"EXPLAIN (FORMAT JSON) {sql}").scalar()[0]["Plan"]["Plan Rows"]
 
 
 def _sort_date(value: str | None) -> tuple[int, str]:
@@ -374,9 +394,9 @@ class KnowledgeBase:
                                                          ce.c.role.in_(roles))
                 with self.engine.connect() as conn:
                     few = self._few(conn, members)
+                    query = query.where(ids_in(c.c.id, few) if few is not None
+                                        else self._many(conn, c.c.id, members, ce.c.claim_id))
                 listed = listed or few is not None
-                query = query.where(ids_in(c.c.id, few) if few is not None
-                                    else sa.exists(members.where(ce.c.claim_id == c.c.id)))
         sources = _as_list(source)
         if sources:
             # each value is matched literally: LIKE's wildcards in it are escaped (see like_escaped)
@@ -384,7 +404,10 @@ class KnowledgeBase:
                 sa.func.lower(col).like(f"%{like_escaped(src.lower())}%", escape=LIKE_ESCAPE)
                 for col in (d.c.source, d.c.title, d.c.outlet, d.c.url))) for src in sources))
             docs, few = self._source_documents(sources, named)
-            if docs is not None and few:
+            if docs is not None and few and self.store.dialect == "postgresql":
+                query = query.where(ids_in(c.c.id, self._document_claims(docs)))
+                listed = True
+            elif docs is not None and few:
                 query = query.where((self._unindexed(c.c.document_id) if listed else c.c.document_id).in_(docs))
                 listed = True
             elif docs is not None:  # many: their set is made once, and each claim walked is looked up in it
@@ -473,6 +496,24 @@ class KnowledgeBase:
         with self.engine.connect() as conn:
             n = conn.scalar(sa.select(sa.func.count()).select_from(docs.limit(FEW_DOCUMENTS + 1).subquery()))
         return docs, n <= FEW_DOCUMENTS
+
+    def _document_claims(self, docs: sa.Select) -> list[int]:
+        """PostgreSQL: the ids of the claims of `docs` (at most FEW_DOCUMENTS documents), for the --source filter.
+        Given `document_id IN (docs)`, the planner misjudged how many claims 141 documents hold (3,119 for
+        1,410: it estimates claims per document from a sample) and walked the time-order index past 116,000
+        claims for the first page (100-120 ms at a million claims); given their ids it fetches them and sorts
+        them, as for a rare actor's claims (see _few)."""
+        c = t.claims
+        with self.engine.connect() as conn:
+            return list(conn.scalars(sa.select(c.c.id).where(c.c.document_id.in_(docs))))
+
+    def _many(self, conn: sa.Connection, key: sa.Column, members: sa.Select, member: sa.Column):
+        """The condition "`key` is one of `members`" (more than FEW_CLAIMS ids, `member` their column): EXISTS
+        per row, or on PostgreSQL, where its planner expects up to PG_HASHED of them, `key IN (members) IS TRUE`:
+        written so, the subquery is not turned into a join, and becomes a hashed subplan built once."""
+        if self.store.dialect == "postgresql" and _planned_rows(conn, members) <= PG_HASHED:
+            return key.in_(members).is_(sa.true())
+        return sa.exists(members.where(member == key))
 
     @staticmethod
     def _few(conn: sa.Connection, members: sa.Select) -> list[int] | None:
@@ -576,9 +617,9 @@ class KnowledgeBase:
                 # kb.claims does for claims, see _few)
                 with self.engine.connect() as conn:
                     few = self._few(conn, members)
+                    query = query.where(ids_in(ev.c.id, few) if few is not None
+                                        else self._many(conn, ev.c.id, members, ee.c.event_id))
                 listed = listed or few is not None
-                query = query.where(ids_in(ev.c.id, few) if few is not None
-                                    else sa.exists(members.where(ee.c.event_id == ev.c.id)))
                 frequent.append(members)
         if len(frequent) > 1 and not listed:
             # two frequent actors (or an actor and a place): the events of both are often few, and walking the
