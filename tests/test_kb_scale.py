@@ -289,6 +289,71 @@ def test_incremental_grouping_rewrites_only_the_groups_that_change(tmp_path):
         assert _grouping(a) == _grouping(b)
 
 
+def test_incremental_regroup_reclusters_only_the_figures_near_the_new_ones(tmp_path):
+    """Reports all dated (no figure without a time): the incremental regroup clusters again only the figures
+    that time and place link to the new ones (`grouping._reachable`), a small part of the blocks they fall
+    in, and still equals a full regroup."""
+    from claimgraph.bench_kb import more_documents
+    from claimgraph.store.grouping import measure_block
+
+    def dated(docs):
+        return [r for r in docs if r.document["published_start"] is not None]
+
+    base = dated(generate(6000, seed=5))
+    more = dated(more_documents(6000, 5, 12))
+    with Store(str(tmp_path / "a.db")) as a, Store(str(tmp_path / "b.db")) as b:
+        a.write_many(base)
+        a.regroup()
+        load = loader.Loader(a)
+        for r in more:
+            load.add(r.id, r)
+        _, counts = load.finish()
+        with a.engine.connect() as conn:
+            quantities = conn.execute(sa.select(t.quantities)).all()
+        new_docs = {r.document["id"] for r in more}
+        touched = {measure_block(x) for x in quantities if x.document_id in new_docs}
+        in_blocks = sum(1 for x in quantities if measure_block(x) in touched)
+        assert 0 < counts["regrouped_figures"] < in_blocks // 4
+        b.write_many([*base, *more])
+        b.regroup()
+        assert _grouping(a) == _grouping(b)
+
+
+def test_timeless_figures_are_compared_only_with_the_measures_their_places_can_fit():
+    """cluster's last pass finds the measures a figure with no time can fit through their first figure's
+    places (grouping._PlaceIndex): the same measures as comparing it with every measure, on random blocks
+    with nested places (towns in districts in provinces, their reach as place_reach gives it), places only
+    NER found, countries alone, vague figures and many undated reports."""
+    import random
+
+    from claimgraph.store.grouping import _Item, _measure_time, _measure_window, cluster, place_reach
+
+    chains = {f"T{d}{k}": (f"T{d}{k}", f"D{d}", "P", "S") for d in range(3) for k in range(3)}
+    chains |= {f"D{d}": (f"D{d}", "P", "S") for d in range(3)} | {"P": ("P", "S"), "S": ("S",)}
+    names = [*chains, "local:v1", "local:v2"]
+    rng = random.Random(9)
+    joined = 0
+    for _ in range(80):
+        items = []
+        for i in range(rng.randrange(5, 70)):
+            day = 738000 + rng.randrange(40)
+            kind = rng.random()
+            start, end, window = (day, day + rng.choice((0, 0, 2)), None) if kind < 0.5 else \
+                (None, None, (day - 7, day + 1)) if kind < 0.7 else (None, None, None)
+            places = frozenset(rng.sample(names, rng.choice((0, 1, 1, 1, 2))))
+            item = _Item(i, f"doc{rng.randrange(12)}", start, end, window, places, {},
+                         value=None if rng.random() < 0.15 else float(rng.choice((3, 10, 12, 30, 100))),
+                         teller=rng.choice(("", "x")))
+            item.reach = place_reach(places, chains, rng.choice(("T00", "D1", None)), frozenset({"S"}))
+            item.coarse = bool(places) and places <= {"S"}
+            items.append(item)
+        indexed = cluster(items, _measure_time, _measure_window, measures=True)
+        plain = cluster(items, _measure_time, _measure_window, measures=True, prune=False)
+        assert [[i.id for i in g] for g in indexed] == [[i.id for i in g] for g in plain]
+        joined += sum(1 for g in indexed if len(g) > 1 and any(i.kind == "none" for i in g))
+    assert joined > 20  # timeless figures did join measures
+
+
 def _plain_search(kb: KnowledgeBase, table: str, words: str, limit: int, newest: int | None = None) -> list[int]:
     """The search as plain queries: every match joined to its document for the latest-version check, the
     `newest` highest ids of those kept (None: all), ranked, the best `limit`."""

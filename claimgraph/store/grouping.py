@@ -284,11 +284,14 @@ def cluster(items: Iterable[_Item], exact_ok: Callable, window_ok: Callable, mea
         else:
             new(item)
             live.append(groups[-1])
-    for item in (i for i in items if i.kind == "none"):
+    timeless = [i for i in items if i.kind == "none"]
+    placed = _PlaceIndex(groups) if measures and prune and timeless else None
+    for item in timeless:
         # no time at all (an undated report's figure, an event told with no date): it joins a group only
         # when exactly one fits; for measures, only a group that has a time (two timeless figures are never
         # one measure by place alone)
-        fitting = [g for g in groups if g.fits(item, measures) and (not measures or g.exact or g.w_lo > _NEG)]
+        fitting = [g for g in (placed.near(item) if placed else groups)
+                   if g.fits(item, measures) and (not measures or g.exact or g.w_lo > _NEG)]
         if measures:
             fitting = nearest_accounts(fitting, item)
         if len(fitting) == 1:
@@ -298,6 +301,32 @@ def cluster(items: Iterable[_Item], exact_ok: Callable, window_ok: Callable, mea
     if measures:
         groups = further_accounts(groups, exact_ok, window_ok, prune=prune)
     return [g.items for g in groups]
+
+
+class _PlaceIndex:
+    """The measures a figure with no time can fit, found through their first figure's places (speed only, the
+    same result: a measure fits a figure only when each of its figures' places agree with the figure's,
+    `places_agree`, so its first one's do: one of the figure's places is in the first's reach, or one of the
+    first's places in the figure's). Without it every timeless figure of a block was compared with every
+    member of every measure of the block: the undated reports' figures times all of the block's.
+    Only the measures with a time are filed: those `cluster`'s last pass creates have none and never fit."""
+
+    def __init__(self, groups: list[_Group]) -> None:
+        self.groups = [g for g in groups if g.exact or g.w_lo > _NEG]
+        self.by_reach: dict[str, list[int]] = defaultdict(list)
+        self.by_place: dict[str, list[int]] = defaultdict(list)
+        for k, g in enumerate(self.groups):
+            first = g.items[0]
+            for p in first.places | first.reach:
+                self.by_reach[p].append(k)
+            for p in first.places:
+                self.by_place[p].append(k)
+
+    def near(self, item: _Item) -> list[_Group]:
+        """The filed measures whose first figure's places may agree with `item`'s, in the order filed."""
+        found = {k for p in item.places for k in self.by_reach.get(p, ())}
+        found |= {k for p in item.places | item.reach for k in self.by_place.get(p, ())}
+        return [self.groups[k] for k in sorted(found)]
 
 
 def further_accounts(groups: list[_Group], exact_ok: Callable, window_ok: Callable, prune: bool = True
@@ -573,10 +602,18 @@ def regroup_documents(conn: sa.Connection, doc_ids, before: str) -> dict[str, in
     figures = _measure_members(conn, mkeys)
     claim_rows = [r for chunk in _chunked(sorted({x.claim_id for x in figures}))
                   for r in conn.execute(_claim_select().where(c.c.id.in_(chunk))).all()]
-    _roles_of(conn, [r.id for r in claim_rows if r.id not in roles], roles)
+    touched_ids = {x.id for x in touched_q}
+    # the figures whose measures can change: the new ones, those of the measures the touched figures were in,
+    # and whatever can reach them (`_reachable`), not the whole block
+    seeds = ({x.id for x in figures if x.document_id in set(touched)}
+             | set(_linked_members(conn, _linked(conn, t.measure_values, "measure_id", "quantity_id", touched_ids))))
+    items = _reachable(conn, figures, claim_rows, roles, seeds)
     stale_measures = _linked(conn, t.measure_values, "measure_id", "quantity_id",
-                             {x.id for x in touched_q} | {x.id for x in figures})
-    rewritten_measures = _measures(conn, claim_rows, roles, names, figures, replace=stale_measures)[2]
+                             touched_ids | {i.id for i in items})
+    blocks: dict[tuple, list[_Item]] = defaultdict(list)
+    for item in items:
+        blocks[measure_block(item.data["q"])].append(item)
+    rewritten_measures = _store_measures(conn, blocks, names, stale_measures)[2]
 
     # the network's edges that the touched claims have (a replaced version's edges too: they lose its claims)
     network.refresh(conn, {edge for r in touched_claims for edge in network.claim_edges(
@@ -587,7 +624,121 @@ def regroup_documents(conn: sa.Connection, doc_ids, before: str) -> dict[str, in
             "measures": conn.scalar(sa.select(sa.func.count()).select_from(m)),
             "disagreements": conn.scalar(sa.select(sa.func.count()).select_from(m).where(m.c.disagreement)),
             "regrouped_events": len(stale_events), "regrouped_claims": len(members),
-            "rewritten_events": rewritten_events, "rewritten_measures": rewritten_measures}
+            "rewritten_events": rewritten_events, "rewritten_measures": rewritten_measures,
+            "regrouped_figures": len(items)}
+
+
+def _linked_members(conn: sa.Connection, measure_ids: set[int]) -> set[int]:
+    """The figures of the stored measures `measure_ids`."""
+    mv = t.measure_values
+    return {qid for chunk in _chunked(sorted(measure_ids))
+            for qid in conn.scalars(sa.select(mv.c.quantity_id).where(mv.c.measure_id.in_(chunk)))}
+
+
+#: Days added on each side of a figure's time span when looking for the figures it can share a measure with.
+#: The conditions need far less (an exact period's start within WINDOW_DAYS of every member's, an approximate
+#: window overlapping or containing the others'); the margin only makes the search wider, never the result
+#: different (tests/test_kb_scale.py compares the incremental regroup with a full one).
+REACH_MARGIN_DAYS = 2 * WINDOW_DAYS + 1
+
+
+def _reachable(conn: sa.Connection, figures: list, claim_rows: list, roles: dict, seeds: set[int]) -> list[_Item]:
+    """The items of the figures (of `figures`, a block's members) that the clustering can put in one measure
+    with a seed, directly or through others: the seeds' connected part of the graph in which two figures are
+    linked when their places agree (`places_agree`: every measure's members agree pairwise, `_Group.fits` and
+    `further_accounts` check each) and either their time spans overlap, widened by REACH_MARGIN_DAYS (every
+    condition on time compares a figure with each member), or they are of one report (`further_accounts`
+    moves a report's figure to a measure that holds the same report's, with no condition on time when that
+    measure has only approximate windows). Figures of other parts never meet these in `cluster`: clustering
+    the part alone gives its measures as the whole block would, and the rest keeps its stored measures.
+    A figure with no time at all may join any measure its place fits (`cluster`'s last pass): it is linked
+    to every timed figure of the block whose places agree with it, found through the places (`naming`).
+    Places are worked out only for the figures the search reaches (a document at a time), so a block of
+    thousands of figures over ten years costs what the days around the new ones hold."""
+    by_claim = {r.id: r for r in claim_rows if not r.negated}
+    rows = [x for x in figures if x.claim_id in by_claim and x.restates_start is None]
+    span: dict[int, tuple[int, int]] = {}
+    timeless: set[int] = set()
+    for x in rows:
+        claim = by_claim[x.claim_id]
+        lo, hi = _ordinal(claim.time_start), _ordinal(claim.time_end)
+        if lo is not None or hi is not None:
+            span[x.id] = ((_NEG if lo is None else lo - REACH_MARGIN_DAYS),
+                          (_POS if hi is None else hi + REACH_MARGIN_DAYS))
+        elif _window(claim) is not None:
+            lo, hi = _window(claim)
+            span[x.id] = (lo - REACH_MARGIN_DAYS, hi + REACH_MARGIN_DAYS)
+        else:
+            timeless.add(x.id)
+    placer = _Placer(conn)
+    row_of = {x.id: x for x in rows}
+    of_doc: dict[str, list[int]] = defaultdict(list)
+    for x in rows:
+        of_doc[x.document_id].append(x.id)
+    order = sorted(span, key=lambda i: span[i])
+    starts = [span[i][0] for i in order]
+    longest = max((hi - lo for lo, hi in span.values()), default=0)
+    placed: dict[int, _Item] = {}
+    below: dict[str, set[str]] = defaultdict(set)  # a place -> the places in it (itself included)
+    for eid, chain in placer.chains.items():
+        for up in chain:
+            below[up].add(eid)
+
+    def place(ids: set[int]) -> None:
+        ids = {i for i in ids if i not in placed}
+        if not ids:
+            return
+        docs = {row_of[i].document_id for i in ids}
+        ids |= {j for d in docs for j in of_doc[d] if j not in placed}  # a document's figures at once
+        claims = {row_of[i].claim_id for i in ids}
+        _roles_of(conn, [c for c in claims if c not in roles], roles)
+        for item in placer.items([row_of[i] for i in sorted(ids)], by_claim, roles, docs):
+            placed[item.id] = item
+
+    def naming(items: list[_Item]) -> set[int]:
+        """The timed figures whose places can agree with one of `items` (timeless figures): those of the
+        documents that name, or whose claims have, a place of an item's reach or a place inside one of its
+        places (a figure's places and their reach come from its document's mentions and its claim's roles,
+        with what contains them)."""
+        wanted = sorted({p for item in items for p in item.reach}
+                        | {b for item in items for p in item.places for b in below.get(p, {p})})
+        m, ce = t.mentions, t.claim_entities
+        docs: set[str] = set()
+        for chunk in _chunked(wanted):
+            docs |= set(conn.scalars(sa.select(m.c.document_id).where(m.c.entity_id.in_(chunk)).distinct()))
+            docs |= {row_of[j].document_id for j in (
+                i for claim_id in conn.scalars(sa.select(ce.c.claim_id).where(ce.c.entity_id.in_(chunk)).distinct())
+                for i in by_claim_figures.get(claim_id, ()))}
+        return {j for d in docs for j in of_doc.get(d, ()) if j in span}
+
+    by_claim_figures: dict[int, list[int]] = defaultdict(list)
+    for x in rows:
+        by_claim_figures[x.claim_id].append(x.id)
+    # a figure with no time may join any measure of the block that its place fits (`cluster`'s last pass):
+    # it is linked to every timed figure whose places agree with it; they are few (undated reports)
+    place(timeless)
+    found = {i for i in seeds if i in row_of}
+    frontier = set(found)
+    while frontier:  # a figure not linked to a frontier figure was checked against it when that one was found
+        near: dict[int, set[int]] = {}
+        for i in frontier & span.keys():
+            lo, hi = span[i]
+            first = bisect.bisect_left(starts, lo - longest) if lo - longest > _NEG else 0
+            near[i] = {order[k] for k in range(first, bisect.bisect_right(starts, hi))
+                       if order[k] not in found and span[order[k]][1] >= lo} | (timeless - found)
+        lone = [placed[i] for i in frontier & timeless if i in placed and placed[i].places]
+        candidates = naming(lone) - found if lone else set()
+        for i in frontier & timeless:
+            near[i] = set(candidates)
+        place(frontier | {j for js in near.values() for j in js})
+        frontier = set()
+        for i, js in near.items():
+            frontier |= {j for j in of_doc[row_of[i].document_id] if j not in found}  # one report's figures
+            if i in placed:
+                frontier |= {j for j in js if j in placed and places_agree(placed[i], placed[j])}
+        frontier -= found
+        found |= frontier
+    return sorted((placed[i] for i in found if i in placed), key=lambda item: item.id)
 
 
 def _linked(conn: sa.Connection, table: sa.Table, owner: str, member: str, ids) -> set[int]:
@@ -987,49 +1138,75 @@ def _measures(conn, claim_rows, roles, names, quantity_rows=None, replace: set[i
     if not by_claim:
         _kept(conn, t.measures, [], replace)
         return 0, 0, 0
-    chains = place_chains(conn)
-    states = frozenset(conn.scalars(sa.select(t.entities.c.id).where(t.entities.c.type == "state")))
     # only the documents of the figures grouped (an incremental regroup's blocks), not every document: a
     # figure's claim, sentence and report are its document's (scanning every mention was 1.2 s of a 3.7 s
     # incremental regroup of 10 documents on a 20,000-claim bench_kb base, and grows with the base)
     documents = None if quantity_rows is None else {x.document_id for x in quantity_rows}
-    doc_where, anchors = document_places(conn, chains, documents)
-    in_sentence = sentence_places(conn, chains, documents)
-    e = t.entities
-    country_of = {r.id: (r.id if r.type == "state" else r.country) for r in conn.execute(
-        sa.select(e.c.id, e.c.type, e.c.country).where(e.c.type.in_(PLACE_TYPES))) if r.type == "state" or r.country}
-    named_states, doc_counts = _states_and_counts(conn, states, country_of, documents)
-    earlier = earlier_tolls(conn, documents)
-    seen: set[tuple] = set()
-    blocks: dict[tuple, list[_Item]] = defaultdict(list)
     if quantity_rows is None:
         quantity_rows = conn.execute(sa.select(q).order_by(q.c.id))
-    for qr in quantity_rows:
-        claim = by_claim.get(qr.claim_id)
-        if claim is None or qr.restates_start is not None:
-            continue
-        ident = (qr.document_id, qr.char_start, qr.char_end)
-        if ident in seen:
-            continue
-        seen.add(ident)
-        rl = roles.get(claim.id, {})
-        # where: the claim's place; else a place it targets ("strikes on the port", "an attack on a ship in
-        # the gulf"); else a place its sentence names ("126 were wounded in Thursday's strikes on the port of
-        # X": the clause's place, where the parse did not attach it); else where its report is
-        report = doc_where.get(claim.document_id, frozenset())
-        places = most_specific(frozenset(rl.get("place", []))
-                               or frozenset(o for o in rl.get("object", []) if o in chains and o not in states)
-                               or _in_report(in_sentence.get(claim.sentence_id, frozenset()), report, country_of)
-                               or _in_named_state(claim, rl, report, states, named_states, doc_counts, country_of)
-                               or report, chains)
-        value = None if qr.vague else qr.value
-        item = _item(qr.id, claim, places, {"q": qr, "claim": claim}, value)
-        item.reach = place_reach(places, chains, anchors.get(claim.document_id), states)
-        item.coarse = bool(places) and places <= states
-        item.teller = claim.attributed_entity_id or _norm(claim.attributed_to)
-        if qr.id in earlier:  # an earlier toll ("up from 21"): the report's account of another moment
-            item.teller = f"earlier:{item.teller}"
-        blocks[measure_block(qr)].append(item)
+    blocks: dict[tuple, list[_Item]] = defaultdict(list)
+    for item in _Placer(conn).items(quantity_rows, by_claim, roles, documents):
+        blocks[measure_block(item.data["q"])].append(item)
+    return _store_measures(conn, blocks, names, replace)
+
+
+class _Placer:
+    """Makes the figures' items (`_Item`: time, where, who told it) a document at a time: every input is the
+    figure's own document's (its mentions, lead, earlier tolls) or the gazetteer's, so an incremental regroup
+    can place only the figures it needs, in several calls, and get what a full regroup gets."""
+
+    def __init__(self, conn: sa.Connection) -> None:
+        self.conn = conn
+        self.chains = place_chains(conn)
+        self.states = frozenset(conn.scalars(sa.select(t.entities.c.id).where(t.entities.c.type == "state")))
+        e = t.entities
+        self.country_of = {r.id: (r.id if r.type == "state" else r.country) for r in conn.execute(
+            sa.select(e.c.id, e.c.type, e.c.country).where(e.c.type.in_(PLACE_TYPES)))
+            if r.type == "state" or r.country}
+
+    def items(self, quantity_rows, by_claim: dict, roles: dict, documents: set[str] | None = None
+              ) -> list[_Item]:
+        """The items of `quantity_rows` (figures of negated claims, restatements and repeats left out);
+        documents: theirs, when known (None: every latest document's places are read)."""
+        conn, chains, states, country_of = self.conn, self.chains, self.states, self.country_of
+        out: list[_Item] = []
+        doc_where, anchors = document_places(conn, chains, documents)
+        in_sentence = sentence_places(conn, chains, documents)
+        named_states, doc_counts = _states_and_counts(conn, states, country_of, documents)
+        earlier = earlier_tolls(conn, documents)
+        seen: set[tuple] = set()
+        for qr in quantity_rows:
+            claim = by_claim.get(qr.claim_id)
+            if claim is None or qr.restates_start is not None:
+                continue
+            ident = (qr.document_id, qr.char_start, qr.char_end)
+            if ident in seen:
+                continue
+            seen.add(ident)
+            rl = roles.get(claim.id, {})
+            # where: the claim's place; else a place it targets ("strikes on the port", "an attack on a ship in
+            # the gulf"); else a place its sentence names ("126 were wounded in Thursday's strikes on the port of
+            # X": the clause's place, where the parse did not attach it); else where its report is
+            report = doc_where.get(claim.document_id, frozenset())
+            places = most_specific(frozenset(rl.get("place", []))
+                                   or frozenset(o for o in rl.get("object", []) if o in chains and o not in states)
+                                   or _in_report(in_sentence.get(claim.sentence_id, frozenset()), report, country_of)
+                                   or _in_named_state(claim, rl, report, states, named_states, doc_counts, country_of)
+                                   or report, chains)
+            value = None if qr.vague else qr.value
+            item = _item(qr.id, claim, places, {"q": qr, "claim": claim}, value)
+            item.reach = place_reach(places, chains, anchors.get(claim.document_id), states)
+            item.coarse = bool(places) and places <= states
+            item.teller = claim.attributed_entity_id or _norm(claim.attributed_to)
+            if qr.id in earlier:  # an earlier toll ("up from 21"): the report's account of another moment
+                item.teller = f"earlier:{item.teller}"
+            out.append(item)
+        return out
+
+
+def _store_measures(conn, blocks: dict[tuple, list[_Item]], names, replace: set[int] | None
+                    ) -> tuple[int, int, int]:
+    """Cluster each block's items into measures and store them (see `_measures`)."""
     values, members = [], []
     for _key, items in sorted(blocks.items()):
         for group in cluster(items, _measure_time, _measure_window, measures=True):
