@@ -54,6 +54,19 @@ def test_eval_scores_a_small_set_and_writes_predictions(tmp_path: Path) -> None:
     assert preds[0]["score"] > max(preds[1]["score"], preds[2]["score"])
 
 
+def test_eval_half_splits_a_set_scored_from_its_golds_alone(tmp_path: Path) -> None:
+    """WiCE has no pipeline items: `--half` splits its golds by their group (here: none, so their index), the
+    two halves together being the whole set and each record in the half its key hashes to."""
+    from claimgraph.evaluate import gold_key, in_half
+
+    path = _write(tmp_path / "wice-small.jsonl", RECORDS)
+    halves = {h: evaluate(str(path), half=h)["sections"][0] for h in "ab"}
+    assert sum(s["records"] for s in halves.values()) == len(RECORDS)
+    expected = {h: [i for i in range(len(RECORDS)) if in_half(gold_key({"group": f"#{i}", "index": i}), h)]
+                for h in "ab"}
+    assert {h: s["records"] for h, s in halves.items()} == {h: len(v) for h, v in expected.items()}
+
+
 def test_a_bad_record_is_a_typed_error_with_its_line(tmp_path: Path) -> None:
     path = _write(tmp_path / "wice-bad.jsonl", [RECORDS[0], {"claim": "x", "evidence": "not a list",
                                                              "label": "supported"}])

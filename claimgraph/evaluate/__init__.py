@@ -57,6 +57,12 @@ def record_key(item: Item, gold: dict[str, Any]) -> str:
     return str(rid) if rid else item.id
 
 
+def gold_key(gold: dict[str, Any]) -> str:
+    """The key a gold with no pipeline item is halved by: its group (a WiCE record's article), else its id,
+    else its index in the set."""
+    return str(gold.get("group") or gold.get("id") or f"#{gold.get('index')}")
+
+
 def in_half(key: str, half: str) -> bool:
     """Is the record with this id in `half`? `int(sha1(id)) % 2 == 0` is half "a". A fixed hash, so the split
     is the same on every machine and run: develop on one half, check the other (docs/metrics.md)."""
@@ -83,7 +89,9 @@ def evaluate(path: str, limit: int | None = None, workers: int = 1, *, pipeline:
     loaded: list[tuple[GoldSource, list[Item], list[dict[str, Any]]]] = []
     for src in sources:
         items, golds = SCORERS[src.kind].load(src, limit)
-        if half is not None:
+        if half is not None and not items:  # a set scored from its golds alone (WiCE): split by the gold's
+            golds = [g for g in golds if in_half(gold_key(g), half)]  # group, so a page's claims stay together
+        elif half is not None:
             kept = [(it, g) for it, g in zip(items, golds, strict=True) if in_half(record_key(it, g), half)]
             items, golds = [it for it, _ in kept], [g for _, g in kept]
         loaded.append((src, items, golds))
