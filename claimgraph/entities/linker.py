@@ -14,7 +14,7 @@ In order, over every parsed block (title, body, references):
    nearest compatible entity (how 'pronoun');
 7. a person, group or population the gazetteer gives no country takes one from its noun phrase: a demonym,
    possessive or state name before it ("Israeli Prime Minister Ehud Barak", "Lebanon's President X", "Iraqi
-   Kurds"), a place in its "in/of/from" phrase ("rebels in the Ivory Coast"), or, for a head of state or
+   Kurds"), a place in its "in/of/from" phrase ("rebels in Malawi"), or, for a head of state or
    government named by title alone ("President X"), the one state the document names.
 Text in other scripts is foreign text, never an entity; citation markers are blanked before parsing.
 """
@@ -758,7 +758,7 @@ class Linker:
                 if country:
                     return country, title
             k -= 1
-        # "rebels in the Ivory Coast", "the president of Angola": a place in the head's own phrase; a people
+        # "rebels in Malawi", "the president of Bhutan": a place in the head's own phrase; a people
         # named as the modifier of a common noun ("X inhabitants of the Y region") by the phrase of that noun
         root = span.root
         if etype == "population" and root.dep_ in ("compound", "amod", "nmod") and root.head.pos_ == "NOUN" \
