@@ -60,6 +60,35 @@ FEW_DOCUMENTS = FEW_CLAIMS // 10
 #: id), else scans the ids again per row: 70,000 keeps inside the default. Calibrated on the 1M-claim bench_kb
 #: base (pg1m; bench/README.md "PostgreSQL at a million claims").
 PG_HASHED = 70_000
+#: SQLite: the work (virtual-machine instructions) `timeline` spends walking the order index for two frequent
+#: actors before it reads their intersection instead. Calibrated on the million-claim bench_kb base: a pair
+#: whose first page lay 5,000 events in took 155,000 instructions (22 ms of CPU), one 20,000 in 564,000
+#: (42 ms); the intersection of two frequent actors costs 60-100 ms whatever their page.
+TIMELINE_WALK = 600_000
+#: Instructions between two calls of the progress handler that counts that work.
+PROGRESS_STEP = 1_000
+
+
+def _bounded(conn: sa.Connection, query: sa.Select, instructions: int) -> list[Any] | None:
+    """The first column of `query`'s rows, or None when SQLite needs more than `instructions` virtual-machine
+    instructions for them: sqlite3's progress handler interrupts the statement (a bound on work, not on time,
+    so that which way a question is answered does not depend on the machine's speed or load)."""
+    raw = conn.connection.driver_connection
+    left = [instructions // PROGRESS_STEP]
+
+    def tick() -> bool:
+        left[0] -= 1
+        return left[0] < 0
+
+    raw.set_progress_handler(tick, PROGRESS_STEP)
+    try:
+        return list(conn.scalars(query))
+    except sa.exc.OperationalError:
+        if left[0] < 0:  # interrupted by tick
+            return None
+        raise
+    finally:
+        raw.set_progress_handler(None, PROGRESS_STEP)
 
 
 def _predicates() -> tuple[str, ...]:
@@ -607,7 +636,7 @@ class KnowledgeBase:
         ev, ee = t.events, t.event_entities
         query = sa.select(ev.c.id)
         listed = False  # a short list of events drives the query (as in kb.claims, see _unindexed)
-        frequent: list[sa.Select] = []
+        frequent: list[tuple[int, sa.Select]] = []  # (mentions, members) of each frequent filter
         for names, roles in ((actor, ["subject", "object"]), (with_, ["subject", "object"]), (place, ["place"])):
             terms = _as_list(names)
             if terms:
@@ -617,32 +646,39 @@ class KnowledgeBase:
                 # kb.claims does for claims, see _few)
                 with self.engine.connect() as conn:
                     few = self._few(conn, members)
-                    query = query.where(ids_in(ev.c.id, few) if few is not None
-                                        else self._many(conn, ev.c.id, members, ee.c.event_id))
-                listed = listed or few is not None
-                frequent.append(members)
-        if len(frequent) > 1 and not listed:
-            # two frequent actors (or an actor and a place): the events of both are often few, and walking the
-            # order index for them checked every event of the base when they seldom meet (300 ms of CPU at a
-            # million claims); their intersection, read off the two index ranges, is then the list
+                    if few is not None:
+                        query = query.where(ids_in(ev.c.id, few))
+                        listed = True
+                    else:
+                        frequent.append((conn.scalar(sa.select(sa.func.sum(t.entities.c.mention_count))
+                                                     .where(t.entities.c.id.in_(ids))) or 0, members))
+        # the rarest first: a walk of the order index tests it first, and most events fail there
+        frequent.sort(key=lambda f: f[0])
+        with self.engine.connect() as conn:
+            for _, members in frequent:
+                query = query.where(self._many(conn, ev.c.id, members, ee.c.event_id))
+        frequent_members = [members for _, members in frequent]
+        wanted = [parse_predicate(p) for p in _as_list(predicate)]
+        pair = len(frequent) > 1 and not listed
+        if pair and limit is not None and not any(mode for _, mode in wanted) and self.store.dialect == "sqlite":
+            # two frequent actors (or an actor and a place) that often meet: their first page lies near the start
+            # of the order index, walked checking both (22-42 ms of CPU at a million claims); when they seldom
+            # meet that walk would read every event of the base (300 ms), so it is given a bounded amount of
+            # work (`_bounded`) and, past it, the intersection below is read instead
+            with self.engine.connect() as conn:
+                ids = _bounded(conn, self._timeline_order(query, since, until, wanted, False)
+                               .offset(offset).limit(limit), TIMELINE_WALK)
+            if ids is not None:
+                with self.engine.connect() as conn:
+                    return self._event_dicts(conn, self._events_by_id(conn, ids))
+        if pair:
+            # the events of both, read off the two index ranges, are then the list when they are few
             with self.engine.connect() as conn:  # read once (counting first, as _few does, reads it twice)
-                few = conn.scalars(sa.intersect(*frequent).limit(FEW_CLAIMS + 1)).all()
+                few = conn.scalars(sa.intersect(*frequent_members).limit(FEW_CLAIMS + 1)).all()
             if len(few) <= FEW_CLAIMS:
                 listed = True
                 query = query.where(ids_in(ev.c.id, few))
-        wanted = [parse_predicate(p) for p in _as_list(predicate)]
-        if wanted:
-            query = query.where(ev.c.predicate.in_(sorted({p for p, _ in wanted})))
-        lo, hi = parse_date(since), parse_date(until, end=True)
-        if lo:
-            query = query.where(sa.func.coalesce(ev.c.time_end, ev.c.time_start, ev.c.last_reported) >= lo)
-        if hi:
-            query = query.where(sa.func.coalesce(ev.c.time_start, ev.c.time_end, ev.c.first_reported) <= hi)
-        # time order in SQL, off the events' order index (0008_kbquery): the event's time, else its first
-        # report (`sort_day`), undated last, then label and key by code point (as Python compares them)
-        col = self._unindexed if listed else (lambda column: column)
-        query = query.order_by(col(ev.c.undated), col(ev.c.sort_day), self._text(col(ev.c.label)),
-                               self._text(col(ev.c.key)))
+        query = self._timeline_order(query, since, until, wanted, listed)
         with_modes = any(mode for _, mode in wanted)
         with self.engine.connect() as conn:
             if with_modes:  # modes are a JSON list on events: filtered here, then paged
@@ -653,10 +689,33 @@ class KnowledgeBase:
             else:
                 query = query.offset(offset)
                 ids = list(conn.scalars(query.limit(limit) if limit is not None else query))
-            full: dict[int, Any] = {}
-            for chunk in _chunks(ids):
-                full.update((r.id, r) for r in conn.execute(sa.select(ev).where(ev.c.id.in_(chunk))))
-            return self._event_dicts(conn, [full[i] for i in ids])
+            return self._event_dicts(conn, self._events_by_id(conn, ids))
+
+    def _timeline_order(self, query: sa.Select, since: str | None, until: str | None, wanted: list,
+                        listed: bool) -> sa.Select:
+        """`timeline`'s query with its predicate and date filters, in time order."""
+        ev = t.events
+        if wanted:
+            query = query.where(ev.c.predicate.in_(sorted({p for p, _ in wanted})))
+        lo, hi = parse_date(since), parse_date(until, end=True)
+        if lo:
+            query = query.where(sa.func.coalesce(ev.c.time_end, ev.c.time_start, ev.c.last_reported) >= lo)
+        if hi:
+            query = query.where(sa.func.coalesce(ev.c.time_start, ev.c.time_end, ev.c.first_reported) <= hi)
+        # time order in SQL, off the events' order index (0008_kbquery): the event's time, else its first
+        # report (`sort_day`), undated last, then label and key by code point (as Python compares them)
+        col = self._unindexed if listed else (lambda column: column)
+        return query.order_by(col(ev.c.undated), col(ev.c.sort_day), self._text(col(ev.c.label)),
+                              self._text(col(ev.c.key)))
+
+    @staticmethod
+    def _events_by_id(conn: sa.Connection, ids: list[int]) -> list[Any]:
+        """The event rows of `ids`, in that order."""
+        ev = t.events
+        full: dict[int, Any] = {}
+        for chunk in _chunks(ids):
+            full.update((r.id, r) for r in conn.execute(sa.select(ev).where(ev.c.id.in_(chunk))))
+        return [full[i] for i in ids]
 
     def _event_dicts(self, conn: sa.Connection, rows: Sequence[Any]) -> list[dict[str, Any]]:
         ec, c, d = t.event_claims, t.claims, t.documents
