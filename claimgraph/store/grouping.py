@@ -628,6 +628,45 @@ def regroup_documents(conn: sa.Connection, doc_ids, before: str) -> dict[str, in
             "regrouped_figures": len(items)}
 
 
+def _may_share(a: _Item, b: _Item) -> bool:
+    """Whether two figures can ever be members of one measure, each condition one that `cluster` and
+    `further_accounts` check between a figure and every member of the measure it joins: places that agree
+    (`places_agree`); values within MAX_ACCOUNT_RATIO (`accounts_comparable`; a vague figure has none);
+    and times: two exact periods with starts and ends each within WINDOW_DAYS (`_measure_time`; one day
+    each: the same day, within that), an approximate window holding an exact period (`_measure_window` on a
+    measure with an exact period) or two windows that meet (on one without). A figure with no time may join
+    any measure, and an exact one a measure with approximate windows only when that measure holds a figure
+    of its report (`further_accounts`): `_reachable` links one report's figures apart from this test.
+    A necessary condition, so that a regroup may leave alone every figure it does not link to a new one."""
+    if not places_agree(a, b):
+        return False
+    if a.value is not None and b.value is not None and not accounts_comparable(a.value, (b.value,)):
+        return False
+    if a.kind == "none" or b.kind == "none":
+        return True
+    if a.kind == "exact" and b.kind == "exact":
+        return abs(a.lo - b.lo) <= WINDOW_DAYS and abs(a.hi - b.hi) <= WINDOW_DAYS
+    if a.kind == "approx" and b.kind == "approx":
+        return a.window[0] <= b.window[1] and b.window[0] <= a.window[1]
+    exact, approx = (a, b) if a.kind == "exact" else (b, a)
+    return approx.window[0] <= exact.lo and exact.hi <= approx.window[1]
+
+
+def _stored_measures(conn: sa.Connection, figures: dict[int, Any]) -> tuple[dict[int, int], dict[int, set[int]]]:
+    """The stored grouping of `figures` (id -> row): each figure's measure, and each such measure's figures
+    (all of them, a replaced version's too)."""
+    mv = t.measure_values
+    measure_of: dict[int, int] = {}
+    for chunk in _chunked(sorted(figures)):
+        measure_of.update(conn.execute(sa.select(mv.c.quantity_id, mv.c.measure_id)
+                                       .where(mv.c.quantity_id.in_(chunk))).all())
+    members_of: dict[int, set[int]] = defaultdict(set)
+    for chunk in _chunked(sorted(set(measure_of.values()))):
+        for qid, mid in conn.execute(sa.select(mv.c.quantity_id, mv.c.measure_id).where(mv.c.measure_id.in_(chunk))):
+            members_of[mid].add(qid)
+    return measure_of, dict(members_of)
+
+
 def _linked_members(conn: sa.Connection, measure_ids: set[int]) -> set[int]:
     """The figures of the stored measures `measure_ids`."""
     mv = t.measure_values
@@ -643,18 +682,17 @@ REACH_MARGIN_DAYS = 2 * WINDOW_DAYS + 1
 
 
 def _reachable(conn: sa.Connection, figures: list, claim_rows: list, roles: dict, seeds: set[int]) -> list[_Item]:
-    """The items of the figures (of `figures`, a block's members) that the clustering can put in one measure
-    with a seed, directly or through others: the seeds' connected part of the graph in which two figures are
-    linked when their places agree (`places_agree`: every measure's members agree pairwise, `_Group.fits` and
-    `further_accounts` check each) and either their time spans overlap, widened by REACH_MARGIN_DAYS (every
-    condition on time compares a figure with each member), or they are of one report (`further_accounts`
-    moves a report's figure to a measure that holds the same report's, with no condition on time when that
-    measure has only approximate windows). Figures of other parts never meet these in `cluster`: clustering
-    the part alone gives its measures as the whole block would, and the rest keeps its stored measures.
-    A figure with no time at all may join any measure its place fits (`cluster`'s last pass): it is linked
-    to every timed figure of the block whose places agree with it, found through the places (`naming`).
-    Places are worked out only for the figures the search reaches (a document at a time), so a block of
-    thousands of figures over ten years costs what the days around the new ones hold."""
+    """The items of the figures (of `figures`, the touched blocks' members) whose measures a regroup must
+    work out again: the seeds' (new figures, and those of the measures a replaced version was in), each with
+    its stored measure's, then, while clustering them gives a measure that differs from the stored ones, every
+    figure that may share a measure with a member of such a measure (`_may_share`: places, values and times
+    that `cluster` and `further_accounts` compare with every member; or one report) with its stored measure's
+    (the loop at the end says why that is enough). Clustering the result gives its measures as the whole
+    block would, and every other figure keeps its stored measure (tests/test_kb_scale.py compares the
+    incremental regroup with a full one). A figure with no time at all may join any measure its place fits
+    (`cluster`'s last pass): its neighbours are the timed figures whose places agree with it, found through
+    the places (`naming`). Places are worked out only for the figures the search reaches (a document at a
+    time), so a block of thousands of figures over ten years costs what the days around the new ones hold."""
     by_claim = {r.id: r for r in claim_rows if not r.negated}
     rows = [x for x in figures if x.claim_id in by_claim and x.restates_start is None]
     span: dict[int, tuple[int, int]] = {}
@@ -717,27 +755,60 @@ def _reachable(conn: sa.Connection, figures: list, claim_rows: list, roles: dict
     # a figure with no time may join any measure of the block that its place fits (`cluster`'s last pass):
     # it is linked to every timed figure whose places agree with it; they are few (undated reports)
     place(timeless)
-    found = {i for i in seeds if i in row_of}
-    frontier = set(found)
-    while frontier:  # a figure not linked to a frontier figure was checked against it when that one was found
+    block_of = {x.id: measure_block(x) for x in rows}
+    measure_of, members_of = _stored_measures(conn, row_of)
+
+    def closed(ids: set[int]) -> set[int]:
+        """`ids` with every figure of the stored measures they are in."""
+        return ids | {j for i in ids if i in measure_of for j in members_of[measure_of[i]] if j in row_of}
+
+    def neighbours(ids: set[int], found: set[int]) -> set[int]:
+        """The figures not in `found` that may share a measure with one of `ids` (`_may_share`), or that
+        share its report."""
         near: dict[int, set[int]] = {}
-        for i in frontier & span.keys():
+        for i in ids & span.keys():
             lo, hi = span[i]
             first = bisect.bisect_left(starts, lo - longest) if lo - longest > _NEG else 0
             near[i] = {order[k] for k in range(first, bisect.bisect_right(starts, hi))
                        if order[k] not in found and span[order[k]][1] >= lo} | (timeless - found)
-        lone = [placed[i] for i in frontier & timeless if i in placed and placed[i].places]
+        lone = [placed[i] for i in ids & timeless if i in placed and placed[i].places]
         candidates = naming(lone) - found if lone else set()
-        for i in frontier & timeless:
+        for i in ids & timeless:
             near[i] = set(candidates)
-        place(frontier | {j for js in near.values() for j in js})
-        frontier = set()
+        place({j for js in near.values() for j in js})
+        out: set[int] = set()
         for i, js in near.items():
-            frontier |= {j for j in of_doc[row_of[i].document_id] if j not in found}  # one report's figures
+            out |= {j for j in of_doc[row_of[i].document_id] if j not in found}  # one report's figures
             if i in placed:
-                frontier |= {j for j in js if j in placed and places_agree(placed[i], placed[j])}
-        frontier -= found
-        found |= frontier
+                out |= {j for j in js if j in placed and block_of[j] == block_of[i]
+                        and _may_share(placed[i], placed[j])}
+        return out - found
+
+    # Settle: cluster the seeds (with their stored measures' figures) and widen only around what comes out
+    # changed. A figure outside that may share a measure with no member of a changed measure meets, in
+    # `cluster` and `further_accounts`, only measures that stay as stored (the stored grouping was the whole
+    # block's), so it keeps its measure; one that may is taken in (with its stored measure) and the part is
+    # clustered again, until no changed measure has such a neighbour. The cascades a new figure sets off
+    # die out within days, where the graph of figures that may share a measure joins a whole block of
+    # thousands over years (a town's daily tolls, through the province's).
+    found = closed({i for i in seeds if i in row_of})
+    while True:
+        place(found)
+        part: dict[tuple, list[_Item]] = defaultdict(list)
+        for i in sorted(found):
+            if i in placed:
+                part[block_of[i]].append(placed[i])
+        changed: set[int] = set()
+        for items in part.values():
+            for group in cluster(items, _measure_time, _measure_window, measures=True):
+                ids = {item.id for item in group}
+                stored = members_of.get(measure_of.get(group[0].id))
+                if stored != ids:
+                    changed |= ids
+        more = neighbours(changed, found)
+        if not more:
+            break
+        found |= closed(more)
     return sorted((placed[i] for i in found if i in placed), key=lambda item: item.id)
 
 
