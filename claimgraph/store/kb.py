@@ -1126,10 +1126,10 @@ class KnowledgeBase:
                     .where(sa.not_(c.c.negated)).subquery("edge_claims")
                 rows = conn.execute(edges.edge_select(claims, min_sources)).all()
                 total = len(rows)
-        kinds = {p: (kind_of(p), quad_of(p)) for p in {r.predicate for r in rows}}
+        kinds = {p: (kind_of(p), quad_of(p), hex_colour(KIND_COLOURS[kind_of(p)])) for p in {r.predicate for r in rows}}
         # rows are (id, source, predicate, target, claims, sources, first, last), kept or summed alike
         out_edges = [{"id": i, "source": s, "target": o, "predicate": p, "kind": kinds[p][0], "quad": kinds[p][1],
-                      "claims": n, "first": first, "last": last, "sources": docs}
+                      "claims": n, "first": first, "last": last, "sources": docs, "colour": kinds[p][2]}
                      for i, s, p, o, n, docs, first, last in rows]
         # the order is Python's, not the database's collation, so SQLite and PostgreSQL cut at the same edge
         out_edges.sort(key=lambda x: (-x["sources"], -x["claims"], x["id"]))
@@ -1146,11 +1146,11 @@ class KnowledgeBase:
                                                               e.c.document_count).where(e.c.id.in_(chunk)))})
         for i in used - set(nodes):  # an id no entity row has (never, unless the tables were edited by hand)
             nodes[i] = {"id": i, "name": i, "type": "other", "mentions": 0, "documents": 0}
-        return {
-            "nodes": [{**nodes[i], "colour": hex_colour(TYPE_COLOURS.get(nodes[i]["type"], OTHER_COLOUR))}
-                      for i in sorted(used)],
-            "edges": [{**e, "colour": hex_colour(KIND_COLOURS[e["kind"]])} for e in out_edges], "total_edges": total,
-        }
+        colours = {kind: hex_colour(TYPE_COLOURS.get(kind, OTHER_COLOUR))
+                   for kind in {n["type"] for n in nodes.values()}}
+        for node in nodes.values():
+            node["colour"] = colours[node["type"]]
+        return {"nodes": [nodes[i] for i in sorted(used)], "edges": out_edges, "total_edges": total}
 
     def _kept_edges(self, conn: sa.Connection, predicate, min_sources: int, max_edges: int | None
                     ) -> tuple[list, int]:
@@ -1163,7 +1163,10 @@ class KnowledgeBase:
         if predicate:
             keep.append(ne.c.predicate.in_(sorted({parse_predicate(p)[0] for p in _as_list(predicate)})))
         ranked = sa.select(ne).where(*keep)
-        total = conn.scalar(sa.select(sa.func.count()).select_from(ne).where(*keep))
+        # every kept edge has a claim and a document: with no filter, the kept count is the answer (counting
+        # the 337,000 edges of the million-claim base read them all: 20-30 ms)
+        total = (self.store.counts()["network_edges"] if min_sources <= 1 and not predicate else
+                 conn.scalar(sa.select(sa.func.count()).select_from(ne).where(*keep)))
         if max_edges is None or total <= max_edges:
             return conn.execute(ranked).all(), total
         top = conn.execute(ranked.order_by(ne.c.sources.desc(), ne.c.claims.desc()).limit(max_edges)).all()
