@@ -18,6 +18,7 @@ that SQLite and PostgreSQL give identical answers. Actors are named by id ("TTP"
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -173,6 +174,18 @@ def ids_in(column: sa.Column, ids: Sequence[int]):
     if not ids:
         return sa.false()
     return column.op("IN", is_comparison=True)(sa.literal_column("(" + ",".join(str(int(i)) for i in ids) + ")"))
+
+
+def names_in(dialect: str, column: sa.Column, names: Sequence[str]):
+    """`column IN (names)` with the names bound as one value (PostgreSQL: `= ANY(array)`; SQLite: the
+    elements of one JSON array): bound one by one, the network's 1,300 node ids cost SQLAlchemy and the
+    driver 20 ms of rendering and parsing (a fifth of `network --predicate` at a million claims)."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return column == sa.any_(sa.bindparam(None, list(names), type_=ARRAY(sa.String)))
+    listed = sa.select(sa.column("value")).select_from(sa.func.json_each(sa.bindparam(None, json.dumps(list(names)))))
+    return column.in_(listed)
 
 
 def _planned_rows(conn: sa.Connection, query: sa.Select) -> float:
@@ -1146,12 +1159,10 @@ class KnowledgeBase:
         used = {x for edge in out_edges for x in (edge["source"], edge["target"])}
         e = t.entities
         with self.engine.connect() as conn:
-            nodes = {}
-            for chunk in _chunks(sorted(used)):
-                nodes.update({r.id: {"id": r.id, "name": r.name, "type": r.type, "mentions": r.mention_count,
-                                     "documents": r.document_count}
-                              for r in conn.execute(sa.select(e.c.id, e.c.name, e.c.type, e.c.mention_count,
-                                                              e.c.document_count).where(e.c.id.in_(chunk)))})
+            nodes = {r.id: {"id": r.id, "name": r.name, "type": r.type, "mentions": r.mention_count,
+                            "documents": r.document_count}
+                     for r in conn.execute(sa.select(e.c.id, e.c.name, e.c.type, e.c.mention_count, e.c.document_count)
+                                           .where(names_in(self.store.dialect, e.c.id, sorted(used))))}
         for i in used - set(nodes):  # an id no entity row has (never, unless the tables were edited by hand)
             nodes[i] = {"id": i, "name": i, "type": "other", "mentions": 0, "documents": 0}
         colours = {kind: hex_colour(TYPE_COLOURS.get(kind, OTHER_COLOUR))
