@@ -974,10 +974,11 @@ def _events(conn, claim_rows, roles, names, replace: set[int] | None = None) -> 
         return 0
     ids = list(conn.scalars(sa.insert(t.events).returning(t.events.c.id, sort_by_parameter_order=True), values))
     links, ents = [], []
-    for event_id, (rows, subjects, objects, places) in zip(ids, members, strict=True):
+    for event_id, value, (rows, subjects, objects, places) in zip(ids, values, members, strict=True):
         links += [{"event_id": event_id, "claim_id": r.id} for r in rows]
         for role, eids in (("subject", subjects), ("object", objects), ("place", places)):
-            ents += [{"event_id": event_id, "role": role, "entity_id": e} for e in dict.fromkeys(eids)]
+            ents += [{"event_id": event_id, "role": role, "entity_id": e, "undated": value["undated"],
+                      "sort_day": value["sort_day"]} for e in dict.fromkeys(eids)]
     conn.execute(sa.insert(t.event_claims), links)
     if ents:
         conn.execute(sa.insert(t.event_entities), ents)

@@ -61,35 +61,7 @@ FEW_DOCUMENTS = FEW_CLAIMS // 10
 #: id), else scans the ids again per row: 70,000 keeps inside the default. Calibrated on the 1M-claim bench_kb
 #: base (pg1m; bench/README.md "PostgreSQL at a million claims").
 PG_HASHED = 70_000
-#: SQLite: the work (virtual-machine instructions) `timeline` spends walking the order index for two frequent
-#: actors before it reads their intersection instead. Calibrated on the million-claim bench_kb base: a pair
-#: whose first page lay 5,000 events in took 155,000 instructions (22 ms of CPU), one 20,000 in 564,000
-#: (42 ms); the intersection of two frequent actors costs 60-100 ms whatever their page.
-TIMELINE_WALK = 600_000
-#: Instructions between two calls of the progress handler that counts that work.
-PROGRESS_STEP = 1_000
 
-
-def _bounded(conn: sa.Connection, query: sa.Select, instructions: int) -> list[Any] | None:
-    """The first column of `query`'s rows, or None when SQLite needs more than `instructions` virtual-machine
-    instructions for them: sqlite3's progress handler interrupts the statement (a bound on work, not on time,
-    so that which way a question is answered does not depend on the machine's speed or load)."""
-    raw = conn.connection.driver_connection
-    left = [instructions // PROGRESS_STEP]
-
-    def tick() -> bool:
-        left[0] -= 1
-        return left[0] < 0
-
-    raw.set_progress_handler(tick, PROGRESS_STEP)
-    try:
-        return list(conn.scalars(query))
-    except sa.exc.OperationalError:
-        if left[0] < 0:  # interrupted by tick
-            return None
-        raise
-    finally:
-        raw.set_progress_handler(None, PROGRESS_STEP)
 
 
 def _predicates() -> tuple[str, ...]:
@@ -657,50 +629,41 @@ class KnowledgeBase:
         ev, ee = t.events, t.event_entities
         query = sa.select(ev.c.id)
         listed = False  # a short list of events drives the query (as in kb.claims, see _unindexed)
-        frequent: list[tuple[int, sa.Select]] = []  # (mentions, members) of each frequent filter
-        for names, roles in ((actor, ["subject", "object"]), (with_, ["subject", "object"]), (place, ["place"])):
-            terms = _as_list(names)
-            if terms:
-                ids = sorted({i for term in terms for i in self.resolve(term)})
-                members = sa.select(ee.c.event_id).where(ee.c.entity_id.in_(ids), ee.c.role.in_(roles))
-                # few events: fetched by id and sorted; many: checked per event along the order index (as
-                # kb.claims does for claims, see _few)
-                with self.engine.connect() as conn:
-                    few = self._few(conn, members)
-                    if few is not None:
-                        query = query.where(ids_in(ev.c.id, few))
-                        listed = True
-                    else:
-                        frequent.append((conn.scalar(sa.select(sa.func.sum(t.entities.c.mention_count))
-                                                     .where(t.entities.c.id.in_(ids))) or 0, members))
-        # the rarest first: a walk of the order index tests it first, and most events fail there
-        frequent.sort(key=lambda f: f[0])
-        with self.engine.connect() as conn:
-            for _, members in frequent:
-                query = query.where(self._many(conn, ev.c.id, members, ee.c.event_id))
-        frequent_members = [members for _, members in frequent]
         wanted = [parse_predicate(p) for p in _as_list(predicate)]
-        pair = len(frequent) > 1 and not listed
-        if pair and limit is not None and not any(mode for _, mode in wanted) and self.store.dialect == "sqlite":
-            # two frequent actors (or an actor and a place) that often meet: their first page lies near the start
-            # of the order index, walked checking both (22-42 ms of CPU at a million claims); when they seldom
-            # meet that walk would read every event of the base (300 ms), so it is given a bounded amount of
-            # work (`_bounded`) and, past it, the intersection below is read instead
-            with self.engine.connect() as conn:
-                ids = _bounded(conn, self._timeline_order(query, since, until, wanted, False)
-                               .offset(offset).limit(limit), TIMELINE_WALK)
-            if ids is not None:
-                with self.engine.connect() as conn:
-                    return self._event_dicts(conn, self._events_by_id(conn, ids))
-        if pair:
-            # the events of both, read off the two index ranges, are then the list when they are few
-            with self.engine.connect() as conn:  # read once (counting first, as _few does, reads it twice)
-                few = conn.scalars(sa.intersect(*frequent_members).limit(FEW_CLAIMS + 1)).all()
-            if len(few) <= FEW_CLAIMS:
-                listed = True
-                query = query.where(ids_in(ev.c.id, few))
-        query = self._timeline_order(query, since, until, wanted, listed)
         with_modes = any(mode for _, mode in wanted)
+        filters: list[tuple[int, list[str], list[str]]] = []  # (mentions, ids, roles) of each entity filter
+        with self.engine.connect() as conn:
+            for names, roles in ((actor, ["subject", "object"]), (with_, ["subject", "object"]),
+                                 (place, ["place"])):
+                terms = _as_list(names)
+                if terms:
+                    ids = sorted({i for term in terms for i in self.resolve(term)})
+                    filters.append((conn.scalar(sa.select(sa.func.sum(t.entities.c.mention_count))
+                                                .where(t.entities.c.id.in_(ids))) or 0, ids, roles))
+            if len(filters) > 1:  # two entities (actor and with, or a place): the rarer one's events, see _walk_rarest
+                filters.sort(key=lambda f: f[0])
+                events = self._walk_rarest(conn, filters, since, until, wanted,
+                                           None if limit is None or with_modes else offset + limit)
+                if with_modes:
+                    events = [r for r in events if any(r.predicate == p and (mode is None or mode in (r.modes or []))
+                                                       for p, mode in wanted)]
+                return self._event_dicts(conn, events[offset:offset + limit] if limit is not None else events[offset:])
+        frequent: list[sa.Select] = []
+        for _, ids, roles in filters:
+            members = sa.select(ee.c.event_id).where(ee.c.entity_id.in_(ids), ee.c.role.in_(roles))
+            # few events: fetched by id and sorted; many: checked per event along the order index (as
+            # kb.claims does for claims, see _few)
+            with self.engine.connect() as conn:
+                few = self._few(conn, members)
+            if few is not None:
+                query = query.where(ids_in(ev.c.id, few))
+                listed = True
+            else:
+                frequent.append(members)
+        with self.engine.connect() as conn:
+            for members in frequent:
+                query = query.where(self._many(conn, ev.c.id, members, ee.c.event_id))
+        query = self._timeline_order(query, since, until, wanted, listed)
         with self.engine.connect() as conn:
             if with_modes:  # modes are a JSON list on events: filtered here, then paged
                 rows = conn.execute(query.add_columns(ev.c.predicate, ev.c.modes)).all()
@@ -712,9 +675,42 @@ class KnowledgeBase:
                 ids = list(conn.scalars(query.limit(limit) if limit is not None else query))
             return self._event_dicts(conn, self._events_by_id(conn, ids))
 
-    def _timeline_order(self, query: sa.Select, since: str | None, until: str | None, wanted: list,
-                        listed: bool) -> sa.Select:
-        """`timeline`'s query with its predicate and date filters, in time order."""
+    def _walk_rarest(self, conn: sa.Connection, filters: list, since: str | None, until: str | None,
+                     wanted: list, need: int | None) -> list[Any]:
+        """The events of several entities (`filters`, rarest first by mentions: (mentions, ids, roles)),
+        the filters applied, in the timeline's order: the first `need` of them and any that share the last
+        one's day (None: all). The rarest entity's events are read in time order off
+        ix_event_entities_entity_time (0012_timeline: the event's undated and sort_day kept on each row),
+        each checked against the others' until `need` are found; then the events of the last day read come
+        whole, and label and key order them (as the SQL order does, by code point). Walking the base's order
+        index checking both read most of its events for a pair whose shared events are few among them, and
+        their intersection read both lists: 90-150 ms at a million claims; this walk, 2-14 ms. A rare entity's
+        list of events, fetched and sorted with the other's checked (as a single filter's is, `_few`), cost
+        up to 56 ms for 10,000 of them on PostgreSQL: the walk stops at the page there too."""
+        ev, ee = t.events, t.event_entities
+        (_, ids, roles), *others = filters
+        walk = sa.select(ee.c.event_id, ee.c.undated, ee.c.sort_day).where(
+            ee.c.entity_id.in_(ids), ee.c.role.in_(roles)).distinct()
+        for _, other_ids, other_roles in others:
+            o = ee.alias()
+            walk = walk.where(sa.exists().where(o.c.event_id == ee.c.event_id, o.c.entity_id.in_(other_ids),
+                                                o.c.role.in_(other_roles)))
+        if wanted or since or until:
+            walk = self._timeline_filters(walk.join(ev, ev.c.id == ee.c.event_id), since, until, wanted)
+        order = (ee.c.undated, ee.c.sort_day, ee.c.event_id)  # the index's: read in order, no sort
+        found = conn.execute(walk.order_by(*order).limit(need) if need else walk).all()
+        if need and len(found) == need:
+            last = (found[-1].undated, found[-1].sort_day)
+            day = ee.c.sort_day.is_(None) if last[1] is None else ee.c.sort_day == last[1]
+            found = [r for r in found if (r.undated, r.sort_day) != last]
+            found += conn.execute(walk.where(ee.c.undated == last[0], day)).all()
+        events = self._events_by_id(conn, sorted({r.event_id for r in found}))
+        events.sort(key=lambda e: (e.undated, e.sort_day or dt.date.min, e.label, e.key))
+        return events[:need] if need else events
+
+    def _timeline_filters(self, query: sa.Select, since: str | None, until: str | None, wanted: list
+                          ) -> sa.Select:
+        """`timeline`'s predicate and date filters on `query` (which reads events)."""
         ev = t.events
         if wanted:
             query = query.where(ev.c.predicate.in_(sorted({p for p, _ in wanted})))
@@ -723,6 +719,13 @@ class KnowledgeBase:
             query = query.where(sa.func.coalesce(ev.c.time_end, ev.c.time_start, ev.c.last_reported) >= lo)
         if hi:
             query = query.where(sa.func.coalesce(ev.c.time_start, ev.c.time_end, ev.c.first_reported) <= hi)
+        return query
+
+    def _timeline_order(self, query: sa.Select, since: str | None, until: str | None, wanted: list,
+                        listed: bool) -> sa.Select:
+        """`timeline`'s query with its predicate and date filters, in time order."""
+        ev = t.events
+        query = self._timeline_filters(query, since, until, wanted)
         # time order in SQL, off the events' order index (0008_kbquery): the event's time, else its first
         # report (`sort_day`), undated last, then label and key by code point (as Python compares them)
         col = self._unindexed if listed else (lambda column: column)

@@ -305,7 +305,12 @@ event_entities = sa.Table(
     sa.Column("event_id", sa.Integer, sa.ForeignKey("events.id", **_CASCADE), primary_key=True),
     sa.Column("role", sa.String(8), primary_key=True),
     sa.Column("entity_id", sa.String(200), sa.ForeignKey("entities.id"), primary_key=True, index=True),
+    # the event's place in the timeline's order (its `undated` and `sort_day`), so that one entity's events are
+    # read in that order off ix_event_entities_entity_time (0012_timeline, kb.KnowledgeBase._walk_rarest)
+    sa.Column("undated", sa.Boolean, nullable=False, server_default=sa.false(), comment="the event's undated"),
+    sa.Column("sort_day", sa.Date, comment="the event's sort_day"),
     sa.Index("ix_event_entities_entity_id_role_event_id", "entity_id", "role", "event_id"),  # 0006
+    sa.Index("ix_event_entities_entity_time", "entity_id", "undated", "sort_day", "event_id", "role"),  # 0012
 )
 
 measures = sa.Table(
