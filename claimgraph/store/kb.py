@@ -281,9 +281,12 @@ class KnowledgeBase:
         ids = sorted(set(ids))
         out: dict[str, dict[str, Any]] = {}
         e = t.entities
-        for chunk in _chunks(ids):
-            for row in conn.execute(sa.select(e.c.id, e.c.name, e.c.type).where(e.c.id.in_(chunk))):
-                out[row.id] = {"id": row.id, "name": row.name, "type": row.type}
+        if not ids:
+            return out
+        # one bound value (names_in): the ids of a page of events bound one by one took PostgreSQL 65 ms once
+        # the driver had prepared the statement (a generic plan for hundreds of parameters)
+        for row in conn.execute(sa.select(e.c.id, e.c.name, e.c.type).where(names_in(self.store.dialect, e.c.id, ids))):
+            out[row.id] = {"id": row.id, "name": row.name, "type": row.type}
         return out
 
     def actors(self, types: Sequence[str] | None = ACTOR_TYPES, limit: int | None = None,
