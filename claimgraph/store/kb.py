@@ -17,6 +17,7 @@ that SQLite and PostgreSQL give identical answers. Actors are named by id ("TTP"
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
@@ -158,6 +159,17 @@ def names_in(dialect: str, column: sa.Column, names: Sequence[str]):
         return column == sa.any_(sa.bindparam(None, list(names), type_=ARRAY(sa.String)))
     listed = sa.select(sa.column("value")).select_from(sa.func.json_each(sa.bindparam(None, json.dumps(list(names)))))
     return column.in_(listed)
+
+
+@contextlib.contextmanager
+def planner_setting(conn: sa.Connection, name: str, value: str):
+    """PostgreSQL: the planner setting `name` is `value` for the statements run inside (`set_config(...,
+    true)`, as SET LOCAL: this transaction only), then put back. Not put back when a statement fails: the
+    transaction is then rolled back, and the setting with it."""
+    old = conn.scalar(sa.text("SELECT current_setting(:name)"), {"name": name})
+    conn.execute(sa.text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value})
+    yield
+    conn.execute(sa.text("SELECT set_config(:name, :value, true)"), {"name": name, "value": old})
 
 
 def _planned_rows(conn: sa.Connection, query: sa.Select) -> float:
@@ -701,12 +713,17 @@ class KnowledgeBase:
         if wanted or since or until:
             walk = self._timeline_filters(walk.join(ev, ev.c.id == ee.c.event_id), since, until, wanted)
         order = (ee.c.undated, ee.c.sort_day, ee.c.event_id)  # the index's: read in order, no sort
-        found = conn.execute(walk.order_by(*order).limit(need) if need else walk).all()
-        if need and len(found) == need:
-            last = (found[-1].undated, found[-1].sort_day)
-            day = ee.c.sort_day.is_(None) if last[1] is None else ee.c.sort_day == last[1]
-            found = [r for r in found if (r.undated, r.sort_day) != last]
-            found += conn.execute(walk.where(ee.c.undated == last[0], day)).all()
+        # PostgreSQL: no parallel workers, which cannot stop at the page (each walked its share: 66 ms at a
+        # million claims for a walk that takes 9.5 alone)
+        serial = (planner_setting(conn, "max_parallel_workers_per_gather", "0")
+                  if self.store.dialect == "postgresql" else contextlib.nullcontext())
+        with serial:
+            found = conn.execute(walk.order_by(*order).limit(need) if need else walk).all()
+            if need and len(found) == need:
+                last = (found[-1].undated, found[-1].sort_day)
+                day = ee.c.sort_day.is_(None) if last[1] is None else ee.c.sort_day == last[1]
+                found = [r for r in found if (r.undated, r.sort_day) != last]
+                found += conn.execute(walk.where(ee.c.undated == last[0], day)).all()
         events = self._events_by_id(conn, sorted({r.event_id for r in found}))
         events.sort(key=lambda e: (e.undated, e.sort_day or dt.date.min, e.label, e.key))
         return events[:need] if need else events
@@ -917,11 +934,15 @@ class KnowledgeBase:
         # every window's matches read off the GIN index and the key's range (a bitmap scan), never by walking
         # the primary key backwards filtering rows: for a word in 5% of the rows the planner chose that walk,
         # which read 190,000 claims for 10,000 matches (105-115 ms at a million claims, against 45-60 for the
-        # bitmap; a word in 16% of them: 45 against 59). SET LOCAL: until this transaction ends; put back below.
-        scan = conn.scalar(sa.text("SELECT current_setting('enable_indexscan')"))
-        conn.execute(sa.text("SET LOCAL enable_indexscan = off"))
+        # bitmap; a word in 16% of them: 45 against 59)
+        with planner_setting(conn, "enable_indexscan", "off"):
+            return self._windows(conn, table, q, limit, columns, latest, top or 0, width)
+
+    def _windows(self, conn: sa.Connection, table: str, q: str, limit: int, columns: str, latest: str, top: int,
+                 width: int) -> tuple[list[Any], int]:
+        """`_ranked_by_window`'s walk down the ids, window by window."""
         hits: list[Any] = []
-        found, hi = 0, top or 0
+        found, hi = 0, top
         while hi > 0 and found < self.SEARCH_NEWEST:
             lo = max(hi - width, 0)  # ids are numbered from 1
             candidates = (f"SELECT s.id, s.search_vector FROM {table} s WHERE s.search_vector @@ "
@@ -941,7 +962,6 @@ class KnowledgeBase:
             width = (4 * width if not window else
                      max(width, -(-(self.SEARCH_NEWEST - found) * width * 5 // (4 * window))))
             hi = lo
-        conn.execute(sa.text("SELECT set_config('enable_indexscan', :scan, true)"), {"scan": scan})
         hits.sort(key=lambda r: (-r.score, r.id))
         return hits[:limit], found
 
