@@ -434,7 +434,7 @@ class KnowledgeBase:
                 for col in (d.c.source, d.c.title, d.c.outlet, d.c.url))) for src in sources))
             docs, few = self._source_documents(sources, named)
             if docs is not None and few and self.store.dialect == "postgresql":
-                query = query.where(ids_in(c.c.id, self._document_claims(docs)))
+                query = query.where(self._of_documents(docs))
                 listed = True
             elif docs is not None and few:
                 query = query.where((self._unindexed(c.c.document_id) if listed else c.c.document_id).in_(docs))
@@ -528,21 +528,19 @@ class KnowledgeBase:
             n = conn.scalar(sa.select(sa.func.count()).select_from(docs.limit(FEW_DOCUMENTS + 1).subquery()))
         return docs, n <= FEW_DOCUMENTS
 
-    def _document_claims(self, docs: sa.Select) -> list[int]:
-        """PostgreSQL: the ids of the claims of `docs` (at most FEW_DOCUMENTS documents), for the --source filter.
-        Given `document_id IN (docs)`, the planner misjudged how many claims 141 documents hold (3,119 for
-        1,410: it estimates claims per document from a sample) and walked the time-order index past 116,000
-        claims for the first page (100-120 ms at a million claims); given their ids it fetches them and sorts
-        them, as for a rare actor's claims (see _few). The documents are read first and bound as one array:
-        given the subquery, the planner expected 7,241 documents for 936 and hashed them against all million
-        claims' document index (215-270 ms); given the array, it looks each document up (30-40 ms)."""
+    def _of_documents(self, docs: sa.Select):
+        """PostgreSQL: the condition "the claim is of one of `docs`" (at most FEW_DOCUMENTS documents, the
+        --source filter), with the documents read first and bound as one array. Given `document_id IN (docs)`,
+        the planner misjudged how many claims 141 documents hold (3,119 for 1,410: it estimates claims per
+        document from a sample) and walked the time-order index past 116,000 claims for the first page
+        (100-120 ms at a million claims), or expected 7,241 documents for 936 and hashed them against all
+        million claims' document index (215-270 ms); given the array, it looks each document's claims up and
+        sorts them (the query's other columns are unindexable, as for a rare actor's claims: see _few)."""
         from sqlalchemy.dialects.postgresql import ARRAY
 
-        c = t.claims
         with self.engine.connect() as conn:
             ids = list(conn.scalars(docs))
-            return list(conn.scalars(sa.select(c.c.id).where(
-                c.c.document_id == sa.any_(sa.bindparam("documents", ids, type_=ARRAY(sa.String))))))
+        return t.claims.c.document_id == sa.any_(sa.bindparam(None, ids, type_=ARRAY(sa.String)))
 
     def _many(self, conn: sa.Connection, key: sa.Column, members: sa.Select, member: sa.Column):
         """The condition "`key` is one of `members`" (more than FEW_CLAIMS ids, `member` their column): EXISTS
