@@ -320,15 +320,22 @@ def copy_base(source, target, progress: Callable[[str, int], None] | None = None
                 for chunk in rows.mappings().partitions():
                     bulk_insert(dst, table, [dict(r) for r in chunk])
                     n += len(chunk)
-                if target.dialect == "postgresql" and "id" in table.c and n:  # what the next insert takes
-                    sequence = dst.scalar(sa.text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name})
-                    if sequence:
-                        dst.execute(sa.text(f"SELECT setval(:s, (SELECT max(id) FROM {table.name}))"),
-                                    {"s": sequence})
+                if target.dialect == "postgresql" and "id" in table.c and n:
+                    _move_sequence(dst, table.name)
             copied[table.name] = n
             if progress:
                 progress(table.name, n)
     return copied
+
+
+def _move_sequence(dst, table: str) -> None:
+    """PostgreSQL: the id sequence of `table` (if it has one) moved past the copied ids, so that the next
+    insert takes the next id."""
+    import sqlalchemy as sa
+
+    sequence = dst.scalar(sa.text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table})
+    if sequence:
+        dst.execute(sa.text(f"SELECT setval(:s, (SELECT max(id) FROM {table}))"), {"s": sequence})
 
 
 def _copy_sqlite_to_postgres(source, target, progress: Callable[[str, int], None] | None) -> dict[str, int]:
@@ -369,11 +376,8 @@ def _copy_sqlite_to_postgres(source, target, progress: Callable[[str, int], None
                     for row in rows:
                         copy.write_row(row)
                 n += len(rows)
-            if "id" in table.c and n:  # what the next insert takes
-                sequence = dst.scalar(sa.text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name})
-                if sequence:
-                    dst.execute(sa.text(f"SELECT setval(:s, (SELECT max(id) FROM {table.name}))"),
-                                {"s": sequence})
+            if "id" in table.c and n:
+                _move_sequence(dst, table.name)
             copied[table.name] = n
             if progress:
                 progress(table.name, n)

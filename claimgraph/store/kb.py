@@ -150,9 +150,10 @@ def ids_in(column: sa.Column, ids: Sequence[int]):
 
 
 def names_in(dialect: str, column: sa.Column, names: Sequence[str]):
-    """`column IN (names)` with the names bound as one value (PostgreSQL: `= ANY(array)`; SQLite: the
-    elements of one JSON array): bound one by one, the network's 1,300 node ids cost SQLAlchemy and the
-    driver 20 ms of rendering and parsing (a fifth of `network --predicate` at a million claims)."""
+    """`column IN (names)` with the names (entity or document ids) bound as one value (PostgreSQL:
+    `= ANY(array)`; SQLite: the elements of one JSON array): bound one by one, the network's 1,300 node ids
+    cost SQLAlchemy and the driver 20 ms of rendering and parsing (a fifth of `network --predicate` at a
+    million claims)."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import ARRAY
 
@@ -536,11 +537,9 @@ class KnowledgeBase:
         (100-120 ms at a million claims), or expected 7,241 documents for 936 and hashed them against all
         million claims' document index (215-270 ms); given the array, it looks each document's claims up and
         sorts them (the query's other columns are unindexable, as for a rare actor's claims: see _few)."""
-        from sqlalchemy.dialects.postgresql import ARRAY
-
         with self.engine.connect() as conn:
             ids = list(conn.scalars(docs))
-        return t.claims.c.document_id == sa.any_(sa.bindparam(None, ids, type_=ARRAY(sa.String)))
+        return names_in(self.store.dialect, t.claims.c.document_id, ids)
 
     def _many(self, conn: sa.Connection, key: sa.Column, members: sa.Select, member: sa.Column):
         """The condition "`key` is one of `members`" (more than FEW_CLAIMS ids, `member` their column): EXISTS
