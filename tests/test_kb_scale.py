@@ -406,7 +406,15 @@ def test_indexed_questions_answer_as_the_plain_queries(db, tmp_path, request, mo
     rows = list(generate(5000, seed=9))
     url = str(tmp_path / "kb.db") if db == "sqlite" else request.getfixturevalue("pg_url")
     with Store(url) as store:
-        store.write_many(rows)
+        if db == "postgres":  # three runs of ids in blocks 0, 2 and 5, so that search's windows span blocks
+            for part, block in ((rows[:1500], 0), (rows[1500:3200], 2), (rows[3200:], 5)):
+                with store.engine.begin() as conn:
+                    for table in ("sentences", "claims"):
+                        conn.execute(sa.text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :v)"),
+                                     {"t": table, "v": block * KnowledgeBase.SEARCH_BLOCK + 1})
+                store.write_many(part)
+        else:
+            store.write_many(rows)
         store.write_many([_edited(r, i) for i, r in enumerate(rows[::7])])
         store.regroup()
         with KnowledgeBase(store) as kb:
@@ -416,15 +424,18 @@ def test_indexed_questions_answer_as_the_plain_queries(db, tmp_path, request, mo
                                                    t.sentences.c.idx)).all()
                 keyed = dict(conn.execute(sa.select(c.c.id, c.c.key)).all())
             where = {(r.document_id, r.idx): r.id for r in sentences}
-            # PostgreSQL takes the newest matches window by window of ids: one window (the default is wider
-            # than this base), and windows of 25 ids, so that the matches come from many windows of each size
+            # PostgreSQL takes the newest matches window by window of ids, in whole blocks: one window (the
+            # default), and windows of 25 ids, so that the matches come from many windows and blocks
             windows = (KnowledgeBase.SEARCH_WINDOW, 25) if db == "postgres" else (KnowledgeBase.SEARCH_WINDOW,)
+            asked = []  # PostgreSQL: the blocks each window asked for (None: the words alone, down to id 1)
+            sa.event.listen(kb.engine, "before_cursor_execute", lambda conn, cursor, sql, params, *rest: asked.append(
+                params.get("blocks")) if isinstance(params, dict) and "newest" in params else None)
             for words, window in itertools.product(
                     ("attacked", "killing civilians", "withdrew", "officials said", "no such words"), windows):
                 kb.SEARCH_WINDOW = window
                 everything = len(_plain_search(kb, "sentences", words, 10**9))
                 for limit in (1, 20, 300):
-                    # the newest 10,000 (every match of this base: the plain ranking of all), and fewer than match
+                    # the default bound (every match of this base: the plain ranking of all), and fewer than match
                     for newest in (KnowledgeBase.SEARCH_NEWEST, 150, 7):
                         kb.SEARCH_NEWEST = newest
                         hits = kb.search(words, limit)
@@ -442,6 +453,8 @@ def test_indexed_questions_answer_as_the_plain_queries(db, tmp_path, request, mo
                             if plain else claims.ranked == 0
                     del kb.SEARCH_NEWEST
             del kb.SEARCH_WINDOW
+            if db == "postgres":  # windows of one block, of several, and the last one down to the first id
+                assert {None, "'#5'"} <= set(asked) and any(" | " in (b or "") for b in asked), set(asked)
             # the timeline: every event of an actor sorted in Python as before (time, else first report;
             # undated last; label; key), against pages of the SQL order
             ev, ee = t.events, t.event_entities

@@ -149,6 +149,30 @@ def test_search_uses_tsvector(pg_url):  # noqa: F811
         assert len(kb.disagreements()) == 1
 
 
+def test_search_vectors_name_their_block_of_ids(pg_url):  # noqa: F811
+    """Each sentence's and claim's search vector holds one lexeme for its block of ids, `#` and id //
+    KnowledgeBase.SEARCH_BLOCK, the number migration 0013_search_blocks writes (search asks for the newest
+    blocks by them); no word becomes one, and a search finds matches in every block."""
+    block = KnowledgeBase.SEARCH_BLOCK
+    with Store(pg_url) as store:
+        store.write(document_rows(doc_a()))
+        with store.engine.begin() as conn:  # the next rows three blocks up
+            for table in ("sentences", "claims"):
+                conn.execute(sa.text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :v)"),
+                             {"t": table, "v": 3 * block + 5})
+        store.write(document_rows(doc_b()))
+        with store.engine.connect() as conn:
+            for table in ("sentences", "claims"):
+                rows = conn.execute(sa.text(f"SELECT id, tsvector_to_array(search_vector) FROM {table}")).all()
+                assert {r.id // block for r in rows} == {0, 3}, table
+                for row in rows:
+                    assert [lexeme for lexeme in row[1] if "#" in lexeme] == [f"#{row.id // block}"], (table, row)
+        kb = KnowledgeBase(store)
+        assert {h["document"]["source"] for h in kb.search("police")} == {"a.txt", "b.txt"}
+        assert {h["document"]["source"] for h in kb.search("stormed")} == {"b.txt"}
+        assert kb.search("#3") == [] and kb.search_claims("# 0") == []
+
+
 def test_bad_postgres_url_is_a_usage_error(postgres_server, tmp_path):  # noqa: F811
     url = f"postgresql://postgres@/no_such_db?host={postgres_server['host']}&port={postgres_server['port']}"
     result = invoke("actors", "--db", url)

@@ -870,9 +870,12 @@ class KnowledgeBase:
 
     #: The matches search ranks: the newest this many (the last stored) of the latest versions. Ranking every
     #: match ranks a common word's 160,000 sentences at a million claims (FTS5's bm25 costs about a
-    #: microsecond a match, 160-200 ms of CPU; PostgreSQL's ts_rank reads each match's tsvector); the newest
-    #: 10,000 cost 17-20 ms of CPU, and are the reporting a reader of the news most likely looks for.
-    SEARCH_NEWEST = 10_000
+    #: microsecond a match, 160-200 ms of CPU; PostgreSQL's ts_rank reads each match's tsvector). The newest
+    #: are the reporting a reader of the news most likely looks for, and the bound is a latency budget: ranking
+    #: a candidate on PostgreSQL costs 2.5-3 us (reading its row, ts_rank, the sorts), so that 10,000 of them
+    #: (session 6's bound, set by SQLite's 17-20 ms) took search claims to 93-133 ms at p95 at a million
+    #: claims on the 2-core machine; 5,000 keep every search within 100 ms there (bench/README.md).
+    SEARCH_NEWEST = 5_000
 
     def _ranked(self, conn: sa.Connection, table: str, words: list[str], limit: int, columns: str
                 ) -> tuple[list[Any], int]:
@@ -904,65 +907,75 @@ class KnowledgeBase:
             {"q": q, "newest": self.SEARCH_NEWEST, "n": limit}).all()
         return rows, (rows[0].ranked if rows else 0)
 
-    #: PostgreSQL: the ids search looks among first for the newest matches (the highest 200,000; then below,
-    #: in windows sized by the matches found). Calibrated on the million-claim base: a two-word query matching
-    #: 5% of the sentences has its newest 10,000 among the highest 200,000 ids; a commoner word stops its walk
-    #: of the primary key earlier (10% of the claims: after 100,000).
-    SEARCH_WINDOW = 200_000
+    #: PostgreSQL: the most ids search's first window covers (then below, in windows sized by the matches
+    #: found), for a query whose planner's estimate of matches is far too low (estimates of several words
+    #: often are): a query in 5% of the rows has its newest SEARCH_NEWEST (5,000) among the highest 100,000.
+    SEARCH_WINDOW = 100_000
+
+    #: PostgreSQL: the ids per block whose lexeme each row's search vector holds (`#` and id // SEARCH_BLOCK,
+    #: written by migration 0013_search_blocks, with the same number: tests/test_postgres.py checks that they
+    #: agree). Why 65,536, measured at a million claims: the GIN index walks the shorter of the word's entries
+    #: and the window's blocks' (about 0.15 us an entry), so blocks larger than a common word's matches let the
+    #: word lead (a 5%-word: 14 ms for three blocks; blocks of 16,384 led the walk: 31 ms for thirteen); a window
+    #: is whole blocks, so smaller blocks would read fewer rows past the newest (at most a block's matches).
+    SEARCH_BLOCK = 16_384
 
     def _ranked_by_window(self, conn: sa.Connection, table: str, q: str, limit: int, columns: str, latest: str
                           ) -> tuple[list[Any], int]:
         """`_ranked` on PostgreSQL: the newest SEARCH_NEWEST matches taken window by window of ids, from the
         highest down, until enough are found or the ids run out; each window's matches ranked by ts_rank there
-        (outside the candidates' query, so that it reads the candidates' tsvectors only) and its best `limit`
-        kept; the best `limit` of all, by rank then id (ts_rank is a row's own: no statistics of the others).
+        and its best `limit` kept; the best `limit` of all, by rank then id (ts_rank is a row's own: no
+        statistics of the others).
 
-        Why windows: a GIN index gives every match (no order), and its bitmap heap scan reads each match's row
-        to sort them by id: 53,600 rows of a two-word query at a million sentences (the planner, expecting
-        2,900, took that plan; 27,000 pages, 80 ms of CPU alone, 400 ms at p95 on the busy machine), of which
-        10,000 were kept. Within `id > :lo` the GIN bitmap is intersected with the primary key's range, so that
-        only the window's matches are read."""
-        top = conn.scalar(sa.text(f"SELECT max(id) FROM {table}"))
+        A window is a run of whole blocks of ids (SEARCH_BLOCK), asked of the GIN index as the words and any
+        of the blocks' lexemes (`words & (#15 | #14)`, 0013_search_blocks): the index intersects them itself, and
+        only the window's matches are read from the table. (Intersecting the words' bitmap, which holds every
+        match, with the primary key's range of ids cost a 5%-word at a million claims 28 ms of bitmaps before a
+        row was read.) The last window, down to the first id, is the words alone: a rare word's few matches."""
+        top = conn.scalar(sa.text(f"SELECT max(id) FROM {table}")) or 0
         # the first window: about the ids that hold the newest matches by the planner's estimate of how many
         # rows match (a quarter more), at most SEARCH_WINDOW (estimates of several words are often far too low)
         expected = conn.execute(sa.text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {table} WHERE search_vector @@ "
                                         "plainto_tsquery('english', :q)"), {"q": q}).scalar()[0]["Plan"]["Plan Rows"]
-        width = min(self.SEARCH_WINDOW, max(1_000, -(-self.SEARCH_NEWEST * (top or 0) * 5 // (4 * max(expected, 1)))))
-        # every window's matches read off the GIN index and the key's range (a bitmap scan), never by walking
-        # the primary key backwards filtering rows: for a word in 5% of the rows the planner chose that walk,
-        # which read 190,000 claims for 10,000 matches (105-115 ms at a million claims, against 45-60 for the
-        # bitmap). Not for a word in more than an eighth of the rows: the GIN index's bitmap holds all its
-        # matches whatever the window (22 ms of 53 for a word in 16% of the claims), and the walk finds the
-        # newest 10,000 within 65,000 rows (45 ms)
-        if expected * 8 > (top or 0):
-            return self._windows(conn, table, q, limit, columns, latest, top or 0, width)
+        width = min(self.SEARCH_WINDOW, max(1_000, -(-self.SEARCH_NEWEST * top * 5 // (4 * max(expected, 1)))))
+        # every window's matches read off the GIN index (a bitmap scan), never by walking the primary key
+        # backwards checking each row: for a word in 5% of the claims the planner chose that walk, which read
+        # 190,000 claims for 10,000 matches (105-115 ms at a million claims); with the blocks it still chose it
+        # for one word in 16% of the sentences
         with planner_setting(conn, "enable_indexscan", "off"):
-            return self._windows(conn, table, q, limit, columns, latest, top or 0, width)
+            return self._windows(conn, table, q, limit, columns, latest, top, width)
 
     def _windows(self, conn: sa.Connection, table: str, q: str, limit: int, columns: str, latest: str, top: int,
                  width: int) -> tuple[list[Any], int]:
-        """`_ranked_by_window`'s walk down the ids, window by window."""
+        """`_ranked_by_window`'s walk down the ids, window by window of whole blocks."""
         hits: list[Any] = []
-        found, hi = 0, top
+        found, hi = 0, top  # hi: the highest id of the next window
         while hi > 0 and found < self.SEARCH_NEWEST:
-            lo = max(hi - width, 0)  # ids are numbered from 1
-            candidates = (f"SELECT s.id, s.search_vector FROM {table} s WHERE s.search_vector @@ "
-                          f"plainto_tsquery('english', :q) AND s.id > :lo AND s.id <= :hi{latest} "
-                          "ORDER BY s.id DESC LIMIT :newest")
-            best = (f"SELECT id, ts_rank(search_vector, plainto_tsquery('english', :q)) AS score, "
-                    f"count(*) OVER () AS ranked FROM ({candidates}) c ORDER BY score DESC, id LIMIT :n")
+            first = max(hi - width + 1, 0) // self.SEARCH_BLOCK  # the window's lowest block
+            if first == 0:  # down to the first id: the words alone, below the ids already walked
+                where = "s.search_vector @@ plainto_tsquery('english', :q) AND s.id <= :hi"
+                blocks = None
+            else:
+                where = "s.search_vector @@ (plainto_tsquery('english', :q) && CAST(:blocks AS tsquery))"
+                blocks = " | ".join(f"'#{b}'" for b in range(hi // self.SEARCH_BLOCK, first - 1, -1))
+            # the window's newest `newest` matches, each ranked as it is read (sorting the ids and ranks costs
+            # less than sorting the ids with their vectors to rank fewer), kept once for the count and the best
+            ranked = (f"SELECT s.id, ts_rank(s.search_vector, plainto_tsquery('english', :q)) AS score "
+                      f"FROM {table} s WHERE {where}{latest} ORDER BY s.id DESC LIMIT :newest")
             rows = conn.execute(sa.text(
-                f"SELECT f.id, f.score, f.ranked{columns} FROM ({best}) f JOIN {table} s ON s.id = f.id "
-                "JOIN documents d ON d.id = s.document_id ORDER BY f.score DESC, f.id"),
-                {"q": q, "lo": lo, "hi": hi, "newest": self.SEARCH_NEWEST - found, "n": limit}).all()
+                f"WITH c AS MATERIALIZED ({ranked}) SELECT f.id, f.score, (SELECT count(*) FROM c) AS ranked"
+                f"{columns} FROM (SELECT id, score FROM c ORDER BY score DESC, id LIMIT :n) f "
+                f"JOIN {table} s ON s.id = f.id JOIN documents d ON d.id = s.document_id ORDER BY f.score DESC, f.id"),
+                {"q": q, "blocks": blocks, "hi": hi, "newest": self.SEARCH_NEWEST - found, "n": limit}).all()
             window = rows[0].ranked if rows else 0
             found += window
             hits += rows
+            walked = hi - first * self.SEARCH_BLOCK + 1
             # the next window below: as wide as this one's share of matches says the rest needs (a quarter
             # more), four times as wide where it had none
-            width = (4 * width if not window else
-                     max(width, -(-(self.SEARCH_NEWEST - found) * width * 5 // (4 * window))))
-            hi = lo
+            width = (4 * walked if not window else
+                     max(walked, -(-(self.SEARCH_NEWEST - found) * walked * 5 // (4 * window))))
+            hi = first * self.SEARCH_BLOCK - 1
         hits.sort(key=lambda r: (-r.score, r.id))
         return hits[:limit], found
 
