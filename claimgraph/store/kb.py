@@ -434,8 +434,8 @@ class KnowledgeBase:
                 sa.func.lower(col).like(f"%{like_escaped(src.lower())}%", escape=LIKE_ESCAPE)
                 for col in (d.c.source, d.c.title, d.c.outlet, d.c.url))) for src in sources))
             docs, few = self._source_documents(sources, named)
-            if docs is not None and few and self.store.dialect == "postgresql":
-                query = query.where(self._of_documents(docs))
+            if docs is not None and isinstance(few, list):  # PostgreSQL: the documents' ids, read
+                query = query.where(self._of_documents(few))
                 listed = True
             elif docs is not None and few:
                 query = query.where((self._unindexed(c.c.document_id) if listed else c.c.document_id).in_(docs))
@@ -494,9 +494,10 @@ class KnowledgeBase:
             return sa.func.coalesce(column, column, type_=column.type)
         return sa.literal_column(f"+{column.table.name}.{column.name}", type_=column.type)
 
-    def _source_documents(self, sources: list[str], named) -> tuple[sa.Select | None, bool]:
+    def _source_documents(self, sources: list[str], named) -> tuple[sa.Select | None, bool | list[str]]:
         """The documents `named` (the `--source` condition) holds for, as a subquery of their ids, and whether
-        they are at most FEW_DOCUMENTS (their claims are then fetched by document and sorted); when more, the
+        they are at most FEW_DOCUMENTS (their claims are then fetched by document and sorted; on PostgreSQL
+        their ids, read once to be bound as one array: see _of_documents); when more, the
         claims are walked along the time-order index, where a frequent source's first page is near, each
         looked up in the documents' set (made once: checking each walked claim's document row with the
         condition cost 230 ms of CPU for a source of 1,500 documents at a million claims). None when no index
@@ -508,9 +509,10 @@ class KnowledgeBase:
         condition as without the index then keeps exactly the documents it kept, plus a document whose id
         is the value. PostgreSQL: the condition itself, which the GIN trigram indexes on lower() serve.
 
-        The documents are counted in the database and left there (the claims' query asks the same subquery
-        again, a millisecond): fetched into Python and bound back one by one, a thousand ids cost more than
-        the question's SQL (at a million claims, 12 ms of CPU of a 20-40 ms question)."""
+        SQLite: the documents are counted in the database and left there (the claims' query asks the same
+        subquery again, a millisecond): fetched into Python and bound back one by one, a thousand ids cost more
+        than the question's SQL (at a million claims, 12 ms of CPU of a 20-40 ms question). PostgreSQL: the
+        first FEW_DOCUMENTS + 1 ids are read once, counted in Python, and bound back as one array if few."""
         d = t.documents
         if self.store.dialect == "sqlite":
             if any(len(src) < 3 for src in sources):  # a trigram index holds nothing shorter
@@ -526,19 +528,23 @@ class KnowledgeBase:
         # its own FROM documents, not the claims query's (which joins documents too)
         docs = docs.correlate(None)
         with self.engine.connect() as conn:
-            n = conn.scalar(sa.select(sa.func.count()).select_from(docs.limit(FEW_DOCUMENTS + 1).subquery()))
-        return docs, n <= FEW_DOCUMENTS
+            if self.store.dialect == "sqlite":
+                n = conn.scalar(sa.select(sa.func.count()).select_from(docs.limit(FEW_DOCUMENTS + 1).subquery()))
+                return docs, n <= FEW_DOCUMENTS
+            # off the trigram indexes: expecting 3% of the documents to match, the planner scanned the table
+            # until 1,001 did (54-61 ms at a million claims for an outlet of 2,900; its indexes: 7 ms)
+            with planner_setting(conn, "enable_seqscan", "off"):
+                ids = list(conn.scalars(docs.limit(FEW_DOCUMENTS + 1)))
+        return docs, (ids if len(ids) <= FEW_DOCUMENTS else False)
 
-    def _of_documents(self, docs: sa.Select):
-        """PostgreSQL: the condition "the claim is of one of `docs`" (at most FEW_DOCUMENTS documents, the
-        --source filter), with the documents read first and bound as one array. Given `document_id IN (docs)`,
+    def _of_documents(self, ids: list[str]):
+        """PostgreSQL: the condition "the claim is of one of the documents `ids`" (at most FEW_DOCUMENTS, the
+        --source filter), bound as one array. Given `document_id IN (docs)`,
         the planner misjudged how many claims 141 documents hold (3,119 for 1,410: it estimates claims per
         document from a sample) and walked the time-order index past 116,000 claims for the first page
         (100-120 ms at a million claims), or expected 7,241 documents for 936 and hashed them against all
         million claims' document index (215-270 ms); given the array, it looks each document's claims up and
         sorts them (the query's other columns are unindexable, as for a rare actor's claims: see _few)."""
-        with self.engine.connect() as conn:
-            ids = list(conn.scalars(docs))
         return names_in(self.store.dialect, t.claims.c.document_id, ids)
 
     def _many(self, conn: sa.Connection, key: sa.Column, members: sa.Select, member: sa.Column):
