@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from conftest_pg import pg_url, postgres_server  # noqa: F401  (fixtures)
 
 from claimgraph.bench_kb import fill, generate, questions
-from claimgraph.store import ADDED, UNCHANGED, VERSION, Store, loader
+from claimgraph.store import ADDED, UNCHANGED, VERSION, Store, loader, network
 from claimgraph.store import schema as t
 from claimgraph.store.kb import KnowledgeBase
 from claimgraph.store.rows import DocumentRows
@@ -38,6 +38,10 @@ def _grouping(store: Store) -> tuple[set, set, set]:
                      bool(r.disagreement), bool(r.compatible), tuple(sorted(values[r.id])))
                     for r in conn.execute(sa.select(m))}
         edges = set(conn.execute(sa.select(t.network_edges)).all())
+        # the kept edges of each predicate, as the grouping wrote them with the edges (full or incremental)
+        ne = t.network_edges
+        assert network.edge_counts(conn) == dict(conn.execute(sa.select(ne.c.predicate, sa.func.count())
+                                                              .group_by(ne.c.predicate)).all())
     return events, measures, edges
 
 
@@ -518,6 +522,17 @@ def test_indexed_questions_answer_as_the_plain_queries(db, tmp_path, request, mo
                     with monkeypatch.context() as m:
                         m.setattr(KnowledgeBase, "_source_documents", lambda self, sources, named: (None, False))
                         assert fast == [x["key"] for x in kb.claims(source=value, limit=60)], value
+            # the kept edges of each predicate answer only while they add up to the kept edges: after an edge
+            # deleted by hand (not through the grouping) the page counts them
+            ne = t.network_edges
+            with kb.engine.begin() as conn:
+                kept = network.edge_counts(conn)["ASSAULT"]
+                assert kb.network(predicate="ASSAULT", max_edges=40)["total_edges"] == kept > 40
+                conn.execute(sa.delete(ne).where(ne.c.id == conn.scalar(
+                    sa.select(ne.c.id).where(ne.c.predicate == "ASSAULT").limit(1))))
+            with kb.engine.connect() as conn:
+                assert network.edge_counts(conn)["ASSAULT"] == kept
+            assert kb.network(predicate="ASSAULT", max_edges=40)["total_edges"] == kept - 1
 
 
 @pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
