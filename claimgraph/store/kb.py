@@ -934,7 +934,7 @@ class KnowledgeBase:
         statistics of the others).
 
         A window is a run of whole blocks of ids (SEARCH_BLOCK), asked of the GIN index as the words and any
-        of the blocks' lexemes (`words & (#15 | #14)`, 0013_search_blocks): the index intersects them itself, and
+        of the blocks' lexemes (`words & ('# 15' | '# 14')`, 0013_search_blocks): the index intersects them itself, and
         only the window's matches are read from the table. (Intersecting the words' bitmap, which holds every
         match, with the primary key's range of ids cost a 5%-word at a million claims 28 ms of bitmaps before a
         row was read.) The last window, down to the first id, is the words alone: a rare word's few matches."""
@@ -963,7 +963,7 @@ class KnowledgeBase:
                 blocks = None
             else:
                 where = "s.search_vector @@ (plainto_tsquery('english', :q) && CAST(:blocks AS tsquery))"
-                blocks = " | ".join(f"'#{b}'" for b in range(hi // self.SEARCH_BLOCK, first - 1, -1))
+                blocks = " | ".join(f"'# {b}'" for b in range(hi // self.SEARCH_BLOCK, first - 1, -1))
             # the window's newest `newest` matches, each ranked as it is read (sorting the ids and ranks costs
             # less than sorting the ids with their vectors to rank fewer), kept once for the count and the best
             ranked = (f"SELECT s.id, ts_rank(s.search_vector, plainto_tsquery('english', :q)) AS score "

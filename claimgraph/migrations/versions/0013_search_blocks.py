@@ -7,14 +7,14 @@ word in 5% of them built a bitmap of its 53,000 matches (13 ms) and one of the w
 the 10,000 it ranked, and read 8,200 table pages (EXPLAIN ANALYZE; search claims 60-90 ms at p50, 93-133 ms at
 p95: bench/README.md, "A million claims on a quiet machine").
 
-Here the stored `search_vector` of sentences and claims also holds one lexeme for the row's block of ids, `#B`
-where B is id // 16,384 (SEARCH_BLOCK below, which kb.SEARCH_BLOCK must equal: tests/test_postgres.py checks
-the stored vectors against it). No word of a text becomes a
-lexeme with `#` (the parser never keeps it in a token), so no search can match one by chance, and ts_rank, which
-scores only the query's lexemes, is unchanged. A search for the newest matches then asks the GIN index for
-`word & (#15 | #14 | ...)`: the index intersects the word with those blocks' entries itself, and the bitmap
-holds the window's matches only (one query of a 5%-word: 73 -> 26 ms). Blocks of 65,536 ids: why, in
-kb.KnowledgeBase.SEARCH_BLOCK.
+Here the stored `search_vector` of sentences and claims also holds one lexeme for the row's block of ids, `# B`
+(a space inside), where B is id // 16,384 (SEARCH_BLOCK below, which kb.SEARCH_BLOCK must equal:
+tests/test_postgres.py checks the stored vectors against it). No text becomes a lexeme with a space (every token
+the parser makes, a URL's included, ends at one; a URL's path can make `e.org/#61`), so no search matches a block
+by chance, and ts_rank, which scores only the query's lexemes, is unchanged. A search for the newest matches
+then asks the GIN index for `word & ('# 61' | '# 60' | ...)`: the index intersects the word with those blocks'
+entries itself, and the bitmap holds the window's matches only (one window of a 5%-word: 73 -> 26 ms). Why
+blocks of 16,384 ids: kb.KnowledgeBase.SEARCH_BLOCK.
 
 SQLite is unchanged: FTS5 reads its index by rowid, newest first, itself.
 
@@ -44,8 +44,8 @@ _TEXTS = {
 
 
 def block_lexeme(id_sql: str) -> str:
-    """SQL for the block lexeme of the row whose id is `id_sql` ('#' and the block number)."""
-    return f"'#' || ({id_sql} / {SEARCH_BLOCK})::text"
+    """SQL for the block lexeme of the row whose id is `id_sql` ('# ' and the block number)."""
+    return f"'# ' || ({id_sql} / {SEARCH_BLOCK})::text"
 
 
 def _vectors(with_block: bool) -> None:
