@@ -752,3 +752,12 @@ def test_further_accounts_compares_only_the_hosts_a_figure_can_fit(monkeypatch):
         plain = cluster(items, _measure_time, _measure_window, measures=True, prune=False)
         assert [[i.id for i in g] for g in pruned] == [[i.id for i in g] for g in plain]
     assert len(moves) > 20
+
+
+def test_the_bench_p95_is_the_nearest_rank():
+    """bench_kb's p95: the ceil(0.95 n)-th smallest value (of 20 askings the 19th, not the slowest)."""
+    from claimgraph.bench_kb import _p95
+
+    assert _p95([float(v) for v in range(20, 0, -1)]) == 19.0
+    assert _p95([float(v) for v in range(1, 101)]) == 95.0
+    assert _p95([3.0, 1.0]) == 3.0 and _p95([7.0]) == 7.0
