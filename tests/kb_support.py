@@ -41,6 +41,17 @@ def write_isaf(folder: Path, n: int = 20, start: int = 0) -> list[Path]:
     return paths
 
 
+def next_ids_from(store, first: int) -> None:
+    """PostgreSQL: the next sentence and claim stored take ids from `first` on (their id sequences moved),
+    so that a test's rows fall in the search blocks it wants (KnowledgeBase.SEARCH_BLOCK)."""
+    import sqlalchemy as sa
+
+    with store.engine.begin() as conn:
+        for table in ("sentences", "claims"):
+            conn.execute(sa.text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :v, false)"),
+                         {"t": table, "v": first})
+
+
 def make_doc(text: str, source: str = "test.txt", published: str | None = None,
              entities: dict[str, tuple[str, str, list[str]]] | None = None,
              claims: list[dict] | None = None) -> Document:

@@ -11,6 +11,7 @@ from collections import defaultdict
 import pytest
 import sqlalchemy as sa
 from conftest_pg import pg_url, postgres_server  # noqa: F401  (fixtures)
+from kb_support import next_ids_from
 
 from claimgraph.bench_kb import fill, generate, questions
 from claimgraph.store import ADDED, UNCHANGED, VERSION, Store, loader, network
@@ -412,10 +413,7 @@ def test_indexed_questions_answer_as_the_plain_queries(db, tmp_path, request, mo
     with Store(url) as store:
         if db == "postgres":  # three runs of ids in blocks 0, 2 and 5, so that search's windows span blocks
             for part, block in ((rows[:1500], 0), (rows[1500:3200], 2), (rows[3200:], 5)):
-                with store.engine.begin() as conn:
-                    for table in ("sentences", "claims"):
-                        conn.execute(sa.text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :v)"),
-                                     {"t": table, "v": block * KnowledgeBase.SEARCH_BLOCK + 1})
+                next_ids_from(store, block * KnowledgeBase.SEARCH_BLOCK + 2)
                 store.write_many(part)
         else:
             store.write_many(rows)

@@ -11,7 +11,18 @@ import sys
 import pytest
 import sqlalchemy as sa
 from conftest_pg import pg_url, postgres_server  # noqa: F401  (fixtures)
-from kb_support import EXAMPLE_A, EXAMPLE_B, ROOT, SEED, doc_a, doc_b, invoke, with_casualty_claims, write_isaf
+from kb_support import (
+    EXAMPLE_A,
+    EXAMPLE_B,
+    ROOT,
+    SEED,
+    doc_a,
+    doc_b,
+    invoke,
+    next_ids_from,
+    with_casualty_claims,
+    write_isaf,
+)
 
 from claimgraph.store import UNCHANGED, Store, document_rows, exporters
 from claimgraph.store import schema as t
@@ -150,16 +161,13 @@ def test_search_uses_tsvector(pg_url):  # noqa: F811
 
 
 def test_search_vectors_name_their_block_of_ids(pg_url):  # noqa: F811
-    """Each sentence's and claim's search vector holds one lexeme for its block of ids, `#` and id //
+    """Each sentence's and claim's search vector holds one lexeme for its block of ids, `# ` and id //
     KnowledgeBase.SEARCH_BLOCK, the number migration 0013_search_blocks writes (search asks for the newest
     blocks by them); no word becomes one, and a search finds matches in every block."""
     block = KnowledgeBase.SEARCH_BLOCK
     with Store(pg_url) as store:
         store.write(document_rows(doc_a()))
-        with store.engine.begin() as conn:  # the next rows three blocks up
-            for table in ("sentences", "claims"):
-                conn.execute(sa.text("SELECT setval(pg_get_serial_sequence(:t, 'id'), :v)"),
-                             {"t": table, "v": 3 * block + 5})
+        next_ids_from(store, 3 * block + 6)  # the next rows three blocks up
         store.write(document_rows(doc_b()))
         with store.engine.connect() as conn:
             for table in ("sentences", "claims"):

@@ -918,12 +918,13 @@ class KnowledgeBase:
     #: often are): a query in 5% of the rows has its newest SEARCH_NEWEST (5,000) among the highest 100,000.
     SEARCH_WINDOW = 100_000
 
-    #: PostgreSQL: the ids per block whose lexeme each row's search vector holds (`#` and id // SEARCH_BLOCK,
+    #: PostgreSQL: the ids per block whose lexeme each row's search vector holds (`# ` and id // SEARCH_BLOCK,
     #: written by migration 0013_search_blocks, with the same number: tests/test_postgres.py checks that they
-    #: agree). Why 65,536, measured at a million claims: the GIN index walks the shorter of the word's entries
-    #: and the window's blocks' (about 0.15 us an entry), so blocks larger than a common word's matches let the
-    #: word lead (a 5%-word: 14 ms for three blocks; blocks of 16,384 led the walk: 31 ms for thirteen); a window
-    #: is whole blocks, so smaller blocks would read fewer rows past the newest (at most a block's matches).
+    #: agree). Why 16,384, measured at a million claims: the GIN index walks the shorter of the word's entries
+    #: and the window's blocks' (0.13-0.22 us an entry), so blocks of 65,536 let a 5%-word lead (8.6 ms for
+    #: three blocks) where these lead the walk (2.1 ms a block); but a window is whole blocks, and with 65,536
+    #: one read up to a block's matches past the newest (a 16%-word: 13,000 rows for 5,000). Over the bench's
+    #: words the two sizes were within noise of each other; this one reads fewer rows it does not rank.
     SEARCH_BLOCK = 16_384
 
     def _ranked_by_window(self, conn: sa.Connection, table: str, q: str, limit: int, columns: str, latest: str
@@ -1226,8 +1227,9 @@ class KnowledgeBase:
         the cut falls in by id, compared as Python compares strings (PostgreSQL: collation "C")."""
         ne = t.network_edges
         keep = [ne.c.sources >= min_sources]
-        if predicate:
-            keep.append(ne.c.predicate.in_(sorted({parse_predicate(p)[0] for p in _as_list(predicate)})))
+        predicates = sorted({parse_predicate(p)[0] for p in _as_list(predicate)})
+        if predicates:
+            keep.append(ne.c.predicate.in_(predicates))
         ranked = sa.select(ne).where(*keep)
         # every kept edge has a claim and a document: with no filter, the kept count is the answer (counting
         # the 337,000 edges of the million-claim base read them all: 20-30 ms); with predicates, the counts
@@ -1237,7 +1239,7 @@ class KnowledgeBase:
         if kept is not None and not predicate:
             total = kept
         elif by_predicate is not None and sum(by_predicate.values()) == kept:
-            total = sum(by_predicate.get(p, 0) for p in {parse_predicate(p)[0] for p in _as_list(predicate)})
+            total = sum(by_predicate.get(p, 0) for p in predicates)
         else:
             total = conn.scalar(sa.select(sa.func.count()).select_from(ne).where(*keep))
         if max_edges is None or total <= max_edges:
